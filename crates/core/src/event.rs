@@ -1,0 +1,68 @@
+//! The trace: every decision the model makes, in order, with enough detail to explain it.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Logical time in milliseconds since the World began.
+pub type Tick = u64;
+
+/// One thing that happened. Serialised to JSON for `--json`, the web timeline and the trace hash,
+/// so variant and field names are part of the format.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A command was accepted for execution (the text as typed, or its canonical form).
+    Command { line: String },
+    /// A command failed; the state is as it was before it.
+    CommandFailed { line: String, error: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Position in the trace, from 0.
+    pub seq: u64,
+    pub at: Tick,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// The ordered event log and its running hash.
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    events: Vec<Event>,
+    hasher: Sha256,
+}
+
+impl Trace {
+    pub fn push(&mut self, at: Tick, kind: EventKind) -> &Event {
+        let event = Event {
+            seq: self.events.len() as u64,
+            at,
+            kind,
+        };
+        // serde_json output for these types is stable (struct field order, no maps with random
+        // order), so the hash is the same on every platform.
+        let line = serde_json::to_string(&event).unwrap_or_default();
+        self.hasher.update(line.as_bytes());
+        self.hasher.update(b"\n");
+        self.events.push(event);
+        &self.events[self.events.len() - 1]
+    }
+
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// sha256 over the JSON lines of every event so far, as hex.
+    pub fn hash(&self) -> String {
+        crate::digest::hex(&self.hasher.clone().finalize())
+    }
+}

@@ -1,0 +1,7 @@
+//! The filesystem model shared by images, builds and containers.
+
+mod diff;
+mod tree;
+
+pub use diff::{Change, ChangeKind, LayerDiff};
+pub use tree::{file_name, is_inside, normalize, parent, FsError, FsTree, Node};

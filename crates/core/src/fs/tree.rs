@@ -1,0 +1,529 @@
+//! An in-memory filesystem: the merged view a container or a build step sees.
+//!
+//! Paths are absolute, normalised strings ("/etc/hostname"); the root "/" always exists and is
+//! never stored. Keys are kept in a `BTreeMap`, so a directory's children are a contiguous,
+//! sorted range and every listing is deterministic.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// How many symlinks one lookup may follow before giving up, as Linux does (ELOOP).
+const MAX_SYMLINK_HOPS: usize = 40;
+
+/// One filesystem entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Node {
+    File { data: Vec<u8>, mode: u32 },
+    Dir { mode: u32 },
+    Symlink { target: String },
+}
+
+impl Node {
+    pub fn file(data: impl Into<Vec<u8>>) -> Node {
+        Node::File {
+            data: data.into(),
+            mode: 0o644,
+        }
+    }
+    pub fn executable(data: impl Into<Vec<u8>>) -> Node {
+        Node::File {
+            data: data.into(),
+            mode: 0o755,
+        }
+    }
+    pub fn dir() -> Node {
+        Node::Dir { mode: 0o755 }
+    }
+    pub fn symlink(target: impl Into<String>) -> Node {
+        Node::Symlink {
+            target: target.into(),
+        }
+    }
+    pub fn is_dir(&self) -> bool {
+        matches!(self, Node::Dir { .. })
+    }
+    /// Bytes this entry occupies (file contents, or the link target), as `du`-like sizes count.
+    pub fn size(&self) -> u64 {
+        match self {
+            Node::File { data, .. } => data.len() as u64,
+            Node::Dir { .. } => 0,
+            Node::Symlink { target } => target.len() as u64,
+        }
+    }
+}
+
+/// Errors in the words of the C library (`strerror`), because programs print them that way.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FsError {
+    #[error("No such file or directory")]
+    NotFound,
+    #[error("Is a directory")]
+    IsADirectory,
+    #[error("Not a directory")]
+    NotADirectory,
+    #[error("File exists")]
+    Exists,
+    #[error("Directory not empty")]
+    NotEmpty,
+    #[error("Too many levels of symbolic links")]
+    Loop,
+    #[error("Invalid argument")]
+    Invalid,
+}
+
+/// Joins `path` onto `cwd` and removes `.`, `..` and repeated slashes (no symlinks followed).
+pub fn normalize(cwd: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let joined_cwd = if path.starts_with('/') { "" } else { cwd };
+    for part in joined_cwd.split('/').chain(path.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        "/".to_string()
+    } else {
+        let mut out = String::new();
+        for part in parts {
+            out.push('/');
+            out.push_str(part);
+        }
+        out
+    }
+}
+
+/// The parent of a normalised path ("/" is its own parent).
+pub fn parent(path: &str) -> &str {
+    match path.rfind('/') {
+        Some(0) | None => "/",
+        Some(i) => &path[..i],
+    }
+}
+
+/// The last component of a normalised path ("" for "/").
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or("")
+}
+
+/// `child` lies strictly inside directory `dir`.
+pub fn is_inside(child: &str, dir: &str) -> bool {
+    if dir == "/" {
+        return child != "/";
+    }
+    child.len() > dir.len() && child.starts_with(dir) && child.as_bytes()[dir.len()] == b'/'
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FsTree {
+    nodes: BTreeMap<String, Node>,
+}
+
+impl FsTree {
+    pub fn new() -> FsTree {
+        FsTree::default()
+    }
+
+    /// All entries in path order (the root is implicit and not listed).
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Node)> {
+        self.nodes.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The entry stored at exactly this normalised path, without following symlinks.
+    pub fn get(&self, path: &str) -> Option<&Node> {
+        if path == "/" {
+            return Some(&ROOT);
+        }
+        self.nodes.get(path)
+    }
+
+    /// Follows symlinks in every component and returns the real path (which may not exist yet:
+    /// only its parent has to). `follow_last` decides whether a final symlink is followed.
+    pub fn resolve(&self, path: &str, follow_last: bool) -> Result<String, FsError> {
+        let mut pending: Vec<String> = normalize("/", path)
+            .split('/')
+            .filter(|p| !p.is_empty())
+            .rev()
+            .map(str::to_string)
+            .collect();
+        let mut current = String::from("/");
+        let mut hops = 0;
+        while let Some(part) = pending.pop() {
+            if part == ".." {
+                current = parent(&current).to_string();
+                continue;
+            }
+            if part == "." {
+                continue;
+            }
+            match self.get(&current) {
+                Some(Node::Dir { .. }) => {}
+                Some(_) => return Err(FsError::NotADirectory),
+                None => return Err(FsError::NotFound),
+            }
+            let candidate = normalize(&current, &part);
+            let is_last = pending.is_empty();
+            match self.nodes.get(&candidate) {
+                Some(Node::Symlink { target }) if follow_last || !is_last => {
+                    hops += 1;
+                    if hops > MAX_SYMLINK_HOPS {
+                        return Err(FsError::Loop);
+                    }
+                    if target.starts_with('/') {
+                        current = String::from("/");
+                    }
+                    for piece in target.split('/').filter(|p| !p.is_empty()).rev() {
+                        pending.push(piece.to_string());
+                    }
+                }
+                _ => current = candidate,
+            }
+        }
+        Ok(current)
+    }
+
+    /// The entry at `path`, following symlinks.
+    pub fn stat(&self, path: &str) -> Result<&Node, FsError> {
+        let real = self.resolve(path, true)?;
+        self.get(&real).ok_or(FsError::NotFound)
+    }
+
+    /// The entry at `path`, following symlinks except a final one.
+    pub fn lstat(&self, path: &str) -> Result<&Node, FsError> {
+        let real = self.resolve(path, false)?;
+        self.get(&real).ok_or(FsError::NotFound)
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.stat(path).is_ok()
+    }
+
+    pub fn read_file(&self, path: &str) -> Result<&[u8], FsError> {
+        match self.stat(path)? {
+            Node::File { data, .. } => Ok(data),
+            Node::Dir { .. } => Err(FsError::IsADirectory),
+            Node::Symlink { .. } => Err(FsError::Loop),
+        }
+    }
+
+    /// Writes (or appends to) a regular file; its directory must exist.
+    pub fn write_file(&mut self, path: &str, bytes: &[u8], append: bool) -> Result<(), FsError> {
+        let real = self.resolve(path, true)?;
+        if real == "/" {
+            return Err(FsError::IsADirectory);
+        }
+        self.require_dir(parent(&real))?;
+        match self.nodes.get_mut(&real) {
+            Some(Node::File { data, .. }) => {
+                if !append {
+                    data.clear();
+                }
+                data.extend_from_slice(bytes);
+                Ok(())
+            }
+            Some(Node::Dir { .. }) => Err(FsError::IsADirectory),
+            Some(Node::Symlink { .. }) => Err(FsError::Loop),
+            None => {
+                self.nodes.insert(real, Node::file(bytes.to_vec()));
+                Ok(())
+            }
+        }
+    }
+
+    /// Creates a directory; with `parents`, also its missing ancestors, and an existing
+    /// directory is no error (`mkdir -p`).
+    pub fn mkdir(&mut self, path: &str, parents: bool) -> Result<(), FsError> {
+        if parents {
+            return match self.ensure_dirs(&normalize("/", path)) {
+                Err(FsError::NotADirectory) if self.stat(path).is_ok() => Err(FsError::Exists),
+                other => other,
+            };
+        }
+        let real = self.resolve(path, true)?;
+        if self.get(&real).is_some() {
+            return Err(FsError::Exists);
+        }
+        self.require_dir(parent(&real))?;
+        self.nodes.insert(real, Node::dir());
+        Ok(())
+    }
+
+    /// Removes an entry (a symlink itself, not its target). A non-empty directory needs
+    /// `recursive`.
+    pub fn remove(&mut self, path: &str, recursive: bool) -> Result<(), FsError> {
+        let real = self.resolve(path, false)?;
+        if real == "/" {
+            return Err(FsError::Invalid);
+        }
+        match self.nodes.get(&real) {
+            None => Err(FsError::NotFound),
+            Some(Node::Dir { .. }) => {
+                let has_children = self.children(&real).next().is_some();
+                if has_children && !recursive {
+                    return Err(FsError::NotEmpty);
+                }
+                self.remove_subtree(&real);
+                Ok(())
+            }
+            Some(_) => {
+                self.nodes.remove(&real);
+                Ok(())
+            }
+        }
+    }
+
+    /// The direct children of a directory, sorted by name.
+    pub fn list_dir(&self, path: &str) -> Result<Vec<(String, Node)>, FsError> {
+        let real = self.resolve(path, true)?;
+        match self.get(&real) {
+            Some(Node::Dir { .. }) => Ok(self
+                .children(&real)
+                .map(|(p, n)| (file_name(p).to_string(), n.clone()))
+                .collect()),
+            Some(_) => Err(FsError::NotADirectory),
+            None => Err(FsError::NotFound),
+        }
+    }
+
+    pub fn symlink(&mut self, target: &str, link: &str) -> Result<(), FsError> {
+        let real = self.resolve(link, false)?;
+        if self.get(&real).is_some() {
+            return Err(FsError::Exists);
+        }
+        self.require_dir(parent(&real))?;
+        self.nodes.insert(real, Node::symlink(target));
+        Ok(())
+    }
+
+    /// Copies the subtree at `from` (symlinks followed at `from` itself) to `to`, replacing what
+    /// was there.
+    pub fn copy(&mut self, from: &str, to: &str) -> Result<(), FsError> {
+        let src = self.resolve(from, true)?;
+        let node = self.get(&src).cloned().ok_or(FsError::NotFound)?;
+        let dst = self.resolve(to, false)?;
+        if dst == src || is_inside(&dst, &src) {
+            return Err(FsError::Invalid);
+        }
+        self.require_dir(parent(&dst))?;
+        let subtree: Vec<(String, Node)> = self
+            .descendants(&src)
+            .map(|(p, n)| (format!("{dst}{}", &p[src.len()..]), n.clone()))
+            .collect();
+        self.remove_subtree(&dst);
+        self.nodes.insert(dst, node);
+        self.nodes.extend(subtree);
+        Ok(())
+    }
+
+    /// Moves an entry and everything below it.
+    pub fn rename(&mut self, from: &str, to: &str) -> Result<(), FsError> {
+        let src = self.resolve(from, false)?;
+        if self.get(&src).is_none() || src == "/" {
+            return Err(FsError::NotFound);
+        }
+        let dst = self.resolve(to, false)?;
+        if is_inside(&dst, &src) {
+            return Err(FsError::Invalid);
+        }
+        self.require_dir(parent(&dst))?;
+        let moved: Vec<(String, Node)> = std::iter::once(&src)
+            .filter_map(|p| self.nodes.get(p).map(|n| (p.clone(), n.clone())))
+            .chain(self.descendants(&src).map(|(p, n)| (p.clone(), n.clone())))
+            .collect();
+        self.remove_subtree(&src);
+        self.remove_subtree(&dst);
+        for (path, node) in moved {
+            self.nodes
+                .insert(format!("{dst}{}", &path[src.len()..]), node);
+        }
+        Ok(())
+    }
+
+    /// Stores `node` at `path` exactly (no symlink resolution), creating missing parent
+    /// directories. Replacing a directory by a non-directory drops what was inside it. This is
+    /// how image layers and build contexts are laid down.
+    pub fn put(&mut self, path: &str, node: Node) {
+        let path = normalize("/", path);
+        if path == "/" {
+            return;
+        }
+        let mut ancestor = String::new();
+        for part in parent(&path).split('/').filter(|p| !p.is_empty()) {
+            ancestor.push('/');
+            ancestor.push_str(part);
+            match self.nodes.get(&ancestor) {
+                Some(Node::Dir { .. }) => {}
+                _ => {
+                    self.remove_subtree(&ancestor);
+                    self.nodes.insert(ancestor.clone(), Node::dir());
+                }
+            }
+        }
+        if !node.is_dir() {
+            self.remove_subtree(&path);
+        }
+        self.nodes.insert(path, node);
+    }
+
+    /// Removes the entry at exactly `path` and everything below it; absent paths are fine.
+    pub fn remove_subtree(&mut self, path: &str) {
+        self.nodes.remove(path);
+        let inside: Vec<String> = self.descendants(path).map(|(p, _)| p.clone()).collect();
+        for p in inside {
+            self.nodes.remove(&p);
+        }
+    }
+
+    /// Everything strictly below `dir`, in path order.
+    pub fn descendants<'a>(&'a self, dir: &str) -> impl Iterator<Item = (&'a String, &'a Node)> {
+        let prefix = if dir == "/" {
+            "/".to_string()
+        } else {
+            format!("{dir}/")
+        };
+        self.nodes
+            .range(prefix.clone()..)
+            .take_while(move |(p, _)| p.starts_with(&prefix))
+    }
+
+    /// Total bytes of file contents and link targets.
+    pub fn total_size(&self) -> u64 {
+        self.nodes.values().map(Node::size).sum()
+    }
+
+    fn children<'a>(&'a self, dir: &str) -> impl Iterator<Item = (&'a String, &'a Node)> {
+        let depth = if dir == "/" { 0 } else { dir.len() };
+        self.descendants(dir)
+            .filter(move |(p, _)| !p[depth + 1..].contains('/'))
+    }
+
+    fn require_dir(&self, path: &str) -> Result<(), FsError> {
+        match self.get(path) {
+            Some(Node::Dir { .. }) => Ok(()),
+            Some(_) => Err(FsError::NotADirectory),
+            None => Err(FsError::NotFound),
+        }
+    }
+
+    fn ensure_dirs(&mut self, path: &str) -> Result<(), FsError> {
+        let mut current = String::new();
+        for part in path.split('/').filter(|p| !p.is_empty()) {
+            current.push('/');
+            current.push_str(part);
+            match self.stat(&current) {
+                Ok(Node::Dir { .. }) => {
+                    current = self.resolve(&current, true)?;
+                }
+                Ok(_) => return Err(FsError::NotADirectory),
+                Err(FsError::NotFound) => {
+                    self.nodes.insert(current.clone(), Node::dir());
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
+static ROOT: Node = Node::Dir { mode: 0o755 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> FsTree {
+        let mut fs = FsTree::new();
+        fs.put("/bin/busybox", Node::executable("elf"));
+        fs.put("/bin/sh", Node::symlink("busybox"));
+        fs.put("/etc/hostname", Node::file("box\n"));
+        fs.put("/usr/lib", Node::dir());
+        fs.put("/lib", Node::symlink("/usr/lib"));
+        fs
+    }
+
+    #[test]
+    fn normalize_handles_dots_and_slashes() {
+        assert_eq!(normalize("/app", "x/../y//z/."), "/app/y/z");
+        assert_eq!(normalize("/app", "/etc/../.."), "/");
+        assert_eq!(normalize("/", "a"), "/a");
+    }
+
+    #[test]
+    fn symlinks_resolve_relative_and_absolute() {
+        let fs = sample();
+        assert_eq!(fs.read_file("/bin/sh").unwrap(), b"elf");
+        assert_eq!(fs.resolve("/lib/x", true).unwrap(), "/usr/lib/x");
+        assert!(matches!(fs.lstat("/bin/sh"), Ok(Node::Symlink { .. })));
+    }
+
+    #[test]
+    fn symlink_loop_is_an_error() {
+        let mut fs = FsTree::new();
+        fs.put("/a", Node::symlink("/b"));
+        fs.put("/b", Node::symlink("/a"));
+        assert_eq!(fs.stat("/a"), Err(FsError::Loop));
+    }
+
+    #[test]
+    fn write_needs_parent_and_appends() {
+        let mut fs = sample();
+        assert_eq!(fs.write_file("/nope/x", b"1", false), Err(FsError::NotFound));
+        fs.write_file("/etc/hostname", b"more\n", true).unwrap();
+        assert_eq!(fs.read_file("/etc/hostname").unwrap(), b"box\nmore\n");
+        fs.write_file("/lib/libc.so", b"c", false).unwrap();
+        assert!(fs.get("/usr/lib/libc.so").is_some());
+    }
+
+    #[test]
+    fn listing_is_sorted_and_direct_only() {
+        let mut fs = sample();
+        fs.put("/etc/b/deep", Node::file(""));
+        fs.put("/etc/a", Node::file(""));
+        let names: Vec<String> = fs.list_dir("/etc").unwrap().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["a", "b", "hostname"]);
+        let root: Vec<String> = fs.list_dir("/").unwrap().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(root, ["bin", "etc", "lib", "usr"]);
+    }
+
+    #[test]
+    fn remove_refuses_non_empty_dir_without_recursive() {
+        let mut fs = sample();
+        assert_eq!(fs.remove("/etc", false), Err(FsError::NotEmpty));
+        fs.remove("/etc", true).unwrap();
+        assert!(!fs.exists("/etc/hostname"));
+        fs.remove("/lib", false).unwrap();
+        assert!(fs.exists("/usr/lib"), "removing a symlink keeps its target");
+    }
+
+    #[test]
+    fn copy_and_rename_move_subtrees() {
+        let mut fs = sample();
+        fs.copy("/etc", "/etc2").unwrap();
+        assert_eq!(fs.read_file("/etc2/hostname").unwrap(), b"box\n");
+        fs.rename("/etc2", "/srv").unwrap();
+        assert!(fs.exists("/srv/hostname") && !fs.exists("/etc2"));
+        assert_eq!(fs.copy("/etc", "/etc/inner"), Err(FsError::Invalid));
+    }
+
+    #[test]
+    fn mkdir_parents() {
+        let mut fs = sample();
+        assert_eq!(fs.mkdir("/a/b", false), Err(FsError::NotFound));
+        fs.mkdir("/a/b", true).unwrap();
+        fs.mkdir("/a/b", true).unwrap();
+        assert_eq!(fs.mkdir("/a/b", false), Err(FsError::Exists));
+        fs.mkdir("/lib/deeper/x", true).unwrap();
+        assert!(fs.get("/usr/lib/deeper/x").is_some());
+    }
+}

@@ -1,0 +1,25 @@
+//! sim-core: the deterministic model of images, layers, containers and volumes.
+//!
+//! Sans-IO: the core owns the state and decides; fronts (the `sim` CLI, the web app) parse
+//! nothing themselves and perform all I/O. Same seed + same commands = same events, byte for
+//! byte, natively and on wasm32.
+//!
+//! Entry points for fronts: [`World::new`], [`World::run_line`] (one command line, with the
+//! build context a `docker build` in it should use), [`command::build_context_request`] (which
+//! directory a line wants as its build context), [`World::events`] and [`World::trace_hash`].
+
+pub mod digest;
+pub mod event;
+pub mod fs;
+pub mod command;
+mod outcome;
+pub mod program;
+mod world;
+
+pub use event::{Event, EventKind, Tick};
+pub use fs::FsTree;
+pub use outcome::Outcome;
+pub use world::World;
+
+/// The files of a `docker build` context: an [`FsTree`] whose root is the context directory.
+pub type BuildContext = FsTree;
