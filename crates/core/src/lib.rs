@@ -11,9 +11,11 @@
 pub mod digest;
 pub mod event;
 pub mod fs;
+pub mod image;
 pub mod command;
 mod outcome;
 pub mod program;
+pub mod registry;
 mod world;
 
 pub use event::{Event, EventKind, Tick};

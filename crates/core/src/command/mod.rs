@@ -1,4 +1,233 @@
 //! Command lines in docker's spelling, parsed once here for every front.
+//!
+//! A line is split with POSIX shell quoting (the `shlex` crate), then matched against the
+//! subcommand table in [`spec`], and its flags parsed the way the docker CLI parses them.
+
+pub mod flags;
+pub mod spec;
+
+pub use flags::Flags;
+pub use spec::{Sub, SubSpec, SUBCOMMANDS};
+
+/// One parsed command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// A docker CLI invocation.
+    Docker(Invocation),
+    /// `tick 10s`: let logical time pass.
+    Tick { ms: u64 },
+    /// `help` or `docker --help` or `docker run --help`.
+    Help { topic: Option<Sub> },
+}
+
+/// A docker subcommand with its flags and arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invocation {
+    pub sub: Sub,
+    pub flags: Flags,
+    pub args: Vec<String>,
+}
+
+/// A line that could not be parsed, with the docker CLI's wording and exit code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+    pub exit_code: i32,
+}
+
+impl ParseError {
+    fn new(message: impl Into<String>, exit_code: i32) -> ParseError {
+        ParseError {
+            message: message.into(),
+            exit_code,
+        }
+    }
+}
+
+/// Splits a line into words with shell quoting, giving an error for unbalanced quotes.
+pub fn split_words(line: &str) -> Result<Vec<String>, ParseError> {
+    shlex::split(line).ok_or_else(|| {
+        ParseError::new(
+            "syntax error: unterminated quoted string (check that every ' and \" is closed)",
+            2,
+        )
+    })
+}
+
+/// Parses one command line.
+pub fn parse_line(line: &str) -> Result<Command, ParseError> {
+    let words = split_words(line)?;
+    let Some(first) = words.first() else {
+        return Err(ParseError::new("empty command", 0));
+    };
+    match first.as_str() {
+        "docker" => parse_docker(&words[1..]),
+        "tick" | "sleep" => parse_tick(&words[1..]),
+        "help" => Ok(Command::Help { topic: None }),
+        other => {
+            let known = ["docker", "tick", "help"];
+            Err(ParseError::new(
+                format!(
+                    "{other}: command not found{}",
+                    did_you_mean(other, known.iter().copied())
+                ),
+                127,
+            ))
+        }
+    }
+}
+
+fn parse_tick(args: &[String]) -> Result<Command, ParseError> {
+    let usage = || ParseError::new("usage: tick DURATION (e.g. tick 10s, tick 2m, tick 500ms)", 1);
+    match args {
+        [one] => parse_duration_ms(one).map(|ms| Command::Tick { ms }).ok_or_else(usage),
+        _ => Err(usage()),
+    }
+}
+
+/// Parses durations such as `10`, `10s`, `500ms`, `2m`, `1h` (bare numbers are seconds).
+pub fn parse_duration_ms(text: &str) -> Option<u64> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let scale = match unit {
+        "" | "s" => 1000.0,
+        "ms" => 1.0,
+        "m" => 60_000.0,
+        "h" => 3_600_000.0,
+        _ => return None,
+    };
+    let ms = number * scale;
+    (ms.is_finite() && (0.0..=1e15).contains(&ms)).then_some(ms as u64)
+}
+
+fn parse_docker(words: &[String]) -> Result<Command, ParseError> {
+    let Some(first) = words.first() else {
+        return Ok(Command::Help { topic: None });
+    };
+    if first == "--help" || first == "-h" || first == "help" {
+        return Ok(Command::Help { topic: None });
+    }
+    if first == "--version" || first == "-v" {
+        return Ok(Command::Docker(Invocation {
+            sub: Sub::Version,
+            flags: Flags::default(),
+            args: Vec::new(),
+        }));
+    }
+    // Management commands take two words (`container ls`), the rest one.
+    let (spec, rest) = if spec::GROUPS.contains(&first.as_str()) {
+        let Some(second) = words.get(1) else {
+            return Err(ParseError::new(
+                format!("\"docker {first}\" requires a subcommand.\nSee 'docker {first} --help'."),
+                1,
+            ));
+        };
+        let name = format!("{first} {second}");
+        match find(&name) {
+            Some(spec) => (spec, &words[2..]),
+            None => {
+                let candidates = SUBCOMMANDS
+                    .iter()
+                    .flat_map(|s| s.names.iter())
+                    .filter_map(|n| n.strip_prefix(&format!("{first} ")));
+                return Err(ParseError::new(
+                    format!(
+                        "docker: '{first} {second}' is not a docker command.{}\nSee 'docker {first} --help'",
+                        did_you_mean(second, candidates)
+                    ),
+                    1,
+                ));
+            }
+        }
+    } else {
+        match find(first) {
+            Some(spec) => (spec, &words[1..]),
+            None => {
+                let candidates = SUBCOMMANDS
+                    .iter()
+                    .flat_map(|s| s.names.iter().copied())
+                    .chain(spec::GROUPS.iter().copied())
+                    .filter(|n| !n.contains(' '));
+                return Err(ParseError::new(
+                    format!(
+                        "docker: '{first}' is not a docker command.{}\nSee 'docker --help'",
+                        did_you_mean(first, candidates)
+                    ),
+                    1,
+                ));
+            }
+        }
+    };
+    let primary = spec.names.first().copied().unwrap_or("");
+    let wants_help = rest
+        .iter()
+        .take_while(|w| !spec.stop_at_first_arg || w.starts_with('-'))
+        .any(|w| w == "--help");
+    if wants_help {
+        return Ok(Command::Help {
+            topic: Some(spec.sub),
+        });
+    }
+    let (flags, args) = flags::parse(spec.flags, rest, spec.stop_at_first_arg).map_err(|e| {
+        ParseError::new(format!("{e}\nSee 'docker {primary} --help'."), 125)
+    })?;
+    let too_few = args.len() < spec.min_args;
+    let too_many = spec.max_args.is_some_and(|max| args.len() > max);
+    if too_few || too_many {
+        let requirement = match (spec.min_args, spec.max_args) {
+            (0, Some(0)) => "no arguments".to_string(),
+            (min, Some(max)) if min == max => format!("exactly {min} argument{}", plural(min)),
+            (min, None) => format!("at least {min} argument{}", plural(min)),
+            (min, Some(max)) if too_many => {
+                let _ = min;
+                format!("at most {max} argument{}", plural(max))
+            }
+            (min, Some(_)) => format!("at least {min} argument{}", plural(min)),
+        };
+        return Err(ParseError::new(
+            format!(
+                "\"docker {primary}\" requires {requirement}.\nSee 'docker {primary} --help'.\n\nUsage:  {}\n\n{}",
+                spec.usage, spec.summary
+            ),
+            1,
+        ));
+    }
+    Ok(Command::Docker(Invocation {
+        sub: spec.sub,
+        flags,
+        args,
+    }))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn find(name: &str) -> Option<&'static SubSpec> {
+    SUBCOMMANDS.iter().find(|s| s.names.contains(&name))
+}
+
+/// The spec of a subcommand.
+pub fn spec_of(sub: Sub) -> Option<&'static SubSpec> {
+    SUBCOMMANDS.iter().find(|s| s.sub == sub)
+}
+
+/// " Did you mean 'run'?" when a candidate is close to `word`.
+fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= 2 && *d < c.len())
+        .min()
+        .map(|(_, c)| format!("\nDid you mean '{c}'?"))
+        .unwrap_or_default()
+}
 
 /// Where a `docker build` line wants its build context from, so that a front can load it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,6 +240,116 @@ pub struct ContextRequest {
 
 /// If `line` is a `docker build`, the context it asks for. Malformed lines give `None`; running
 /// them then reports the error.
-pub fn build_context_request(_line: &str) -> Option<ContextRequest> {
-    None
+pub fn build_context_request(line: &str) -> Option<ContextRequest> {
+    match parse_line(line) {
+        Ok(Command::Docker(inv)) if inv.sub == Sub::Build => Some(ContextRequest {
+            context_dir: inv.args.first()?.clone(),
+            dockerfile: inv.flags.value("file").map(str::to_string),
+        }),
+        _ => None,
+    }
+}
+
+/// Help text for `docker --help` or one subcommand.
+pub fn help_text(topic: Option<Sub>) -> String {
+    match topic.and_then(spec_of) {
+        Some(spec) => {
+            let mut out = format!("\nUsage:  {}\n\n{}\n", spec.usage, spec.summary);
+            if !spec.flags.is_empty() {
+                out.push_str("\nOptions:\n");
+                for f in spec.flags {
+                    let short = f.short.map(|c| format!("-{c}, ")).unwrap_or_else(|| "    ".into());
+                    let arg = if f.kind == flags::Kind::Value { " string" } else { "" };
+                    out.push_str(&format!("  {short}--{:<22}{}\n", format!("{}{arg}", f.long), f.help));
+                }
+            }
+            out
+        }
+        None => {
+            let mut out = String::from(
+                "\nUsage:  docker [OPTIONS] COMMAND\n\nA simulated Docker: every command runs in a deterministic model.\n\nCommands:\n",
+            );
+            for spec in SUBCOMMANDS {
+                out.push_str(&format!("  {:<16}{}\n", spec.names.first().copied().unwrap_or(""), spec.summary));
+            }
+            out.push_str("\nSimulator commands:\n  tick DURATION   Let logical time pass (tick 10s)\n  help            This help\n");
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docker(line: &str) -> Invocation {
+        match parse_line(line) {
+            Ok(Command::Docker(inv)) => inv,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_run_with_quoted_command() {
+        let inv = docker("docker run -d --name web -e 'GREETING=hi there' -p 8080:80 nginx sh -c 'echo $A'");
+        assert_eq!(inv.sub, Sub::Run);
+        assert_eq!(inv.flags.value("name"), Some("web"));
+        assert_eq!(inv.flags.values("env"), ["GREETING=hi there"]);
+        assert_eq!(inv.args, ["nginx", "sh", "-c", "echo $A"]);
+    }
+
+    #[test]
+    fn management_commands_map_to_the_same_subcommand() {
+        assert_eq!(docker("docker container ls -a").sub, Sub::Ps);
+        assert_eq!(docker("docker image ls").sub, Sub::Images);
+        assert_eq!(docker("docker volume create data").args, ["data"]);
+        assert_eq!(docker("docker system df").sub, Sub::SystemDf);
+    }
+
+    #[test]
+    fn unknown_command_suggests() {
+        let err = parse_line("docker rnu busybox").unwrap_err();
+        assert!(err.message.contains("'rnu' is not a docker command"), "{}", err.message);
+        assert!(err.message.contains("Did you mean 'run'?"), "{}", err.message);
+        assert_eq!(err.exit_code, 1);
+        let err = parse_line("docker volume lss").unwrap_err();
+        assert!(err.message.contains("Did you mean 'ls'?"), "{}", err.message);
+    }
+
+    #[test]
+    fn unknown_flag_is_125_with_suggestion() {
+        let err = parse_line("docker run --nmae x busybox").unwrap_err();
+        assert_eq!(err.exit_code, 125);
+        assert!(err.message.starts_with("unknown flag: --nmae (did you mean --name?)"));
+        assert!(err.message.contains("See 'docker run --help'."));
+    }
+
+    #[test]
+    fn argument_counts_are_checked() {
+        let err = parse_line("docker rm").unwrap_err();
+        assert!(err.message.starts_with("\"docker rm\" requires at least 1 argument."));
+        let err = parse_line("docker ps extra").unwrap_err();
+        assert!(err.message.contains("requires no arguments"));
+    }
+
+    #[test]
+    fn unbalanced_quotes_are_an_error() {
+        assert!(parse_line("docker run busybox echo 'oops").is_err());
+    }
+
+    #[test]
+    fn build_context_request_reads_the_path_and_file() {
+        let req = build_context_request("docker build -t app -f web/Dockerfile ./src").unwrap();
+        assert_eq!(req.context_dir, "./src");
+        assert_eq!(req.dockerfile.as_deref(), Some("web/Dockerfile"));
+        assert_eq!(build_context_request("docker ps"), None);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ms("10s"), Some(10_000));
+        assert_eq!(parse_duration_ms("2m"), Some(120_000));
+        assert_eq!(parse_duration_ms("1.5"), Some(1_500));
+        assert_eq!(parse_duration_ms("x"), None);
+    }
 }

@@ -1,0 +1,165 @@
+//! The local image store: layers by diff_id, images by ID, tags naming images.
+
+use super::config::ImageConfig;
+use super::layer::Layer;
+use super::reference::Reference;
+use crate::digest::hex_part;
+use crate::fs::FsTree;
+use std::collections::BTreeMap;
+
+/// An image: its config plus its merged root filesystem (derived from the layers and kept
+/// because every container start and build step needs it).
+#[derive(Clone, Debug)]
+pub struct Image {
+    pub id: String,
+    pub config: ImageConfig,
+    pub rootfs: FsTree,
+}
+
+impl Image {
+    /// Bytes of all its layers.
+    pub fn size(&self, store: &ImageStore) -> u64 {
+        self.config
+            .diff_ids
+            .iter()
+            .filter_map(|d| store.layer(d))
+            .map(|l| l.size)
+            .sum()
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ImageStore {
+    layers: BTreeMap<String, Layer>,
+    images: BTreeMap<String, Image>,
+    tags: BTreeMap<Reference, String>,
+}
+
+/// Why a lookup found nothing or too much.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LookupError {
+    NotFound,
+    Ambiguous,
+}
+
+impl ImageStore {
+    pub fn layer(&self, diff_id: &str) -> Option<&Layer> {
+        self.layers.get(diff_id)
+    }
+
+    pub fn has_layer(&self, diff_id: &str) -> bool {
+        self.layers.contains_key(diff_id)
+    }
+
+    pub fn add_layer(&mut self, layer: Layer) {
+        self.layers.entry(layer.diff_id.clone()).or_insert(layer);
+    }
+
+    pub fn layers(&self) -> impl Iterator<Item = &Layer> {
+        self.layers.values()
+    }
+
+    /// Stores an image whose layers are all present, returning its ID. Storing the same config
+    /// twice gives the same ID and keeps one image.
+    pub fn add_image(&mut self, config: ImageConfig) -> String {
+        let id = config.id();
+        if !self.images.contains_key(&id) {
+            let rootfs = self.rootfs_of(&config.diff_ids);
+            self.images.insert(
+                id.clone(),
+                Image {
+                    id: id.clone(),
+                    config,
+                    rootfs,
+                },
+            );
+        }
+        id
+    }
+
+    /// The merged filesystem of a stack of stored layers.
+    pub fn rootfs_of(&self, diff_ids: &[String]) -> FsTree {
+        let mut tree = FsTree::new();
+        for diff_id in diff_ids {
+            if let Some(layer) = self.layers.get(diff_id) {
+                layer.diff.apply_to(&mut tree);
+            }
+        }
+        tree
+    }
+
+    pub fn image(&self, id: &str) -> Option<&Image> {
+        self.images.get(id)
+    }
+
+    pub fn images(&self) -> impl Iterator<Item = &Image> {
+        self.images.values()
+    }
+
+    /// Points `reference` at image `id`; returns the image it pointed at before, if another.
+    pub fn tag(&mut self, reference: Reference, id: &str) -> Option<String> {
+        self.tags
+            .insert(reference, id.to_string())
+            .filter(|old| old != id)
+    }
+
+    pub fn untag(&mut self, reference: &Reference) -> Option<String> {
+        self.tags.remove(reference)
+    }
+
+    pub fn tagged(&self, reference: &Reference) -> Option<&str> {
+        self.tags.get(reference).map(String::as_str)
+    }
+
+    /// All tags, sorted by reference.
+    pub fn tags(&self) -> impl Iterator<Item = (&Reference, &String)> {
+        self.tags.iter()
+    }
+
+    pub fn tags_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Reference> + 'a {
+        self.tags.iter().filter(move |(_, i)| *i == id).map(|(r, _)| r)
+    }
+
+    /// Finds an image by reference (`nginx`, `nginx:1.27`), full ID or unique ID prefix, as
+    /// docker does.
+    pub fn lookup(&self, text: &str) -> Result<&Image, LookupError> {
+        if let Ok(reference) = Reference::parse(text) {
+            if let Some(id) = self.tags.get(&reference) {
+                return self.images.get(id).ok_or(LookupError::NotFound);
+            }
+        }
+        let prefix = hex_part(text);
+        if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(LookupError::NotFound);
+        }
+        let mut found = self
+            .images
+            .values()
+            .filter(|img| hex_part(&img.id).starts_with(prefix));
+        match (found.next(), found.next()) {
+            (Some(img), None) => Ok(img),
+            (Some(_), Some(_)) => Err(LookupError::Ambiguous),
+            _ => Err(LookupError::NotFound),
+        }
+    }
+
+    /// Removes an image and every layer no remaining image uses. Tags must be gone already.
+    pub fn remove_image(&mut self, id: &str) -> Option<Image> {
+        let image = self.images.remove(id)?;
+        for diff_id in &image.config.diff_ids {
+            let still_used = self
+                .images
+                .values()
+                .any(|img| img.config.diff_ids.contains(diff_id));
+            if !still_used {
+                self.layers.remove(diff_id);
+            }
+        }
+        Some(image)
+    }
+
+    /// Total bytes of all stored layers, each counted once however many images share it.
+    pub fn unique_layer_bytes(&self) -> u64 {
+        self.layers.values().map(|l| l.size).sum()
+    }
+}

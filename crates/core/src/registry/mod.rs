@@ -1,0 +1,108 @@
+//! The built-in registry: the "remote" side of `docker pull` and `docker push`.
+//!
+//! It keeps its own copy of every layer (blobs, by diff_id) and a manifest per tag, so push and
+//! pull can compare what each side has and skip layers that are already there.
+
+mod stock;
+
+use crate::digest::sha256_digest;
+use crate::image::{ImageConfig, Layer, Reference};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug)]
+pub struct Registry {
+    blobs: BTreeMap<String, Layer>,
+    manifests: BTreeMap<Reference, ImageConfig>,
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn empty() -> Registry {
+        Registry {
+            blobs: BTreeMap::new(),
+            manifests: BTreeMap::new(),
+        }
+    }
+
+    /// The registry with the stock images every lesson can pull.
+    pub fn with_stock_images() -> Registry {
+        let mut registry = Registry::empty();
+        for (names, layers, config) in stock::images() {
+            for layer in layers {
+                registry.put_blob(layer);
+            }
+            for name in names {
+                if let Ok(reference) = Reference::parse(name) {
+                    registry.put_manifest(reference, config.clone());
+                }
+            }
+        }
+        registry
+    }
+
+    pub fn has_blob(&self, diff_id: &str) -> bool {
+        self.blobs.contains_key(diff_id)
+    }
+
+    pub fn blob(&self, diff_id: &str) -> Option<&Layer> {
+        self.blobs.get(diff_id)
+    }
+
+    pub fn put_blob(&mut self, layer: Layer) {
+        self.blobs.entry(layer.diff_id.clone()).or_insert(layer);
+    }
+
+    pub fn manifest(&self, reference: &Reference) -> Option<&ImageConfig> {
+        self.manifests.get(reference)
+    }
+
+    pub fn put_manifest(&mut self, reference: Reference, config: ImageConfig) {
+        self.manifests.insert(reference, config);
+    }
+
+    pub fn repositories(&self) -> impl Iterator<Item = &Reference> {
+        self.manifests.keys()
+    }
+}
+
+/// The digest of the image manifest that a pull or push reports ("Digest: sha256:...").
+pub fn manifest_digest(config: &ImageConfig) -> (String, usize) {
+    #[derive(Serialize)]
+    struct Descriptor<'a> {
+        #[serde(rename = "mediaType")]
+        media_type: &'a str,
+        digest: String,
+        size: u64,
+    }
+    #[derive(Serialize)]
+    struct Manifest<'a> {
+        #[serde(rename = "schemaVersion")]
+        schema_version: u32,
+        #[serde(rename = "mediaType")]
+        media_type: &'a str,
+        config: Descriptor<'a>,
+        layers: Vec<Descriptor<'a>>,
+    }
+    let config_json = serde_json::to_string(config).unwrap_or_default();
+    let manifest = Manifest {
+        schema_version: 2,
+        media_type: "application/vnd.oci.image.manifest.v1+json",
+        config: Descriptor {
+            media_type: "application/vnd.oci.image.config.v1+json",
+            digest: config.id(),
+            size: config_json.len() as u64,
+        },
+        layers: config
+            .diff_ids
+            .iter()
+            .map(|d| Descriptor {
+                media_type: "application/vnd.oci.image.layer.v1.tar",
+                digest: d.clone(),
+                size: 0,
+            })
+            .collect(),
+    };
+    let json = serde_json::to_string(&manifest).unwrap_or_default();
+    (sha256_digest(json.as_bytes()), json.len())
+}
