@@ -1,0 +1,179 @@
+//! Text output the way the docker CLI prints it: aligned tables, human sizes and durations, and
+//! `--format` Go templates.
+
+mod template;
+
+pub use template::render as render_template;
+
+/// Aligns rows like Go's tabwriter as docker configures it (padding 3, last column unpadded).
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let columns = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate().take(columns) {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let header_row: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    for row in std::iter::once(&header_row).chain(rows.iter()) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate().take(columns) {
+            line.push_str(cell);
+            if i + 1 < columns {
+                let pad = widths[i] + 3 - cell.chars().count();
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Go's `units.HumanSizeWithPrecision(size, 3)`: decimal units, three significant digits.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+    let mut size = bytes as f64;
+    let mut unit = 0;
+    while size >= 1000.0 && unit + 1 < UNITS.len() {
+        size /= 1000.0;
+        unit += 1;
+    }
+    format!("{}{}", significant3(size), UNITS[unit])
+}
+
+/// `%.3g` for values in [0, 1000): three significant digits, trailing zeros dropped.
+fn significant3(v: f64) -> String {
+    let decimals = if v >= 100.0 {
+        0
+    } else if v >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let text = format!("{v:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    // Rounding can carry into a fourth digit (999.6 -> "1000"); Go prints that as 1e+03.
+    if text == "1000" {
+        "1e+03".to_string()
+    } else {
+        text
+    }
+}
+
+/// Go's `units.HumanDuration`, as `docker ps` prints "Up 5 seconds" and "2 minutes ago".
+pub fn human_duration(ms: u64) -> String {
+    let seconds = ms / 1000;
+    let minutes = seconds / 60;
+    let hours = (ms as f64 / 3_600_000.0 + 0.5) as u64;
+    if seconds < 1 {
+        "Less than a second".into()
+    } else if seconds == 1 {
+        "1 second".into()
+    } else if seconds < 60 {
+        format!("{seconds} seconds")
+    } else if minutes == 1 {
+        "About a minute".into()
+    } else if minutes < 60 {
+        format!("{minutes} minutes")
+    } else if hours == 1 {
+        "About an hour".into()
+    } else if hours < 48 {
+        format!("{hours} hours")
+    } else if hours < 24 * 7 * 2 {
+        format!("{} days", hours / 24)
+    } else if hours < 24 * 30 * 2 {
+        format!("{} weeks", hours / 24 / 7)
+    } else if hours < 24 * 365 * 2 {
+        format!("{} months", hours / 24 / 30)
+    } else {
+        format!("{} years", hours / 24 / 365)
+    }
+}
+
+/// Cuts `text` to `max` characters, ending with "…" when cut (docker's `TruncateID`-style
+/// ellipsis for commands and history lines).
+pub fn ellipsis(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// Logical ms since the World began, as an RFC 3339 timestamp. The World's clock starts at
+/// 2024-01-01T00:00:00Z so that dates look real and never depend on the host's clock.
+pub fn rfc3339(ms: u64) -> String {
+    let (y, mo, d, h, mi, s) = civil(EPOCH_UNIX + ms / 1000);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:09}Z", (ms % 1000) * 1_000_000)
+}
+
+/// `2024-01-01 00:00:05 +0000 UTC`, the `CreatedAt` form of `docker ps --format`.
+pub fn go_time(ms: u64) -> String {
+    let (y, mo, d, h, mi, s) = civil(EPOCH_UNIX + ms / 1000);
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} +0000 UTC")
+}
+
+/// Unix seconds of the World's tick 0 (2024-01-01T00:00:00Z).
+pub const EPOCH_UNIX: u64 = 1_704_067_200;
+
+/// Days-from-civil inverse (Howard Hinnant's algorithm) for a Unix time in seconds.
+fn civil(unix: u64) -> (u64, u64, u64, u64, u64, u64) {
+    let days = unix / 86_400;
+    let rem = unix % 86_400;
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y as u64, m as u64, d as u64, rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_match_go_units() {
+        assert_eq!(human_size(0), "0B");
+        assert_eq!(human_size(1234), "1.23kB");
+        assert_eq!(human_size(7_800_000), "7.8MB");
+        assert_eq!(human_size(187_000_000), "187MB");
+        assert_eq!(human_size(10_500), "10.5kB");
+    }
+
+    #[test]
+    fn durations_match_go_units() {
+        assert_eq!(human_duration(500), "Less than a second");
+        assert_eq!(human_duration(1000), "1 second");
+        assert_eq!(human_duration(45_000), "45 seconds");
+        assert_eq!(human_duration(90_000), "About a minute");
+        assert_eq!(human_duration(5 * 60_000), "5 minutes");
+        assert_eq!(human_duration(3_600_000), "About an hour");
+        assert_eq!(human_duration(3 * 3_600_000), "3 hours");
+    }
+
+    #[test]
+    fn table_pads_by_three() {
+        let t = table(&["A", "LONGER"], &[vec!["xyz".into(), "1".into()]]);
+        assert_eq!(t, "A     LONGER\nxyz   1\n");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(rfc3339(0), "2024-01-01T00:00:00.000000000Z");
+        assert_eq!(go_time(86_400_000 * 60), "2024-03-01 00:00:00 +0000 UTC");
+        assert_eq!(ellipsis("abcdef", 4), "abc…");
+    }
+}

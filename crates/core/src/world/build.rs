@@ -1,0 +1,748 @@
+//! `docker build`: runs a parsed Dockerfile against the build context with the build cache,
+//! printing BuildKit's plain progress (`--progress=plain`) with a line saying why each step
+//! that missed the cache missed it.
+
+use super::{Failure, Handled, Reply, World};
+use crate::build::cache::{step_key, CacheRecord, MissReason};
+use crate::build::dockerfile::{self, Dockerfile, Instruction, ShellOrExec, Stage};
+use crate::build::dockerignore::DockerIgnore;
+use crate::command::Invocation;
+use crate::digest::sha256_digest;
+use crate::event::EventKind;
+use crate::fs::{normalize, FsTree, LayerDiff, Node};
+use crate::image::{HistoryEntry, ImageConfig, Layer, Reference};
+use crate::program::{self, Exit, NoNetwork, ProcessCtx, ProcessSpec};
+use crate::BuildContext;
+use std::collections::BTreeMap;
+
+/// How long one RUN step may take in logical time.
+const RUN_BUDGET_MS: u64 = 600_000;
+
+/// A stage while it is being built.
+struct StageState {
+    config: ImageConfig,
+    /// The stage's files; materialised only when a step has to run (a fully cached build
+    /// never needs them).
+    rootfs: Option<FsTree>,
+    cache_key: String,
+    /// ARG values in scope (build args override defaults).
+    args: BTreeMap<String, String>,
+    /// A step before this one missed the cache.
+    missed: bool,
+}
+
+/// Everything one build prints and decides.
+struct BuildRun<'a> {
+    progress: String,
+    step_number: usize,
+    no_cache: bool,
+    build_args: BTreeMap<String, String>,
+    context: &'a FsTree,
+    elapsed_ms: u64,
+}
+
+impl BuildRun<'_> {
+    fn begin(&mut self, title: &str) -> usize {
+        self.step_number += 1;
+        self.progress.push_str(&format!("\n#{} {title}\n", self.step_number));
+        self.step_number
+    }
+
+    fn line(&mut self, n: usize, text: &str) {
+        self.progress.push_str(&format!("#{n} {text}\n"));
+    }
+}
+
+fn failed(message: impl std::fmt::Display) -> Failure {
+    Failure::new(format!("ERROR: failed to solve: {message}"), 1)
+}
+
+impl World {
+    pub(crate) fn cmd_build(&mut self, inv: &Invocation, context: &BuildContext) -> Handled {
+        let tags: Vec<Reference> = inv
+            .flags
+            .values("tag")
+            .iter()
+            .map(|t| {
+                Reference::parse(t).map_err(|e| {
+                    Failure::new(format!("ERROR: invalid tag \"{t}\": {e}"), 1)
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let mut build_args = BTreeMap::new();
+        for a in inv.flags.values("build-arg") {
+            let (k, v) = a.split_once('=').unwrap_or((a.as_str(), ""));
+            build_args.insert(k.to_string(), v.to_string());
+        }
+        let dockerfile_path = dockerfile_in_context(&inv.args[0], inv.flags.value("file"));
+        let text = context
+            .read_file(&dockerfile_path)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .map_err(|_| {
+                failed(format!(
+                    "failed to read dockerfile: open {}: no such file or directory",
+                    dockerfile_path.trim_start_matches('/')
+                ))
+            })?;
+        let parsed = dockerfile::parse(&text).map_err(failed)?;
+        let ignore = context
+            .read_file("/.dockerignore")
+            .map(|b| DockerIgnore::parse(&String::from_utf8_lossy(b)))
+            .unwrap_or_else(|_| DockerIgnore::parse(""));
+        let filtered = filter_context(context, &ignore);
+        let target = match inv.flags.value("target") {
+            Some(t) => parsed
+                .stages
+                .iter()
+                .position(|s| s.name.as_deref() == Some(&t.to_lowercase()))
+                .ok_or_else(|| failed(format!("target stage \"{t}\" could not be found")))?,
+            None => parsed.stages.len().saturating_sub(1),
+        };
+        let needed = needed_stages(&parsed, target);
+        let mut run = BuildRun {
+            progress: String::from("#0 building with \"default\" instance using docker driver\n"),
+            step_number: 0,
+            no_cache: inv.flags.has("no-cache"),
+            build_args,
+            context: &filtered,
+            elapsed_ms: 0,
+        };
+        let n = run.begin("[internal] load build definition from Dockerfile");
+        run.line(n, &format!("transferring dockerfile: {}B done", text.len()));
+        run.line(n, "DONE 0.0s");
+        let n = run.begin("[internal] load .dockerignore");
+        run.line(n, &format!("transferring context: {}B done", context.read_file("/.dockerignore").map(|b| b.len()).unwrap_or(0)));
+        run.line(n, "DONE 0.0s");
+
+        let mut done: Vec<Option<StageState>> = (0..parsed.stages.len()).map(|_| None).collect();
+        for index in needed {
+            let state = self.build_stage(&parsed, index, &done, &mut run)?;
+            done[index] = Some(state);
+        }
+        let final_state = done
+            .get_mut(target)
+            .and_then(Option::take)
+            .ok_or_else(|| failed("no build stage in current context"))?;
+        let mut config = final_state.config;
+        config.created = config.history.last().map(|h| h.created).unwrap_or(self.now);
+        let id = self.images.add_image(config);
+        let n = run.begin("exporting to image");
+        run.line(n, "exporting layers done");
+        run.line(n, &format!("writing image {id} done"));
+        for tag in &tags {
+            run.line(n, &format!("naming to {} done", tag.qualified()));
+        }
+        run.line(n, "DONE 0.0s");
+        for tag in &tags {
+            self.images.tag(tag.clone(), &id);
+        }
+        self.emit(EventKind::ImageBuilt {
+            id: id.clone(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+        });
+        self.advance_to(self.now + run.elapsed_ms);
+        if inv.flags.has("quiet") {
+            return Ok(Reply::out(format!("{id}\n")));
+        }
+        Ok(Reply {
+            stdout: String::new(),
+            stderr: run.progress,
+            exit_code: 0,
+        })
+    }
+
+    fn build_stage(
+        &mut self,
+        file: &Dockerfile,
+        index: usize,
+        done: &[Option<StageState>],
+        run: &mut BuildRun,
+    ) -> Result<StageState, Failure> {
+        let Some(stage) = file.stages.get(index) else {
+            return Err(failed("no build stage in current context"));
+        };
+        let total = 1 + stage.instructions.iter().filter(|i| is_step(&i.value)).count();
+        let label = |i: usize| match &stage.name {
+            Some(name) => format!("[{name} {i}/{total}]"),
+            None => format!("[{i}/{total}]"),
+        };
+        // Global ARGs are visible in FROM.
+        let mut global = BTreeMap::new();
+        for decl in &file.global_args {
+            let value = run
+                .build_args
+                .get(&decl.name)
+                .cloned()
+                .or_else(|| decl.default.as_ref().and_then(|d| dockerfile::expand_with_escape(d, &global, file.escape).ok()))
+                .unwrap_or_default();
+            global.insert(decl.name.clone(), value);
+        }
+        let base = dockerfile::expand_with_escape(&stage.base, &global, file.escape)
+            .map_err(|e| failed(e.at_line(stage.line)))?;
+        let mut state = self.stage_base(file, &base, done, run, &label(1))?;
+        let mut step = 1;
+        for located in &stage.instructions {
+            let env_vars = self.stage_vars(&state);
+            let line = located.line;
+            let expand = |word: &str| {
+                dockerfile::expand_with_escape(word, &env_vars, file.escape)
+                    .map_err(|e| failed(e.at_line(line)))
+            };
+            match &located.value {
+                Instruction::Arg(decls) => {
+                    for decl in decls {
+                        let value = match run.build_args.get(&decl.name) {
+                            Some(v) => v.clone(),
+                            None => match (&decl.default, global.get(&decl.name)) {
+                                (Some(d), _) => expand(d)?,
+                                (None, Some(g)) => g.clone(),
+                                (None, None) => String::new(),
+                            },
+                        };
+                        state.args.insert(decl.name.clone(), value);
+                    }
+                    state.cache_key = step_key(&state.cache_key, &located.text, Some(&format!("{:?}", state.args)));
+                }
+                Instruction::Run(form) => {
+                    step += 1;
+                    let argv = self.shell_argv(&state, form);
+                    let shown = format!("RUN {}", argv.join(" "));
+                    self.cached_or_run(&mut state, run, &label(step), &located.text, &shown, None, |world, state, run, n| {
+                        world.run_step(state, run, n, &argv)
+                    })?;
+                }
+                Instruction::Copy { sources, dest, from, chmod, .. } => {
+                    step += 1;
+                    let sources: Vec<String> = sources.iter().map(|s| expand(s)).collect::<Result<_, _>>()?;
+                    let dest = expand(dest)?;
+                    let from_fs = match from {
+                        Some(f) => Some(self.copy_source(file, f, done)?),
+                        None => None,
+                    };
+                    let source_fs = from_fs.as_ref().unwrap_or(run.context);
+                    let copied = collect_sources(source_fs, &sources, from.is_some())?;
+                    let mode = chmod.as_deref().and_then(|m| u32::from_str_radix(m, 8).ok());
+                    let checksum = checksum_of(&copied);
+                    let shown = format!("COPY {} {}", sources.join(" "), dest);
+                    self.cached_or_run(&mut state, run, &label(step), &located.text, &shown, Some(checksum), |world, state, _run, _n| {
+                        world.copy_step(state, &copied, &dest, mode, sources.len() > 1)
+                    })?;
+                }
+                Instruction::Add { sources, dest, chmod, .. } => {
+                    step += 1;
+                    let sources: Vec<String> = sources.iter().map(|s| expand(s)).collect::<Result<_, _>>()?;
+                    if let Some(url) = sources.iter().find(|s| s.starts_with("http://") || s.starts_with("https://")) {
+                        return Err(failed(format!("failed to load {url}: the simulated builder has no internet; COPY the file from the build context instead")));
+                    }
+                    let dest = expand(dest)?;
+                    let copied = collect_sources(run.context, &sources, false)?;
+                    let mode = chmod.as_deref().and_then(|m| u32::from_str_radix(m, 8).ok());
+                    let checksum = checksum_of(&copied);
+                    let shown = format!("ADD {} {}", sources.join(" "), dest);
+                    self.cached_or_run(&mut state, run, &label(step), &located.text, &shown, Some(checksum), |world, state, _run, _n| {
+                        world.copy_step(state, &copied, &dest, mode, sources.len() > 1)
+                    })?;
+                }
+                Instruction::Workdir(dir) => {
+                    step += 1;
+                    let dir = normalize(&working_dir(&state.config), &expand(dir)?);
+                    let shown = format!("WORKDIR {dir}");
+                    state.config.config.working_dir = dir.clone();
+                    self.cached_or_run(&mut state, run, &label(step), &located.text, &shown, None, |world, state, _run, _n| {
+                        let fs = world.materialize(state);
+                        let mut after = fs.clone();
+                        after.mkdir(&dir, true).map_err(|e| failed(format!("mkdir {dir}: {e}")))?;
+                        Ok((LayerDiff::between(&fs, &after), after, 0))
+                    })?;
+                }
+                other => {
+                    // Metadata only: changes the config and the cache chain, makes no layer.
+                    let shown = self.apply_metadata(&mut state.config, other, &expand)?;
+                    state.cache_key = step_key(&state.cache_key, &located.text, None);
+                    state.config.history.push(HistoryEntry {
+                        created: self.now,
+                        created_by: shown,
+                        empty_layer: true,
+                        comment: "buildkit.dockerfile.v0".into(),
+                        size: 0,
+                    });
+                }
+            }
+        }
+        Ok(state)
+    }
+
+    /// The variables an instruction's words expand against: ENV, then ARGs.
+    fn stage_vars(&self, state: &StageState) -> BTreeMap<String, String> {
+        let mut vars = state.args.clone();
+        for (k, v) in state.config.config.env_pairs() {
+            vars.insert(k, v);
+        }
+        vars
+    }
+
+    fn shell_argv(&self, state: &StageState, form: &ShellOrExec) -> Vec<String> {
+        match form {
+            ShellOrExec::Exec(argv) => argv.clone(),
+            ShellOrExec::Shell(cmd) => {
+                let mut argv = state
+                    .config
+                    .config
+                    .shell
+                    .clone()
+                    .unwrap_or_else(|| vec!["/bin/sh".into(), "-c".into()]);
+                argv.push(cmd.clone());
+                argv
+            }
+        }
+    }
+
+    /// Starts a stage from scratch, an earlier stage or an image (pulled if missing).
+    fn stage_base(
+        &mut self,
+        file: &Dockerfile,
+        base: &str,
+        done: &[Option<StageState>],
+        run: &mut BuildRun,
+        label: &str,
+    ) -> Result<StageState, Failure> {
+        let lower = base.to_lowercase();
+        if let Some(i) = file.stages.iter().position(|s| s.name.as_deref() == Some(lower.as_str())) {
+            if let Some(Some(prev)) = done.get(i) {
+                return Ok(StageState {
+                    config: prev.config.clone(),
+                    rootfs: prev.rootfs.clone(),
+                    cache_key: prev.cache_key.clone(),
+                    args: BTreeMap::new(),
+                    missed: false,
+                });
+            }
+        }
+        if lower == "scratch" {
+            return Ok(StageState {
+                config: ImageConfig::new(self.now),
+                rootfs: Some(FsTree::new()),
+                cache_key: sha256_digest(b"scratch"),
+                args: BTreeMap::new(),
+                missed: false,
+            });
+        }
+        let reference = Reference::parse(base).map_err(|e| failed(format!("failed to parse stage name \"{base}\": {e}")))?;
+        let n = run.begin(&format!("[internal] load metadata for {}", reference.qualified()));
+        run.line(n, "DONE 0.0s");
+        if self.images.lookup(base).is_err() {
+            if self.registry.manifest(&reference).is_none() {
+                return Err(failed(format!("{}: failed to resolve source metadata for {}: pull access denied, repository does not exist or may require authorization", reference, reference.qualified())));
+            }
+            self.pull(&reference)?;
+        }
+        let image = self
+            .images
+            .lookup(base)
+            .map_err(|_| failed(format!("{base}: not found")))?;
+        let n = run.begin(&format!("{label} FROM {}", reference.qualified()));
+        run.line(n, "DONE 0.0s");
+        Ok(StageState {
+            config: image.config.clone(),
+            rootfs: Some(image.rootfs.clone()),
+            cache_key: image.id.clone(),
+            args: BTreeMap::new(),
+            missed: false,
+        })
+    }
+
+    /// The files of `--from`: a stage name or index, or an image.
+    fn copy_source(&mut self, file: &Dockerfile, from: &str, done: &[Option<StageState>]) -> Result<FsTree, Failure> {
+        let lower = from.to_lowercase();
+        let index = file
+            .stages
+            .iter()
+            .position(|s| s.name.as_deref() == Some(lower.as_str()))
+            .or_else(|| from.parse::<usize>().ok());
+        if let Some(i) = index {
+            if let Some(Some(state)) = done.get(i) {
+                return Ok(match &state.rootfs {
+                    Some(fs) => fs.clone(),
+                    None => self.images.rootfs_of(&state.config.diff_ids),
+                });
+            }
+        }
+        let reference = Reference::parse(from).map_err(|e| failed(format!("invalid --from {from}: {e}")))?;
+        if self.images.lookup(from).is_err() {
+            self.pull(&reference)?;
+        }
+        Ok(self
+            .images
+            .lookup(from)
+            .map(|i| i.rootfs.clone())
+            .map_err(|_| failed(format!("{from}: not found")))?)
+    }
+
+    fn materialize(&self, state: &mut StageState) -> FsTree {
+        if state.rootfs.is_none() {
+            state.rootfs = Some(self.images.rootfs_of(&state.config.diff_ids));
+        }
+        state.rootfs.clone().unwrap_or_default()
+    }
+
+    /// One filesystem step: from the cache when its key is known, otherwise by running `work`,
+    /// which returns the layer, the new filesystem and the logical time it took.
+    #[allow(clippy::too_many_arguments)]
+    fn cached_or_run(
+        &mut self,
+        state: &mut StageState,
+        run: &mut BuildRun,
+        label: &str,
+        text: &str,
+        shown: &str,
+        checksum: Option<String>,
+        work: impl FnOnce(&mut World, &mut StageState, &mut BuildRun, usize) -> Result<(LayerDiff, FsTree, u64), Failure>,
+    ) -> Result<(), Failure> {
+        let n = run.begin(&format!("{label} {text}"));
+        let lookup = if run.no_cache {
+            Err(MissReason::NoCache)
+        } else if state.missed {
+            Err(MissReason::EarlierStepChanged)
+        } else {
+            self.build_cache
+                .lookup(&state.cache_key, text, checksum.as_deref(), &self.images)
+                .cloned()
+        };
+        match lookup {
+            Ok(record) => {
+                run.line(n, "CACHED");
+                state.cache_key = step_key(&state.cache_key, text, checksum.as_deref());
+                state.config = record.result;
+                state.rootfs = None;
+                self.emit(EventKind::BuildStep {
+                    step: format!("{label} {text}"),
+                    cached: true,
+                    reason: None,
+                    layer: state.config.diff_ids.last().cloned(),
+                });
+            }
+            Err(reason) => {
+                run.line(n, &format!("cache miss: {}", reason.explain()));
+                state.missed = true;
+                let (diff, after, elapsed) = work(self, state, run, n)?;
+                run.elapsed_ms += elapsed;
+                run.line(n, &format!("DONE {:.1}s", elapsed as f64 / 1000.0));
+                let layer = Layer::new(diff);
+                let diff_id = layer.diff_id.clone();
+                let size = layer.size;
+                self.images.add_layer(layer);
+                let parent = state.cache_key.clone();
+                state.config.diff_ids.push(diff_id.clone());
+                state.config.history.push(HistoryEntry {
+                    created: self.now,
+                    created_by: format!("{shown} # buildkit"),
+                    empty_layer: false,
+                    comment: "buildkit.dockerfile.v0".into(),
+                    size,
+                });
+                state.rootfs = Some(after);
+                state.cache_key = self.build_cache.insert(CacheRecord {
+                    parent,
+                    instruction: text.to_string(),
+                    checksum,
+                    result: state.config.clone(),
+                    created: self.now,
+                });
+                self.emit(EventKind::BuildStep {
+                    step: format!("{label} {text}"),
+                    cached: false,
+                    reason: Some(reason.explain()),
+                    layer: Some(diff_id),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn run_step(&mut self, state: &mut StageState, run: &mut BuildRun, n: usize, argv: &[String]) -> Result<(LayerDiff, FsTree, u64), Failure> {
+        let before = self.materialize(state);
+        let mut fs = before.clone();
+        let mut env = state.config.config.env_pairs();
+        for (k, v) in &state.args {
+            if !env.iter().any(|(ek, _)| ek == k) {
+                env.push((k.clone(), v.clone()));
+            }
+        }
+        if !env.iter().any(|(k, _)| k == "PATH") {
+            env.push(("PATH".into(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()));
+        }
+        let spec = ProcessSpec {
+            argv: argv.to_vec(),
+            env,
+            cwd: working_dir(&state.config),
+            user: state.config.config.user.clone(),
+            stdin: Vec::new(),
+        };
+        let mut net = NoNetwork;
+        let processes = [program::ProcInfo { pid: 1, user: "root".into(), command: argv.join(" ") }];
+        let result = {
+            let mut ctx = ProcessCtx {
+                fs: &mut fs,
+                hostname: "buildkitsandbox",
+                now_unix: crate::output::EPOCH_UNIX + self.now / 1000,
+                processes: &processes,
+                local_servers: &[],
+                local_env: &[],
+                network: &mut net,
+                memory_limit: None,
+                budget_ms: RUN_BUDGET_MS,
+            };
+            program::run(&spec, &mut ctx)
+        };
+        for chunk in &result.output {
+            for line in String::from_utf8_lossy(&chunk.bytes).lines() {
+                run.line(n, &format!("{:.3} {line}", chunk.at_ms as f64 / 1000.0 + 0.1));
+            }
+        }
+        let shown = argv.join(" ");
+        match result.exit {
+            Exit::Code(0) => Ok((LayerDiff::between(&before, &fs), fs, result.elapsed_ms)),
+            Exit::Code(code) => Err(failed(format!("process \"{shown}\" did not complete successfully: exit code: {code}")).with_progress(&run.progress)),
+            Exit::OomKilled => Err(failed(format!("process \"{shown}\" did not complete successfully: exit code: 137")).with_progress(&run.progress)),
+            Exit::Running => Err(failed(format!("process \"{shown}\" was still running after 10 minutes of logical time (a server or an endless loop in RUN?)")).with_progress(&run.progress)),
+        }
+    }
+
+    fn copy_step(&mut self, state: &mut StageState, copied: &[(String, Node)], dest: &str, mode: Option<u32>, many: bool) -> Result<(LayerDiff, FsTree, u64), Failure> {
+        let before = self.materialize(state);
+        let mut fs = before.clone();
+        let dest_abs = normalize(&working_dir(&state.config), dest);
+        let into_dir = dest.ends_with('/') || many || fs.stat(&dest_abs).is_ok_and(Node::is_dir) || copied.iter().any(|(p, _)| p.contains('/'));
+        for (relative, node) in copied {
+            let node = match (node, mode) {
+                (Node::File { data, .. }, Some(m)) => Node::File { data: data.clone(), mode: m },
+                _ => node.clone(),
+            };
+            let target = if into_dir || copied.len() > 1 {
+                normalize(&dest_abs, relative)
+            } else {
+                dest_abs.clone()
+            };
+            fs.put(&target, node);
+        }
+        Ok((LayerDiff::between(&before, &fs), fs, 0))
+    }
+
+    fn apply_metadata(&self, config: &mut ImageConfig, instruction: &Instruction, expand: &dyn Fn(&str) -> Result<String, Failure>) -> Result<String, Failure> {
+        let c = &mut config.config;
+        let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_default();
+        let shell_form = |c: &crate::image::RunConfig, form: &ShellOrExec| match form {
+            ShellOrExec::Exec(argv) => argv.clone(),
+            ShellOrExec::Shell(cmd) => {
+                let mut argv = c.shell.clone().unwrap_or_else(|| vec!["/bin/sh".into(), "-c".into()]);
+                argv.push(cmd.clone());
+                argv
+            }
+        };
+        Ok(match instruction {
+            Instruction::Env(pairs) => {
+                let mut shown = Vec::new();
+                for (k, v) in pairs {
+                    let (k, v) = (expand(k)?, expand(v)?);
+                    c.set_env(&k, &v);
+                    shown.push(format!("{k}={v}"));
+                }
+                format!("ENV {}", shown.join(" "))
+            }
+            Instruction::Label(pairs) => {
+                let mut shown = Vec::new();
+                for (k, v) in pairs {
+                    let (k, v) = (expand(k)?, expand(v)?);
+                    shown.push(format!("{k}={v}"));
+                    c.labels.insert(k, v);
+                }
+                format!("LABEL {}", shown.join(" "))
+            }
+            Instruction::Cmd(form) => {
+                let argv = shell_form(c, form);
+                c.cmd = Some(argv.clone());
+                format!("CMD {}", json(&argv))
+            }
+            Instruction::Entrypoint(form) => {
+                let argv = shell_form(c, form);
+                c.entrypoint = Some(argv.clone());
+                // Docker drops a CMD inherited from the base image when ENTRYPOINT is set.
+                c.cmd = None;
+                format!("ENTRYPOINT {}", json(&argv))
+            }
+            Instruction::Expose(ports) => {
+                let mut shown = Vec::new();
+                for p in ports {
+                    let p = expand(p)?;
+                    let p = if p.contains('/') { p } else { format!("{p}/tcp") };
+                    shown.push(format!("{p}:{{}}"));
+                    c.exposed_ports.insert(p);
+                }
+                format!("EXPOSE map[{}]", shown.join(" "))
+            }
+            Instruction::Volume(paths) => {
+                let mut shown = Vec::new();
+                for p in paths {
+                    let p = expand(p)?;
+                    shown.push(p.clone());
+                    c.volumes.insert(p);
+                }
+                format!("VOLUME [{}]", shown.join(" "))
+            }
+            Instruction::User(user) => {
+                c.user = expand(user)?;
+                format!("USER {}", c.user)
+            }
+            Instruction::Shell(argv) => {
+                c.shell = Some(argv.clone());
+                format!("SHELL {}", json(argv))
+            }
+            Instruction::StopSignal(s) => {
+                let s = expand(s)?;
+                c.stop_signal = Some(s.clone());
+                format!("STOPSIGNAL {s}")
+            }
+            Instruction::Healthcheck(h) => format!("HEALTHCHECK {h}"),
+            Instruction::Maintainer(m) => format!("MAINTAINER {m}"),
+            Instruction::Run(_) | Instruction::Copy { .. } | Instruction::Add { .. } | Instruction::Workdir(_) | Instruction::Arg(_) => String::new(),
+        })
+    }
+}
+
+impl Failure {
+    /// Keeps the build output printed so far above the error, as docker shows it.
+    fn with_progress(mut self, progress: &str) -> Failure {
+        self.message = format!("{progress}{}", self.message);
+        self
+    }
+}
+
+fn is_step(i: &Instruction) -> bool {
+    matches!(i, Instruction::Run(_) | Instruction::Copy { .. } | Instruction::Add { .. } | Instruction::Workdir(_))
+}
+
+fn working_dir(config: &ImageConfig) -> String {
+    if config.config.working_dir.is_empty() {
+        "/".into()
+    } else {
+        config.config.working_dir.clone()
+    }
+}
+
+/// Where the Dockerfile is inside the loaded context: `-f` relative to the context directory
+/// when it lies inside it, otherwise the front put it at `/Dockerfile`.
+fn dockerfile_in_context(context_dir: &str, file: Option<&str>) -> String {
+    let Some(file) = file else {
+        return "/Dockerfile".into();
+    };
+    let context = normalize("/", context_dir);
+    let file = normalize("/", file);
+    match file.strip_prefix(&context) {
+        Some(rest) if context == "/" => normalize("/", &file),
+        Some(rest) if rest.starts_with('/') => rest.to_string(),
+        _ => "/Dockerfile".into(),
+    }
+}
+
+/// The context without what `.dockerignore` excludes (the Dockerfile and .dockerignore are
+/// always sent, as docker does).
+fn filter_context(context: &FsTree, ignore: &DockerIgnore) -> FsTree {
+    let mut out = FsTree::new();
+    for (path, node) in context.iter() {
+        let relative = path.trim_start_matches('/');
+        if relative == "Dockerfile" || relative == ".dockerignore" || !ignore.is_excluded(relative) {
+            out.put(path, node.clone());
+        }
+    }
+    out
+}
+
+/// The stages the target needs (by FROM and COPY --from), in file order; BuildKit skips the
+/// rest.
+fn needed_stages(file: &Dockerfile, target: usize) -> Vec<usize> {
+    let mut needed = vec![false; file.stages.len()];
+    let mut pending = vec![target];
+    let index_of = |name: &str| -> Option<usize> {
+        let lower = name.to_lowercase();
+        file.stages
+            .iter()
+            .position(|s| s.name.as_deref() == Some(lower.as_str()))
+            .or_else(|| name.parse().ok())
+    };
+    while let Some(i) = pending.pop() {
+        if i >= needed.len() || needed[i] {
+            continue;
+        }
+        needed[i] = true;
+        let stage: &Stage = &file.stages[i];
+        if let Some(j) = index_of(&stage.base).filter(|j| *j < i) {
+            pending.push(j);
+        }
+        for ins in &stage.instructions {
+            if let Instruction::Copy { from: Some(f), .. } = &ins.value {
+                if let Some(j) = index_of(f).filter(|j| *j < i) {
+                    pending.push(j);
+                }
+            }
+        }
+    }
+    (0..needed.len()).filter(|i| needed[*i]).collect()
+}
+
+/// The files COPY takes: each source file, or a directory's contents, with `*`/`?` wildcards
+/// in the last component. Paths are relative to the destination.
+fn collect_sources(fs: &FsTree, sources: &[String], from_image: bool) -> Result<Vec<(String, Node)>, Failure> {
+    let mut out = Vec::new();
+    for source in sources {
+        let path = normalize("/", source);
+        let matches: Vec<String> = if path.contains('*') || path.contains('?') {
+            let dir = crate::fs::parent(&path);
+            let pattern = crate::fs::file_name(&path);
+            fs.list_dir(dir)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(name, _)| wildcard(pattern, name))
+                .map(|(name, _)| normalize(dir, &name))
+                .collect()
+        } else {
+            vec![path.clone()]
+        };
+        if matches.is_empty() || (matches.len() == 1 && fs.lstat(&matches[0]).is_err()) {
+            let what = if from_image { "" } else { "failed to compute cache key: failed to calculate checksum of ref: " };
+            return Err(failed(format!("{what}\"{path}\": not found")));
+        }
+        for m in matches {
+            match fs.stat(&m) {
+                Ok(Node::Dir { .. }) => {
+                    for (p, node) in fs.descendants(&m) {
+                        out.push((p[m.len()..].trim_start_matches('/').to_string(), node.clone()));
+                    }
+                }
+                Ok(node) => out.push((crate::fs::file_name(&m).to_string(), node.clone())),
+                Err(_) => return Err(failed(format!("\"{m}\": not found"))),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `*` and `?` matching for one path component.
+fn wildcard(pattern: &str, name: &str) -> bool {
+    fn go(p: &[char], n: &[char]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    go(&p, &n)
+}
+
+/// Checksum of copied files (names, modes and contents), Docker's content part of the key.
+fn checksum_of(files: &[(String, Node)]) -> String {
+    sha256_digest(serde_json::to_string(files).unwrap_or_default().as_bytes())
+}

@@ -1,0 +1,386 @@
+//! Image commands: pull, push, images, tag, rmi, history, commit, diff, system df.
+
+use super::{Failure, Handled, Reply, World};
+use crate::command::Invocation;
+use crate::digest::short_id;
+use crate::event::EventKind;
+use crate::image::{HistoryEntry, Image, ImageConfig, Layer, LookupError, Reference};
+use crate::output::{ellipsis, go_time, human_duration, human_size, table};
+use crate::registry::manifest_digest;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+impl World {
+    fn image_or_error(&self, text: &str) -> Result<&Image, Failure> {
+        self.images.lookup(text).map_err(|e| match e {
+            LookupError::NotFound => Failure::daemon(format!("No such image: {text}")),
+            LookupError::Ambiguous => Failure::daemon(format!("multiple IDs found with provided prefix: {text}")),
+        })
+    }
+
+    /// Copies an image from the registry, skipping layers already here. Returns docker's
+    /// progress text.
+    pub(crate) fn pull(&mut self, reference: &Reference) -> Handled {
+        let config = self
+            .registry
+            .manifest(reference)
+            .cloned()
+            .ok_or_else(|| {
+                Failure::daemon(format!(
+                    "pull access denied for {}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
+                    reference.repository
+                ))
+            })?;
+        let mut out = format!("{}: Pulling from {}\n", reference.tag, reference.remote_path());
+        let mut downloaded = Vec::new();
+        let mut skipped = Vec::new();
+        for diff_id in &config.diff_ids {
+            if self.images.has_layer(diff_id) {
+                out.push_str(&format!("{}: Already exists\n", short_id(diff_id)));
+                skipped.push(diff_id.clone());
+            } else if let Some(layer) = self.registry.blob(diff_id).cloned() {
+                out.push_str(&format!("{}: Pull complete\n", short_id(diff_id)));
+                self.images.add_layer(layer);
+                downloaded.push(diff_id.clone());
+            }
+        }
+        let (digest, _) = manifest_digest(&config);
+        let previous = self.images.tagged(reference).map(str::to_string);
+        let id = self.images.add_image(config);
+        self.images.tag(reference.clone(), &id);
+        let status = if previous.as_deref() == Some(id.as_str()) {
+            format!("Status: Image is up to date for {reference}")
+        } else {
+            format!("Status: Downloaded newer image for {reference}")
+        };
+        out.push_str(&format!("Digest: {digest}\n{status}\n"));
+        self.emit(EventKind::ImagePulled {
+            reference: reference.to_string(),
+            id,
+            downloaded,
+            skipped,
+        });
+        Ok(Reply::out(out))
+    }
+
+    pub(crate) fn cmd_pull(&mut self, inv: &Invocation) -> Handled {
+        let text = &inv.args[0];
+        let reference = Reference::parse(text).map_err(|e| Failure::new(e, 1))?;
+        let mut reply = self.pull(&reference)?;
+        if !text.contains(':') {
+            reply.stdout.insert_str(0, "Using default tag: latest\n");
+        }
+        reply.stdout.push_str(&format!("{}\n", reference.qualified()));
+        if inv.flags.has("quiet") {
+            reply.stdout = format!("{}\n", reference.qualified());
+        }
+        Ok(reply)
+    }
+
+    pub(crate) fn cmd_push(&mut self, inv: &Invocation) -> Handled {
+        let text = &inv.args[0];
+        let reference = Reference::parse(text).map_err(|e| Failure::new(e, 1))?;
+        let image = self.images.tagged(&reference).and_then(|id| self.images.image(id)).ok_or_else(|| {
+            Failure::new(format!("Error response from daemon: An image does not exist locally with the tag: {}", reference.repository), 1)
+        })?;
+        let config = image.config.clone();
+        let mut out = format!("The push refers to repository [{}]\n", reference.qualified().rsplit_once(':').map(|(r, _)| r).unwrap_or(""));
+        let mut pushed = Vec::new();
+        let mut skipped = Vec::new();
+        // docker lists layers top first.
+        for diff_id in config.diff_ids.iter().rev() {
+            if self.registry.has_blob(diff_id) {
+                out.push_str(&format!("{}: Layer already exists\n", short_id(diff_id)));
+                skipped.push(diff_id.clone());
+            } else if let Some(layer) = self.images.layer(diff_id).cloned() {
+                out.push_str(&format!("{}: Pushed\n", short_id(diff_id)));
+                self.registry.put_blob(layer);
+                pushed.push(diff_id.clone());
+            }
+        }
+        let (digest, size) = manifest_digest(&config);
+        self.registry.put_manifest(reference.clone(), config);
+        out.push_str(&format!("{}: digest: {digest} size: {size}\n", reference.tag));
+        self.emit(EventKind::ImagePushed {
+            reference: reference.to_string(),
+            pushed,
+            skipped,
+        });
+        Ok(Reply::out(out))
+    }
+
+    pub(crate) fn cmd_images(&mut self, inv: &Invocation) -> Handled {
+        let filter = inv.args.first().map(|f| Reference::parse(f).ok());
+        let no_trunc = inv.flags.has("no-trunc");
+        let mut rows: Vec<(u64, serde_json::Value)> = Vec::new();
+        for image in self.images.images() {
+            let size = human_size(image.size(&self.images));
+            let id = if no_trunc { image.id.clone() } else { short_id(&image.id).to_string() };
+            let created = format!("{} ago", human_duration(self.now.saturating_sub(image.config.created)));
+            let mut tags: Vec<&Reference> = self.images.tags_of(&image.id).collect();
+            if let Some(filter) = &filter {
+                tags.retain(|r| match filter {
+                    Some(f) if inv.args[0].contains(':') => *r == f,
+                    Some(f) => r.repository == f.repository,
+                    None => false,
+                });
+                if tags.is_empty() {
+                    continue;
+                }
+            }
+            let names: Vec<(String, String)> = if tags.is_empty() {
+                vec![("<none>".into(), "<none>".into())]
+            } else {
+                tags.iter().map(|r| (r.repository.clone(), r.tag.clone())).collect()
+            };
+            for (repo, tag) in names {
+                rows.push((
+                    image.config.created,
+                    json!({"Repository": repo, "Tag": tag, "ID": id, "CreatedSince": created, "CreatedAt": go_time(image.config.created), "Size": size}),
+                ));
+            }
+        }
+        // Newest first; equal times by name.
+        rows.sort_by(|a, b| {
+            b.0.cmp(&a.0).then_with(|| {
+                let key = |v: &serde_json::Value| format!("{}:{}", v["Repository"], v["Tag"]);
+                key(&a.1).cmp(&key(&b.1))
+            })
+        });
+        let rows: Vec<serde_json::Value> = rows.into_iter().map(|(_, v)| v).collect();
+        if inv.flags.has("quiet") {
+            let mut seen = BTreeSet::new();
+            let ids: String = rows
+                .iter()
+                .filter_map(|r| r["ID"].as_str())
+                .filter(|id| seen.insert(id.to_string()))
+                .map(|id| format!("{id}\n"))
+                .collect();
+            return Ok(Reply::out(ids));
+        }
+        const COLUMNS: &[(&str, &str)] = &[
+            ("REPOSITORY", "Repository"),
+            ("TAG", "Tag"),
+            ("IMAGE ID", "ID"),
+            ("CREATED", "CreatedSince"),
+            ("SIZE", "Size"),
+        ];
+        if let Some(format) = inv.flags.value("format") {
+            return super::lifecycle::format_rows(format, &rows, COLUMNS);
+        }
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| COLUMNS.iter().map(|(_, k)| r[k].as_str().unwrap_or("").to_string()).collect())
+            .collect();
+        let header: Vec<&str> = COLUMNS.iter().map(|(h, _)| *h).collect();
+        Ok(Reply::out(table(&header, &cells)))
+    }
+
+    pub(crate) fn cmd_tag(&mut self, inv: &Invocation) -> Handled {
+        let id = self.image_or_error(&inv.args[0])?.id.clone();
+        let target = Reference::parse(&inv.args[1]).map_err(|e| Failure::new(format!("Error parsing reference: \"{}\" is not a valid repository/tag: {e}", inv.args[1]), 1))?;
+        self.images.tag(target.clone(), &id);
+        self.emit(EventKind::ImageTagged {
+            reference: target.to_string(),
+            id,
+        });
+        Ok(Reply::default())
+    }
+
+    pub(crate) fn cmd_rmi(&mut self, inv: &Invocation) -> Handled {
+        let force = inv.flags.has("force");
+        let mut out = String::new();
+        // Validate all first: a refusal must leave every image in place.
+        let mut plan = Vec::new();
+        for text in &inv.args {
+            let image = self.image_or_error(text)?;
+            let id = image.id.clone();
+            let by_reference = Reference::parse(text).ok().filter(|r| self.images.tagged(r) == Some(id.as_str()));
+            let tags: Vec<Reference> = self.images.tags_of(&id).cloned().collect();
+            let user = self.containers.values().find(|c| c.image_id == id);
+            let removes_image = by_reference.is_none() || tags.len() <= 1;
+            if let Some(c) = user {
+                if removes_image && !force {
+                    let what = match &by_reference {
+                        Some(_) => format!("unable to remove repository reference \"{text}\" (must force)"),
+                        None => format!("unable to delete {} (must be forced)", short_id(&id)),
+                    };
+                    return Err(Failure::daemon(format!(
+                        "conflict: {what} - container {} is using its referenced image {}",
+                        c.short_id(),
+                        short_id(&id)
+                    )));
+                }
+            }
+            if by_reference.is_none() && tags.len() > 1 && !force {
+                return Err(Failure::daemon(format!(
+                    "conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories",
+                    short_id(&id)
+                )));
+            }
+            plan.push((id, by_reference, tags, user.is_some()));
+        }
+        for (id, by_reference, tags, in_use) in plan {
+            let untag: Vec<Reference> = match by_reference {
+                Some(r) => vec![r],
+                None => tags.clone(),
+            };
+            for r in &untag {
+                if self.images.untag(r).is_some() {
+                    out.push_str(&format!("Untagged: {r}\n"));
+                    self.emit(EventKind::ImageUntagged { reference: r.to_string() });
+                }
+            }
+            let still_tagged = self.images.tags_of(&id).next().is_some();
+            if !still_tagged && !in_use {
+                let layers_before: BTreeSet<String> = self.images.layers().map(|l| l.diff_id.clone()).collect();
+                self.images.remove_image(&id);
+                out.push_str(&format!("Deleted: {id}\n"));
+                let deleted: Vec<String> = layers_before
+                    .into_iter()
+                    .filter(|d| !self.images.has_layer(d))
+                    .collect();
+                for d in &deleted {
+                    out.push_str(&format!("Deleted: {d}\n"));
+                }
+                self.emit(EventKind::ImageDeleted { id, layers: deleted });
+            }
+        }
+        Ok(Reply::out(out))
+    }
+
+    pub(crate) fn cmd_history(&mut self, inv: &Invocation) -> Handled {
+        let image = self.image_or_error(&inv.args[0])?;
+        let no_trunc = inv.flags.has("no-trunc");
+        let mut rows = Vec::new();
+        let last = image.config.history.len().saturating_sub(1);
+        for (i, entry) in image.config.history.iter().enumerate().rev() {
+            let id = if i == last {
+                if no_trunc { image.id.clone() } else { short_id(&image.id).to_string() }
+            } else {
+                "<missing>".to_string()
+            };
+            let created_by = if no_trunc { entry.created_by.clone() } else { ellipsis(&entry.created_by, 45) };
+            rows.push(json!({
+                "ID": id,
+                "CreatedSince": format!("{} ago", human_duration(self.now.saturating_sub(entry.created))),
+                "CreatedBy": created_by,
+                "Size": human_size(entry.size),
+                "Comment": entry.comment,
+            }));
+        }
+        if inv.flags.has("quiet") {
+            return Ok(Reply::out(rows.iter().map(|r| format!("{}\n", r["ID"].as_str().unwrap_or(""))).collect::<String>()));
+        }
+        const COLUMNS: &[(&str, &str)] = &[
+            ("IMAGE", "ID"),
+            ("CREATED", "CreatedSince"),
+            ("CREATED BY", "CreatedBy"),
+            ("SIZE", "Size"),
+            ("COMMENT", "Comment"),
+        ];
+        if let Some(format) = inv.flags.value("format") {
+            return super::lifecycle::format_rows(format, &rows, COLUMNS);
+        }
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| COLUMNS.iter().map(|(_, k)| r[k].as_str().unwrap_or("").to_string()).collect())
+            .collect();
+        let header: Vec<&str> = COLUMNS.iter().map(|(h, _)| *h).collect();
+        Ok(Reply::out(table(&header, &cells)))
+    }
+
+    pub(crate) fn cmd_commit(&mut self, inv: &Invocation) -> Handled {
+        let id = self.find_container(&inv.args[0])?;
+        let reference = match inv.args.get(1) {
+            Some(r) => Some(Reference::parse(r).map_err(|e| Failure::new(format!("Error parsing reference: \"{r}\" is not a valid repository/tag: {e}"), 1))?),
+            None => None,
+        };
+        if !inv.flags.values("change").is_empty() {
+            return Err(Failure::new("--change is not supported by the simulator yet", 1));
+        }
+        let Some(c) = self.containers.get(&id) else {
+            return Err(Failure::daemon(format!("No such container: {id}")));
+        };
+        let base = self.image_or_error(&c.image_id)?.config.clone();
+        let layer = Layer::new(c.upper.clone());
+        let mut config = ImageConfig {
+            created: self.now,
+            ..base
+        };
+        config.config.env = c.env.iter().filter(|(k, _)| k != "HOSTNAME").map(|(k, v)| format!("{k}={v}")).collect();
+        config.config.cmd = Some(c.argv.clone());
+        config.config.entrypoint = None;
+        config.diff_ids.push(layer.diff_id.clone());
+        config.history.push(HistoryEntry {
+            created: self.now,
+            created_by: c.argv.join(" "),
+            empty_layer: false,
+            comment: inv.flags.value("message").unwrap_or("").to_string(),
+            size: layer.size,
+        });
+        let container_name = c.name.clone();
+        self.images.add_layer(layer);
+        let image_id = self.images.add_image(config);
+        if let Some(r) = reference {
+            self.images.tag(r.clone(), &image_id);
+            self.emit(EventKind::ImageTagged { reference: r.to_string(), id: image_id.clone() });
+        }
+        self.emit(EventKind::ImageCommitted { container: container_name, id: image_id.clone() });
+        Ok(Reply::out(format!("{image_id}\n")))
+    }
+
+    pub(crate) fn cmd_diff(&mut self, inv: &Invocation) -> Handled {
+        let id = self.find_container(&inv.args[0])?;
+        let Some(c) = self.containers.get(&id) else {
+            return Err(Failure::daemon(format!("No such container: {id}")));
+        };
+        let lower = self.images.image(&c.image_id).map(|i| i.rootfs.clone()).unwrap_or_default();
+        let lines: String = c
+            .upper
+            .summary(&lower)
+            .into_iter()
+            .map(|(kind, path)| format!("{} {path}\n", kind.letter()))
+            .collect();
+        Ok(Reply::out(lines))
+    }
+
+    pub(crate) fn cmd_system_df(&mut self, _inv: &Invocation) -> Handled {
+        let used_images: BTreeSet<&str> = self.containers.values().map(|c| c.image_id.as_str()).collect();
+        let total_images = self.images.images().count();
+        let active_images = self.images.images().filter(|i| used_images.contains(i.id.as_str())).count();
+        // Shared layers count once, as docker's SIZE column does.
+        let image_bytes = self.images.unique_layer_bytes();
+        let used_layers: BTreeSet<&String> = self
+            .images
+            .images()
+            .filter(|i| used_images.contains(i.id.as_str()))
+            .flat_map(|i| i.config.diff_ids.iter())
+            .collect();
+        let reclaimable_images: u64 = self
+            .images
+            .layers()
+            .filter(|l| !used_layers.contains(&l.diff_id))
+            .map(|l| l.size)
+            .sum();
+        let containers = self.containers.len();
+        let running = self.containers.values().filter(|c| c.is_running()).count();
+        let container_bytes: u64 = self.containers.values().map(|c| c.upper.size()).sum();
+        let stopped_bytes: u64 = self.containers.values().filter(|c| !c.is_running()).map(|c| c.upper.size()).sum();
+        let volumes = self.volumes.len();
+        let used_volumes: BTreeSet<&str> = self.containers.values().flat_map(|c| c.mounts.iter().map(|m| m.source.as_str())).collect();
+        let active_volumes = self.volumes.keys().filter(|v| used_volumes.contains(v.as_str())).count();
+        let volume_bytes: u64 = self.volumes.values().map(|v| v.files.total_size()).sum();
+        let unused_volume_bytes: u64 = self.volumes.values().filter(|v| !used_volumes.contains(v.name.as_str())).map(|v| v.files.total_size()).sum();
+        let cache_records = self.build_cache.len();
+        let cache_bytes = self.build_cache.size(&self.images);
+        let pct = |part: u64, whole: u64| if whole == 0 { 0 } else { part * 100 / whole };
+        let rows = vec![
+            vec!["Images".into(), total_images.to_string(), active_images.to_string(), human_size(image_bytes), format!("{} ({}%)", human_size(reclaimable_images), pct(reclaimable_images, image_bytes))],
+            vec!["Containers".into(), containers.to_string(), running.to_string(), human_size(container_bytes), format!("{} ({}%)", human_size(stopped_bytes), pct(stopped_bytes, container_bytes))],
+            vec!["Local Volumes".into(), volumes.to_string(), active_volumes.to_string(), human_size(volume_bytes), format!("{} ({}%)", human_size(unused_volume_bytes), pct(unused_volume_bytes, volume_bytes))],
+            vec!["Build Cache".into(), cache_records.to_string(), "0".into(), human_size(cache_bytes), human_size(cache_bytes)],
+        ];
+        Ok(Reply::out(table(&["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"], &rows)))
+    }
+}

@@ -1,0 +1,180 @@
+//! `docker inspect`: low-level JSON of containers, images and volumes, in the field names of
+//! the Docker Engine API, and `--format` templates over it.
+
+use super::container::{Container, MountKind, Status};
+use super::{Failure, Handled, Reply, World};
+use crate::command::Invocation;
+use crate::image::Image;
+use crate::output::{render_template, rfc3339};
+use serde_json::{json, Map, Value};
+
+/// Prints inspect items: a JSON array, or one rendered template line per item.
+pub(crate) fn print_items(items: &[Value], format: Option<&str>) -> Handled {
+    match format {
+        Some(template) => {
+            let mut out = String::new();
+            for item in items {
+                out.push_str(&render_template(template, item).map_err(|e| Failure::new(e, 1))?);
+                out.push('\n');
+            }
+            Ok(Reply::out(out))
+        }
+        None => Ok(Reply::out(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&Value::Array(items.to_vec())).unwrap_or_default()
+        ))),
+    }
+}
+
+fn string_map(pairs: &[(String, String)]) -> Value {
+    let map: Map<String, Value> = pairs.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    Value::Object(map)
+}
+
+impl World {
+    pub(crate) fn cmd_inspect(&mut self, inv: &Invocation) -> Handled {
+        let kind = inv.flags.value("type");
+        let mut items = Vec::new();
+        for key in &inv.args {
+            let container = (kind.is_none() || kind == Some("container"))
+                .then(|| self.find_container(key).ok())
+                .flatten()
+                .and_then(|id| self.containers.get(&id));
+            if let Some(c) = container {
+                items.push(self.container_json(c));
+                continue;
+            }
+            let image = (kind.is_none() || kind == Some("image"))
+                .then(|| self.images.lookup(key).ok())
+                .flatten();
+            if let Some(image) = image {
+                items.push(self.image_json(image));
+                continue;
+            }
+            let volume = (kind.is_none() || kind == Some("volume"))
+                .then(|| self.volumes.get(key))
+                .flatten();
+            if let Some(v) = volume {
+                items.push(self.volume_json(v));
+                continue;
+            }
+            return Err(Failure::new(format!("Error: No such object: {key}"), 1));
+        }
+        print_items(&items, inv.flags.value("format"))
+    }
+
+    fn container_json(&self, c: &Container) -> Value {
+        let ports: Map<String, Value> = c
+            .ports
+            .iter()
+            .map(|p| {
+                (
+                    format!("{}/{}", p.container_port, p.proto),
+                    json!([{"HostIp": p.host_ip, "HostPort": p.host_port.to_string()}]),
+                )
+            })
+            .collect();
+        let exposed: Map<String, Value> = self
+            .images
+            .image(&c.image_id)
+            .map(|i| i.config.config.exposed_ports.iter().map(|p| (p.clone(), json!({}))).collect())
+            .unwrap_or_default();
+        let mounts: Vec<Value> = c
+            .mounts
+            .iter()
+            .map(|m| match m.kind {
+                MountKind::Volume => json!({
+                    "Type": "volume", "Name": m.source,
+                    "Source": format!("/var/lib/docker/volumes/{}/_data", m.source),
+                    "Destination": m.target, "Driver": "local", "Mode": if m.read_only { "ro" } else { "z" },
+                    "RW": !m.read_only, "Propagation": "",
+                }),
+                MountKind::Bind => json!({
+                    "Type": "bind", "Source": m.source, "Destination": m.target, "Mode": if m.read_only { "ro" } else { "" },
+                    "RW": !m.read_only, "Propagation": "rprivate",
+                }),
+            })
+            .collect();
+        let binds: Vec<String> = c
+            .mounts
+            .iter()
+            .filter(|m| !m.anonymous)
+            .map(|m| format!("{}:{}{}", m.source, m.target, if m.read_only { ":ro" } else { "" }))
+            .collect();
+        json!({
+            "Id": c.id,
+            "Created": rfc3339(c.created),
+            "Path": c.argv.first().cloned().unwrap_or_default(),
+            "Args": c.argv.iter().skip(1).cloned().collect::<Vec<_>>(),
+            "State": {
+                "Status": if c.restart_at.is_some() { "restarting" } else { c.status.as_str() },
+                "Running": c.is_running(),
+                "Paused": false,
+                "Restarting": c.restart_at.is_some(),
+                "OOMKilled": c.oom_killed,
+                "Dead": false,
+                "Pid": if c.is_running() { 1000 + self.container_index(&c.id) } else { 0 },
+                "ExitCode": c.exit_code,
+                "Error": c.error,
+                "StartedAt": c.started_at.map(rfc3339).unwrap_or_else(|| "0001-01-01T00:00:00Z".into()),
+                "FinishedAt": c.finished_at.map(rfc3339).unwrap_or_else(|| "0001-01-01T00:00:00Z".into()),
+            },
+            "Image": c.image_id,
+            "Name": format!("/{}", c.name),
+            "RestartCount": c.restart_count,
+            "HostConfig": {
+                "Binds": if binds.is_empty() { Value::Null } else { json!(binds) },
+                "PortBindings": Value::Object(c.ports.iter().map(|p| (format!("{}/{}", p.container_port, p.proto), json!([{"HostIp": if p.host_ip == "0.0.0.0" { "" } else { p.host_ip.as_str() }, "HostPort": p.host_port.to_string()}]))).collect()),
+                "RestartPolicy": {"Name": c.restart.name, "MaximumRetryCount": c.restart.max_retries},
+                "AutoRemove": c.auto_remove,
+                "Memory": c.memory.unwrap_or(0),
+                "NanoCpus": c.nano_cpus.unwrap_or(0),
+            },
+            "Mounts": mounts,
+            "Config": {
+                "Hostname": c.hostname,
+                "User": c.user,
+                "ExposedPorts": if exposed.is_empty() { Value::Null } else { Value::Object(exposed) },
+                "Env": c.env.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>(),
+                "Cmd": c.argv,
+                "Image": c.image_ref,
+                "WorkingDir": c.workdir,
+                "Labels": string_map(&c.labels),
+            },
+            "NetworkSettings": {
+                "IPAddress": if c.status == Status::Running { c.ip.clone() } else { String::new() },
+                "Ports": Value::Object(ports),
+            },
+        })
+    }
+
+    /// A stable pseudo host PID for a running container (its position among containers).
+    fn container_index(&self, id: &str) -> usize {
+        self.containers.keys().position(|k| k == id).unwrap_or(0)
+    }
+
+    fn image_json(&self, image: &Image) -> Value {
+        let cfg = &image.config.config;
+        let tags: Vec<String> = self.images.tags_of(&image.id).map(|r| r.to_string()).collect();
+        json!({
+            "Id": image.id,
+            "RepoTags": tags,
+            "Created": rfc3339(image.config.created),
+            "Config": {
+                "Env": cfg.env,
+                "Cmd": cfg.cmd,
+                "Entrypoint": cfg.entrypoint,
+                "WorkingDir": cfg.working_dir,
+                "User": cfg.user,
+                "ExposedPorts": Value::Object(cfg.exposed_ports.iter().map(|p| (p.clone(), json!({}))).collect()),
+                "Volumes": Value::Object(cfg.volumes.iter().map(|p| (p.clone(), json!({}))).collect()),
+                "Labels": Value::Object(cfg.labels.iter().map(|(k, v)| (k.clone(), json!(v))).collect()),
+                "StopSignal": cfg.stop_signal,
+            },
+            "Architecture": image.config.architecture,
+            "Os": image.config.os,
+            "Size": image.size(&self.images),
+            "RootFS": {"Type": "layers", "Layers": image.config.diff_ids},
+        })
+    }
+}

@@ -1,0 +1,1136 @@
+//! Container lifecycle: run, create, start, stop, restart, kill, rm, exec, logs, ps, port.
+
+use super::container::{
+    Container, MainProcess, Mount, MountKind, PortBinding, RestartPolicy, Status,
+};
+use super::{Failure, Handled, Reply, World};
+use crate::command::Invocation;
+use crate::digest::short_id;
+use crate::event::{EventKind, Tick};
+use crate::fs::{normalize, LayerDiff};
+use crate::output::{ellipsis, go_time, human_duration, human_size, render_template, table};
+use crate::program::{self, Exit, ProcessSpec, Stream};
+use serde_json::json;
+
+/// How long a container's main process is simulated ahead when it starts. Processes still
+/// running after this count as running for good.
+const MAIN_BUDGET_MS: u64 = 3_600_000;
+/// How long a foreground `docker exec` may run.
+const EXEC_BUDGET_MS: u64 = 600_000;
+/// `docker stop`'s default grace period before SIGKILL.
+const STOP_GRACE_MS: u64 = 10_000;
+/// Docker's restart back-off: 100 ms doubling per restart, at most one minute.
+const RESTART_BACKOFF_MS: u64 = 100;
+const RESTART_BACKOFF_MAX_MS: u64 = 60_000;
+
+impl World {
+    /// Finds a container by name, full ID or unique ID prefix.
+    pub(crate) fn find_container(&self, key: &str) -> Result<String, Failure> {
+        if let Some(c) = self.container_named(key.trim_start_matches('/')) {
+            return Ok(c.id.clone());
+        }
+        if self.containers.contains_key(key) {
+            return Ok(key.to_string());
+        }
+        if !key.is_empty() && key.chars().all(|c| c.is_ascii_hexdigit()) {
+            let mut matches = self
+                .containers
+                .range(key.to_string()..)
+                .take_while(|(id, _)| id.starts_with(key));
+            match (matches.next(), matches.next()) {
+                (Some((id, _)), None) => return Ok(id.clone()),
+                (Some(_), Some(_)) => {
+                    return Err(Failure::daemon(format!(
+                        "multiple IDs found with provided prefix: {key}"
+                    )))
+                }
+                _ => {}
+            }
+        }
+        Err(Failure::daemon(format!("No such container: {key}")))
+    }
+
+    fn container(&self, id: &str) -> Result<&Container, Failure> {
+        self.containers
+            .get(id)
+            .ok_or_else(|| Failure::daemon(format!("No such container: {id}")))
+    }
+
+    pub(crate) fn cmd_run(&mut self, inv: &Invocation) -> Handled {
+        self.create_and_maybe_start(inv, true)
+    }
+
+    pub(crate) fn cmd_create(&mut self, inv: &Invocation) -> Handled {
+        self.create_and_maybe_start(inv, false)
+    }
+
+    fn create_and_maybe_start(&mut self, inv: &Invocation, start: bool) -> Handled {
+        let verb = if start { "run" } else { "create" };
+        let cli_error = |message: String| {
+            Failure::new(
+                format!("docker: {message}\n\nRun 'docker {verb} --help' for more information"),
+                125,
+            )
+        };
+        // Validate everything before anything changes.
+        let options = RunOptions::parse(inv, &self.host).map_err(|m| cli_error(m))?;
+        if let Some(name) = &options.name {
+            if let Some(existing) = self.container_named(name) {
+                return Err(cli_error(format!(
+                    "Error response from daemon: Conflict. The container name \"/{name}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.",
+                    existing.id
+                )));
+            }
+        }
+        let image_text = inv.args.first().cloned().unwrap_or_default();
+        let mut reply = Reply::default();
+        let image_id = match self.images.lookup(&image_text) {
+            Ok(image) => image.id.clone(),
+            Err(_) => {
+                let reference = crate::image::Reference::parse(&image_text)
+                    .map_err(|e| cli_error(e))?;
+                if self.registry.manifest(&reference).is_none() {
+                    return Err(Failure::new(format!(
+                        "Unable to find image '{reference}' locally\ndocker: Error response from daemon: pull access denied for {}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied\n\nRun 'docker {verb} --help' for more information",
+                        reference.repository
+                    ), 125));
+                }
+                reply.stderr.push_str(&format!("Unable to find image '{reference}' locally\n"));
+                let pulled = self.pull(&reference)?;
+                reply.stderr.push_str(&pulled.stdout);
+                self.images
+                    .lookup(&image_text)
+                    .map(|i| i.id.clone())
+                    .map_err(|_| Failure::daemon("image vanished during pull"))?
+            }
+        };
+        let id = self.create_container(&options, &image_text, &image_id, &inv.args[1..]);
+        if !start {
+            reply.stdout = format!("{id}\n");
+            return Ok(reply);
+        }
+        if let Err(failure) = self.start_container(&id) {
+            reply.stderr.push_str(&format!("docker: {}\n", failure.message));
+            reply.exit_code = failure.exit_code;
+            return Ok(reply);
+        }
+        if options.detach {
+            reply.stdout.push_str(&format!("{id}\n"));
+            return Ok(reply);
+        }
+        self.attach_until_exit(&id, reply)
+    }
+
+    /// Foreground `docker run`/`start -a`: let time pass until the main process ends (or show
+    /// what it printed so far if it keeps running), and return its output and exit code.
+    fn attach_until_exit(&mut self, id: &str, mut reply: Reply) -> Handled {
+        let Some(c) = self.containers.get(id) else {
+            return Ok(reply);
+        };
+        let started = c.started_at.unwrap_or(self.now);
+        let name = c.name.clone();
+        let ends_at = c.main.as_ref().and_then(MainProcess::ends_at);
+        let until = match ends_at {
+            Some(end) => {
+                self.advance_to(end);
+                end
+            }
+            None => self.now,
+        };
+        let logs = self.logs_of(id, started, until);
+        for line in logs {
+            let text = String::from_utf8_lossy(&line.bytes);
+            match line.stream {
+                Stream::Stdout => reply.stdout.push_str(&text),
+                Stream::Stderr => reply.stderr.push_str(&text),
+            }
+        }
+        match ends_at {
+            Some(_) => {
+                // The container may be gone already (--rm); its exit code was recorded then.
+                reply.exit_code = self
+                    .containers
+                    .get(id)
+                    .map(|c| c.exit_code)
+                    .or_else(|| self.recently_removed.get(id).map(|(_, code)| *code))
+                    .unwrap_or(0);
+            }
+            None => reply.stderr.push_str(&format!(
+                "(simulator: {name} keeps running; this terminal returns to you. See its output with `docker logs {name}`, stop it with `docker stop {name}`)\n"
+            )),
+        }
+        Ok(reply)
+    }
+
+    fn logs_of(&self, id: &str, from: Tick, until: Tick) -> Vec<super::LogLine> {
+        let logs = match self.containers.get(id) {
+            Some(c) => c.logs(until),
+            None => self
+                .recently_removed
+                .get(id)
+                .map(|(logs, _)| logs.clone())
+                .unwrap_or_default(),
+        };
+        logs.into_iter()
+            .filter(|l| l.at >= from && l.at <= until)
+            .collect()
+    }
+
+    fn create_container(
+        &mut self,
+        options: &RunOptions,
+        image_text: &str,
+        image_id: &str,
+        command: &[String],
+    ) -> String {
+        let id = self.random_hex_id();
+        let name = match &options.name {
+            Some(n) => n.clone(),
+            None => self.generate_name(),
+        };
+        let config = self
+            .images
+            .image(image_id)
+            .map(|i| i.config.config.clone())
+            .unwrap_or_default();
+        let entrypoint = match &options.entrypoint {
+            Some(e) if e.is_empty() => Vec::new(),
+            Some(e) => vec![e.clone()],
+            None => config.entrypoint.clone().unwrap_or_default(),
+        };
+        // A command on the line replaces CMD; a new entrypoint also drops the image's CMD.
+        let cmd = if !command.is_empty() {
+            command.to_vec()
+        } else if options.entrypoint.is_some() {
+            Vec::new()
+        } else {
+            config.cmd.clone().unwrap_or_default()
+        };
+        let argv: Vec<String> = entrypoint.into_iter().chain(cmd).collect();
+        let mut env = config.env_pairs();
+        for (k, v) in &options.env {
+            crate::image::set_env(&mut env, k, v);
+        }
+        let hostname = options
+            .hostname
+            .clone()
+            .unwrap_or_else(|| id[..12].to_string());
+        crate::image::set_env(&mut env, "HOSTNAME", &hostname);
+        // HOSTNAME goes first, as docker puts it.
+        if let Some(pos) = env.iter().position(|(k, _)| k == "HOSTNAME") {
+            let entry = env.remove(pos);
+            env.insert(0, entry);
+        }
+        let mut mounts = options.mounts.clone();
+        for path in &config.volumes {
+            if !mounts.iter().any(|m| m.target == *path) {
+                mounts.push(Mount {
+                    kind: MountKind::Volume,
+                    source: String::new(),
+                    target: path.clone(),
+                    read_only: false,
+                    anonymous: true,
+                });
+            }
+        }
+        for m in &mut mounts {
+            if m.kind == MountKind::Volume && (m.source.is_empty() || m.anonymous) {
+                m.source = self.random_hex_id();
+                m.anonymous = true;
+            }
+            if m.kind == MountKind::Volume && !self.volumes.contains_key(&m.source) {
+                self.create_volume(&m.source.clone(), Vec::new(), m.anonymous);
+            }
+            if m.kind == MountKind::Bind {
+                let _ = self.host.mkdir(&m.source, true);
+            }
+        }
+        let ports = options.resolve_ports(&config.exposed_ports, self.used_host_ports());
+        let ip = format!("172.17.{}.{}", self.next_ip / 256, self.next_ip % 256);
+        self.next_ip += 1;
+        let container = Container {
+            id: id.clone(),
+            name: name.clone(),
+            image_ref: image_text.to_string(),
+            image_id: image_id.to_string(),
+            created: self.now,
+            argv,
+            env,
+            hostname,
+            workdir: options
+                .workdir
+                .clone()
+                .unwrap_or_else(|| if config.working_dir.is_empty() { "/".into() } else { config.working_dir.clone() }),
+            user: options.user.clone().unwrap_or(config.user.clone()),
+            ports,
+            mounts,
+            restart: options.restart.clone(),
+            auto_remove: options.auto_remove,
+            memory: options.memory,
+            nano_cpus: options.nano_cpus,
+            labels: options.labels.clone(),
+            ip,
+            upper: LayerDiff::new(),
+            status: Status::Created,
+            pid: 0,
+            exit_code: 0,
+            oom_killed: false,
+            error: String::new(),
+            started_at: None,
+            finished_at: None,
+            restart_count: 0,
+            stopped_by_user: false,
+            main: None,
+            past_logs: Vec::new(),
+            next_pid: 2,
+            restart_at: None,
+        };
+        self.containers.insert(id.clone(), container);
+        self.names.insert(name.clone(), id.clone());
+        self.emit(EventKind::ContainerCreated {
+            id: id.clone(),
+            name,
+            image: image_text.to_string(),
+        });
+        self.copy_up_volumes(&id);
+        id
+    }
+
+    fn used_host_ports(&self) -> Vec<u16> {
+        self.containers
+            .values()
+            .filter(|c| c.is_running())
+            .flat_map(|c| c.ports.iter().map(|p| p.host_port))
+            .collect()
+    }
+
+    /// Starts a created or exited container's main process.
+    pub(crate) fn start_container(&mut self, id: &str) -> Result<(), Failure> {
+        let c = self.container(id)?;
+        if c.is_running() {
+            return Ok(());
+        }
+        let fs = self.container_fs(c);
+        let argv = c.argv.clone();
+        let Some(argv0) = argv.first() else {
+            return Err(Failure::daemon(
+                "failed to create task for container: no command specified",
+            )
+            .with_code(125));
+        };
+        if let Err(e) = program::locate(&fs, argv0, &c.env) {
+            let (reason, code) = exec_error_text(argv0, &e);
+            let message = format!(
+                "Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: {reason}: unknown"
+            );
+            if let Some(c) = self.containers.get_mut(id) {
+                c.error = reason;
+                c.exit_code = code;
+            }
+            return Err(Failure::new(message, code));
+        }
+        // A published host port can be bound only once.
+        for p in &c.ports {
+            let taken = self.containers.values().any(|o| {
+                o.id != c.id && o.is_running() && o.ports.iter().any(|q| q.host_port == p.host_port)
+            });
+            if taken {
+                return Err(Failure::new(format!(
+                    "Error response from daemon: driver failed programming external connectivity on endpoint {} ({}): Bind for {}:{} failed: port is already allocated",
+                    c.name, c.id, p.host_ip, p.host_port
+                ), 125));
+            }
+        }
+        let spec = ProcessSpec {
+            argv: argv.clone(),
+            env: c.env.clone(),
+            cwd: c.workdir.clone(),
+            user: c.user.clone(),
+            stdin: Vec::new(),
+        };
+        let name = c.name.clone();
+        // PID 1 runs before the container counts as running, so it sees no servers yet.
+        let result = self.run_in_container(id, &spec, 1, MAIN_BUDGET_MS);
+        let now = self.now;
+        let main = MainProcess {
+            started_at: now,
+            result,
+        };
+        let ends_at = main.ends_at();
+        if let Some(c) = self.containers.get_mut(id) {
+            c.status = Status::Running;
+            c.pid = 1;
+            c.next_pid = 2;
+            c.started_at = Some(now);
+            c.finished_at = None;
+            c.oom_killed = false;
+            c.error.clear();
+            c.restart_at = None;
+            c.main = Some(main);
+        }
+        self.emit(EventKind::ContainerStarted {
+            id: id.to_string(),
+            name,
+            argv,
+        });
+        if let Some(end) = ends_at {
+            self.timers.insert((end, id.to_string()));
+        }
+        // A process that ends at once has ended by now.
+        self.advance_to(self.now);
+        Ok(())
+    }
+
+    /// A timer fell due: the main process ended by itself, or a restart is due.
+    pub(crate) fn fire_timer(&mut self, id: &str, at: Tick) {
+        let Some(c) = self.containers.get(id) else {
+            return;
+        };
+        if c.restart_at == Some(at) {
+            let _ = self.start_container(id);
+            return;
+        }
+        let due = c.is_running() && c.main.as_ref().and_then(MainProcess::ends_at) == Some(at);
+        if !due {
+            return;
+        }
+        let (code, oom) = match c.main.as_ref().map(|m| m.result.exit) {
+            Some(Exit::OomKilled) => (137, true),
+            Some(Exit::Code(code)) => (code, false),
+            _ => (0, false),
+        };
+        self.container_exited(id, at, code, oom);
+    }
+
+    /// Records the end of a container's main process and applies --rm and restart policies.
+    fn container_exited(&mut self, id: &str, at: Tick, code: i32, oom: bool) {
+        let Some(c) = self.containers.get_mut(id) else {
+            return;
+        };
+        c.finish_run(at);
+        c.status = Status::Exited;
+        c.exit_code = code;
+        c.oom_killed = oom;
+        c.finished_at = Some(at);
+        c.pid = 0;
+        let name = c.name.clone();
+        let restart = match c.restart.name.as_str() {
+            "always" => !c.stopped_by_user,
+            "unless-stopped" => !c.stopped_by_user,
+            "on-failure" => {
+                !c.stopped_by_user
+                    && code != 0
+                    && (c.restart.max_retries == 0 || c.restart_count < c.restart.max_retries)
+            }
+            _ => false,
+        };
+        let auto_remove = c.auto_remove;
+        let restart_count = c.restart_count;
+        self.emit(EventKind::ContainerExited {
+            id: id.to_string(),
+            name: name.clone(),
+            exit_code: code,
+            oom_killed: oom,
+        });
+        if auto_remove {
+            self.remove_container(id, true);
+        } else if restart {
+            let delay = (RESTART_BACKOFF_MS << restart_count.min(20)).min(RESTART_BACKOFF_MAX_MS);
+            if let Some(c) = self.containers.get_mut(id) {
+                c.restart_count += 1;
+                c.restart_at = Some(at + delay);
+            }
+            self.timers.insert((at + delay, id.to_string()));
+            self.emit(EventKind::ContainerRestarting {
+                id: id.to_string(),
+                name,
+                restart_count: restart_count + 1,
+                delay_ms: delay,
+            });
+        }
+    }
+
+    /// Removes a container: its writable layer is thrown away; named volumes stay, anonymous
+    /// ones go when `remove_anonymous` (`rm -v`, `--rm`).
+    fn remove_container(&mut self, id: &str, remove_anonymous: bool) {
+        let Some(mut c) = self.containers.remove(id) else {
+            return;
+        };
+        self.names.remove(&c.name);
+        c.finish_run(self.now);
+        // A foreground `run --rm` still prints the output and exit code of what it removed.
+        self.recently_removed
+            .insert(id.to_string(), (c.past_logs.clone(), c.exit_code));
+        let discarded = c.upper.size();
+        self.emit(EventKind::ContainerRemoved {
+            id: id.to_string(),
+            name: c.name.clone(),
+            discarded_bytes: discarded,
+        });
+        if remove_anonymous {
+            for m in c.mounts.iter().filter(|m| m.anonymous) {
+                let in_use = self
+                    .containers
+                    .values()
+                    .any(|o| o.mounts.iter().any(|om| om.source == m.source));
+                if !in_use && self.volumes.remove(&m.source).is_some() {
+                    self.emit(EventKind::VolumeRemoved {
+                        name: m.source.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    pub(crate) fn cmd_start(&mut self, inv: &Invocation) -> Handled {
+        let ids = self.resolve_all(&inv.args)?;
+        let mut reply = Reply::default();
+        for (key, id) in inv.args.iter().zip(&ids) {
+            match self.start_container(id) {
+                Ok(()) if inv.flags.has("attach") => {
+                    let r = self.attach_until_exit(id, Reply::default())?;
+                    reply.stdout.push_str(&r.stdout);
+                    reply.stderr.push_str(&r.stderr);
+                    reply.exit_code = r.exit_code;
+                }
+                Ok(()) => reply.stdout.push_str(&format!("{key}\n")),
+                Err(f) => {
+                    reply.stderr.push_str(&format!("{}\n", f.message));
+                    reply.exit_code = 1;
+                }
+            }
+        }
+        if reply.exit_code != 0 && reply.stdout.is_empty() {
+            return Err(Failure::new(reply.stderr.trim_end().to_string(), 1));
+        }
+        Ok(reply)
+    }
+
+    /// Resolves every argument to a container ID before acting on any of them.
+    fn resolve_all(&self, keys: &[String]) -> Result<Vec<String>, Failure> {
+        keys.iter().map(|k| self.find_container(k)).collect()
+    }
+
+    fn grace_ms(inv: &Invocation) -> Result<u64, Failure> {
+        match inv.flags.value("time") {
+            None => Ok(STOP_GRACE_MS),
+            Some(t) => t
+                .parse::<u64>()
+                .map(|s| s * 1000)
+                .map_err(|_| Failure::new(format!("invalid argument \"{t}\" for \"-t, --time\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax"), 125)),
+        }
+    }
+
+    pub(crate) fn cmd_stop(&mut self, inv: &Invocation) -> Handled {
+        let grace = World::grace_ms(inv)?;
+        let ids = self.resolve_all(&inv.args)?;
+        for id in &ids {
+            self.stop_container(id, grace);
+        }
+        Ok(Reply::out(inv.args.iter().map(|a| format!("{a}\n")).collect::<String>()))
+    }
+
+    /// SIGTERM, then SIGKILL after the grace period. Servers handle SIGTERM and exit 0; a shell
+    /// or `sleep` as PID 1 has no handler, so the kernel ignores the signal and the container
+    /// is killed after the grace period (exit 137), as with real docker.
+    fn stop_container(&mut self, id: &str, grace: u64) {
+        let Some(c) = self.containers.get_mut(id) else {
+            return;
+        };
+        if !c.is_running() {
+            c.restart_at = None;
+            c.stopped_by_user = true;
+            return;
+        }
+        c.stopped_by_user = true;
+        let handles_term = c
+            .main
+            .as_ref()
+            .is_some_and(|m| !m.listening().is_empty());
+        let deadline = self.now + grace;
+        if handles_term {
+            let now = self.now;
+            self.container_exited(id, now, 0, false);
+            return;
+        }
+        self.advance_to(deadline);
+        if self.containers.get(id).is_some_and(Container::is_running) {
+            self.container_exited(id, deadline, 137, false);
+        }
+    }
+
+    pub(crate) fn cmd_restart(&mut self, inv: &Invocation) -> Handled {
+        let grace = World::grace_ms(inv)?;
+        let ids = self.resolve_all(&inv.args)?;
+        let mut reply = Reply::default();
+        for (key, id) in inv.args.iter().zip(&ids) {
+            self.stop_container(id, grace);
+            if let Some(c) = self.containers.get_mut(id) {
+                c.stopped_by_user = false;
+            }
+            match self.start_container(id) {
+                Ok(()) => reply.stdout.push_str(&format!("{key}\n")),
+                Err(f) => return Err(f),
+            }
+        }
+        Ok(reply)
+    }
+
+    pub(crate) fn cmd_kill(&mut self, inv: &Invocation) -> Handled {
+        let ids = self.resolve_all(&inv.args)?;
+        let signal = inv.flags.value("signal").unwrap_or("KILL");
+        let number = signal_number(signal).ok_or_else(|| {
+            Failure::daemon(format!("Invalid signal: {signal}"))
+        })?;
+        for (key, id) in inv.args.iter().zip(&ids) {
+            if !self.containers.get(id).is_some_and(Container::is_running) {
+                return Err(Failure::daemon(format!(
+                    "cannot kill container: {key}: container {id} is not running"
+                )));
+            }
+        }
+        for id in &ids {
+            if let Some(c) = self.containers.get_mut(id) {
+                c.stopped_by_user = true;
+            }
+            let now = self.now;
+            self.container_exited(id, now, 128 + number, false);
+        }
+        Ok(Reply::out(inv.args.iter().map(|a| format!("{a}\n")).collect::<String>()))
+    }
+
+    pub(crate) fn cmd_rm(&mut self, inv: &Invocation) -> Handled {
+        let ids = self.resolve_all(&inv.args)?;
+        let force = inv.flags.has("force");
+        for (key, id) in inv.args.iter().zip(&ids) {
+            if !force && self.containers.get(id).is_some_and(Container::is_running) {
+                return Err(Failure::daemon(format!(
+                    "cannot remove container \"/{}\": container is running: stop the container before removing or force remove",
+                    self.containers.get(id).map(|c| c.name.as_str()).unwrap_or(key)
+                )));
+            }
+        }
+        for id in &ids {
+            if self.containers.get(id).is_some_and(Container::is_running) {
+                if let Some(c) = self.containers.get_mut(id) {
+                    c.stopped_by_user = true;
+                }
+                let now = self.now;
+                self.container_exited(id, now, 137, false);
+            }
+            self.remove_container(id, inv.flags.has("volumes"));
+        }
+        Ok(Reply::out(inv.args.iter().map(|a| format!("{a}\n")).collect::<String>()))
+    }
+
+    pub(crate) fn cmd_exec(&mut self, inv: &Invocation) -> Handled {
+        let key = &inv.args[0];
+        let id = self.find_container(key)?;
+        let c = self.container(&id)?;
+        if !c.is_running() {
+            return Err(Failure::daemon(format!("container {id} is not running")));
+        }
+        let argv: Vec<String> = inv.args[1..].to_vec();
+        let mut env = c.env.clone();
+        for entry in inv.flags.values("env") {
+            let (k, v) = entry.split_once('=').unwrap_or((entry.as_str(), ""));
+            crate::image::set_env(&mut env, k, v);
+        }
+        let cwd = inv
+            .flags
+            .value("workdir")
+            .map(|w| normalize(&c.workdir, w))
+            .unwrap_or_else(|| c.workdir.clone());
+        let fs = self.container_fs(c);
+        if let Err(e) = program::locate(&fs, &argv[0], &env) {
+            let (reason, code) = exec_error_text(&argv[0], &e);
+            return Err(Failure::new(
+                format!("OCI runtime exec failed: exec failed: unable to start container process: {reason}: unknown"),
+                code,
+            ));
+        }
+        let pid = c.next_pid;
+        let spec = ProcessSpec {
+            argv: argv.clone(),
+            env,
+            cwd,
+            user: inv.flags.value("user").map(str::to_string).unwrap_or(c.user.clone()),
+            stdin: Vec::new(),
+        };
+        if let Some(c) = self.containers.get_mut(&id) {
+            c.next_pid += 1;
+        }
+        let result = self.run_in_container(&id, &spec, pid, EXEC_BUDGET_MS);
+        self.emit(EventKind::ExecRan {
+            id: id.clone(),
+            argv,
+            exit_code: result.exit_code(),
+        });
+        if inv.flags.has("detach") {
+            return Ok(Reply::default());
+        }
+        if result.exit != Exit::Running {
+            self.advance_to(self.now + result.elapsed_ms);
+        }
+        let mut reply = Reply {
+            exit_code: result.exit_code(),
+            ..Reply::default()
+        };
+        for chunk in &result.output {
+            let text = String::from_utf8_lossy(&chunk.bytes);
+            match chunk.stream {
+                Stream::Stdout => reply.stdout.push_str(&text),
+                Stream::Stderr => reply.stderr.push_str(&text),
+            }
+        }
+        if result.exit == Exit::Running {
+            reply.stderr.push_str("(simulator: the command was still running after 10 minutes and was interrupted)\n");
+            reply.exit_code = 130;
+        }
+        Ok(reply)
+    }
+
+    pub(crate) fn cmd_logs(&mut self, inv: &Invocation) -> Handled {
+        let id = self.find_container(&inv.args[0])?;
+        let c = self.container(&id)?;
+        let mut lines = c.logs(self.now);
+        if let Some(tail) = inv.flags.value("tail") {
+            if tail != "all" {
+                let n: usize = tail.parse().map_err(|_| {
+                    Failure::new(format!("invalid argument \"{tail}\" for \"-n, --tail\" flag"), 125)
+                })?;
+                lines = split_lines(lines);
+                let skip = lines.len().saturating_sub(n);
+                lines.drain(..skip);
+            }
+        }
+        let stamps = inv.flags.has("timestamps");
+        let mut reply = Reply::default();
+        for line in split_lines(lines) {
+            let mut text = String::from_utf8_lossy(&line.bytes).into_owned();
+            if stamps {
+                text = format!("{} {text}", crate::output::rfc3339(line.at));
+            }
+            match line.stream {
+                Stream::Stdout => reply.stdout.push_str(&text),
+                Stream::Stderr => reply.stderr.push_str(&text),
+            }
+        }
+        Ok(reply)
+    }
+
+    pub(crate) fn cmd_ps(&mut self, inv: &Invocation) -> Handled {
+        let all = inv.flags.has("all");
+        let no_trunc = inv.flags.has("no-trunc");
+        // Newest first, as docker lists them.
+        let mut shown: Vec<&Container> = self
+            .containers
+            .values()
+            .filter(|c| all || c.is_running())
+            .collect();
+        shown.sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
+        if inv.flags.has("quiet") {
+            return Ok(Reply::out(
+                shown
+                    .iter()
+                    .map(|c| format!("{}\n", if no_trunc { &c.id } else { c.short_id() }))
+                    .collect::<String>(),
+            ));
+        }
+        let rows: Vec<serde_json::Value> = shown.iter().map(|c| self.ps_row(c, no_trunc)).collect();
+        if let Some(format) = inv.flags.value("format") {
+            return format_rows(format, &rows, PS_COLUMNS);
+        }
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| PS_COLUMNS.iter().map(|(_, key)| r[key].as_str().unwrap_or("").to_string()).collect())
+            .collect();
+        let header: Vec<&str> = PS_COLUMNS.iter().map(|(h, _)| *h).collect();
+        Ok(Reply::out(table(&header, &cells)))
+    }
+
+    fn ps_row(&self, c: &Container, no_trunc: bool) -> serde_json::Value {
+        let command = format!("\"{}\"", c.argv.join(" "));
+        let command = if no_trunc { command } else { format!("\"{}\"", ellipsis(command.trim_matches('"'), 20)) };
+        let status = match (c.status, c.restart_at) {
+            (Status::Running, _) => format!("Up {}", human_duration(self.now - c.started_at.unwrap_or(self.now))),
+            (Status::Exited, Some(_)) => format!(
+                "Restarting ({}) {} ago",
+                c.exit_code,
+                human_duration(self.now - c.finished_at.unwrap_or(self.now))
+            ),
+            (Status::Exited, None) => format!(
+                "Exited ({}) {} ago",
+                c.exit_code,
+                human_duration(self.now - c.finished_at.unwrap_or(self.now))
+            ),
+            (Status::Created, _) => "Created".to_string(),
+        };
+        let image = if c.image_ref.is_empty() { short_id(&c.image_id).to_string() } else { c.image_ref.clone() };
+        json!({
+            "ID": if no_trunc { c.id.clone() } else { c.short_id().to_string() },
+            "Image": image,
+            "Command": command,
+            "CreatedAt": go_time(c.created),
+            "RunningFor": format!("{} ago", human_duration(self.now - c.created)),
+            "Status": status,
+            "State": c.status.as_str(),
+            "Ports": ports_text(c),
+            "Names": c.name,
+            "Size": format!("{} (virtual {})", human_size(c.upper.size()), human_size(c.upper.size() + self.images.image(&c.image_id).map(|i| i.size(&self.images)).unwrap_or(0))),
+            "Mounts": c.mounts.iter().map(|m| m.source.chars().take(15).collect::<String>()).collect::<Vec<_>>().join(","),
+            "Labels": c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","),
+        })
+    }
+
+    pub(crate) fn cmd_port(&mut self, inv: &Invocation) -> Handled {
+        let id = self.find_container(&inv.args[0])?;
+        let c = self.container(&id)?;
+        let wanted = inv.args.get(1).map(|p| if p.contains('/') { p.clone() } else { format!("{p}/tcp") });
+        let lines: Vec<String> = c
+            .ports
+            .iter()
+            .filter(|p| wanted.as_ref().is_none_or(|w| *w == format!("{}/{}", p.container_port, p.proto)))
+            .map(|p| {
+                if wanted.is_some() {
+                    format!("{}:{}\n", p.host_ip, p.host_port)
+                } else {
+                    format!("{}/{} -> {}:{}\n", p.container_port, p.proto, p.host_ip, p.host_port)
+                }
+            })
+            .collect();
+        if lines.is_empty() {
+            if let Some(w) = wanted {
+                return Err(Failure::new(format!("Error: No public port '{w}' published for {}", inv.args[0]), 1));
+            }
+        }
+        Ok(Reply::out(lines.concat()))
+    }
+}
+
+/// Columns of `docker ps`: header and the field `--format` uses.
+const PS_COLUMNS: &[(&str, &str)] = &[
+    ("CONTAINER ID", "ID"),
+    ("IMAGE", "Image"),
+    ("COMMAND", "Command"),
+    ("CREATED", "RunningFor"),
+    ("STATUS", "Status"),
+    ("PORTS", "Ports"),
+    ("NAMES", "Names"),
+];
+
+/// `--format`: `table` followed by a template prints a header row, otherwise one line per row.
+pub(crate) fn format_rows(format: &str, rows: &[serde_json::Value], columns: &[(&str, &str)]) -> Handled {
+    let (with_header, template) = match format.strip_prefix("table") {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, format),
+    };
+    if format == "json" {
+        return Ok(Reply::out(
+            rows.iter()
+                .map(|r| format!("{}\n", serde_json::to_string(r).unwrap_or_default()))
+                .collect::<String>(),
+        ));
+    }
+    let mut out = String::new();
+    if with_header {
+        let mut header = template.to_string();
+        for (title, key) in columns {
+            header = header.replace(&format!("{{{{.{key}}}}}"), title);
+        }
+        out.push_str(&header.replace("\\t", "   "));
+        out.push('\n');
+    }
+    for row in rows {
+        let line = render_template(template, row).map_err(|e| Failure::new(e, 1))?;
+        out.push_str(&line.replace('\t', "   "));
+        out.push('\n');
+    }
+    Ok(Reply::out(out))
+}
+
+/// `0.0.0.0:8080->80/tcp` for published ports, `80/tcp` for exposed-only ones.
+fn ports_text(c: &Container) -> String {
+    c.ports
+        .iter()
+        .map(|p| format!("{}:{}->{}/{}", p.host_ip, p.host_port, p.container_port, p.proto))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Log chunks split into lines, so `--tail` counts lines.
+fn split_lines(chunks: Vec<super::LogLine>) -> Vec<super::LogLine> {
+    let mut out = Vec::new();
+    for chunk in chunks {
+        for piece in chunk.bytes.split_inclusive(|b| *b == b'\n') {
+            out.push(super::LogLine {
+                at: chunk.at,
+                stream: chunk.stream,
+                bytes: piece.to_vec(),
+            });
+        }
+    }
+    out
+}
+
+fn exec_error_text(argv0: &str, error: &program::ExecError) -> (String, i32) {
+    match error {
+        program::ExecError::NotFound => {
+            if argv0.contains('/') {
+                (format!("exec: \"{argv0}\": stat {argv0}: no such file or directory"), 127)
+            } else {
+                (format!("exec: \"{argv0}\": executable file not found in $PATH"), 127)
+            }
+        }
+        other => (format!("exec: \"{argv0}\": {other}"), 126),
+    }
+}
+
+fn signal_number(signal: &str) -> Option<i32> {
+    let name = signal.trim_start_matches("SIG");
+    let table = [("HUP", 1), ("INT", 2), ("QUIT", 3), ("KILL", 9), ("USR1", 10), ("USR2", 12), ("TERM", 15)];
+    table
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| *v)
+        .or_else(|| signal.parse().ok().filter(|n| (1..=64).contains(n)))
+}
+
+/// `docker run`/`create` options, validated.
+pub(crate) struct RunOptions {
+    pub detach: bool,
+    pub name: Option<String>,
+    pub env: Vec<(String, String)>,
+    pub mounts: Vec<Mount>,
+    pub publish: Vec<(Option<String>, Option<u16>, u16, String)>,
+    pub publish_all: bool,
+    pub auto_remove: bool,
+    pub restart: RestartPolicy,
+    pub hostname: Option<String>,
+    pub workdir: Option<String>,
+    pub entrypoint: Option<String>,
+    pub memory: Option<u64>,
+    pub nano_cpus: Option<u64>,
+    pub user: Option<String>,
+    pub labels: Vec<(String, String)>,
+}
+
+impl RunOptions {
+    fn parse(inv: &Invocation, host: &crate::fs::FsTree) -> Result<RunOptions, String> {
+        let f = &inv.flags;
+        if let Some(name) = f.value("name") {
+            let valid = !name.is_empty()
+                && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+            if !valid {
+                return Err(format!("Error response from daemon: Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"));
+            }
+        }
+        let mut env = Vec::new();
+        for file in f.values("env-file") {
+            let path = normalize("/", file);
+            let data = host
+                .read_file(&path)
+                .map_err(|_| format!("open {file}: no such file or directory (env files are read from the simulated host; create it with a bind mount first)"))?;
+            for line in String::from_utf8_lossy(data).lines() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                env.push(split_env(line)?);
+            }
+        }
+        for entry in f.values("env") {
+            env.push(split_env(entry)?);
+        }
+        let mut mounts = Vec::new();
+        for spec in f.values("volume") {
+            mounts.push(parse_volume(spec)?);
+        }
+        let mut publish = Vec::new();
+        for spec in f.values("publish") {
+            publish.push(parse_publish(spec)?);
+        }
+        let restart = match f.value("restart") {
+            None => RestartPolicy { name: "no".into(), max_retries: 0 },
+            Some(r) => {
+                let (name, retries) = r.split_once(':').unwrap_or((r, "0"));
+                let max_retries: u32 = retries.parse().map_err(|_| format!("invalid restart policy: maximum retry count must be a number: {r}"))?;
+                if !["no", "always", "on-failure", "unless-stopped"].contains(&name) {
+                    return Err(format!("invalid restart policy: unknown policy '{name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"));
+                }
+                if max_retries > 0 && name != "on-failure" {
+                    return Err(format!("invalid restart policy: maximum retry count can only be used with 'on-failure'"));
+                }
+                RestartPolicy { name: name.into(), max_retries }
+            }
+        };
+        let auto_remove = f.has("rm");
+        if auto_remove && restart.name != "no" {
+            return Err("Conflicting options: --restart and --rm".into());
+        }
+        let memory = match f.value("memory") {
+            None => None,
+            Some(m) => {
+                let bytes = parse_bytes(m).ok_or_else(|| format!("invalid argument \"{m}\" for \"-m, --memory\" flag: invalid size: '{m}'"))?;
+                if bytes < 6 * 1024 * 1024 {
+                    return Err("Error response from daemon: Minimum memory limit allowed is 6MB".into());
+                }
+                Some(bytes)
+            }
+        };
+        let nano_cpus = match f.value("cpus") {
+            None => None,
+            Some(c) => {
+                let cpus: f64 = c.parse().map_err(|_| format!("invalid argument \"{c}\" for \"--cpus\" flag: failed to parse {c} as a rational number"))?;
+                if !(cpus > 0.0 && cpus <= 2.0) {
+                    return Err(format!("Error response from daemon: range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available"));
+                }
+                Some((cpus * 1e9) as u64)
+            }
+        };
+        let mut labels = Vec::new();
+        for l in f.values("label") {
+            let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
+            labels.push((k.to_string(), v.to_string()));
+        }
+        Ok(RunOptions {
+            detach: f.has("detach"),
+            name: f.value("name").map(str::to_string),
+            env,
+            mounts,
+            publish,
+            publish_all: f.has("publish-all"),
+            auto_remove,
+            restart,
+            hostname: f.value("hostname").map(str::to_string),
+            workdir: f.value("workdir").map(|w| normalize("/", w)),
+            entrypoint: f.value("entrypoint").map(str::to_string),
+            memory,
+            nano_cpus,
+            user: f.value("user").map(str::to_string),
+            labels,
+        })
+    }
+
+    /// Host ports for `-p` and `-P`; a missing host port gets the next free one from 32768,
+    /// as docker's ephemeral range does.
+    fn resolve_ports(&self, exposed: &std::collections::BTreeSet<String>, mut used: Vec<u16>) -> Vec<PortBinding> {
+        let mut requests = self.publish.clone();
+        if self.publish_all {
+            for port in exposed {
+                let (num, proto) = port.split_once('/').unwrap_or((port, "tcp"));
+                if let Ok(n) = num.parse() {
+                    requests.push((None, None, n, proto.to_string()));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (ip, host_port, container_port, proto) in requests {
+            let host_port = host_port.unwrap_or_else(|| {
+                let mut p = 32768u16;
+                while used.contains(&p) && p < u16::MAX {
+                    p += 1;
+                }
+                p
+            });
+            used.push(host_port);
+            out.push(PortBinding {
+                host_ip: ip.unwrap_or_else(|| "0.0.0.0".into()),
+                host_port,
+                container_port,
+                proto,
+            });
+        }
+        out
+    }
+}
+
+fn split_env(entry: &str) -> Result<(String, String), String> {
+    let (k, v) = entry.split_once('=').unwrap_or((entry, ""));
+    if k.is_empty() {
+        return Err(format!("invalid argument \"{entry}\" for \"-e, --env\" flag: invalid environment variable: {entry}"));
+    }
+    Ok((k.to_string(), v.to_string()))
+}
+
+/// `-v name:/path[:ro]`, `-v /host:/path[:ro]`, `-v /path` (anonymous).
+fn parse_volume(spec: &str) -> Result<Mount, String> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let invalid = || format!("invalid argument \"{spec}\" for \"-v, --volume\" flag: invalid spec: {spec}: too many colons");
+    let (source, target, mode) = match parts.as_slice() {
+        [target] => ("", *target, ""),
+        [source, target] => (*source, *target, ""),
+        [source, target, mode] => (*source, *target, *mode),
+        _ => return Err(invalid()),
+    };
+    if !target.starts_with('/') {
+        return Err(format!("Error response from daemon: invalid volume specification: '{spec}': invalid mount config for type \"volume\": invalid mount path: '{target}' mount path must be absolute"));
+    }
+    if !["", "ro", "rw", "z", "Z"].contains(&mode) {
+        return Err(format!("Error response from daemon: invalid mode: {mode}"));
+    }
+    let kind = if source.starts_with('/') || source.starts_with('.') {
+        MountKind::Bind
+    } else {
+        MountKind::Volume
+    };
+    if kind == MountKind::Volume
+        && !source.is_empty()
+        && !source.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    {
+        return Err(format!("Error response from daemon: create {source}: \"{source}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path"));
+    }
+    Ok(Mount {
+        kind,
+        source: if kind == MountKind::Bind { normalize("/", source) } else { source.to_string() },
+        target: normalize("/", target),
+        read_only: mode == "ro",
+        anonymous: source.is_empty(),
+    })
+}
+
+/// `-p 8080:80`, `-p 127.0.0.1:8080:80/tcp`, `-p 80`.
+fn parse_publish(spec: &str) -> Result<(Option<String>, Option<u16>, u16, String), String> {
+    let (addr, proto) = spec.split_once('/').unwrap_or((spec, "tcp"));
+    if proto != "tcp" && proto != "udp" && proto != "sctp" {
+        return Err(format!("invalid argument \"{spec}\" for \"-p, --publish\" flag: invalid proto: {proto}"));
+    }
+    let bad = || format!("invalid argument \"{spec}\" for \"-p, --publish\" flag: invalid containerPort: {spec}");
+    let port = |p: &str| p.parse::<u16>().ok().filter(|n| *n > 0);
+    let parts: Vec<&str> = addr.split(':').collect();
+    let (ip, host, container) = match parts.as_slice() {
+        [c] => (None, None, port(c).ok_or_else(bad)?),
+        [h, c] => (None, Some(port(h).ok_or_else(bad)?), port(c).ok_or_else(bad)?),
+        [ip, h, c] => (
+            Some(ip.to_string()),
+            if h.is_empty() { None } else { Some(port(h).ok_or_else(bad)?) },
+            port(c).ok_or_else(bad)?,
+        ),
+        _ => return Err(bad()),
+    };
+    Ok((ip, host, container, proto.to_string()))
+}
+
+/// `512m`, `1g`, `100k`, `1048576`, `1.5g` in bytes (docker uses binary units here).
+pub(crate) fn parse_bytes(text: &str) -> Option<u64> {
+    let lower = text.to_ascii_lowercase();
+    let trimmed = lower.trim_end_matches('b');
+    let (number, scale) = match trimmed.chars().last()? {
+        'k' => (&trimmed[..trimmed.len() - 1], 1u64 << 10),
+        'm' => (&trimmed[..trimmed.len() - 1], 1u64 << 20),
+        'g' => (&trimmed[..trimmed.len() - 1], 1u64 << 30),
+        't' => (&trimmed[..trimmed.len() - 1], 1u64 << 40),
+        _ => (trimmed, 1),
+    };
+    let value: f64 = number.parse().ok()?;
+    let bytes = value * scale as f64;
+    (bytes.is_finite() && bytes >= 0.0 && bytes < 1e18).then_some(bytes as u64)
+}
+
+impl Failure {
+    fn with_code(mut self, code: i32) -> Failure {
+        self.exit_code = code;
+        self
+    }
+}

@@ -1,0 +1,308 @@
+//! The World: all simulated state, the logical clock, the seeded PRNG and the trace.
+//!
+//! One command line goes in through [`World::run_line`]; it is parsed by [`crate::command`],
+//! dispatched to the handler of its subcommand (one file per area below), and its output and
+//! events come back. Time only moves when a command lets it: one logical second after each
+//! successful command (the time a person takes to type the next one), the duration of
+//! foreground work (`docker run busybox sleep 5`), and `tick`.
+
+mod build;
+mod container;
+mod images;
+mod inspect;
+mod lifecycle;
+mod names;
+mod storage;
+mod volumes;
+
+pub use container::{Container, LogLine, Mount, MountKind, PortBinding, RestartPolicy, Status, Volume};
+
+use crate::build::BuildCache;
+use crate::command::{self, Command, Invocation, Sub};
+use crate::event::{EventKind, Tick, Trace};
+use crate::fs::FsTree;
+use crate::image::ImageStore;
+use crate::registry::Registry;
+use crate::{BuildContext, Outcome};
+use rand_chacha::ChaCha8Rng;
+use rand_core::{RngCore, SeedableRng};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Logical time a person takes between two commands.
+const THINK_TIME_MS: Tick = 1_000;
+
+pub struct World {
+    seed: u64,
+    rng: ChaCha8Rng,
+    now: Tick,
+    trace: Trace,
+    images: ImageStore,
+    registry: Registry,
+    build_cache: BuildCache,
+    containers: BTreeMap<String, Container>,
+    /// Container name to ID, for lookups by name.
+    names: BTreeMap<String, String>,
+    volumes: BTreeMap<String, Volume>,
+    /// The simulated host's files: where bind mounts (`-v /srv/data:/data`) keep their data.
+    host: FsTree,
+    /// Pending container exits and restarts: (when, container id).
+    timers: BTreeSet<(Tick, String)>,
+    next_ip: u32,
+    /// Output and exit code of containers removed during the current command.
+    recently_removed: BTreeMap<String, (Vec<LogLine>, i32)>,
+}
+
+/// What a handler gives back: text for the terminal and the exit code.
+#[derive(Default)]
+pub(crate) struct Reply {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: i32,
+}
+
+impl Reply {
+    pub fn out(text: impl Into<String>) -> Reply {
+        Reply {
+            stdout: text.into(),
+            ..Reply::default()
+        }
+    }
+}
+
+/// A command that failed: docker's message (stderr) and exit code. The state is unchanged
+/// unless docker itself keeps a partial result (a container created but not started).
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub message: String,
+    pub exit_code: i32,
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>, exit_code: i32) -> Failure {
+        Failure {
+            message: message.into(),
+            exit_code,
+        }
+    }
+
+    /// "Error response from daemon: ..." with exit code 1, as most subcommands report.
+    pub fn daemon(message: impl std::fmt::Display) -> Failure {
+        Failure::new(format!("Error response from daemon: {message}"), 1)
+    }
+}
+
+pub(crate) type Handled = Result<Reply, Failure>;
+
+impl World {
+    pub fn new(seed: u64) -> World {
+        World {
+            seed,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            now: 0,
+            trace: Trace::default(),
+            images: ImageStore::default(),
+            registry: Registry::with_stock_images(),
+            build_cache: BuildCache::default(),
+            containers: BTreeMap::new(),
+            names: BTreeMap::new(),
+            volumes: BTreeMap::new(),
+            host: FsTree::new(),
+            timers: BTreeSet::new(),
+            next_ip: 2,
+            recently_removed: BTreeMap::new(),
+        }
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Logical time now, in ms since the World began.
+    pub fn now(&self) -> Tick {
+        self.now
+    }
+
+    /// Runs one command line (`docker run -d nginx`, `docker ps -a`, ...). `context` is the
+    /// build context for a `docker build` on this line (ignored otherwise). Never panics:
+    /// errors come back as docker would print them, with the state unchanged.
+    pub fn run_line(&mut self, line: &str, context: &BuildContext) -> Outcome {
+        let first_event = self.trace.len() as u64;
+        self.recently_removed.clear();
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return Outcome {
+                first_event,
+                end_event: first_event,
+                ..Outcome::default()
+            };
+        }
+        let result = match command::parse_line(line) {
+            Ok(cmd) => {
+                self.emit(EventKind::Command {
+                    line: line.to_string(),
+                });
+                self.apply(cmd, context)
+            }
+            Err(e) => Err(Failure::new(e.message, e.exit_code)),
+        };
+        let (stdout, stderr, exit_code) = match result {
+            Ok(reply) => {
+                self.advance_to(self.now + THINK_TIME_MS);
+                (reply.stdout, reply.stderr, reply.exit_code)
+            }
+            Err(failure) => {
+                self.emit(EventKind::CommandFailed {
+                    line: line.to_string(),
+                    error: failure.message.clone(),
+                });
+                let mut message = failure.message;
+                if !message.ends_with('\n') {
+                    message.push('\n');
+                }
+                (String::new(), message, failure.exit_code)
+            }
+        };
+        Outcome {
+            stdout,
+            stderr,
+            exit_code,
+            first_event,
+            end_event: self.trace.len() as u64,
+        }
+    }
+
+    fn apply(&mut self, cmd: Command, context: &BuildContext) -> Handled {
+        match cmd {
+            Command::Help { topic } => Ok(Reply::out(command::help_text(topic))),
+            Command::Tick { ms } => {
+                let target = self.now.saturating_add(ms);
+                self.advance_to(target);
+                Ok(Reply::default())
+            }
+            Command::Docker(inv) => self.docker(inv, context),
+        }
+    }
+
+    fn docker(&mut self, inv: Invocation, context: &BuildContext) -> Handled {
+        match inv.sub {
+            Sub::Run => self.cmd_run(&inv),
+            Sub::Create => self.cmd_create(&inv),
+            Sub::Start => self.cmd_start(&inv),
+            Sub::Stop => self.cmd_stop(&inv),
+            Sub::Restart => self.cmd_restart(&inv),
+            Sub::Kill => self.cmd_kill(&inv),
+            Sub::Rm => self.cmd_rm(&inv),
+            Sub::Ps => self.cmd_ps(&inv),
+            Sub::Logs => self.cmd_logs(&inv),
+            Sub::Exec => self.cmd_exec(&inv),
+            Sub::Inspect => self.cmd_inspect(&inv),
+            Sub::Port => self.cmd_port(&inv),
+            Sub::Build => self.cmd_build(&inv, context),
+            Sub::Images => self.cmd_images(&inv),
+            Sub::History => self.cmd_history(&inv),
+            Sub::Tag => self.cmd_tag(&inv),
+            Sub::Rmi => self.cmd_rmi(&inv),
+            Sub::Pull => self.cmd_pull(&inv),
+            Sub::Push => self.cmd_push(&inv),
+            Sub::Commit => self.cmd_commit(&inv),
+            Sub::Diff => self.cmd_diff(&inv),
+            Sub::SystemDf => self.cmd_system_df(&inv),
+            Sub::VolumeCreate => self.cmd_volume_create(&inv),
+            Sub::VolumeLs => self.cmd_volume_ls(&inv),
+            Sub::VolumeInspect => self.cmd_volume_inspect(&inv),
+            Sub::VolumeRm => self.cmd_volume_rm(&inv),
+            Sub::Version => Ok(Reply::out(format!(
+                "Client:\n Version:           27.3.1 (simulated)\n API version:       1.47\n OS/Arch:           linux/amd64\n\nServer: sim-core {}\n Engine:\n  Version:          27.3.1 (simulated)\n  Seed:             {}\n",
+                env!("CARGO_PKG_VERSION"),
+                self.seed
+            ))),
+        }
+    }
+
+    pub fn events(&self) -> &[crate::Event] {
+        self.trace.events()
+    }
+
+    pub fn trace_hash(&self) -> String {
+        self.trace.hash()
+    }
+
+    /// A digest of the observable state (not the trace): images, containers, volumes, host
+    /// files and the clock. Tests use it to prove a failed command changed nothing.
+    pub fn state_digest(&self) -> String {
+        let mut text = format!("now={}\n", self.now);
+        for image in self.images.images() {
+            text.push_str(&format!("image {}\n", image.id));
+        }
+        for (reference, id) in self.images.tags() {
+            text.push_str(&format!("tag {reference} {id}\n"));
+        }
+        for c in self.containers.values() {
+            text.push_str(&format!(
+                "container {} {} {:?} {} {}\n",
+                c.id,
+                c.name,
+                c.status,
+                c.exit_code,
+                serde_json::to_string(&c.upper).unwrap_or_default()
+            ));
+        }
+        for v in self.volumes.values() {
+            text.push_str(&format!(
+                "volume {} {}\n",
+                v.name,
+                serde_json::to_string(&v.files).unwrap_or_default()
+            ));
+        }
+        text.push_str(&serde_json::to_string(&self.host).unwrap_or_default());
+        crate::digest::sha256_digest(text.as_bytes())
+    }
+
+    /// Read access for fronts that draw pictures: containers in ID order.
+    pub fn containers(&self) -> impl Iterator<Item = &Container> {
+        self.containers.values()
+    }
+
+    pub fn volumes(&self) -> impl Iterator<Item = &Volume> {
+        self.volumes.values()
+    }
+
+    pub fn images(&self) -> &ImageStore {
+        &self.images
+    }
+
+    pub(crate) fn emit(&mut self, kind: EventKind) {
+        self.trace.push(self.now, kind);
+    }
+
+    /// 64 hex digits from the seeded PRNG (container and anonymous volume IDs).
+    pub(crate) fn random_hex_id(&mut self) -> String {
+        let mut bytes = [0u8; 32];
+        self.rng.fill_bytes(&mut bytes);
+        crate::digest::hex(&bytes)
+    }
+
+    pub(crate) fn random_below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.rng.next_u64() % n as u64) as usize
+        }
+    }
+
+    /// Lets time pass up to `target`, handling every container exit and restart that falls
+    /// due on the way, in time order (ties by container ID).
+    pub(crate) fn advance_to(&mut self, target: Tick) {
+        while let Some((at, id)) = self.timers.first().cloned() {
+            if at > target {
+                break;
+            }
+            self.timers.remove(&(at, id.clone()));
+            self.now = self.now.max(at);
+            self.fire_timer(&id, at);
+        }
+        if target > self.now {
+            self.now = target;
+        }
+    }
+}

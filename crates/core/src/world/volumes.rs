@@ -1,0 +1,148 @@
+//! `docker volume create/ls/inspect/rm`.
+
+use super::container::Volume;
+use super::{Failure, Handled, Reply, World};
+use crate::command::Invocation;
+use crate::event::EventKind;
+use crate::fs::FsTree;
+use crate::output::{rfc3339, table};
+use serde_json::json;
+
+impl World {
+    pub(crate) fn create_volume(&mut self, name: &str, labels: Vec<(String, String)>, anonymous: bool) {
+        self.volumes.insert(
+            name.to_string(),
+            Volume {
+                name: name.to_string(),
+                created: self.now,
+                labels,
+                files: FsTree::new(),
+                anonymous,
+            },
+        );
+        self.emit(EventKind::VolumeCreated {
+            name: name.to_string(),
+        });
+    }
+
+    fn volume_users(&self, name: &str) -> Vec<String> {
+        self.containers
+            .values()
+            .filter(|c| c.mounts.iter().any(|m| m.source == name))
+            .map(|c| c.id.clone())
+            .collect()
+    }
+
+    pub(crate) fn cmd_volume_create(&mut self, inv: &Invocation) -> Handled {
+        let name = match (inv.args.first(), inv.flags.value("name")) {
+            (Some(a), Some(n)) if a != n => {
+                return Err(Failure::new(format!("Conflicting options: either specify --name or provide positional arg, not both"), 1))
+            }
+            (Some(a), _) => a.clone(),
+            (None, Some(n)) => n.to_string(),
+            (None, None) => self.random_hex_id(),
+        };
+        let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+        if !valid {
+            return Err(Failure::daemon(format!(
+                "create {name}: \"{name}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path"
+            )));
+        }
+        if let Some(driver) = inv.flags.value("driver") {
+            if driver != "local" {
+                return Err(Failure::daemon(format!("create {name}: error looking up volume plugin {driver}: plugin \"{driver}\" not found")));
+            }
+        }
+        // Creating an existing volume is not an error in docker: it prints the name again.
+        if !self.volumes.contains_key(&name) {
+            let labels = inv
+                .flags
+                .values("label")
+                .iter()
+                .map(|l| {
+                    let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
+                    (k.to_string(), v.to_string())
+                })
+                .collect();
+            self.create_volume(&name, labels, false);
+        }
+        Ok(Reply::out(format!("{name}\n")))
+    }
+
+    pub(crate) fn cmd_volume_ls(&mut self, inv: &Invocation) -> Handled {
+        if inv.flags.has("quiet") {
+            return Ok(Reply::out(self.volumes.keys().map(|n| format!("{n}\n")).collect::<String>()));
+        }
+        let rows: Vec<serde_json::Value> = self
+            .volumes
+            .values()
+            .map(|v| json!({"Driver": "local", "Name": v.name, "Scope": "local", "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name)}))
+            .collect();
+        if let Some(format) = inv.flags.value("format") {
+            return super::lifecycle::format_rows(format, &rows, &[("DRIVER", "Driver"), ("VOLUME NAME", "Name")]);
+        }
+        let cells: Vec<Vec<String>> = self
+            .volumes
+            .values()
+            .map(|v| vec!["local".to_string(), v.name.clone()])
+            .collect();
+        Ok(Reply::out(table(&["DRIVER", "VOLUME NAME"], &cells)))
+    }
+
+    pub(crate) fn volume_json(&self, v: &Volume) -> serde_json::Value {
+        let labels: serde_json::Map<String, serde_json::Value> = v
+            .labels
+            .iter()
+            .map(|(k, val)| (k.clone(), json!(val)))
+            .collect();
+        json!({
+            "CreatedAt": rfc3339(v.created),
+            "Driver": "local",
+            "Labels": if labels.is_empty() { serde_json::Value::Null } else { serde_json::Value::Object(labels) },
+            "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name),
+            "Name": v.name,
+            "Options": serde_json::Value::Null,
+            "Scope": "local",
+        })
+    }
+
+    pub(crate) fn cmd_volume_inspect(&mut self, inv: &Invocation) -> Handled {
+        let mut items = Vec::new();
+        for name in &inv.args {
+            let v = self
+                .volumes
+                .get(name)
+                .ok_or_else(|| Failure::new(format!("Error: No such volume: {name}"), 1))?;
+            items.push(self.volume_json(v));
+        }
+        super::inspect::print_items(&items, inv.flags.value("format"))
+    }
+
+    pub(crate) fn cmd_volume_rm(&mut self, inv: &Invocation) -> Handled {
+        // Check every name first so that a refusal removes nothing.
+        for name in &inv.args {
+            if !self.volumes.contains_key(name) {
+                if inv.flags.has("force") {
+                    continue;
+                }
+                return Err(Failure::daemon(format!("get {name}: no such volume")));
+            }
+            let users = self.volume_users(name);
+            if !users.is_empty() {
+                return Err(Failure::daemon(format!(
+                    "remove {name}: volume is in use - [{}]",
+                    users.join(", ")
+                )));
+            }
+        }
+        let mut out = String::new();
+        for name in &inv.args {
+            if self.volumes.remove(name).is_some() {
+                self.emit(EventKind::VolumeRemoved { name: name.clone() });
+            }
+            out.push_str(&format!("{name}\n"));
+        }
+        Ok(Reply::out(out))
+    }
+}
