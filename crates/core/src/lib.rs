@@ -23,7 +23,9 @@ mod world;
 pub use event::{Event, EventKind, Tick};
 pub use fs::FsTree;
 pub use outcome::Outcome;
-pub use world::World;
+pub use world::{
+    Container, LogLine, Mount, MountKind, PortBinding, RestartPolicy, Status, Volume, World,
+};
 
 /// The files of a `docker build` context: an [`FsTree`] whose root is the context directory.
 pub type BuildContext = FsTree;

@@ -638,7 +638,7 @@ fn dockerfile_in_context(context_dir: &str, file: Option<&str>) -> String {
     let context = normalize("/", context_dir);
     let file = normalize("/", file);
     match file.strip_prefix(&context) {
-        Some(rest) if context == "/" => normalize("/", &file),
+        Some(_) if context == "/" => file.clone(),
         Some(rest) if rest.starts_with('/') => rest.to_string(),
         _ => "/Dockerfile".into(),
     }

@@ -4,7 +4,7 @@
 use super::container::{Container, MountKind};
 use super::World;
 use crate::event::EventKind;
-use crate::fs::{is_inside, FsTree, LayerDiff, Node};
+use crate::fs::{FsTree, LayerDiff, Node};
 use crate::image::ImageStore;
 use crate::program::{
     self, NetError, Network, ProcInfo, ProcessCtx, ProcessResult, ProcessSpec, Remote, ServerKind,
@@ -271,9 +271,4 @@ impl Network for WorldNetwork<'_> {
         let (fs, env) = self.opened.get_mut(&id).ok_or(NetError::Refused)?;
         Ok(Remote { kind, env, fs })
     }
-}
-
-/// `dir` is `path` or lies inside it.
-pub(crate) fn at_or_inside(path: &str, dir: &str) -> bool {
-    path == dir || is_inside(path, dir)
 }
