@@ -1,1 +1,244 @@
-fn main() {}
+//! `sim`: the container simulator on the command line.
+//!
+//! The simulation itself is `sim-core`; this crate does the I/O around it: arguments, the
+//! prompt, scripts, reading build contexts from disk and keeping the state between runs.
+
+mod completion;
+mod context;
+mod repl;
+mod script;
+mod session;
+mod state;
+
+use clap::{Parser, Subcommand};
+use session::{err, out, print_events, Session};
+use state::State;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// A Docker teaching simulator: real docker spelling, a deterministic model underneath.
+///
+/// Without a subcommand, `sim` opens an interactive prompt. The simulation is saved in the
+/// state directory after every command and picked up again by the next `sim`.
+#[derive(Parser)]
+#[command(name = "sim", version, about, long_about)]
+struct Cli {
+    /// Where the saved state and the prompt's history live [default: the user's data
+    /// directory, e.g. ~/.local/share/sim]
+    #[arg(long, global = true, value_name = "DIR")]
+    state: Option<PathBuf>,
+
+    /// Seed of the simulation's randomness [default: the saved state's seed, or 42 for a new
+    /// state]. Changing it needs `sim reset` first.
+    #[arg(long, global = true, value_name = "N")]
+    seed: Option<u64>,
+
+    /// After each command's output, print the events it added as JSON lines
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Option<Commands>,
+}
+
+#[derive(Subcommand)]
+enum Commands {
+    /// Run one docker command in the simulation, e.g. `sim docker run -d --name web nginx`
+    ///
+    /// Everything after `docker` is passed on untouched (quoting is kept) and the command
+    /// exits with the simulated docker's exit code. `sim docker --help` shows the simulated
+    /// docker's own help; put sim's flags (--state, --seed, --json) before `docker`.
+    #[command(disable_help_flag = true)]
+    Docker {
+        /// The docker subcommand and its arguments
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            num_args = 0..,
+            value_name = "ARGS"
+        )]
+        args: Vec<String>,
+    },
+
+    /// Run the command lines of a file in order, stopping at the first that fails
+    ///
+    /// Blank lines and lines starting with `#` are skipped; a line ending in `\` continues on
+    /// the next. The prompt's own commands (`hash`, `events`, `reset`, `exit N`) work too.
+    /// Exits with the code of the last command that failed (0 if none did).
+    Script {
+        /// The script to run (`-` reads standard input)
+        file: PathBuf,
+        /// Don't echo `$ line` before each command's output
+        #[arg(long, short)]
+        quiet: bool,
+        /// Go on after a command fails
+        #[arg(long, short)]
+        keep_going: bool,
+    },
+
+    /// Delete the saved state, so that the next `sim` starts from nothing
+    Reset,
+
+    /// Print the trace hash of the saved state (same seed + same commands = same hash)
+    Hash,
+
+    /// Print the events of the saved state's trace (as JSON lines with --json)
+    Events {
+        /// Only the last N events
+        #[arg(value_name = "N")]
+        last: Option<usize>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            err(&format!("sim: {message}\n"));
+            1
+        }
+    };
+    // Exit statuses are a byte; docker's own codes (0..=255) pass through unchanged.
+    ExitCode::from(code as u8)
+}
+
+fn run(cli: Cli) -> Result<i32, String> {
+    let state_dir = match cli.state {
+        Some(dir) => dir,
+        None => default_state_dir()?,
+    };
+    let open = || State::open(&state_dir, cli.seed).map_err(|e| e.to_string());
+    let session = |state: State| -> Result<Session, String> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| format!("cannot read the current directory: {e}"))?;
+        Ok(Session::new(state, cli.json, cwd))
+    };
+
+    match cli.command {
+        None => {
+            let mut session = session(open()?)?;
+            repl::run(&mut session, &state_dir).map_err(|e| format!("the prompt failed: {e}"))
+        }
+        Some(Commands::Docker { args }) => {
+            let line = docker_line(&args)?;
+            let mut session = session(open()?)?;
+            session.run_sim_line(&line).map_err(|e| e.to_string())
+        }
+        Some(Commands::Script {
+            file,
+            quiet,
+            keep_going,
+        }) => {
+            let text = read_script(&file)?;
+            let mut session = session(open()?)?;
+            let options = script::ScriptOptions { quiet, keep_going };
+            script::run(&mut session, &text, &options).map_err(|e| e.to_string())
+        }
+        Some(Commands::Reset) => {
+            if state::delete(&state_dir).map_err(|e| e.to_string())? {
+                out("The saved state was deleted.\n");
+            } else {
+                out("There was no saved state.\n");
+            }
+            Ok(0)
+        }
+        Some(Commands::Hash) => {
+            out(&format!("{}\n", open()?.world().trace_hash()));
+            Ok(0)
+        }
+        Some(Commands::Events { last }) => {
+            let state = open()?;
+            let events = state.world().events();
+            let from = last.map_or(0, |n| events.len().saturating_sub(n));
+            print_events(&events[from..], cli.json);
+            Ok(0)
+        }
+    }
+}
+
+/// The arguments after `sim docker` as one line, quoted so that the core splits them back
+/// into the same words.
+fn docker_line(args: &[String]) -> Result<String, String> {
+    let words = std::iter::once("docker").chain(args.iter().map(String::as_str));
+    shlex::try_join(words).map_err(|e| format!("cannot pass these arguments on: {e}"))
+}
+
+fn read_script(file: &Path) -> Result<String, String> {
+    if file == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| format!("cannot read the script from standard input: {e}"))?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read the script {}: {e}", file.display()))
+}
+
+fn default_state_dir() -> Result<PathBuf, String> {
+    directories::ProjectDirs::from("dev", "container-sim", "sim")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .ok_or_else(|| "cannot find a home directory for the saved state; pass --state DIR".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn docker_arguments_pass_through_with_their_quoting() {
+        let cli = Cli::try_parse_from([
+            "sim",
+            "--json",
+            "docker",
+            "run",
+            "-d",
+            "--name",
+            "x",
+            "-e",
+            "A=b c",
+            "busybox",
+            "sh",
+            "-c",
+            "echo $A; exit 3",
+            "--json",
+        ])
+        .unwrap();
+        assert!(cli.json);
+        let Some(Commands::Docker { args }) = cli.command else {
+            panic!("not docker");
+        };
+        let line = docker_line(&args).unwrap();
+        assert_eq!(
+            shlex::split(&line).unwrap(),
+            [
+                "docker",
+                "run",
+                "-d",
+                "--name",
+                "x",
+                "-e",
+                "A=b c",
+                "busybox",
+                "sh",
+                "-c",
+                "echo $A; exit 3",
+                "--json"
+            ]
+        );
+    }
+
+    #[test]
+    fn docker_help_goes_to_the_simulator() {
+        let cli = Cli::try_parse_from(["sim", "docker", "--help"]).unwrap();
+        assert!(matches!(cli.command, Some(Commands::Docker { args }) if args == ["--help"]));
+        let cli = Cli::try_parse_from(["sim", "docker", "-v"]).unwrap();
+        assert!(matches!(cli.command, Some(Commands::Docker { args }) if args == ["-v"]));
+    }
+}

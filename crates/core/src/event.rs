@@ -12,34 +12,100 @@ pub type Tick = u64;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
     /// A command was accepted for execution (the text as typed, or its canonical form).
-    Command { line: String },
+    Command {
+        line: String,
+    },
     /// A command failed; the state is as it was before it.
-    CommandFailed { line: String, error: String },
+    CommandFailed {
+        line: String,
+        error: String,
+    },
     /// Layers came from the registry; `skipped` ones were already here.
-    ImagePulled { reference: String, id: String, downloaded: Vec<String>, skipped: Vec<String> },
+    ImagePulled {
+        reference: String,
+        id: String,
+        downloaded: Vec<String>,
+        skipped: Vec<String>,
+    },
     /// Layers went to the registry; `skipped` ones it already had.
-    ImagePushed { reference: String, pushed: Vec<String>, skipped: Vec<String> },
-    ImageTagged { reference: String, id: String },
-    ImageUntagged { reference: String },
+    ImagePushed {
+        reference: String,
+        pushed: Vec<String>,
+        skipped: Vec<String>,
+    },
+    ImageTagged {
+        reference: String,
+        id: String,
+    },
+    ImageUntagged {
+        reference: String,
+    },
     /// An image was deleted, with the layers no other image used.
-    ImageDeleted { id: String, layers: Vec<String> },
+    ImageDeleted {
+        id: String,
+        layers: Vec<String>,
+    },
     /// One build step: from cache or run, and why the cache could not be used.
-    BuildStep { step: String, cached: bool, reason: Option<String>, layer: Option<String> },
-    ImageBuilt { id: String, tags: Vec<String> },
-    ImageCommitted { container: String, id: String },
-    ContainerCreated { id: String, name: String, image: String },
+    BuildStep {
+        step: String,
+        cached: bool,
+        reason: Option<String>,
+        layer: Option<String>,
+    },
+    ImageBuilt {
+        id: String,
+        tags: Vec<String>,
+    },
+    ImageCommitted {
+        container: String,
+        id: String,
+    },
+    ContainerCreated {
+        id: String,
+        name: String,
+        image: String,
+    },
     /// Its main process started as PID 1 with this argv.
-    ContainerStarted { id: String, name: String, argv: Vec<String> },
-    ContainerExited { id: String, name: String, exit_code: i32, oom_killed: bool },
+    ContainerStarted {
+        id: String,
+        name: String,
+        argv: Vec<String>,
+    },
+    ContainerExited {
+        id: String,
+        name: String,
+        exit_code: i32,
+        oom_killed: bool,
+    },
     /// Its restart policy brought it back after `delay_ms`.
-    ContainerRestarting { id: String, name: String, restart_count: u32, delay_ms: u64 },
+    ContainerRestarting {
+        id: String,
+        name: String,
+        restart_count: u32,
+        delay_ms: u64,
+    },
     /// Its writable layer (of `discarded_bytes`) was thrown away; volumes stay.
-    ContainerRemoved { id: String, name: String, discarded_bytes: u64 },
-    ExecRan { id: String, argv: Vec<String>, exit_code: i32 },
-    VolumeCreated { name: String },
+    ContainerRemoved {
+        id: String,
+        name: String,
+        discarded_bytes: u64,
+    },
+    ExecRan {
+        id: String,
+        argv: Vec<String>,
+        exit_code: i32,
+    },
+    VolumeCreated {
+        name: String,
+    },
     /// An empty named volume was filled with the image's files at its mount path.
-    VolumeCopiedUp { name: String, path: String },
-    VolumeRemoved { name: String },
+    VolumeCopiedUp {
+        name: String,
+        path: String,
+    },
+    VolumeRemoved {
+        name: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,12 +8,13 @@
 //! build context a `docker build` in it should use), [`command::build_context_request`] (which
 //! directory a line wants as its build context), [`World::events`] and [`World::trace_hash`].
 
+pub mod bench;
+pub mod build;
+pub mod command;
 pub mod digest;
 pub mod event;
 pub mod fs;
 pub mod image;
-pub mod build;
-pub mod command;
 mod outcome;
 pub mod output;
 pub mod program;

@@ -95,7 +95,11 @@ impl BuildCache {
     }
 
     pub fn insert(&mut self, record: CacheRecord) -> String {
-        let key = step_key(&record.parent, &record.instruction, record.checksum.as_deref());
+        let key = step_key(
+            &record.parent,
+            &record.instruction,
+            record.checksum.as_deref(),
+        );
         if !self.records.contains_key(&key) {
             self.children
                 .entry(record.parent.clone())

@@ -1,5 +1,5 @@
+pub mod cache;
 pub mod dockerfile;
 pub mod dockerignore;
-pub mod cache;
 
 pub use cache::BuildCache;

@@ -55,7 +55,10 @@ impl Flags {
 
     /// The last value given for a flag.
     pub fn value(&self, long: &str) -> Option<&str> {
-        self.values.get(long).and_then(|v| v.last()).map(String::as_str)
+        self.values
+            .get(long)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
 
     /// Every value given for a repeatable flag.
@@ -67,7 +70,10 @@ impl Flags {
 /// Why a command line's flags are wrong, in pflag's words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FlagError {
-    Unknown { flag: String, suggestion: Option<String> },
+    Unknown {
+        flag: String,
+        suggestion: Option<String>,
+    },
     NeedsValue(String),
     BadBool(String, String),
 }
@@ -140,7 +146,11 @@ pub fn parse(
                     .find(|s| s.short == Some(c))
                     .ok_or_else(|| unknown(specs, &format!("-{c}")))?;
                 match spec.kind {
-                    Kind::Bool => flags.values.entry(spec.long).or_default().push("true".into()),
+                    Kind::Bool => flags
+                        .values
+                        .entry(spec.long)
+                        .or_default()
+                        .push("true".into()),
                     Kind::Value => {
                         let rest: String = shorts[j..].iter().collect();
                         let value = if !rest.is_empty() {
@@ -215,7 +225,16 @@ mod tests {
     fn parses_docker_spellings() {
         let (f, p) = parse(
             SPECS,
-            &args(&["-dit", "-eA=1", "-e", "B=2", "--name=web", "nginx", "-x", "--y"]),
+            &args(&[
+                "-dit",
+                "-eA=1",
+                "-e",
+                "B=2",
+                "--name=web",
+                "nginx",
+                "-x",
+                "--y",
+            ]),
             true,
         )
         .unwrap();
@@ -228,7 +247,10 @@ mod tests {
     #[test]
     fn unknown_flag_suggests_the_closest() {
         let err = parse(SPECS, &args(&["--nmae", "x"]), false).unwrap_err();
-        assert_eq!(err.to_string(), "unknown flag: --nmae (did you mean --name?)");
+        assert_eq!(
+            err.to_string(),
+            "unknown flag: --nmae (did you mean --name?)"
+        );
         let err = parse(SPECS, &args(&["-z"]), false).unwrap_err();
         assert_eq!(err.to_string(), "unknown flag: shorthand flag: 'z' in -z");
     }

@@ -78,9 +78,16 @@ pub fn parse_line(line: &str) -> Result<Command, ParseError> {
 }
 
 fn parse_tick(args: &[String]) -> Result<Command, ParseError> {
-    let usage = || ParseError::new("usage: tick DURATION (e.g. tick 10s, tick 2m, tick 500ms)", 1);
+    let usage = || {
+        ParseError::new(
+            "usage: tick DURATION (e.g. tick 10s, tick 2m, tick 500ms)",
+            1,
+        )
+    };
     match args {
-        [one] => parse_duration_ms(one).map(|ms| Command::Tick { ms }).ok_or_else(usage),
+        [one] => parse_duration_ms(one)
+            .map(|ms| Command::Tick { ms })
+            .ok_or_else(usage),
         _ => Err(usage()),
     }
 }
@@ -171,9 +178,8 @@ fn parse_docker(words: &[String]) -> Result<Command, ParseError> {
             topic: Some(spec.sub),
         });
     }
-    let (flags, args) = flags::parse(spec.flags, rest, spec.stop_at_first_arg).map_err(|e| {
-        ParseError::new(format!("{e}\nSee 'docker {primary} --help'."), 125)
-    })?;
+    let (flags, args) = flags::parse(spec.flags, rest, spec.stop_at_first_arg)
+        .map_err(|e| ParseError::new(format!("{e}\nSee 'docker {primary} --help'."), 125))?;
     let too_few = args.len() < spec.min_args;
     let too_many = spec.max_args.is_some_and(|max| args.len() > max);
     if too_few || too_many {
@@ -258,9 +264,20 @@ pub fn help_text(topic: Option<Sub>) -> String {
             if !spec.flags.is_empty() {
                 out.push_str("\nOptions:\n");
                 for f in spec.flags {
-                    let short = f.short.map(|c| format!("-{c}, ")).unwrap_or_else(|| "    ".into());
-                    let arg = if f.kind == flags::Kind::Value { " string" } else { "" };
-                    out.push_str(&format!("  {short}--{:<22}{}\n", format!("{}{arg}", f.long), f.help));
+                    let short = f
+                        .short
+                        .map(|c| format!("-{c}, "))
+                        .unwrap_or_else(|| "    ".into());
+                    let arg = if f.kind == flags::Kind::Value {
+                        " string"
+                    } else {
+                        ""
+                    };
+                    out.push_str(&format!(
+                        "  {short}--{:<22}{}\n",
+                        format!("{}{arg}", f.long),
+                        f.help
+                    ));
                 }
             }
             out
@@ -270,7 +287,11 @@ pub fn help_text(topic: Option<Sub>) -> String {
                 "\nUsage:  docker [OPTIONS] COMMAND\n\nA simulated Docker: every command runs in a deterministic model.\n\nCommands:\n",
             );
             for spec in SUBCOMMANDS {
-                out.push_str(&format!("  {:<16}{}\n", spec.names.first().copied().unwrap_or(""), spec.summary));
+                out.push_str(&format!(
+                    "  {:<16}{}\n",
+                    spec.names.first().copied().unwrap_or(""),
+                    spec.summary
+                ));
             }
             out.push_str("\nSimulator commands:\n  tick DURATION   Let logical time pass (tick 10s)\n  help            This help\n");
             out
@@ -291,7 +312,9 @@ mod tests {
 
     #[test]
     fn parses_run_with_quoted_command() {
-        let inv = docker("docker run -d --name web -e 'GREETING=hi there' -p 8080:80 nginx sh -c 'echo $A'");
+        let inv = docker(
+            "docker run -d --name web -e 'GREETING=hi there' -p 8080:80 nginx sh -c 'echo $A'",
+        );
         assert_eq!(inv.sub, Sub::Run);
         assert_eq!(inv.flags.value("name"), Some("web"));
         assert_eq!(inv.flags.values("env"), ["GREETING=hi there"]);
@@ -309,25 +332,41 @@ mod tests {
     #[test]
     fn unknown_command_suggests() {
         let err = parse_line("docker rnu busybox").unwrap_err();
-        assert!(err.message.contains("'rnu' is not a docker command"), "{}", err.message);
-        assert!(err.message.contains("Did you mean 'run'?"), "{}", err.message);
+        assert!(
+            err.message.contains("'rnu' is not a docker command"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message.contains("Did you mean 'run'?"),
+            "{}",
+            err.message
+        );
         assert_eq!(err.exit_code, 1);
         let err = parse_line("docker volume lss").unwrap_err();
-        assert!(err.message.contains("Did you mean 'ls'?"), "{}", err.message);
+        assert!(
+            err.message.contains("Did you mean 'ls'?"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn unknown_flag_is_125_with_suggestion() {
         let err = parse_line("docker run --nmae x busybox").unwrap_err();
         assert_eq!(err.exit_code, 125);
-        assert!(err.message.starts_with("unknown flag: --nmae (did you mean --name?)"));
+        assert!(err
+            .message
+            .starts_with("unknown flag: --nmae (did you mean --name?)"));
         assert!(err.message.contains("See 'docker run --help'."));
     }
 
     #[test]
     fn argument_counts_are_checked() {
         let err = parse_line("docker rm").unwrap_err();
-        assert!(err.message.starts_with("\"docker rm\" requires at least 1 argument."));
+        assert!(err
+            .message
+            .starts_with("\"docker rm\" requires at least 1 argument."));
         let err = parse_line("docker ps extra").unwrap_err();
         assert!(err.message.contains("requires no arguments"));
     }

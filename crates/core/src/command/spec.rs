@@ -48,34 +48,82 @@ pub struct SubSpec {
 }
 
 const RUN_FLAGS: &[FlagSpec] = &[
-    switch("detach", Some('d'), "Run container in background and print container ID"),
+    switch(
+        "detach",
+        Some('d'),
+        "Run container in background and print container ID",
+    ),
     value("name", None, "Assign a name to the container"),
     value("env", Some('e'), "Set environment variables"),
     value("env-file", None, "Read in a file of environment variables"),
     value("volume", Some('v'), "Bind mount a volume"),
-    value("publish", Some('p'), "Publish a container's port(s) to the host"),
-    switch("publish-all", Some('P'), "Publish all exposed ports to random ports"),
-    switch("rm", None, "Automatically remove the container when it exits"),
-    value("restart", None, "Restart policy to apply when a container exits"),
+    value(
+        "publish",
+        Some('p'),
+        "Publish a container's port(s) to the host",
+    ),
+    switch(
+        "publish-all",
+        Some('P'),
+        "Publish all exposed ports to random ports",
+    ),
+    switch(
+        "rm",
+        None,
+        "Automatically remove the container when it exits",
+    ),
+    value(
+        "restart",
+        None,
+        "Restart policy to apply when a container exits",
+    ),
     value("hostname", Some('h'), "Container host name"),
-    value("workdir", Some('w'), "Working directory inside the container"),
-    value("entrypoint", None, "Overwrite the default ENTRYPOINT of the image"),
+    value(
+        "workdir",
+        Some('w'),
+        "Working directory inside the container",
+    ),
+    value(
+        "entrypoint",
+        None,
+        "Overwrite the default ENTRYPOINT of the image",
+    ),
     value("memory", Some('m'), "Memory limit"),
     value("cpus", None, "Number of CPUs"),
-    value("user", Some('u'), "Username or UID (format: <name|uid>[:<group|gid>])"),
+    value(
+        "user",
+        Some('u'),
+        "Username or UID (format: <name|uid>[:<group|gid>])",
+    ),
     value("label", Some('l'), "Set meta data on a container"),
-    switch("interactive", Some('i'), "Keep STDIN open even if not attached"),
+    switch(
+        "interactive",
+        Some('i'),
+        "Keep STDIN open even if not attached",
+    ),
     switch("tty", Some('t'), "Allocate a pseudo-TTY"),
     value("network", None, "Connect a container to a network"),
 ];
 
 const EXEC_FLAGS: &[FlagSpec] = &[
-    switch("detach", Some('d'), "Detached mode: run command in the background"),
+    switch(
+        "detach",
+        Some('d'),
+        "Detached mode: run command in the background",
+    ),
     value("env", Some('e'), "Set environment variables"),
-    switch("interactive", Some('i'), "Keep STDIN open even if not attached"),
+    switch(
+        "interactive",
+        Some('i'),
+        "Keep STDIN open even if not attached",
+    ),
     switch("tty", Some('t'), "Allocate a pseudo-TTY"),
     value("user", Some('u'), "Username or UID"),
-    value("workdir", Some('w'), "Working directory inside the container"),
+    value(
+        "workdir",
+        Some('w'),
+        "Working directory inside the container",
+    ),
 ];
 
 const FORMAT: FlagSpec = value("format", Some('f'), "Format output using a Go template");
@@ -110,7 +158,11 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         max_args: None,
         stop_at_first_arg: false,
         flags: &[
-            switch("attach", Some('a'), "Attach STDOUT/STDERR and forward signals"),
+            switch(
+                "attach",
+                Some('a'),
+                "Attach STDOUT/STDERR and forward signals",
+            ),
             switch("interactive", Some('i'), "Attach container's STDIN"),
         ],
     },
@@ -123,7 +175,11 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         max_args: None,
         stop_at_first_arg: false,
         flags: &[
-            value("time", Some('t'), "Seconds to wait before killing the container"),
+            value(
+                "time",
+                Some('t'),
+                "Seconds to wait before killing the container",
+            ),
             value("signal", Some('s'), "Signal to send to the container"),
         ],
     },
@@ -135,7 +191,11 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         min_args: 1,
         max_args: None,
         stop_at_first_arg: false,
-        flags: &[value("time", Some('t'), "Seconds to wait before killing the container")],
+        flags: &[value(
+            "time",
+            Some('t'),
+            "Seconds to wait before killing the container",
+        )],
     },
     SubSpec {
         sub: Sub::Kill,
@@ -145,7 +205,11 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         min_args: 1,
         max_args: None,
         stop_at_first_arg: false,
-        flags: &[value("signal", Some('s'), "Signal to send to the container")],
+        flags: &[value(
+            "signal",
+            Some('s'),
+            "Signal to send to the container",
+        )],
     },
     SubSpec {
         sub: Sub::Rm,
@@ -156,8 +220,16 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         max_args: None,
         stop_at_first_arg: false,
         flags: &[
-            switch("force", Some('f'), "Force the removal of a running container (uses SIGKILL)"),
-            switch("volumes", Some('v'), "Remove anonymous volumes associated with the container"),
+            switch(
+                "force",
+                Some('f'),
+                "Force the removal of a running container (uses SIGKILL)",
+            ),
+            switch(
+                "volumes",
+                Some('v'),
+                "Remove anonymous volumes associated with the container",
+            ),
         ],
     },
     SubSpec {
@@ -169,7 +241,11 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         max_args: Some(0),
         stop_at_first_arg: false,
         flags: &[
-            switch("all", Some('a'), "Show all containers (default shows just running)"),
+            switch(
+                "all",
+                Some('a'),
+                "Show all containers (default shows just running)",
+            ),
             switch("quiet", Some('q'), "Only display container IDs"),
             switch("no-trunc", None, "Don't truncate output"),
             switch("size", Some('s'), "Display total file sizes"),
@@ -185,7 +261,11 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         max_args: Some(1),
         stop_at_first_arg: false,
         flags: &[
-            value("tail", Some('n'), "Number of lines to show from the end of the logs"),
+            value(
+                "tail",
+                Some('n'),
+                "Number of lines to show from the end of the logs",
+            ),
             switch("timestamps", Some('t'), "Show timestamps"),
             switch("follow", Some('f'), "Follow log output"),
         ],
@@ -202,13 +282,22 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
     },
     SubSpec {
         sub: Sub::Inspect,
-        names: &["inspect", "container inspect", "image inspect", "volume inspect"],
+        names: &[
+            "inspect",
+            "container inspect",
+            "image inspect",
+            "volume inspect",
+        ],
         usage: "docker inspect [OPTIONS] NAME|ID [NAME|ID...]",
         summary: "Return low-level information on Docker objects",
         min_args: 1,
         max_args: None,
         stop_at_first_arg: false,
-        flags: &[FORMAT, value("type", None, "Return JSON for specified type"), switch("size", Some('s'), "Display total file sizes")],
+        flags: &[
+            FORMAT,
+            value("type", None, "Return JSON for specified type"),
+            switch("size", Some('s'), "Display total file sizes"),
+        ],
     },
     SubSpec {
         sub: Sub::Port,
@@ -229,13 +318,29 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         max_args: Some(1),
         stop_at_first_arg: false,
         flags: &[
-            value("tag", Some('t'), "Name and optionally a tag (format: \"name:tag\")"),
-            value("file", Some('f'), "Name of the Dockerfile (default: \"PATH/Dockerfile\")"),
+            value(
+                "tag",
+                Some('t'),
+                "Name and optionally a tag (format: \"name:tag\")",
+            ),
+            value(
+                "file",
+                Some('f'),
+                "Name of the Dockerfile (default: \"PATH/Dockerfile\")",
+            ),
             value("build-arg", None, "Set build-time variables"),
             switch("no-cache", None, "Do not use cache when building the image"),
             value("target", None, "Set the target build stage to build"),
-            value("progress", None, "Set type of progress output (\"auto\", \"plain\", \"quiet\")"),
-            switch("quiet", Some('q'), "Suppress the build output and print image ID on success"),
+            value(
+                "progress",
+                None,
+                "Set type of progress output (\"auto\", \"plain\", \"quiet\")",
+            ),
+            switch(
+                "quiet",
+                Some('q'),
+                "Suppress the build output and print image ID on success",
+            ),
             value("label", None, "Set metadata for an image"),
         ],
     },
@@ -266,7 +371,11 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         flags: &[
             switch("no-trunc", None, "Don't truncate output"),
             switch("quiet", Some('q'), "Only show image IDs"),
-            switch("human", Some('H'), "Print sizes and dates in human readable format"),
+            switch(
+                "human",
+                Some('H'),
+                "Print sizes and dates in human readable format",
+            ),
             FORMAT,
         ],
     },
@@ -301,7 +410,14 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         min_args: 1,
         max_args: Some(1),
         stop_at_first_arg: false,
-        flags: &[switch("quiet", Some('q'), "Suppress verbose output"), switch("all-tags", Some('a'), "Download all tagged images in the repository")],
+        flags: &[
+            switch("quiet", Some('q'), "Suppress verbose output"),
+            switch(
+                "all-tags",
+                Some('a'),
+                "Download all tagged images in the repository",
+            ),
+        ],
     },
     SubSpec {
         sub: Sub::Push,
@@ -324,7 +440,11 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         flags: &[
             value("message", Some('m'), "Commit message"),
             value("author", Some('a'), "Author"),
-            value("change", Some('c'), "Apply Dockerfile instruction to the created image"),
+            value(
+                "change",
+                Some('c'),
+                "Apply Dockerfile instruction to the created image",
+            ),
         ],
     },
     SubSpec {
@@ -345,7 +465,14 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         min_args: 0,
         max_args: Some(0),
         stop_at_first_arg: false,
-        flags: &[switch("verbose", Some('v'), "Show detailed information on space usage"), FORMAT],
+        flags: &[
+            switch(
+                "verbose",
+                Some('v'),
+                "Show detailed information on space usage",
+            ),
+            FORMAT,
+        ],
     },
     SubSpec {
         sub: Sub::VolumeCreate,
@@ -355,7 +482,11 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         min_args: 0,
         max_args: Some(1),
         stop_at_first_arg: false,
-        flags: &[value("name", None, "Specify volume name"), value("label", None, "Set metadata for a volume"), value("driver", Some('d'), "Specify volume driver name")],
+        flags: &[
+            value("name", None, "Specify volume name"),
+            value("label", None, "Set metadata for a volume"),
+            value("driver", Some('d'), "Specify volume driver name"),
+        ],
     },
     SubSpec {
         sub: Sub::VolumeLs,
@@ -365,7 +496,10 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         min_args: 0,
         max_args: Some(0),
         stop_at_first_arg: false,
-        flags: &[switch("quiet", Some('q'), "Only display volume names"), FORMAT],
+        flags: &[
+            switch("quiet", Some('q'), "Only display volume names"),
+            FORMAT,
+        ],
     },
     SubSpec {
         sub: Sub::VolumeInspect,
@@ -385,7 +519,11 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         min_args: 1,
         max_args: None,
         stop_at_first_arg: false,
-        flags: &[switch("force", Some('f'), "Force the removal of one or more volumes")],
+        flags: &[switch(
+            "force",
+            Some('f'),
+            "Force the removal of one or more volumes",
+        )],
     },
     SubSpec {
         sub: Sub::Version,

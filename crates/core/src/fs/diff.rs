@@ -126,7 +126,9 @@ impl LayerDiff {
             let mut ancestor = super::tree::parent(path);
             while ancestor != "/" {
                 if lower.get(ancestor).is_some() {
-                    kinds.entry(ancestor.to_string()).or_insert(ChangeKind::Changed);
+                    kinds
+                        .entry(ancestor.to_string())
+                        .or_insert(ChangeKind::Changed);
                 }
                 ancestor = super::tree::parent(ancestor);
             }
@@ -157,7 +159,11 @@ mod tests {
             .filter(|(_, c)| **c == Change::Whiteout)
             .map(|(p, _)| p)
             .collect();
-        assert_eq!(whiteouts, ["/etc/sub"], "one whiteout for a deleted directory");
+        assert_eq!(
+            whiteouts,
+            ["/etc/sub"],
+            "one whiteout for a deleted directory"
+        );
 
         let mut rebuilt = lower.clone();
         diff.apply_to(&mut rebuilt);

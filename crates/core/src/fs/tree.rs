@@ -478,7 +478,10 @@ mod tests {
     #[test]
     fn write_needs_parent_and_appends() {
         let mut fs = sample();
-        assert_eq!(fs.write_file("/nope/x", b"1", false), Err(FsError::NotFound));
+        assert_eq!(
+            fs.write_file("/nope/x", b"1", false),
+            Err(FsError::NotFound)
+        );
         fs.write_file("/etc/hostname", b"more\n", true).unwrap();
         assert_eq!(fs.read_file("/etc/hostname").unwrap(), b"box\nmore\n");
         fs.write_file("/lib/libc.so", b"c", false).unwrap();
@@ -490,9 +493,19 @@ mod tests {
         let mut fs = sample();
         fs.put("/etc/b/deep", Node::file(""));
         fs.put("/etc/a", Node::file(""));
-        let names: Vec<String> = fs.list_dir("/etc").unwrap().into_iter().map(|(n, _)| n).collect();
+        let names: Vec<String> = fs
+            .list_dir("/etc")
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
         assert_eq!(names, ["a", "b", "hostname"]);
-        let root: Vec<String> = fs.list_dir("/").unwrap().into_iter().map(|(n, _)| n).collect();
+        let root: Vec<String> = fs
+            .list_dir("/")
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
         assert_eq!(root, ["bin", "etc", "lib", "usr"]);
     }
 

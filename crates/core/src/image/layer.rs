@@ -61,20 +61,25 @@ pub fn canonical_tar(diff: &LayerDiff) -> Vec<u8> {
                 };
                 append_node(&mut builder, &marker, &Node::file(Vec::new()))
             }
-            Change::OpaqueDir { mode } => append_node(&mut builder, relative, &Node::Dir { mode: *mode })
-                .and_then(|()| {
+            Change::OpaqueDir { mode } => {
+                append_node(&mut builder, relative, &Node::Dir { mode: *mode }).and_then(|()| {
                     append_node(
                         &mut builder,
                         &format!("{relative}/.wh..wh..opq"),
                         &Node::file(Vec::new()),
                     )
-                }),
+                })
+            }
         };
     }
     builder.into_inner().unwrap_or_default()
 }
 
-fn append_node(builder: &mut tar::Builder<Vec<u8>>, path: &str, node: &Node) -> std::io::Result<()> {
+fn append_node(
+    builder: &mut tar::Builder<Vec<u8>>,
+    path: &str,
+    node: &Node,
+) -> std::io::Result<()> {
     let mut header = tar::Header::new_gnu();
     header.set_mtime(0);
     header.set_uid(0);

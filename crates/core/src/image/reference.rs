@@ -14,13 +14,16 @@ pub struct Reference {
 impl Reference {
     /// Parses a reference, giving docker's error for malformed ones.
     pub fn parse(text: &str) -> Result<Reference, String> {
-        let invalid = || format!("invalid reference format: repository name ({text}) must be lowercase");
+        let invalid =
+            || format!("invalid reference format: repository name ({text}) must be lowercase");
         if text.is_empty() {
             return Err("invalid reference format".to_string());
         }
         // A digest reference (`name@sha256:...`) is not kept in this model.
         if text.contains('@') {
-            return Err(format!("invalid reference format: digests are not supported here ({text})"));
+            return Err(format!(
+                "invalid reference format: digests are not supported here ({text})"
+            ));
         }
         let last_slash = text.rfind('/').map_or(0, |i| i + 1);
         let (repo, tag) = match text[last_slash..].find(':') {
@@ -94,7 +97,10 @@ mod tests {
         assert_eq!(r.to_string(), "nginx:latest");
         assert_eq!(r.qualified(), "docker.io/library/nginx:latest");
         let r = Reference::parse("localhost:5000/app:v1").unwrap();
-        assert_eq!((r.repository.as_str(), r.tag.as_str()), ("localhost:5000/app", "v1"));
+        assert_eq!(
+            (r.repository.as_str(), r.tag.as_str()),
+            ("localhost:5000/app", "v1")
+        );
         assert_eq!(r.qualified(), "localhost:5000/app:v1");
         assert!(Reference::parse("Nginx").is_err());
         assert!(Reference::parse("nginx:").is_err());

@@ -117,7 +117,10 @@ impl ImageStore {
     }
 
     pub fn tags_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Reference> + 'a {
-        self.tags.iter().filter(move |(_, i)| *i == id).map(|(r, _)| r)
+        self.tags
+            .iter()
+            .filter(move |(_, i)| *i == id)
+            .map(|(r, _)| r)
     }
 
     /// Finds an image by reference (`nginx`, `nginx:1.27`), full ID or unique ID prefix, as

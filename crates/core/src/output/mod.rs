@@ -112,7 +112,10 @@ pub fn ellipsis(text: &str, max: usize) -> String {
 /// 2024-01-01T00:00:00Z so that dates look real and never depend on the host's clock.
 pub fn rfc3339(ms: u64) -> String {
     let (y, mo, d, h, mi, s) = civil(EPOCH_UNIX + ms / 1000);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:09}Z", (ms % 1000) * 1_000_000)
+    format!(
+        "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:09}Z",
+        (ms % 1000) * 1_000_000
+    )
 }
 
 /// `2024-01-01 00:00:05 +0000 UTC`, the `CreatedAt` form of `docker ps --format`.
@@ -137,7 +140,14 @@ fn civil(unix: u64) -> (u64, u64, u64, u64, u64, u64) {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    (y as u64, m as u64, d as u64, rem / 3600, rem % 3600 / 60, rem % 60)
+    (
+        y as u64,
+        m as u64,
+        d as u64,
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+    )
 }
 
 #[cfg(test)]

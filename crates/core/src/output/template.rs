@@ -16,7 +16,11 @@ pub fn render(template: &str, data: &Value) -> Result<String, String> {
         let end = after
             .find("}}")
             .ok_or_else(|| "template parsing error: template: :1: unclosed action".to_string())?;
-        let action = after[..end].trim().trim_start_matches('-').trim_end_matches('-').trim();
+        let action = after[..end]
+            .trim()
+            .trim_start_matches('-')
+            .trim_end_matches('-')
+            .trim();
         out.push_str(&eval(action, data)?);
         rest = &after[end + 2..];
     }
@@ -28,7 +32,9 @@ fn eval(action: &str, data: &Value) -> Result<String, String> {
     let words = crate::command::split_words(action).map_err(|e| e.message)?;
     match words.as_slice() {
         [path] if path.starts_with('.') => Ok(plain(&lookup(data, path))),
-        [func, path] if func == "json" => Ok(serde_json::to_string(&lookup(data, path)).unwrap_or_default()),
+        [func, path] if func == "json" => {
+            Ok(serde_json::to_string(&lookup(data, path)).unwrap_or_default())
+        }
         [func, path] if func == "upper" => Ok(plain(&lookup(data, path)).to_uppercase()),
         [func, path] if func == "lower" => Ok(plain(&lookup(data, path)).to_lowercase()),
         [func, path, key] if func == "index" => {
@@ -61,7 +67,10 @@ fn plain(value: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::Array(items) => format!("[{}]", items.iter().map(plain).collect::<Vec<_>>().join(" ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(plain).collect::<Vec<_>>().join(" ")
+        ),
         Value::Object(map) => format!(
             "map[{}]",
             map.iter()
@@ -81,7 +90,10 @@ mod tests {
     fn fields_functions_and_escapes() {
         let data = json!({"State": {"Status": "running", "ExitCode": 0}, "Names": "web", "Labels": {"a": "b"}, "Args": ["x", "y"]});
         assert_eq!(render("{{.State.Status}}", &data).unwrap(), "running");
-        assert_eq!(render("{{.Names}}\\t{{.State.ExitCode}}", &data).unwrap(), "web\t0");
+        assert_eq!(
+            render("{{.Names}}\\t{{.State.ExitCode}}", &data).unwrap(),
+            "web\t0"
+        );
         assert_eq!(render("{{json .Args}}", &data).unwrap(), "[\"x\",\"y\"]");
         assert_eq!(render("{{index .Labels \"a\"}}", &data).unwrap(), "b");
         assert_eq!(render("{{.Args}}", &data).unwrap(), "[x y]");

@@ -14,6 +14,19 @@
 use crate::fs::FsTree;
 use serde::{Deserialize, Serialize};
 
+pub mod applets;
+mod calendar;
+mod exec;
+mod kernel;
+mod net;
+mod pattern;
+mod rootfs;
+pub mod servers;
+mod sh;
+
+pub use exec::{locate, locate_from, run, ExecError, DEFAULT_PATH};
+pub use rootfs::{applets, busybox_rootfs, server_rootfs};
+
 /// Content prefix that marks a file as a simulated binary; the program name follows it.
 pub const BINARY_MAGIC: &str = "\u{7f}ELF sim:";
 
@@ -76,7 +89,9 @@ pub struct ProcInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ServerKind {
     /// nginx or busybox httpd: serves files from `docroot`.
-    Http { docroot: String },
+    Http {
+        docroot: String,
+    },
     Redis,
     Mysql,
 }
@@ -102,6 +117,12 @@ pub enum NetError {
 /// hostname are handled by the program module itself, using [`ProcessCtx::local_servers`].
 pub trait Network {
     fn connect(&mut self, host: &str, port: u16) -> Result<Remote<'_>, NetError>;
+
+    /// The IP address `host` resolves to, for messages such as wget's
+    /// "Connecting to web:80 (172.17.0.3:80)". `None` shows the name itself.
+    fn address(&mut self, _host: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A network with nothing on it (builds run with no servers reachable).
@@ -165,3 +186,6 @@ impl ProcessResult {
         String::from_utf8_lossy(&out).into_owned()
     }
 }
+
+#[cfg(test)]
+pub(crate) mod testutil;

@@ -5,16 +5,7 @@
 
 use crate::fs::{LayerDiff, Node};
 use crate::image::{HistoryEntry, ImageConfig, Layer};
-use crate::program::binary_file;
-
-/// Applets linked in a busybox image (switches to the program module's own list once it has one).
-fn applets() -> &'static [&'static str] {
-    &[
-        "sh", "echo", "cat", "ls", "env", "printenv", "hostname", "ps", "id", "pwd", "mkdir",
-        "touch", "rm", "cp", "mv", "wc", "head", "tail", "grep", "sleep", "true", "false",
-        "date", "wget", "dd", "seq", "uname", "whoami", "httpd",
-    ]
-}
+use crate::program::{applets, binary_file};
 
 /// Logical creation time of stock images: before the World's clock starts.
 const STOCK_CREATED: u64 = 0;
@@ -62,7 +53,9 @@ impl Recipe {
     }
 
     fn env(self, key: &str, value: &str) -> Recipe {
-        self.meta(&format!("ENV {key}={value}"), |c| c.config.set_env(key, value))
+        self.meta(&format!("ENV {key}={value}"), |c| {
+            c.config.set_env(key, value)
+        })
     }
 
     fn cmd(self, argv: &[&str]) -> Recipe {
@@ -73,7 +66,10 @@ impl Recipe {
 
     fn entrypoint(self, argv: &[&str]) -> Recipe {
         let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
-        let shown = format!("ENTRYPOINT {}", serde_json::to_string(&argv).unwrap_or_default());
+        let shown = format!(
+            "ENTRYPOINT {}",
+            serde_json::to_string(&argv).unwrap_or_default()
+        );
         self.meta(&shown, |c| c.config.entrypoint = Some(argv))
     }
 
@@ -90,7 +86,9 @@ impl Recipe {
     }
 
     fn workdir(self, path: &str) -> Recipe {
-        self.meta(&format!("WORKDIR {path}"), |c| c.config.working_dir = path.to_string())
+        self.meta(&format!("WORKDIR {path}"), |c| {
+            c.config.working_dir = path.to_string()
+        })
     }
 
     fn stop_signal(self, signal: &str) -> Recipe {
@@ -111,8 +109,23 @@ fn files(entries: &[(&str, Node)]) -> LayerDiff {
 /// The directories and account files every Linux root filesystem has.
 fn base_system(os_release: &str) -> Vec<(String, Node)> {
     let mut out: Vec<(String, Node)> = [
-        "/bin", "/dev", "/etc", "/home", "/lib", "/proc", "/root", "/sbin", "/sys", "/tmp",
-        "/usr", "/usr/bin", "/usr/sbin", "/usr/local", "/usr/local/bin", "/var", "/var/log",
+        "/bin",
+        "/dev",
+        "/etc",
+        "/home",
+        "/lib",
+        "/proc",
+        "/root",
+        "/sbin",
+        "/sys",
+        "/tmp",
+        "/usr",
+        "/usr/bin",
+        "/usr/sbin",
+        "/usr/local",
+        "/usr/local/bin",
+        "/var",
+        "/var/log",
     ]
     .iter()
     .map(|d| (d.to_string(), Node::dir()))
@@ -120,16 +133,24 @@ fn base_system(os_release: &str) -> Vec<(String, Node)> {
     out.push(("/tmp".to_string(), Node::Dir { mode: 0o1777 }));
     out.push((
         "/etc/passwd".to_string(),
-        Node::file("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n"),
+        Node::file(
+            "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n",
+        ),
     ));
-    out.push(("/etc/group".to_string(), Node::file("root:x:0:\nnogroup:x:65534:\n")));
+    out.push((
+        "/etc/group".to_string(),
+        Node::file("root:x:0:\nnogroup:x:65534:\n"),
+    ));
     out.push(("/etc/os-release".to_string(), Node::file(os_release)));
     out
 }
 
 /// busybox and a link per applet under `bin`.
 fn busybox_files(bin: &str) -> Vec<(String, Node)> {
-    let mut out = vec![(format!("{bin}/busybox"), Node::executable(binary_file("busybox")))];
+    let mut out = vec![(
+        format!("{bin}/busybox"),
+        Node::executable(binary_file("busybox")),
+    )];
     for applet in applets() {
         if *applet != "busybox" {
             out.push((format!("{bin}/{applet}"), Node::symlink("busybox")));
@@ -149,7 +170,9 @@ fn layer_of(entries: Vec<(String, Node)>) -> LayerDiff {
 /// A shell script that prints a line and then runs its arguments, as the official images'
 /// entrypoints do after their set-up.
 fn entrypoint_script(banner: &str) -> Node {
-    Node::executable(format!("#!/bin/sh\nset -e\necho \"{banner}\"\nexec \"$@\"\n"))
+    Node::executable(format!(
+        "#!/bin/sh\nset -e\necho \"{banner}\"\nexec \"$@\"\n"
+    ))
 }
 
 fn debian() -> Recipe {
@@ -158,7 +181,10 @@ fn debian() -> Recipe {
     entries.push(("/bin/bash".to_string(), Node::symlink("busybox")));
     entries.push(("/etc/debian_version".to_string(), Node::file("12.7\n")));
     Recipe::scratch()
-        .layer("# debian.sh --arch 'amd64' out/ 'bookworm' '@1729468800'", layer_of(entries))
+        .layer(
+            "# debian.sh --arch 'amd64' out/ 'bookworm' '@1729468800'",
+            layer_of(entries),
+        )
         .cmd(&["bash"])
 }
 
@@ -179,10 +205,19 @@ pub(super) fn images() -> Vec<StockImage> {
         let mut entries = base_system("NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.20.3\nPRETTY_NAME=\"Alpine Linux v3.20\"\n");
         entries.extend(busybox_files("/bin"));
         entries.push(("/etc/alpine-release".to_string(), Node::file("3.20.3\n")));
-        entries.push(("/sbin/apk".to_string(), Node::executable(binary_file("apk"))));
-        entries.push(("/lib/apk/db/installed".to_string(), Node::file("P:busybox\nV:1.36.1-r29\n\nP:alpine-baselayout\nV:3.6.5-r0\n\n")));
+        entries.push((
+            "/sbin/apk".to_string(),
+            Node::executable(binary_file("apk")),
+        ));
+        entries.push((
+            "/lib/apk/db/installed".to_string(),
+            Node::file("P:busybox\nV:1.36.1-r29\n\nP:alpine-baselayout\nV:3.6.5-r0\n\n"),
+        ));
         Recipe::scratch()
-            .layer("ADD alpine-minirootfs-3.20.3-x86_64.tar.gz / # buildkit", layer_of(entries))
+            .layer(
+                "ADD alpine-minirootfs-3.20.3-x86_64.tar.gz / # buildkit",
+                layer_of(entries),
+            )
             .cmd(&["/bin/sh"])
     };
 
@@ -214,8 +249,14 @@ pub(super) fn images() -> Vec<StockImage> {
         .layer(
             "RUN /bin/sh -c set -eux; make -C /usr/src/redis install # buildkit",
             files(&[
-                ("/usr/local/bin/redis-server", Node::executable(binary_file("redis-server"))),
-                ("/usr/local/bin/redis-cli", Node::executable(binary_file("redis-cli"))),
+                (
+                    "/usr/local/bin/redis-server",
+                    Node::executable(binary_file("redis-server")),
+                ),
+                (
+                    "/usr/local/bin/redis-cli",
+                    Node::executable(binary_file("redis-cli")),
+                ),
             ]),
         )
         .layer(
@@ -226,7 +267,10 @@ pub(super) fn images() -> Vec<StockImage> {
         .workdir("/data")
         .layer(
             "COPY docker-entrypoint.sh /usr/local/bin/ # buildkit",
-            files(&[("/usr/local/bin/docker-entrypoint.sh", entrypoint_script("Starting Redis"))]),
+            files(&[(
+                "/usr/local/bin/docker-entrypoint.sh",
+                entrypoint_script("Starting Redis"),
+            )]),
         )
         .entrypoint(&["docker-entrypoint.sh"])
         .expose("6379/tcp")
@@ -268,7 +312,10 @@ pub(super) fn images() -> Vec<StockImage> {
     [
         (vec!["busybox:latest", "busybox:1.36"], busybox_env),
         (vec!["alpine:latest", "alpine:3.20"], alpine_env),
-        (vec!["debian:latest", "debian:bookworm-slim", "debian:12"], debian),
+        (
+            vec!["debian:latest", "debian:bookworm-slim", "debian:12"],
+            debian,
+        ),
         (vec!["nginx:latest", "nginx:1.27"], nginx),
         (vec!["redis:latest", "redis:7"], redis),
         (vec!["mysql:latest", "mysql:8.4"], mysql),

@@ -44,7 +44,8 @@ struct BuildRun<'a> {
 impl BuildRun<'_> {
     fn begin(&mut self, title: &str) -> usize {
         self.step_number += 1;
-        self.progress.push_str(&format!("\n#{} {title}\n", self.step_number));
+        self.progress
+            .push_str(&format!("\n#{} {title}\n", self.step_number));
         self.step_number
     }
 
@@ -64,9 +65,8 @@ impl World {
             .values("tag")
             .iter()
             .map(|t| {
-                Reference::parse(t).map_err(|e| {
-                    Failure::new(format!("ERROR: invalid tag \"{t}\": {e}"), 1)
-                })
+                Reference::parse(t)
+                    .map_err(|e| Failure::new(format!("ERROR: invalid tag \"{t}\": {e}"), 1))
             })
             .collect::<Result<_, _>>()?;
         let mut build_args = BTreeMap::new();
@@ -111,7 +111,16 @@ impl World {
         run.line(n, &format!("transferring dockerfile: {}B done", text.len()));
         run.line(n, "DONE 0.0s");
         let n = run.begin("[internal] load .dockerignore");
-        run.line(n, &format!("transferring context: {}B done", context.read_file("/.dockerignore").map(|b| b.len()).unwrap_or(0)));
+        run.line(
+            n,
+            &format!(
+                "transferring context: {}B done",
+                context
+                    .read_file("/.dockerignore")
+                    .map(|b| b.len())
+                    .unwrap_or(0)
+            ),
+        );
         run.line(n, "DONE 0.0s");
 
         let mut done: Vec<Option<StageState>> = (0..parsed.stages.len()).map(|_| None).collect();
@@ -161,7 +170,11 @@ impl World {
         let Some(stage) = file.stages.get(index) else {
             return Err(failed("no build stage in current context"));
         };
-        let total = 1 + stage.instructions.iter().filter(|i| is_step(&i.value)).count();
+        let total = 1 + stage
+            .instructions
+            .iter()
+            .filter(|i| is_step(&i.value))
+            .count();
         let label = |i: usize| match &stage.name {
             Some(name) => format!("[{name} {i}/{total}]"),
             None => format!("[{i}/{total}]"),
@@ -173,7 +186,11 @@ impl World {
                 .build_args
                 .get(&decl.name)
                 .cloned()
-                .or_else(|| decl.default.as_ref().and_then(|d| dockerfile::expand_with_escape(d, &global, file.escape).ok()))
+                .or_else(|| {
+                    decl.default
+                        .as_ref()
+                        .and_then(|d| dockerfile::expand_with_escape(d, &global, file.escape).ok())
+                })
                 .unwrap_or_default();
             global.insert(decl.name.clone(), value);
         }
@@ -201,19 +218,38 @@ impl World {
                         };
                         state.args.insert(decl.name.clone(), value);
                     }
-                    state.cache_key = step_key(&state.cache_key, &located.text, Some(&format!("{:?}", state.args)));
+                    state.cache_key = step_key(
+                        &state.cache_key,
+                        &located.text,
+                        Some(&format!("{:?}", state.args)),
+                    );
                 }
                 Instruction::Run(form) => {
                     step += 1;
                     let argv = self.shell_argv(&state, form);
                     let shown = format!("RUN {}", argv.join(" "));
-                    self.cached_or_run(&mut state, run, &label(step), &located.text, &shown, None, |world, state, run, n| {
-                        world.run_step(state, run, n, &argv)
-                    })?;
+                    self.cached_or_run(
+                        &mut state,
+                        run,
+                        &label(step),
+                        &located.text,
+                        &shown,
+                        None,
+                        |world, state, run, n| world.run_step(state, run, n, &argv),
+                    )?;
                 }
-                Instruction::Copy { sources, dest, from, chmod, .. } => {
+                Instruction::Copy {
+                    sources,
+                    dest,
+                    from,
+                    chmod,
+                    ..
+                } => {
                     step += 1;
-                    let sources: Vec<String> = sources.iter().map(|s| expand(s)).collect::<Result<_, _>>()?;
+                    let sources: Vec<String> = sources
+                        .iter()
+                        .map(|s| expand(s))
+                        .collect::<Result<_, _>>()?;
                     let dest = expand(dest)?;
                     let from_fs = match from {
                         Some(f) => Some(self.copy_source(file, f, done)?),
@@ -221,46 +257,93 @@ impl World {
                     };
                     let source_fs = from_fs.as_ref().unwrap_or(run.context);
                     let copied = collect_sources(source_fs, &sources, from.is_some())?;
-                    let mode = chmod.as_deref().and_then(|m| u32::from_str_radix(m, 8).ok());
+                    let mode = chmod
+                        .as_deref()
+                        .and_then(|m| u32::from_str_radix(m, 8).ok());
                     let checksum = checksum_of(&copied);
                     let shown = format!("COPY {} {}", sources.join(" "), dest);
-                    self.cached_or_run(&mut state, run, &label(step), &located.text, &shown, Some(checksum), |world, state, _run, _n| {
-                        world.copy_step(state, &copied, &dest, mode, sources.len() > 1)
-                    })?;
+                    self.cached_or_run(
+                        &mut state,
+                        run,
+                        &label(step),
+                        &located.text,
+                        &shown,
+                        Some(checksum),
+                        |world, state, _run, _n| {
+                            world.copy_step(state, &copied, &dest, mode, sources.len() > 1)
+                        },
+                    )?;
                 }
-                Instruction::Add { sources, dest, chmod, .. } => {
+                Instruction::Add {
+                    sources,
+                    dest,
+                    chmod,
+                    ..
+                } => {
                     step += 1;
-                    let sources: Vec<String> = sources.iter().map(|s| expand(s)).collect::<Result<_, _>>()?;
-                    if let Some(url) = sources.iter().find(|s| s.starts_with("http://") || s.starts_with("https://")) {
+                    let sources: Vec<String> = sources
+                        .iter()
+                        .map(|s| expand(s))
+                        .collect::<Result<_, _>>()?;
+                    if let Some(url) = sources
+                        .iter()
+                        .find(|s| s.starts_with("http://") || s.starts_with("https://"))
+                    {
                         return Err(failed(format!("failed to load {url}: the simulated builder has no internet; COPY the file from the build context instead")));
                     }
                     let dest = expand(dest)?;
                     let copied = collect_sources(run.context, &sources, false)?;
-                    let mode = chmod.as_deref().and_then(|m| u32::from_str_radix(m, 8).ok());
+                    let mode = chmod
+                        .as_deref()
+                        .and_then(|m| u32::from_str_radix(m, 8).ok());
                     let checksum = checksum_of(&copied);
                     let shown = format!("ADD {} {}", sources.join(" "), dest);
-                    self.cached_or_run(&mut state, run, &label(step), &located.text, &shown, Some(checksum), |world, state, _run, _n| {
-                        world.copy_step(state, &copied, &dest, mode, sources.len() > 1)
-                    })?;
+                    self.cached_or_run(
+                        &mut state,
+                        run,
+                        &label(step),
+                        &located.text,
+                        &shown,
+                        Some(checksum),
+                        |world, state, _run, _n| {
+                            world.copy_step(state, &copied, &dest, mode, sources.len() > 1)
+                        },
+                    )?;
                 }
                 Instruction::Workdir(dir) => {
                     step += 1;
                     let dir = normalize(&working_dir(&state.config), &expand(dir)?);
                     let shown = format!("WORKDIR {dir}");
                     state.config.config.working_dir = dir.clone();
-                    self.cached_or_run(&mut state, run, &label(step), &located.text, &shown, None, |world, state, _run, _n| {
-                        let fs = world.materialize(state);
-                        let mut after = fs.clone();
-                        after.mkdir(&dir, true).map_err(|e| failed(format!("mkdir {dir}: {e}")))?;
-                        Ok((LayerDiff::between(&fs, &after), after, 0))
-                    })?;
+                    self.cached_or_run(
+                        &mut state,
+                        run,
+                        &label(step),
+                        &located.text,
+                        &shown,
+                        None,
+                        |world, state, _run, _n| {
+                            let fs = world.materialize(state);
+                            let mut after = fs.clone();
+                            after
+                                .mkdir(&dir, true)
+                                .map_err(|e| failed(format!("mkdir {dir}: {e}")))?;
+                            Ok((LayerDiff::between(&fs, &after), after, 0))
+                        },
+                    )?;
                 }
                 other => {
                     // Metadata only: changes the config and the cache chain, makes no layer.
                     let shown = self.apply_metadata(&mut state.config, other, &expand)?;
                     state.cache_key = step_key(&state.cache_key, &located.text, None);
+                    // On a cached chain the entry keeps the time of the step below it, so a
+                    // fully cached build reproduces the same config and image ID.
+                    let created = match (state.missed, state.config.history.last()) {
+                        (false, Some(last)) => last.created,
+                        _ => self.now,
+                    };
                     state.config.history.push(HistoryEntry {
-                        created: self.now,
+                        created,
                         created_by: shown,
                         empty_layer: true,
                         comment: "buildkit.dockerfile.v0".into(),
@@ -307,7 +390,11 @@ impl World {
         label: &str,
     ) -> Result<StageState, Failure> {
         let lower = base.to_lowercase();
-        if let Some(i) = file.stages.iter().position(|s| s.name.as_deref() == Some(lower.as_str())) {
+        if let Some(i) = file
+            .stages
+            .iter()
+            .position(|s| s.name.as_deref() == Some(lower.as_str()))
+        {
             if let Some(Some(prev)) = done.get(i) {
                 return Ok(StageState {
                     config: prev.config.clone(),
@@ -327,8 +414,12 @@ impl World {
                 missed: false,
             });
         }
-        let reference = Reference::parse(base).map_err(|e| failed(format!("failed to parse stage name \"{base}\": {e}")))?;
-        let n = run.begin(&format!("[internal] load metadata for {}", reference.qualified()));
+        let reference = Reference::parse(base)
+            .map_err(|e| failed(format!("failed to parse stage name \"{base}\": {e}")))?;
+        let n = run.begin(&format!(
+            "[internal] load metadata for {}",
+            reference.qualified()
+        ));
         run.line(n, "DONE 0.0s");
         if self.images.lookup(base).is_err() {
             if self.registry.manifest(&reference).is_none() {
@@ -352,7 +443,12 @@ impl World {
     }
 
     /// The files of `--from`: a stage name or index, or an image.
-    fn copy_source(&mut self, file: &Dockerfile, from: &str, done: &[Option<StageState>]) -> Result<FsTree, Failure> {
+    fn copy_source(
+        &mut self,
+        file: &Dockerfile,
+        from: &str,
+        done: &[Option<StageState>],
+    ) -> Result<FsTree, Failure> {
         let lower = from.to_lowercase();
         let index = file
             .stages
@@ -367,15 +463,15 @@ impl World {
                 });
             }
         }
-        let reference = Reference::parse(from).map_err(|e| failed(format!("invalid --from {from}: {e}")))?;
+        let reference =
+            Reference::parse(from).map_err(|e| failed(format!("invalid --from {from}: {e}")))?;
         if self.images.lookup(from).is_err() {
             self.pull(&reference)?;
         }
-        Ok(self
-            .images
+        self.images
             .lookup(from)
             .map(|i| i.rootfs.clone())
-            .map_err(|_| failed(format!("{from}: not found")))?)
+            .map_err(|_| failed(format!("{from}: not found")))
     }
 
     fn materialize(&self, state: &mut StageState) -> FsTree {
@@ -396,7 +492,12 @@ impl World {
         text: &str,
         shown: &str,
         checksum: Option<String>,
-        work: impl FnOnce(&mut World, &mut StageState, &mut BuildRun, usize) -> Result<(LayerDiff, FsTree, u64), Failure>,
+        work: impl FnOnce(
+            &mut World,
+            &mut StageState,
+            &mut BuildRun,
+            usize,
+        ) -> Result<(LayerDiff, FsTree, u64), Failure>,
     ) -> Result<(), Failure> {
         let n = run.begin(&format!("{label} {text}"));
         let lookup = if run.no_cache {
@@ -459,7 +560,13 @@ impl World {
         Ok(())
     }
 
-    fn run_step(&mut self, state: &mut StageState, run: &mut BuildRun, n: usize, argv: &[String]) -> Result<(LayerDiff, FsTree, u64), Failure> {
+    fn run_step(
+        &mut self,
+        state: &mut StageState,
+        run: &mut BuildRun,
+        n: usize,
+        argv: &[String],
+    ) -> Result<(LayerDiff, FsTree, u64), Failure> {
         let before = self.materialize(state);
         let mut fs = before.clone();
         let mut env = state.config.config.env_pairs();
@@ -469,7 +576,10 @@ impl World {
             }
         }
         if !env.iter().any(|(k, _)| k == "PATH") {
-            env.push(("PATH".into(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()));
+            env.push((
+                "PATH".into(),
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+            ));
         }
         let spec = ProcessSpec {
             argv: argv.to_vec(),
@@ -479,7 +589,11 @@ impl World {
             stdin: Vec::new(),
         };
         let mut net = NoNetwork;
-        let processes = [program::ProcInfo { pid: 1, user: "root".into(), command: argv.join(" ") }];
+        let processes = [program::ProcInfo {
+            pid: 1,
+            user: "root".into(),
+            command: argv.join(" "),
+        }];
         let result = {
             let mut ctx = ProcessCtx {
                 fs: &mut fs,
@@ -496,7 +610,10 @@ impl World {
         };
         for chunk in &result.output {
             for line in String::from_utf8_lossy(&chunk.bytes).lines() {
-                run.line(n, &format!("{:.3} {line}", chunk.at_ms as f64 / 1000.0 + 0.1));
+                run.line(
+                    n,
+                    &format!("{:.3} {line}", chunk.at_ms as f64 / 1000.0 + 0.1),
+                );
             }
         }
         let shown = argv.join(" ");
@@ -508,14 +625,27 @@ impl World {
         }
     }
 
-    fn copy_step(&mut self, state: &mut StageState, copied: &[(String, Node)], dest: &str, mode: Option<u32>, many: bool) -> Result<(LayerDiff, FsTree, u64), Failure> {
+    fn copy_step(
+        &mut self,
+        state: &mut StageState,
+        copied: &[(String, Node)],
+        dest: &str,
+        mode: Option<u32>,
+        many: bool,
+    ) -> Result<(LayerDiff, FsTree, u64), Failure> {
         let before = self.materialize(state);
         let mut fs = before.clone();
         let dest_abs = normalize(&working_dir(&state.config), dest);
-        let into_dir = dest.ends_with('/') || many || fs.stat(&dest_abs).is_ok_and(Node::is_dir) || copied.iter().any(|(p, _)| p.contains('/'));
+        let into_dir = dest.ends_with('/')
+            || many
+            || fs.stat(&dest_abs).is_ok_and(Node::is_dir)
+            || copied.iter().any(|(p, _)| p.contains('/'));
         for (relative, node) in copied {
             let node = match (node, mode) {
-                (Node::File { data, .. }, Some(m)) => Node::File { data: data.clone(), mode: m },
+                (Node::File { data, .. }, Some(m)) => Node::File {
+                    data: data.clone(),
+                    mode: m,
+                },
                 _ => node.clone(),
             };
             let target = if into_dir || copied.len() > 1 {
@@ -528,13 +658,21 @@ impl World {
         Ok((LayerDiff::between(&before, &fs), fs, 0))
     }
 
-    fn apply_metadata(&self, config: &mut ImageConfig, instruction: &Instruction, expand: &dyn Fn(&str) -> Result<String, Failure>) -> Result<String, Failure> {
+    fn apply_metadata(
+        &self,
+        config: &mut ImageConfig,
+        instruction: &Instruction,
+        expand: &dyn Fn(&str) -> Result<String, Failure>,
+    ) -> Result<String, Failure> {
         let c = &mut config.config;
         let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_default();
         let shell_form = |c: &crate::image::RunConfig, form: &ShellOrExec| match form {
             ShellOrExec::Exec(argv) => argv.clone(),
             ShellOrExec::Shell(cmd) => {
-                let mut argv = c.shell.clone().unwrap_or_else(|| vec!["/bin/sh".into(), "-c".into()]);
+                let mut argv = c
+                    .shell
+                    .clone()
+                    .unwrap_or_else(|| vec!["/bin/sh".into(), "-c".into()]);
                 argv.push(cmd.clone());
                 argv
             }
@@ -574,7 +712,11 @@ impl World {
                 let mut shown = Vec::new();
                 for p in ports {
                     let p = expand(p)?;
-                    let p = if p.contains('/') { p } else { format!("{p}/tcp") };
+                    let p = if p.contains('/') {
+                        p
+                    } else {
+                        format!("{p}/tcp")
+                    };
                     shown.push(format!("{p}:{{}}"));
                     c.exposed_ports.insert(p);
                 }
@@ -604,7 +746,11 @@ impl World {
             }
             Instruction::Healthcheck(h) => format!("HEALTHCHECK {h}"),
             Instruction::Maintainer(m) => format!("MAINTAINER {m}"),
-            Instruction::Run(_) | Instruction::Copy { .. } | Instruction::Add { .. } | Instruction::Workdir(_) | Instruction::Arg(_) => String::new(),
+            Instruction::Run(_)
+            | Instruction::Copy { .. }
+            | Instruction::Add { .. }
+            | Instruction::Workdir(_)
+            | Instruction::Arg(_) => String::new(),
         })
     }
 }
@@ -618,7 +764,13 @@ impl Failure {
 }
 
 fn is_step(i: &Instruction) -> bool {
-    matches!(i, Instruction::Run(_) | Instruction::Copy { .. } | Instruction::Add { .. } | Instruction::Workdir(_))
+    matches!(
+        i,
+        Instruction::Run(_)
+            | Instruction::Copy { .. }
+            | Instruction::Add { .. }
+            | Instruction::Workdir(_)
+    )
 }
 
 fn working_dir(config: &ImageConfig) -> String {
@@ -650,7 +802,8 @@ fn filter_context(context: &FsTree, ignore: &DockerIgnore) -> FsTree {
     let mut out = FsTree::new();
     for (path, node) in context.iter() {
         let relative = path.trim_start_matches('/');
-        if relative == "Dockerfile" || relative == ".dockerignore" || !ignore.is_excluded(relative) {
+        if relative == "Dockerfile" || relative == ".dockerignore" || !ignore.is_excluded(relative)
+        {
             out.put(path, node.clone());
         }
     }
@@ -691,7 +844,11 @@ fn needed_stages(file: &Dockerfile, target: usize) -> Vec<usize> {
 
 /// The files COPY takes: each source file, or a directory's contents, with `*`/`?` wildcards
 /// in the last component. Paths are relative to the destination.
-fn collect_sources(fs: &FsTree, sources: &[String], from_image: bool) -> Result<Vec<(String, Node)>, Failure> {
+fn collect_sources(
+    fs: &FsTree,
+    sources: &[String],
+    from_image: bool,
+) -> Result<Vec<(String, Node)>, Failure> {
     let mut out = Vec::new();
     for source in sources {
         let path = normalize("/", source);
@@ -708,14 +865,21 @@ fn collect_sources(fs: &FsTree, sources: &[String], from_image: bool) -> Result<
             vec![path.clone()]
         };
         if matches.is_empty() || (matches.len() == 1 && fs.lstat(&matches[0]).is_err()) {
-            let what = if from_image { "" } else { "failed to compute cache key: failed to calculate checksum of ref: " };
+            let what = if from_image {
+                ""
+            } else {
+                "failed to compute cache key: failed to calculate checksum of ref: "
+            };
             return Err(failed(format!("{what}\"{path}\": not found")));
         }
         for m in matches {
             match fs.stat(&m) {
                 Ok(Node::Dir { .. }) => {
                     for (p, node) in fs.descendants(&m) {
-                        out.push((p[m.len()..].trim_start_matches('/').to_string(), node.clone()));
+                        out.push((
+                            p[m.len()..].trim_start_matches('/').to_string(),
+                            node.clone(),
+                        ));
                     }
                 }
                 Ok(node) => out.push((crate::fs::file_name(&m).to_string(), node.clone())),

@@ -14,7 +14,9 @@ impl World {
     fn image_or_error(&self, text: &str) -> Result<&Image, Failure> {
         self.images.lookup(text).map_err(|e| match e {
             LookupError::NotFound => Failure::daemon(format!("No such image: {text}")),
-            LookupError::Ambiguous => Failure::daemon(format!("multiple IDs found with provided prefix: {text}")),
+            LookupError::Ambiguous => {
+                Failure::daemon(format!("multiple IDs found with provided prefix: {text}"))
+            }
         })
     }
 
@@ -31,7 +33,11 @@ impl World {
                     reference.repository
                 ))
             })?;
-        let mut out = format!("{}: Pulling from {}\n", reference.tag, reference.remote_path());
+        let mut out = format!(
+            "{}: Pulling from {}\n",
+            reference.tag,
+            reference.remote_path()
+        );
         let mut downloaded = Vec::new();
         let mut skipped = Vec::new();
         for diff_id in &config.diff_ids {
@@ -70,7 +76,9 @@ impl World {
         if !text.contains(':') {
             reply.stdout.insert_str(0, "Using default tag: latest\n");
         }
-        reply.stdout.push_str(&format!("{}\n", reference.qualified()));
+        reply
+            .stdout
+            .push_str(&format!("{}\n", reference.qualified()));
         if inv.flags.has("quiet") {
             reply.stdout = format!("{}\n", reference.qualified());
         }
@@ -84,7 +92,14 @@ impl World {
             Failure::new(format!("Error response from daemon: An image does not exist locally with the tag: {}", reference.repository), 1)
         })?;
         let config = image.config.clone();
-        let mut out = format!("The push refers to repository [{}]\n", reference.qualified().rsplit_once(':').map(|(r, _)| r).unwrap_or(""));
+        let mut out = format!(
+            "The push refers to repository [{}]\n",
+            reference
+                .qualified()
+                .rsplit_once(':')
+                .map(|(r, _)| r)
+                .unwrap_or("")
+        );
         let mut pushed = Vec::new();
         let mut skipped = Vec::new();
         // docker lists layers top first.
@@ -100,7 +115,10 @@ impl World {
         }
         let (digest, size) = manifest_digest(&config);
         self.registry.put_manifest(reference.clone(), config);
-        out.push_str(&format!("{}: digest: {digest} size: {size}\n", reference.tag));
+        out.push_str(&format!(
+            "{}: digest: {digest} size: {size}\n",
+            reference.tag
+        ));
         self.emit(EventKind::ImagePushed {
             reference: reference.to_string(),
             pushed,
@@ -115,8 +133,15 @@ impl World {
         let mut rows: Vec<(u64, serde_json::Value)> = Vec::new();
         for image in self.images.images() {
             let size = human_size(image.size(&self.images));
-            let id = if no_trunc { image.id.clone() } else { short_id(&image.id).to_string() };
-            let created = format!("{} ago", human_duration(self.now.saturating_sub(image.config.created)));
+            let id = if no_trunc {
+                image.id.clone()
+            } else {
+                short_id(&image.id).to_string()
+            };
+            let created = format!(
+                "{} ago",
+                human_duration(self.now.saturating_sub(image.config.created))
+            );
             let mut tags: Vec<&Reference> = self.images.tags_of(&image.id).collect();
             if let Some(filter) = &filter {
                 tags.retain(|r| match filter {
@@ -131,7 +156,9 @@ impl World {
             let names: Vec<(String, String)> = if tags.is_empty() {
                 vec![("<none>".into(), "<none>".into())]
             } else {
-                tags.iter().map(|r| (r.repository.clone(), r.tag.clone())).collect()
+                tags.iter()
+                    .map(|r| (r.repository.clone(), r.tag.clone()))
+                    .collect()
             };
             for (repo, tag) in names {
                 rows.push((
@@ -170,7 +197,12 @@ impl World {
         }
         let cells: Vec<Vec<String>> = rows
             .iter()
-            .map(|r| COLUMNS.iter().map(|(_, k)| r[k].as_str().unwrap_or("").to_string()).collect())
+            .map(|r| {
+                COLUMNS
+                    .iter()
+                    .map(|(_, k)| r[k].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
             .collect();
         let header: Vec<&str> = COLUMNS.iter().map(|(h, _)| *h).collect();
         Ok(Reply::out(table(&header, &cells)))
@@ -178,7 +210,15 @@ impl World {
 
     pub(crate) fn cmd_tag(&mut self, inv: &Invocation) -> Handled {
         let id = self.image_or_error(&inv.args[0])?.id.clone();
-        let target = Reference::parse(&inv.args[1]).map_err(|e| Failure::new(format!("Error parsing reference: \"{}\" is not a valid repository/tag: {e}", inv.args[1]), 1))?;
+        let target = Reference::parse(&inv.args[1]).map_err(|e| {
+            Failure::new(
+                format!(
+                    "Error parsing reference: \"{}\" is not a valid repository/tag: {e}",
+                    inv.args[1]
+                ),
+                1,
+            )
+        })?;
         self.images.tag(target.clone(), &id);
         self.emit(EventKind::ImageTagged {
             reference: target.to_string(),
@@ -195,14 +235,18 @@ impl World {
         for text in &inv.args {
             let image = self.image_or_error(text)?;
             let id = image.id.clone();
-            let by_reference = Reference::parse(text).ok().filter(|r| self.images.tagged(r) == Some(id.as_str()));
+            let by_reference = Reference::parse(text)
+                .ok()
+                .filter(|r| self.images.tagged(r) == Some(id.as_str()));
             let tags: Vec<Reference> = self.images.tags_of(&id).cloned().collect();
             let user = self.containers.values().find(|c| c.image_id == id);
             let removes_image = by_reference.is_none() || tags.len() <= 1;
             if let Some(c) = user {
                 if removes_image && !force {
                     let what = match &by_reference {
-                        Some(_) => format!("unable to remove repository reference \"{text}\" (must force)"),
+                        Some(_) => {
+                            format!("unable to remove repository reference \"{text}\" (must force)")
+                        }
                         None => format!("unable to delete {} (must be forced)", short_id(&id)),
                     };
                     return Err(Failure::daemon(format!(
@@ -228,12 +272,15 @@ impl World {
             for r in &untag {
                 if self.images.untag(r).is_some() {
                     out.push_str(&format!("Untagged: {r}\n"));
-                    self.emit(EventKind::ImageUntagged { reference: r.to_string() });
+                    self.emit(EventKind::ImageUntagged {
+                        reference: r.to_string(),
+                    });
                 }
             }
             let still_tagged = self.images.tags_of(&id).next().is_some();
             if !still_tagged && !in_use {
-                let layers_before: BTreeSet<String> = self.images.layers().map(|l| l.diff_id.clone()).collect();
+                let layers_before: BTreeSet<String> =
+                    self.images.layers().map(|l| l.diff_id.clone()).collect();
                 self.images.remove_image(&id);
                 out.push_str(&format!("Deleted: {id}\n"));
                 let deleted: Vec<String> = layers_before
@@ -243,7 +290,10 @@ impl World {
                 for d in &deleted {
                     out.push_str(&format!("Deleted: {d}\n"));
                 }
-                self.emit(EventKind::ImageDeleted { id, layers: deleted });
+                self.emit(EventKind::ImageDeleted {
+                    id,
+                    layers: deleted,
+                });
             }
         }
         Ok(Reply::out(out))
@@ -256,11 +306,19 @@ impl World {
         let last = image.config.history.len().saturating_sub(1);
         for (i, entry) in image.config.history.iter().enumerate().rev() {
             let id = if i == last {
-                if no_trunc { image.id.clone() } else { short_id(&image.id).to_string() }
+                if no_trunc {
+                    image.id.clone()
+                } else {
+                    short_id(&image.id).to_string()
+                }
             } else {
                 "<missing>".to_string()
             };
-            let created_by = if no_trunc { entry.created_by.clone() } else { ellipsis(&entry.created_by, 45) };
+            let created_by = if no_trunc {
+                entry.created_by.clone()
+            } else {
+                ellipsis(&entry.created_by, 45)
+            };
             rows.push(json!({
                 "ID": id,
                 "CreatedSince": format!("{} ago", human_duration(self.now.saturating_sub(entry.created))),
@@ -270,7 +328,11 @@ impl World {
             }));
         }
         if inv.flags.has("quiet") {
-            return Ok(Reply::out(rows.iter().map(|r| format!("{}\n", r["ID"].as_str().unwrap_or(""))).collect::<String>()));
+            return Ok(Reply::out(
+                rows.iter()
+                    .map(|r| format!("{}\n", r["ID"].as_str().unwrap_or("")))
+                    .collect::<String>(),
+            ));
         }
         const COLUMNS: &[(&str, &str)] = &[
             ("IMAGE", "ID"),
@@ -284,7 +346,12 @@ impl World {
         }
         let cells: Vec<Vec<String>> = rows
             .iter()
-            .map(|r| COLUMNS.iter().map(|(_, k)| r[k].as_str().unwrap_or("").to_string()).collect())
+            .map(|r| {
+                COLUMNS
+                    .iter()
+                    .map(|(_, k)| r[k].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
             .collect();
         let header: Vec<&str> = COLUMNS.iter().map(|(h, _)| *h).collect();
         Ok(Reply::out(table(&header, &cells)))
@@ -293,11 +360,19 @@ impl World {
     pub(crate) fn cmd_commit(&mut self, inv: &Invocation) -> Handled {
         let id = self.find_container(&inv.args[0])?;
         let reference = match inv.args.get(1) {
-            Some(r) => Some(Reference::parse(r).map_err(|e| Failure::new(format!("Error parsing reference: \"{r}\" is not a valid repository/tag: {e}"), 1))?),
+            Some(r) => Some(Reference::parse(r).map_err(|e| {
+                Failure::new(
+                    format!("Error parsing reference: \"{r}\" is not a valid repository/tag: {e}"),
+                    1,
+                )
+            })?),
             None => None,
         };
         if !inv.flags.values("change").is_empty() {
-            return Err(Failure::new("--change is not supported by the simulator yet", 1));
+            return Err(Failure::new(
+                "--change is not supported by the simulator yet",
+                1,
+            ));
         }
         let Some(c) = self.containers.get(&id) else {
             return Err(Failure::daemon(format!("No such container: {id}")));
@@ -308,7 +383,12 @@ impl World {
             created: self.now,
             ..base
         };
-        config.config.env = c.env.iter().filter(|(k, _)| k != "HOSTNAME").map(|(k, v)| format!("{k}={v}")).collect();
+        config.config.env = c
+            .env
+            .iter()
+            .filter(|(k, _)| k != "HOSTNAME")
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         config.config.cmd = Some(c.argv.clone());
         config.config.entrypoint = None;
         config.diff_ids.push(layer.diff_id.clone());
@@ -324,9 +404,15 @@ impl World {
         let image_id = self.images.add_image(config);
         if let Some(r) = reference {
             self.images.tag(r.clone(), &image_id);
-            self.emit(EventKind::ImageTagged { reference: r.to_string(), id: image_id.clone() });
+            self.emit(EventKind::ImageTagged {
+                reference: r.to_string(),
+                id: image_id.clone(),
+            });
         }
-        self.emit(EventKind::ImageCommitted { container: container_name, id: image_id.clone() });
+        self.emit(EventKind::ImageCommitted {
+            container: container_name,
+            id: image_id.clone(),
+        });
         Ok(Reply::out(format!("{image_id}\n")))
     }
 
@@ -335,7 +421,11 @@ impl World {
         let Some(c) = self.containers.get(&id) else {
             return Err(Failure::daemon(format!("No such container: {id}")));
         };
-        let lower = self.images.image(&c.image_id).map(|i| i.rootfs.clone()).unwrap_or_default();
+        let lower = self
+            .images
+            .image(&c.image_id)
+            .map(|i| i.rootfs.clone())
+            .unwrap_or_default();
         let lines: String = c
             .upper
             .summary(&lower)
@@ -346,9 +436,17 @@ impl World {
     }
 
     pub(crate) fn cmd_system_df(&mut self, _inv: &Invocation) -> Handled {
-        let used_images: BTreeSet<&str> = self.containers.values().map(|c| c.image_id.as_str()).collect();
+        let used_images: BTreeSet<&str> = self
+            .containers
+            .values()
+            .map(|c| c.image_id.as_str())
+            .collect();
         let total_images = self.images.images().count();
-        let active_images = self.images.images().filter(|i| used_images.contains(i.id.as_str())).count();
+        let active_images = self
+            .images
+            .images()
+            .filter(|i| used_images.contains(i.id.as_str()))
+            .count();
         // Shared layers count once, as docker's SIZE column does.
         let image_bytes = self.images.unique_layer_bytes();
         let used_layers: BTreeSet<&String> = self
@@ -366,21 +464,78 @@ impl World {
         let containers = self.containers.len();
         let running = self.containers.values().filter(|c| c.is_running()).count();
         let container_bytes: u64 = self.containers.values().map(|c| c.upper.size()).sum();
-        let stopped_bytes: u64 = self.containers.values().filter(|c| !c.is_running()).map(|c| c.upper.size()).sum();
+        let stopped_bytes: u64 = self
+            .containers
+            .values()
+            .filter(|c| !c.is_running())
+            .map(|c| c.upper.size())
+            .sum();
         let volumes = self.volumes.len();
-        let used_volumes: BTreeSet<&str> = self.containers.values().flat_map(|c| c.mounts.iter().map(|m| m.source.as_str())).collect();
-        let active_volumes = self.volumes.keys().filter(|v| used_volumes.contains(v.as_str())).count();
+        let used_volumes: BTreeSet<&str> = self
+            .containers
+            .values()
+            .flat_map(|c| c.mounts.iter().map(|m| m.source.as_str()))
+            .collect();
+        let active_volumes = self
+            .volumes
+            .keys()
+            .filter(|v| used_volumes.contains(v.as_str()))
+            .count();
         let volume_bytes: u64 = self.volumes.values().map(|v| v.files.total_size()).sum();
-        let unused_volume_bytes: u64 = self.volumes.values().filter(|v| !used_volumes.contains(v.name.as_str())).map(|v| v.files.total_size()).sum();
+        let unused_volume_bytes: u64 = self
+            .volumes
+            .values()
+            .filter(|v| !used_volumes.contains(v.name.as_str()))
+            .map(|v| v.files.total_size())
+            .sum();
         let cache_records = self.build_cache.len();
         let cache_bytes = self.build_cache.size(&self.images);
-        let pct = |part: u64, whole: u64| if whole == 0 { 0 } else { part * 100 / whole };
+        let pct = |part: u64, whole: u64| (part * 100).checked_div(whole).unwrap_or(0);
         let rows = vec![
-            vec!["Images".into(), total_images.to_string(), active_images.to_string(), human_size(image_bytes), format!("{} ({}%)", human_size(reclaimable_images), pct(reclaimable_images, image_bytes))],
-            vec!["Containers".into(), containers.to_string(), running.to_string(), human_size(container_bytes), format!("{} ({}%)", human_size(stopped_bytes), pct(stopped_bytes, container_bytes))],
-            vec!["Local Volumes".into(), volumes.to_string(), active_volumes.to_string(), human_size(volume_bytes), format!("{} ({}%)", human_size(unused_volume_bytes), pct(unused_volume_bytes, volume_bytes))],
-            vec!["Build Cache".into(), cache_records.to_string(), "0".into(), human_size(cache_bytes), human_size(cache_bytes)],
+            vec![
+                "Images".into(),
+                total_images.to_string(),
+                active_images.to_string(),
+                human_size(image_bytes),
+                format!(
+                    "{} ({}%)",
+                    human_size(reclaimable_images),
+                    pct(reclaimable_images, image_bytes)
+                ),
+            ],
+            vec![
+                "Containers".into(),
+                containers.to_string(),
+                running.to_string(),
+                human_size(container_bytes),
+                format!(
+                    "{} ({}%)",
+                    human_size(stopped_bytes),
+                    pct(stopped_bytes, container_bytes)
+                ),
+            ],
+            vec![
+                "Local Volumes".into(),
+                volumes.to_string(),
+                active_volumes.to_string(),
+                human_size(volume_bytes),
+                format!(
+                    "{} ({}%)",
+                    human_size(unused_volume_bytes),
+                    pct(unused_volume_bytes, volume_bytes)
+                ),
+            ],
+            vec![
+                "Build Cache".into(),
+                cache_records.to_string(),
+                "0".into(),
+                human_size(cache_bytes),
+                human_size(cache_bytes),
+            ],
         ];
-        Ok(Reply::out(table(&["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"], &rows)))
+        Ok(Reply::out(table(
+            &["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"],
+            &rows,
+        )))
     }
 }

@@ -77,7 +77,14 @@ impl World {
         let exposed: Map<String, Value> = self
             .images
             .image(&c.image_id)
-            .map(|i| i.config.config.exposed_ports.iter().map(|p| (p.clone(), json!({}))).collect())
+            .map(|i| {
+                i.config
+                    .config
+                    .exposed_ports
+                    .iter()
+                    .map(|p| (p.clone(), json!({})))
+                    .collect()
+            })
             .unwrap_or_default();
         let mounts: Vec<Value> = c
             .mounts
@@ -99,7 +106,14 @@ impl World {
             .mounts
             .iter()
             .filter(|m| !m.anonymous)
-            .map(|m| format!("{}:{}{}", m.source, m.target, if m.read_only { ":ro" } else { "" }))
+            .map(|m| {
+                format!(
+                    "{}:{}{}",
+                    m.source,
+                    m.target,
+                    if m.read_only { ":ro" } else { "" }
+                )
+            })
             .collect();
         json!({
             "Id": c.id,
@@ -155,7 +169,11 @@ impl World {
 
     fn image_json(&self, image: &Image) -> Value {
         let cfg = &image.config.config;
-        let tags: Vec<String> = self.images.tags_of(&image.id).map(|r| r.to_string()).collect();
+        let tags: Vec<String> = self
+            .images
+            .tags_of(&image.id)
+            .map(|r| r.to_string())
+            .collect();
         json!({
             "Id": image.id,
             "RepoTags": tags,

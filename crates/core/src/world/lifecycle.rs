@@ -73,7 +73,7 @@ impl World {
             )
         };
         // Validate everything before anything changes.
-        let options = RunOptions::parse(inv, &self.host).map_err(|m| cli_error(m))?;
+        let options = RunOptions::parse(inv, &self.host).map_err(&cli_error)?;
         if let Some(name) = &options.name {
             if let Some(existing) = self.container_named(name) {
                 return Err(cli_error(format!(
@@ -87,15 +87,16 @@ impl World {
         let image_id = match self.images.lookup(&image_text) {
             Ok(image) => image.id.clone(),
             Err(_) => {
-                let reference = crate::image::Reference::parse(&image_text)
-                    .map_err(|e| cli_error(e))?;
+                let reference = crate::image::Reference::parse(&image_text).map_err(&cli_error)?;
                 if self.registry.manifest(&reference).is_none() {
                     return Err(Failure::new(format!(
                         "Unable to find image '{reference}' locally\ndocker: Error response from daemon: pull access denied for {}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied\n\nRun 'docker {verb} --help' for more information",
                         reference.repository
                     ), 125));
                 }
-                reply.stderr.push_str(&format!("Unable to find image '{reference}' locally\n"));
+                reply
+                    .stderr
+                    .push_str(&format!("Unable to find image '{reference}' locally\n"));
                 let pulled = self.pull(&reference)?;
                 reply.stderr.push_str(&pulled.stdout);
                 self.images
@@ -110,7 +111,9 @@ impl World {
             return Ok(reply);
         }
         if let Err(failure) = self.start_container(&id) {
-            reply.stderr.push_str(&format!("docker: {}\n", failure.message));
+            reply
+                .stderr
+                .push_str(&format!("docker: {}\n", failure.message));
             reply.exit_code = failure.exit_code;
             return Ok(reply);
         }
@@ -125,11 +128,20 @@ impl World {
     /// what it printed so far if it keeps running), and return its output and exit code.
     fn attach_until_exit(&mut self, id: &str, mut reply: Reply) -> Handled {
         let Some(c) = self.containers.get(id) else {
+            // Already ended and removed (`--rm` of a process that exits at once).
+            let (logs, code) = self.recently_removed.get(id).cloned().unwrap_or_default();
+            push_logs(&mut reply, &logs);
+            reply.exit_code = code;
             return Ok(reply);
         };
         let started = c.started_at.unwrap_or(self.now);
         let name = c.name.clone();
-        let ends_at = c.main.as_ref().and_then(MainProcess::ends_at);
+        // It may have ended already (a process that exits at once, or restarts pending).
+        let ends_at = if c.is_running() {
+            c.main.as_ref().and_then(MainProcess::ends_at)
+        } else {
+            Some(c.finished_at.unwrap_or(self.now))
+        };
         let until = match ends_at {
             Some(end) => {
                 self.advance_to(end);
@@ -138,13 +150,7 @@ impl World {
             None => self.now,
         };
         let logs = self.logs_of(id, started, until);
-        for line in logs {
-            let text = String::from_utf8_lossy(&line.bytes);
-            match line.stream {
-                Stream::Stdout => reply.stdout.push_str(&text),
-                Stream::Stderr => reply.stderr.push_str(&text),
-            }
-        }
+        push_logs(&mut reply, &logs);
         match ends_at {
             Some(_) => {
                 // The container may be gone already (--rm); its exit code was recorded then.
@@ -257,10 +263,13 @@ impl World {
             argv,
             env,
             hostname,
-            workdir: options
-                .workdir
-                .clone()
-                .unwrap_or_else(|| if config.working_dir.is_empty() { "/".into() } else { config.working_dir.clone() }),
+            workdir: options.workdir.clone().unwrap_or_else(|| {
+                if config.working_dir.is_empty() {
+                    "/".into()
+                } else {
+                    config.working_dir.clone()
+                }
+            }),
             user: options.user.clone().unwrap_or(config.user.clone()),
             ports,
             mounts,
@@ -527,7 +536,12 @@ impl World {
         for id in &ids {
             self.stop_container(id, grace);
         }
-        Ok(Reply::out(inv.args.iter().map(|a| format!("{a}\n")).collect::<String>()))
+        Ok(Reply::out(
+            inv.args
+                .iter()
+                .map(|a| format!("{a}\n"))
+                .collect::<String>(),
+        ))
     }
 
     /// SIGTERM, then SIGKILL after the grace period. Servers handle SIGTERM and exit 0; a shell
@@ -543,10 +557,7 @@ impl World {
             return;
         }
         c.stopped_by_user = true;
-        let handles_term = c
-            .main
-            .as_ref()
-            .is_some_and(|m| !m.listening().is_empty());
+        let handles_term = c.main.as_ref().is_some_and(|m| !m.listening().is_empty());
         let deadline = self.now + grace;
         if handles_term {
             let now = self.now;
@@ -579,9 +590,8 @@ impl World {
     pub(crate) fn cmd_kill(&mut self, inv: &Invocation) -> Handled {
         let ids = self.resolve_all(&inv.args)?;
         let signal = inv.flags.value("signal").unwrap_or("KILL");
-        let number = signal_number(signal).ok_or_else(|| {
-            Failure::daemon(format!("Invalid signal: {signal}"))
-        })?;
+        let number = signal_number(signal)
+            .ok_or_else(|| Failure::daemon(format!("Invalid signal: {signal}")))?;
         for (key, id) in inv.args.iter().zip(&ids) {
             if !self.containers.get(id).is_some_and(Container::is_running) {
                 return Err(Failure::daemon(format!(
@@ -596,7 +606,12 @@ impl World {
             let now = self.now;
             self.container_exited(id, now, 128 + number, false);
         }
-        Ok(Reply::out(inv.args.iter().map(|a| format!("{a}\n")).collect::<String>()))
+        Ok(Reply::out(
+            inv.args
+                .iter()
+                .map(|a| format!("{a}\n"))
+                .collect::<String>(),
+        ))
     }
 
     pub(crate) fn cmd_rm(&mut self, inv: &Invocation) -> Handled {
@@ -620,7 +635,12 @@ impl World {
             }
             self.remove_container(id, inv.flags.has("volumes"));
         }
-        Ok(Reply::out(inv.args.iter().map(|a| format!("{a}\n")).collect::<String>()))
+        Ok(Reply::out(
+            inv.args
+                .iter()
+                .map(|a| format!("{a}\n"))
+                .collect::<String>(),
+        ))
     }
 
     pub(crate) fn cmd_exec(&mut self, inv: &Invocation) -> Handled {
@@ -654,7 +674,11 @@ impl World {
             argv: argv.clone(),
             env,
             cwd,
-            user: inv.flags.value("user").map(str::to_string).unwrap_or(c.user.clone()),
+            user: inv
+                .flags
+                .value("user")
+                .map(str::to_string)
+                .unwrap_or(c.user.clone()),
             stdin: Vec::new(),
         };
         if let Some(c) = self.containers.get_mut(&id) {
@@ -684,7 +708,9 @@ impl World {
             }
         }
         if result.exit == Exit::Running {
-            reply.stderr.push_str("(simulator: the command was still running after 10 minutes and was interrupted)\n");
+            reply.stderr.push_str(
+                "(simulator: the command was still running after 10 minutes and was interrupted)\n",
+            );
             reply.exit_code = 130;
         }
         Ok(reply)
@@ -697,7 +723,10 @@ impl World {
         if let Some(tail) = inv.flags.value("tail") {
             if tail != "all" {
                 let n: usize = tail.parse().map_err(|_| {
-                    Failure::new(format!("invalid argument \"{tail}\" for \"-n, --tail\" flag"), 125)
+                    Failure::new(
+                        format!("invalid argument \"{tail}\" for \"-n, --tail\" flag"),
+                        125,
+                    )
                 })?;
                 lines = split_lines(lines);
                 let skip = lines.len().saturating_sub(n);
@@ -743,7 +772,12 @@ impl World {
         }
         let cells: Vec<Vec<String>> = rows
             .iter()
-            .map(|r| PS_COLUMNS.iter().map(|(_, key)| r[key].as_str().unwrap_or("").to_string()).collect())
+            .map(|r| {
+                PS_COLUMNS
+                    .iter()
+                    .map(|(_, key)| r[key].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
             .collect();
         let header: Vec<&str> = PS_COLUMNS.iter().map(|(h, _)| *h).collect();
         Ok(Reply::out(table(&header, &cells)))
@@ -751,9 +785,16 @@ impl World {
 
     fn ps_row(&self, c: &Container, no_trunc: bool) -> serde_json::Value {
         let command = format!("\"{}\"", c.argv.join(" "));
-        let command = if no_trunc { command } else { format!("\"{}\"", ellipsis(command.trim_matches('"'), 20)) };
+        let command = if no_trunc {
+            command
+        } else {
+            format!("\"{}\"", ellipsis(command.trim_matches('"'), 20))
+        };
         let status = match (c.status, c.restart_at) {
-            (Status::Running, _) => format!("Up {}", human_duration(self.now - c.started_at.unwrap_or(self.now))),
+            (Status::Running, _) => format!(
+                "Up {}",
+                human_duration(self.now - c.started_at.unwrap_or(self.now))
+            ),
             (Status::Exited, Some(_)) => format!(
                 "Restarting ({}) {} ago",
                 c.exit_code,
@@ -766,7 +807,11 @@ impl World {
             ),
             (Status::Created, _) => "Created".to_string(),
         };
-        let image = if c.image_ref.is_empty() { short_id(&c.image_id).to_string() } else { c.image_ref.clone() };
+        let image = if c.image_ref.is_empty() {
+            short_id(&c.image_id).to_string()
+        } else {
+            c.image_ref.clone()
+        };
         json!({
             "ID": if no_trunc { c.id.clone() } else { c.short_id().to_string() },
             "Image": image,
@@ -786,25 +831,51 @@ impl World {
     pub(crate) fn cmd_port(&mut self, inv: &Invocation) -> Handled {
         let id = self.find_container(&inv.args[0])?;
         let c = self.container(&id)?;
-        let wanted = inv.args.get(1).map(|p| if p.contains('/') { p.clone() } else { format!("{p}/tcp") });
+        let wanted = inv.args.get(1).map(|p| {
+            if p.contains('/') {
+                p.clone()
+            } else {
+                format!("{p}/tcp")
+            }
+        });
         let lines: Vec<String> = c
             .ports
             .iter()
-            .filter(|p| wanted.as_ref().is_none_or(|w| *w == format!("{}/{}", p.container_port, p.proto)))
+            .filter(|p| {
+                wanted
+                    .as_ref()
+                    .is_none_or(|w| *w == format!("{}/{}", p.container_port, p.proto))
+            })
             .map(|p| {
                 if wanted.is_some() {
                     format!("{}:{}\n", p.host_ip, p.host_port)
                 } else {
-                    format!("{}/{} -> {}:{}\n", p.container_port, p.proto, p.host_ip, p.host_port)
+                    format!(
+                        "{}/{} -> {}:{}\n",
+                        p.container_port, p.proto, p.host_ip, p.host_port
+                    )
                 }
             })
             .collect();
         if lines.is_empty() {
             if let Some(w) = wanted {
-                return Err(Failure::new(format!("Error: No public port '{w}' published for {}", inv.args[0]), 1));
+                return Err(Failure::new(
+                    format!("Error: No public port '{w}' published for {}", inv.args[0]),
+                    1,
+                ));
             }
         }
         Ok(Reply::out(lines.concat()))
+    }
+}
+
+fn push_logs(reply: &mut Reply, logs: &[super::LogLine]) {
+    for line in logs {
+        let text = String::from_utf8_lossy(&line.bytes);
+        match line.stream {
+            Stream::Stdout => reply.stdout.push_str(&text),
+            Stream::Stderr => reply.stderr.push_str(&text),
+        }
     }
 }
 
@@ -820,7 +891,11 @@ const PS_COLUMNS: &[(&str, &str)] = &[
 ];
 
 /// `--format`: `table` followed by a template prints a header row, otherwise one line per row.
-pub(crate) fn format_rows(format: &str, rows: &[serde_json::Value], columns: &[(&str, &str)]) -> Handled {
+pub(crate) fn format_rows(
+    format: &str,
+    rows: &[serde_json::Value],
+    columns: &[(&str, &str)],
+) -> Handled {
     let (with_header, template) = match format.strip_prefix("table") {
         Some(rest) => (true, rest.trim_start()),
         None => (false, format),
@@ -853,7 +928,12 @@ pub(crate) fn format_rows(format: &str, rows: &[serde_json::Value], columns: &[(
 fn ports_text(c: &Container) -> String {
     c.ports
         .iter()
-        .map(|p| format!("{}:{}->{}/{}", p.host_ip, p.host_port, p.container_port, p.proto))
+        .map(|p| {
+            format!(
+                "{}:{}->{}/{}",
+                p.host_ip, p.host_port, p.container_port, p.proto
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -877,9 +957,15 @@ fn exec_error_text(argv0: &str, error: &program::ExecError) -> (String, i32) {
     match error {
         program::ExecError::NotFound => {
             if argv0.contains('/') {
-                (format!("exec: \"{argv0}\": stat {argv0}: no such file or directory"), 127)
+                (
+                    format!("exec: \"{argv0}\": stat {argv0}: no such file or directory"),
+                    127,
+                )
             } else {
-                (format!("exec: \"{argv0}\": executable file not found in $PATH"), 127)
+                (
+                    format!("exec: \"{argv0}\": executable file not found in $PATH"),
+                    127,
+                )
             }
         }
         other => (format!("exec: \"{argv0}\": {other}"), 126),
@@ -888,7 +974,15 @@ fn exec_error_text(argv0: &str, error: &program::ExecError) -> (String, i32) {
 
 fn signal_number(signal: &str) -> Option<i32> {
     let name = signal.trim_start_matches("SIG");
-    let table = [("HUP", 1), ("INT", 2), ("QUIT", 3), ("KILL", 9), ("USR1", 10), ("USR2", 12), ("TERM", 15)];
+    let table = [
+        ("HUP", 1),
+        ("INT", 2),
+        ("QUIT", 3),
+        ("KILL", 9),
+        ("USR1", 10),
+        ("USR2", 12),
+        ("TERM", 15),
+    ];
     table
         .iter()
         .find(|(n, _)| *n == name)
@@ -920,8 +1014,13 @@ impl RunOptions {
         let f = &inv.flags;
         if let Some(name) = f.value("name") {
             let valid = !name.is_empty()
-                && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+                && name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
             if !valid {
                 return Err(format!("Error response from daemon: Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"));
             }
@@ -952,17 +1051,25 @@ impl RunOptions {
             publish.push(parse_publish(spec)?);
         }
         let restart = match f.value("restart") {
-            None => RestartPolicy { name: "no".into(), max_retries: 0 },
+            None => RestartPolicy {
+                name: "no".into(),
+                max_retries: 0,
+            },
             Some(r) => {
                 let (name, retries) = r.split_once(':').unwrap_or((r, "0"));
-                let max_retries: u32 = retries.parse().map_err(|_| format!("invalid restart policy: maximum retry count must be a number: {r}"))?;
+                let max_retries: u32 = retries.parse().map_err(|_| {
+                    format!("invalid restart policy: maximum retry count must be a number: {r}")
+                })?;
                 if !["no", "always", "on-failure", "unless-stopped"].contains(&name) {
                     return Err(format!("invalid restart policy: unknown policy '{name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"));
                 }
                 if max_retries > 0 && name != "on-failure" {
-                    return Err(format!("invalid restart policy: maximum retry count can only be used with 'on-failure'"));
+                    return Err("invalid restart policy: maximum retry count can only be used with 'on-failure'".to_string());
                 }
-                RestartPolicy { name: name.into(), max_retries }
+                RestartPolicy {
+                    name: name.into(),
+                    max_retries,
+                }
             }
         };
         let auto_remove = f.has("rm");
@@ -972,9 +1079,15 @@ impl RunOptions {
         let memory = match f.value("memory") {
             None => None,
             Some(m) => {
-                let bytes = parse_bytes(m).ok_or_else(|| format!("invalid argument \"{m}\" for \"-m, --memory\" flag: invalid size: '{m}'"))?;
+                let bytes = parse_bytes(m).ok_or_else(|| {
+                    format!(
+                        "invalid argument \"{m}\" for \"-m, --memory\" flag: invalid size: '{m}'"
+                    )
+                })?;
                 if bytes < 6 * 1024 * 1024 {
-                    return Err("Error response from daemon: Minimum memory limit allowed is 6MB".into());
+                    return Err(
+                        "Error response from daemon: Minimum memory limit allowed is 6MB".into(),
+                    );
                 }
                 Some(bytes)
             }
@@ -984,7 +1097,7 @@ impl RunOptions {
             Some(c) => {
                 let cpus: f64 = c.parse().map_err(|_| format!("invalid argument \"{c}\" for \"--cpus\" flag: failed to parse {c} as a rational number"))?;
                 if !(cpus > 0.0 && cpus <= 2.0) {
-                    return Err(format!("Error response from daemon: range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available"));
+                    return Err("Error response from daemon: range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available".to_string());
                 }
                 Some((cpus * 1e9) as u64)
             }
@@ -1015,7 +1128,11 @@ impl RunOptions {
 
     /// Host ports for `-p` and `-P`; a missing host port gets the next free one from 32768,
     /// as docker's ephemeral range does.
-    fn resolve_ports(&self, exposed: &std::collections::BTreeSet<String>, mut used: Vec<u16>) -> Vec<PortBinding> {
+    fn resolve_ports(
+        &self,
+        exposed: &std::collections::BTreeSet<String>,
+        mut used: Vec<u16>,
+    ) -> Vec<PortBinding> {
         let mut requests = self.publish.clone();
         if self.publish_all {
             for port in exposed {
@@ -1057,7 +1174,9 @@ fn split_env(entry: &str) -> Result<(String, String), String> {
 /// `-v name:/path[:ro]`, `-v /host:/path[:ro]`, `-v /path` (anonymous).
 fn parse_volume(spec: &str) -> Result<Mount, String> {
     let parts: Vec<&str> = spec.split(':').collect();
-    let invalid = || format!("invalid argument \"{spec}\" for \"-v, --volume\" flag: invalid spec: {spec}: too many colons");
+    let invalid = || {
+        format!("invalid argument \"{spec}\" for \"-v, --volume\" flag: invalid spec: {spec}: too many colons")
+    };
     let (source, target, mode) = match parts.as_slice() {
         [target] => ("", *target, ""),
         [source, target] => (*source, *target, ""),
@@ -1077,13 +1196,19 @@ fn parse_volume(spec: &str) -> Result<Mount, String> {
     };
     if kind == MountKind::Volume
         && !source.is_empty()
-        && !source.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+        && !source
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
     {
         return Err(format!("Error response from daemon: create {source}: \"{source}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path"));
     }
     Ok(Mount {
         kind,
-        source: if kind == MountKind::Bind { normalize("/", source) } else { source.to_string() },
+        source: if kind == MountKind::Bind {
+            normalize("/", source)
+        } else {
+            source.to_string()
+        },
         target: normalize("/", target),
         read_only: mode == "ro",
         anonymous: source.is_empty(),
@@ -1094,17 +1219,31 @@ fn parse_volume(spec: &str) -> Result<Mount, String> {
 fn parse_publish(spec: &str) -> Result<(Option<String>, Option<u16>, u16, String), String> {
     let (addr, proto) = spec.split_once('/').unwrap_or((spec, "tcp"));
     if proto != "tcp" && proto != "udp" && proto != "sctp" {
-        return Err(format!("invalid argument \"{spec}\" for \"-p, --publish\" flag: invalid proto: {proto}"));
+        return Err(format!(
+            "invalid argument \"{spec}\" for \"-p, --publish\" flag: invalid proto: {proto}"
+        ));
     }
-    let bad = || format!("invalid argument \"{spec}\" for \"-p, --publish\" flag: invalid containerPort: {spec}");
+    let bad = || {
+        format!(
+            "invalid argument \"{spec}\" for \"-p, --publish\" flag: invalid containerPort: {spec}"
+        )
+    };
     let port = |p: &str| p.parse::<u16>().ok().filter(|n| *n > 0);
     let parts: Vec<&str> = addr.split(':').collect();
     let (ip, host, container) = match parts.as_slice() {
         [c] => (None, None, port(c).ok_or_else(bad)?),
-        [h, c] => (None, Some(port(h).ok_or_else(bad)?), port(c).ok_or_else(bad)?),
+        [h, c] => (
+            None,
+            Some(port(h).ok_or_else(bad)?),
+            port(c).ok_or_else(bad)?,
+        ),
         [ip, h, c] => (
             Some(ip.to_string()),
-            if h.is_empty() { None } else { Some(port(h).ok_or_else(bad)?) },
+            if h.is_empty() {
+                None
+            } else {
+                Some(port(h).ok_or_else(bad)?)
+            },
             port(c).ok_or_else(bad)?,
         ),
         _ => return Err(bad()),
@@ -1125,7 +1264,7 @@ pub(crate) fn parse_bytes(text: &str) -> Option<u64> {
     };
     let value: f64 = number.parse().ok()?;
     let bytes = value * scale as f64;
-    (bytes.is_finite() && bytes >= 0.0 && bytes < 1e18).then_some(bytes as u64)
+    (0.0..1e18).contains(&bytes).then_some(bytes as u64)
 }
 
 impl Failure {

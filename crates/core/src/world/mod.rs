@@ -15,7 +15,9 @@ mod names;
 mod storage;
 mod volumes;
 
-pub use container::{Container, LogLine, Mount, MountKind, PortBinding, RestartPolicy, Status, Volume};
+pub use container::{
+    Container, LogLine, Mount, MountKind, PortBinding, RestartPolicy, Status, Volume,
+};
 
 use crate::build::BuildCache;
 use crate::command::{self, Command, Invocation, Sub};

@@ -4,17 +4,40 @@ use super::World;
 
 const ADJECTIVES: &[&str] = &[
     "admiring", "bold", "brave", "clever", "dazzling", "eager", "elegant", "focused", "gifted",
-    "happy", "jolly", "keen", "kind", "loving", "modest", "nifty", "peaceful", "quirky",
-    "relaxed", "serene", "sharp", "stoic", "tender", "upbeat", "vibrant", "wizardly", "youthful",
-    "zealous",
+    "happy", "jolly", "keen", "kind", "loving", "modest", "nifty", "peaceful", "quirky", "relaxed",
+    "serene", "sharp", "stoic", "tender", "upbeat", "vibrant", "wizardly", "youthful", "zealous",
 ];
 
 /// Scientists and engineers, as docker's generator uses.
 const SURNAMES: &[&str] = &[
-    "babbage", "curie", "darwin", "einstein", "euler", "feynman", "galileo", "hopper", "hypatia",
-    "kepler", "lamarr", "lovelace", "meitner", "newton", "noether", "pascal", "ritchie",
-    "shannon", "thompson", "turing", "wozniak", "yalow", "goldwasser", "hamilton", "johnson",
-    "liskov", "ramanujan", "torvalds",
+    "babbage",
+    "curie",
+    "darwin",
+    "einstein",
+    "euler",
+    "feynman",
+    "galileo",
+    "hopper",
+    "hypatia",
+    "kepler",
+    "lamarr",
+    "lovelace",
+    "meitner",
+    "newton",
+    "noether",
+    "pascal",
+    "ritchie",
+    "shannon",
+    "thompson",
+    "turing",
+    "wozniak",
+    "yalow",
+    "goldwasser",
+    "hamilton",
+    "johnson",
+    "liskov",
+    "ramanujan",
+    "torvalds",
 ];
 
 impl World {

@@ -15,7 +15,10 @@ use std::collections::BTreeMap;
 /// in `docker diff`).
 fn runtime_files(c: &Container) -> [(String, Node); 3] {
     [
-        ("/etc/hostname".to_string(), Node::file(format!("{}\n", c.hostname))),
+        (
+            "/etc/hostname".to_string(),
+            Node::file(format!("{}\n", c.hostname)),
+        ),
         (
             "/etc/hosts".to_string(),
             Node::file(format!(
@@ -23,7 +26,10 @@ fn runtime_files(c: &Container) -> [(String, Node); 3] {
                 c.ip, c.hostname
             )),
         ),
-        ("/etc/resolv.conf".to_string(), Node::file("nameserver 127.0.0.11\noptions ndots:0\n")),
+        (
+            "/etc/resolv.conf".to_string(),
+            Node::file("nameserver 127.0.0.11\noptions ndots:0\n"),
+        ),
     ]
 }
 
@@ -89,7 +95,7 @@ impl World {
         let mounts = c.mounts.clone();
         // Deeper mounts first, so a mount inside another mount keeps its own files.
         let mut ordered = mounts.clone();
-        ordered.sort_by(|a, b| b.target.len().cmp(&a.target.len()));
+        ordered.sort_by_key(|m| std::cmp::Reverse(m.target.len()));
         for m in &ordered {
             if m.read_only {
                 fs.remove_subtree(&m.target);
@@ -198,7 +204,11 @@ impl World {
         };
         processes.push(ProcInfo {
             pid,
-            user: if spec.user.is_empty() { "root".into() } else { spec.user.clone() },
+            user: if spec.user.is_empty() {
+                "root".into()
+            } else {
+                spec.user.clone()
+            },
             command: spec.argv.join(" "),
         });
         let now_unix = crate::output::EPOCH_UNIX + self.now / 1000;

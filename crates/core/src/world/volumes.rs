@@ -9,7 +9,12 @@ use crate::output::{rfc3339, table};
 use serde_json::json;
 
 impl World {
-    pub(crate) fn create_volume(&mut self, name: &str, labels: Vec<(String, String)>, anonymous: bool) {
+    pub(crate) fn create_volume(
+        &mut self,
+        name: &str,
+        labels: Vec<(String, String)>,
+        anonymous: bool,
+    ) {
         self.volumes.insert(
             name.to_string(),
             Volume {
@@ -35,15 +40,21 @@ impl World {
 
     pub(crate) fn cmd_volume_create(&mut self, inv: &Invocation) -> Handled {
         let name = match (inv.args.first(), inv.flags.value("name")) {
-            (Some(a), Some(n)) if a != n => {
-                return Err(Failure::new(format!("Conflicting options: either specify --name or provide positional arg, not both"), 1))
-            }
+            (Some(a), Some(n)) if a != n => return Err(Failure::new(
+                "Conflicting options: either specify --name or provide positional arg, not both",
+                1,
+            )),
             (Some(a), _) => a.clone(),
             (None, Some(n)) => n.to_string(),
             (None, None) => self.random_hex_id(),
         };
-        let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
         if !valid {
             return Err(Failure::daemon(format!(
                 "create {name}: \"{name}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path"
@@ -72,7 +83,12 @@ impl World {
 
     pub(crate) fn cmd_volume_ls(&mut self, inv: &Invocation) -> Handled {
         if inv.flags.has("quiet") {
-            return Ok(Reply::out(self.volumes.keys().map(|n| format!("{n}\n")).collect::<String>()));
+            return Ok(Reply::out(
+                self.volumes
+                    .keys()
+                    .map(|n| format!("{n}\n"))
+                    .collect::<String>(),
+            ));
         }
         let rows: Vec<serde_json::Value> = self
             .volumes
@@ -80,7 +96,11 @@ impl World {
             .map(|v| json!({"Driver": "local", "Name": v.name, "Scope": "local", "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name)}))
             .collect();
         if let Some(format) = inv.flags.value("format") {
-            return super::lifecycle::format_rows(format, &rows, &[("DRIVER", "Driver"), ("VOLUME NAME", "Name")]);
+            return super::lifecycle::format_rows(
+                format,
+                &rows,
+                &[("DRIVER", "Driver"), ("VOLUME NAME", "Name")],
+            );
         }
         let cells: Vec<Vec<String>> = self
             .volumes

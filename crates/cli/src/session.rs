@@ -1,0 +1,184 @@
+//! One running simulation as the fronts of this crate see it: the saved [`State`], the lines
+//! run on it, their printed output and the REPL's own commands (`help`, `events`, `hash`, ...).
+//!
+//! The REPL, `sim script` and `sim docker` all go through here, so a line behaves the same
+//! whichever way it was typed.
+
+use crate::context;
+use crate::state::{State, StateError};
+use sim_core::Event;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+/// What the caller should do after a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// The line ran (or failed) with this exit code; go on.
+    Ran(i32),
+    /// `exit`/`quit` was typed: stop with this code.
+    Exit(i32),
+}
+
+pub const REPL_HELP: &str = "\
+Type docker commands as you would in a shell, for example:
+  docker run -d --name web -p 8080:80 nginx
+  docker ps
+  docker build -t app .          (the directory is read from your disk)
+  docker --help                  the docker commands the simulator knows
+  tick 10s                       let simulated time pass
+Everything runs in a deterministic simulation; nothing touches your real Docker.
+
+Commands of sim itself:
+  help            this text
+  events [N]      the last N events of the trace (all without N)
+  hash            the trace hash (same seed + same commands = same hash)
+  reset           forget everything and start over
+  exit, quit      leave (Ctrl-D works too); the state is kept for the next `sim`
+";
+
+pub struct Session {
+    state: State,
+    /// Print the events each line added as JSON lines after its output.
+    json: bool,
+    /// Where relative build context paths start.
+    cwd: PathBuf,
+}
+
+impl Session {
+    pub fn new(state: State, json: bool, cwd: PathBuf) -> Session {
+        Session { state, json, cwd }
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// A line typed in the REPL or read from a script: sim's own commands first, then the
+    /// simulator.
+    pub fn run_line(&mut self, line: &str) -> Result<Step, StateError> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["help"] | ["?"] => {
+                out(REPL_HELP);
+                Ok(Step::Ran(0))
+            }
+            ["exit" | "quit"] => Ok(Step::Exit(0)),
+            ["exit" | "quit", code] => match code.parse() {
+                Ok(code) => Ok(Step::Exit(code)),
+                Err(_) => Ok(Step::Ran(usage(&format!(
+                    "exit: {code}: numeric argument required"
+                )))),
+            },
+            ["hash"] => {
+                out(&format!("{}\n", self.state.world().trace_hash()));
+                Ok(Step::Ran(0))
+            }
+            ["events"] => {
+                print_events(self.state.world().events(), self.json);
+                Ok(Step::Ran(0))
+            }
+            ["events", n] => match n.parse::<usize>() {
+                Ok(n) => {
+                    let events = self.state.world().events();
+                    print_events(&events[events.len().saturating_sub(n)..], self.json);
+                    Ok(Step::Ran(0))
+                }
+                Err(_) => Ok(Step::Ran(usage(&format!(
+                    "events: {n}: expected a number of events"
+                )))),
+            },
+            ["reset"] => {
+                self.state.reset()?;
+                out(&format!(
+                    "The simulation was reset (seed {}).\n",
+                    self.state.seed()
+                ));
+                Ok(Step::Ran(0))
+            }
+            _ => self.run_sim_line(line).map(Step::Ran),
+        }
+    }
+
+    /// Runs one line on the simulator: loads the build context it asks for, prints its
+    /// output (and events with `--json`), saves it. Returns its exit code.
+    pub fn run_sim_line(&mut self, line: &str) -> Result<i32, StateError> {
+        let context = match sim_core::command::build_context_request(line) {
+            Some(request) => match context::load(&request, &self.cwd) {
+                Ok(loaded) => {
+                    err(&format!("{}\n", loaded.progress_line()));
+                    Some(loaded.tree)
+                }
+                // Like docker, a context that can't be read stops the build before it starts.
+                Err(e) => {
+                    err(&format!("{e}\n"));
+                    return Ok(1);
+                }
+            },
+            None => None,
+        };
+        let (outcome, saved) = self.state.run(line, context);
+        // The core's stderr carries progress (pulls, build steps) that comes before results.
+        err(&outcome.stderr);
+        out(&outcome.stdout);
+        if self.json {
+            let events = self.state.world().events();
+            let range = outcome.first_event as usize..outcome.end_event as usize;
+            print_events(events.get(range).unwrap_or_default(), true);
+        }
+        saved?;
+        Ok(outcome.exit_code)
+    }
+}
+
+/// Events as JSON lines, or one readable line each: `seq  time  kind  field=value ...`.
+pub fn print_events(events: &[Event], json: bool) {
+    let mut text = String::new();
+    for event in events {
+        if json {
+            text.push_str(&serde_json::to_string(event).unwrap_or_default());
+        } else {
+            text.push_str(&describe(event));
+        }
+        text.push('\n');
+    }
+    out(&text);
+}
+
+fn describe(event: &Event) -> String {
+    let mut line = format!("{:>5}  {:>9}", event.seq, format_tick(event.at));
+    if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(event) {
+        if let Some(kind) = fields.get("kind").and_then(|k| k.as_str()) {
+            line.push_str(&format!("  {kind}"));
+        }
+        for (key, value) in &fields {
+            if matches!(key.as_str(), "seq" | "at" | "kind") {
+                continue;
+            }
+            line.push_str(&format!("  {key}={value}"));
+        }
+    }
+    line
+}
+
+/// Logical milliseconds as seconds ("12.500s").
+fn format_tick(at: u64) -> String {
+    format!("{}.{:03}s", at / 1000, at % 1000)
+}
+
+fn usage(message: &str) -> i32 {
+    err(&format!("{message}\n"));
+    2
+}
+
+/// Writes to stdout, ignoring a closed pipe (`sim events | head`).
+pub fn out(text: &str) {
+    let mut stdout = io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+pub fn err(text: &str) {
+    let mut stderr = io::stderr().lock();
+    let _ = stderr.write_all(text.as_bytes());
+    let _ = stderr.flush();
+}

@@ -1,0 +1,327 @@
+//! The `sim` binary as a user runs it: a fresh `--state` directory per test.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A directory under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNT.fetch_add(1, Ordering::SeqCst);
+        let dir =
+            std::env::temp_dir().join(format!("sim-cli-test-{}-{n}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn state(&self) -> String {
+        self.0.join("state").display().to_string()
+    }
+
+    fn journal(&self) -> PathBuf {
+        self.0.join("state").join("journal.jsonl")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs `sim --state DIR ARGS...` in the temp dir.
+fn sim(dir: &TempDir, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sim"))
+        .arg("--state")
+        .arg(dir.state())
+        .args(args)
+        .current_dir(dir.path())
+        .output()
+        .expect("the sim binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited normally")
+}
+
+fn event_count(dir: &TempDir) -> usize {
+    let output = sim(dir, &["events", "--json"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let text = stdout(&output);
+    for line in text.lines() {
+        let event: serde_json::Value = serde_json::from_str(line).expect("events are JSON lines");
+        assert!(event.get("seq").is_some(), "{line}");
+    }
+    text.lines().count()
+}
+
+fn hash(dir: &TempDir) -> String {
+    let output = sim(dir, &["hash"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    stdout(&output).trim().to_string()
+}
+
+#[test]
+fn state_persists_across_invocations() {
+    let dir = TempDir::new("persist");
+    assert_eq!(event_count(&dir), 0);
+    let empty = hash(&dir);
+
+    let first = sim(&dir, &["docker", "ps"]);
+    assert_eq!(code(&first), 0, "{}", stderr(&first));
+    assert!(dir.journal().exists());
+    let after_one = event_count(&dir);
+    assert!(after_one > 0);
+    let hash_one = hash(&dir);
+    assert_ne!(hash_one, empty);
+    // Replaying the same journal gives the same trace every time.
+    assert_eq!(hash(&dir), hash_one);
+
+    let second = sim(&dir, &["docker", "images"]);
+    assert_eq!(code(&second), 0, "{}", stderr(&second));
+    assert!(event_count(&dir) > after_one);
+    assert_ne!(hash(&dir), hash_one);
+
+    let journal = fs::read_to_string(dir.journal()).unwrap();
+    let lines: Vec<&str> = journal.lines().collect();
+    assert_eq!(lines[0], r#"{"version":1,"seed":42}"#);
+    assert_eq!(lines[1], r#"{"line":"docker ps"}"#);
+    assert_eq!(lines[2], r#"{"line":"docker images"}"#);
+}
+
+#[test]
+fn the_hash_in_the_running_process_equals_the_hash_after_replay() {
+    let dir = TempDir::new("replay");
+    let script = dir.path().join("s.sim");
+    fs::write(&script, "docker pull busybox\ndocker images\nhash\n").unwrap();
+    let output = sim(&dir, &["script", "--quiet", "s.sim"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let live = stdout(&output).lines().last().unwrap().to_string();
+    assert_eq!(hash(&dir), live);
+}
+
+#[test]
+fn a_different_seed_needs_a_reset() {
+    let dir = TempDir::new("seed");
+    assert_eq!(code(&sim(&dir, &["--seed", "7", "docker", "ps"])), 0);
+    let output = sim(&dir, &["--seed", "8", "hash"]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stderr(&output).contains("--seed 7, not 8"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains("sim reset"), "{}", stderr(&output));
+    // The saved seed is used when none is given, and the same seed is fine.
+    assert_eq!(code(&sim(&dir, &["hash"])), 0);
+    assert_eq!(code(&sim(&dir, &["--seed", "7", "hash"])), 0);
+
+    assert_eq!(code(&sim(&dir, &["reset"])), 0);
+    assert!(!dir.journal().exists());
+    assert_eq!(code(&sim(&dir, &["--seed", "8", "docker", "ps"])), 0);
+    let journal = fs::read_to_string(dir.journal()).unwrap();
+    assert!(
+        journal.starts_with(r#"{"version":1,"seed":8}"#),
+        "{journal}"
+    );
+}
+
+#[test]
+fn a_script_stops_at_the_first_failure_with_its_exit_code() {
+    let dir = TempDir::new("script");
+    fs::write(
+        dir.path().join("s.sim"),
+        "# a comment\n\ndocker ps\nevents not-a-number\ndocker build missing-dir\ndocker images\n",
+    )
+    .unwrap();
+    let output = sim(&dir, &["script", "s.sim"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.starts_with("$ docker ps\n"), "{out}");
+    assert!(out.contains("$ events not-a-number\n"), "{out}");
+    assert!(!out.contains("a comment"), "{out}");
+    assert!(!out.contains("$ docker build"), "{out}");
+    assert!(!out.contains("$ docker images"), "{out}");
+
+    // --keep-going runs everything and exits with the last failure's code.
+    let output = sim(&dir, &["script", "--keep-going", "--quiet", "s.sim"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert!(!stdout(&output).contains("$ "), "{}", stdout(&output));
+    assert!(stderr(&output).contains(r#"unable to prepare context: path "missing-dir" not found"#));
+
+    // `exit N` ends a script with N.
+    fs::write(
+        dir.path().join("exit.sim"),
+        "docker ps\nexit 4\ndocker images\n",
+    )
+    .unwrap();
+    let output = sim(&dir, &["script", "exit.sim"]);
+    assert_eq!(code(&output), 4);
+    assert!(!stdout(&output).contains("$ docker images"));
+
+    let output = sim(&dir, &["script", "nope.sim"]);
+    assert_eq!(code(&output), 1);
+    assert!(stderr(&output).contains("cannot read the script nope.sim"));
+}
+
+#[test]
+fn a_damaged_journal_is_reported_and_left_alone() {
+    let dir = TempDir::new("damaged");
+    assert_eq!(code(&sim(&dir, &["docker", "ps"])), 0);
+    let mut text = fs::read_to_string(dir.journal()).unwrap();
+    text.push_str("{not json\n");
+    fs::write(dir.journal(), &text).unwrap();
+
+    for args in [&["hash"][..], &["docker", "ps"], &["events"]] {
+        let output = sim(&dir, args);
+        assert_eq!(code(&output), 1);
+        let err = stderr(&output);
+        assert!(err.contains("state journal is damaged at line 3:"), "{err}");
+        assert!(err.contains("sim reset"), "{err}");
+    }
+    assert_eq!(fs::read_to_string(dir.journal()).unwrap(), text);
+
+    assert_eq!(code(&sim(&dir, &["reset"])), 0);
+    assert_eq!(code(&sim(&dir, &["hash"])), 0);
+}
+
+#[test]
+fn a_missing_build_context_is_dockers_error() {
+    let dir = TempDir::new("nocontext");
+    let output = sim(&dir, &["docker", "build", "-t", "app", "nowhere"]);
+    assert_eq!(code(&output), 1);
+    assert_eq!(
+        stderr(&output),
+        "unable to prepare context: path \"nowhere\" not found\n"
+    );
+    // Nothing ran, so nothing was saved.
+    assert!(!dir.journal().exists());
+}
+
+#[test]
+fn a_build_context_is_loaded_and_saved_with_the_line() {
+    let dir = TempDir::new("context");
+    let app = dir.path().join("app");
+    fs::create_dir_all(app.join("conf")).unwrap();
+    fs::write(app.join("Dockerfile"), "FROM busybox\nCOPY conf /conf\n").unwrap();
+    fs::write(app.join("conf/app.conf"), "port=80\n").unwrap();
+    let output = sim(&dir, &["docker", "build", "-t", "app", "app"]);
+    let err = stderr(&output);
+    assert!(err.contains("[+] Loading build context "), "{err}");
+    assert!(err.contains("(2 files)"), "{err}");
+
+    let journal = fs::read_to_string(dir.journal()).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(journal.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(entry["line"], "docker build -t app app");
+    let nodes = &entry["context"]["nodes"];
+    assert!(nodes.get("/conf/app.conf").is_some(), "{entry}");
+    assert!(nodes.get("/Dockerfile").is_some(), "{entry}");
+
+    // The saved context is replayed, not the directory: changing it changes nothing.
+    let before = hash(&dir);
+    fs::write(app.join("conf/app.conf"), "port=8080\n").unwrap();
+    assert_eq!(hash(&dir), before);
+}
+
+#[test]
+fn json_prints_the_events_each_command_added() {
+    let dir = TempDir::new("json");
+    assert_eq!(code(&sim(&dir, &["docker", "ps"])), 0);
+    let before = event_count(&dir);
+    let output = sim(&dir, &["--json", "docker", "images"]);
+    assert_eq!(code(&output), 0);
+    let added = event_count(&dir) - before;
+    let json_lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|v: &serde_json::Value| v.get("seq").is_some())
+        .collect();
+    assert_eq!(json_lines.len(), added);
+    assert_eq!(json_lines[0]["seq"], before as u64);
+
+    let output = sim(&dir, &["events", "1"]);
+    assert_eq!(stdout(&output).lines().count(), 1);
+}
+
+#[test]
+fn sim_docker_passes_the_exit_code_through() {
+    let dir = TempDir::new("exitcode");
+    let ok = sim(&dir, &["docker", "ps"]);
+    assert_eq!(code(&ok), 0, "{}", stderr(&ok));
+    let failed = sim(&dir, &["docker", "no-such-subcommand"]);
+    assert_ne!(code(&failed), 0);
+    assert!(!stderr(&failed).is_empty());
+
+    // The container's own exit code, and quoting that survives the trip through one line.
+    let output = sim(
+        &dir,
+        &[
+            "docker",
+            "run",
+            "busybox",
+            "sh",
+            "-c",
+            "echo 'a  b'; exit 3",
+        ],
+    );
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
+    assert_eq!(stdout(&output), "a  b\n");
+}
+
+#[test]
+fn sims_own_usage_errors_are_claps() {
+    let dir = TempDir::new("usage");
+    assert_eq!(code(&sim(&dir, &["--no-such-flag"])), 2);
+    assert_eq!(code(&sim(&dir, &["frobnicate"])), 2);
+    assert_eq!(code(&sim(&dir, &["--seed", "x", "hash"])), 2);
+    let help = sim(&dir, &["--help"]);
+    assert_eq!(code(&help), 0);
+    for sub in ["docker", "script", "reset", "hash", "events"] {
+        assert!(stdout(&help).contains(sub), "{sub}");
+    }
+}
+
+#[test]
+fn the_prompt_reads_lines_from_a_pipe() {
+    use std::io::Write;
+    let dir = TempDir::new("repl");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sim"))
+        .arg("--state")
+        .arg(dir.state())
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"docker ps\nhash\nhelp\nexit 3\ndocker images\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
+    assert!(stdout(&output).contains("Commands of sim itself"));
+    // `docker ps` was saved; `docker images` came after `exit`.
+    let journal = fs::read_to_string(dir.journal()).unwrap();
+    assert_eq!(journal.lines().count(), 2, "{journal}");
+    assert!(stdout(&output).contains(&hash(&dir)));
+}

@@ -1,0 +1,208 @@
+//! HTTP servers: nginx and busybox httpd serve files from a document root.
+
+use crate::fs::{FsTree, Node};
+use crate::program::applets::basic::KERNEL_RELEASE;
+use crate::program::calendar::DateTime;
+use crate::program::kernel::{Kernel, Proc};
+use crate::program::ServerKind;
+
+pub const NGINX_VERSION: &str = "1.25.3";
+pub const NGINX_DOCROOT: &str = "/usr/share/nginx/html";
+
+/// A response as the client sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub reason: &'static str,
+    pub body: Vec<u8>,
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        403 => "Forbidden",
+        404 => "Not Found",
+        _ => "Internal Server Error",
+    }
+}
+
+fn error_page(status: u16) -> Vec<u8> {
+    let r = reason(status);
+    format!(
+        "<html>\r\n<head><title>{status} {r}</title></head>\r\n<body>\r\n<center><h1>{status} {r}</h1></center>\r\n<hr><center>nginx/{NGINX_VERSION}</center>\r\n</body>\r\n</html>\r\n"
+    )
+    .into_bytes()
+}
+
+fn response(status: u16, body: Vec<u8>) -> HttpResponse {
+    HttpResponse {
+        status,
+        reason: reason(status),
+        body,
+    }
+}
+
+/// Serves GET `path` (may carry a query) from `docroot` in `fs`.
+pub fn serve(fs: &FsTree, docroot: &str, path: &str) -> HttpResponse {
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let path = percent_decode(path);
+    // normalize() cannot climb above "/", so the request stays inside the document root.
+    let rel = crate::fs::normalize("/", &path);
+    let mut full = if rel == "/" {
+        docroot.to_string()
+    } else {
+        format!("{}{rel}", docroot.trim_end_matches('/'))
+    };
+    if matches!(fs.stat(&full), Ok(Node::Dir { .. })) {
+        full = crate::fs::normalize(&full, "index.html");
+        return match fs.read_file(&full) {
+            Ok(data) => response(200, data.to_vec()),
+            Err(_) => response(403, error_page(403)),
+        };
+    }
+    match fs.read_file(&full) {
+        Ok(data) => response(200, data.to_vec()),
+        Err(_) => response(404, error_page(404)),
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `listen N;` and `root DIR;` from the default server config, as the image ships it.
+fn nginx_config(fs: &FsTree) -> (u16, String) {
+    let mut port = 80;
+    let mut root = NGINX_DOCROOT.to_string();
+    for file in ["/etc/nginx/conf.d/default.conf", "/etc/nginx/nginx.conf"] {
+        let Ok(data) = fs.read_file(file) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(data);
+        for line in text.lines() {
+            let line = line.trim().trim_end_matches(';');
+            let mut words = line.split_whitespace();
+            match (words.next(), words.next()) {
+                (Some("listen"), Some(v)) => {
+                    if let Some(p) = v.rsplit(':').next().and_then(|p| p.parse().ok()) {
+                        port = p;
+                    }
+                }
+                (Some("root"), Some(v)) => root = v.to_string(),
+                _ => {}
+            }
+        }
+    }
+    (port, root)
+}
+
+pub fn nginx(k: &mut Kernel, p: &mut Proc) -> i32 {
+    let args = p.args().to_vec();
+    if args.iter().any(|a| a == "-v" || a == "-V") {
+        k.err(p, &format!("nginx version: nginx/{NGINX_VERSION}\n"));
+        return 0;
+    }
+    if args.iter().any(|a| a == "-t") {
+        k.err(
+            p,
+            "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n",
+        );
+        return 0;
+    }
+    let foreground = args.windows(2).any(|w| {
+        w.first().is_some_and(|a| a == "-g")
+            && w.get(1)
+                .is_some_and(|g| g.replace(' ', "").contains("daemonoff"))
+    });
+    let (port, root) = nginx_config(k.ctx.fs);
+    let pid = k.pid();
+    let ts = DateTime::from_unix(k.ctx.now_unix).strftime("%Y/%m/%d %H:%M:%S");
+    let notice = |msg: &str| format!("{ts} [notice] {pid}#{pid}: {msg}\n");
+    let mut log = String::new();
+    log.push_str(&notice("using the \"epoll\" event method"));
+    log.push_str(&notice(&format!("nginx/{NGINX_VERSION}")));
+    log.push_str(&notice("built by gcc 12.2.0 (Debian 12.2.0-14) "));
+    log.push_str(&notice(&format!("OS: Linux {KERNEL_RELEASE}")));
+    log.push_str(&notice("getrlimit(RLIMIT_NOFILE): 1048576:1048576"));
+    log.push_str(&notice("start worker processes"));
+    log.push_str(&notice(&format!(
+        "start worker process {}",
+        pid.saturating_add(28)
+    )));
+    k.err(p, &log);
+    k.listen(port, ServerKind::Http { docroot: root });
+    if foreground {
+        k.run_forever();
+    }
+    // Without `daemon off;` the master forks into the background and this process exits,
+    // which ends a container whose main process it was.
+    0
+}
+
+/// busybox httpd: `httpd [-f] [-p [IP:]PORT] [-h HOME]`.
+pub fn httpd(k: &mut Kernel, p: &mut Proc) -> i32 {
+    let opts = match crate::program::applets::parse_opts(p.args(), "fvi", "phcru") {
+        Ok(o) => o,
+        Err(c) => return crate::program::applets::bad_option(k, p, c),
+    };
+    let port = match opts.value('p') {
+        None => 80,
+        Some(v) => match v.rsplit(':').next().and_then(|s| s.parse::<u16>().ok()) {
+            Some(p) => p,
+            None => {
+                k.err(p, &format!("httpd: invalid number '{v}'\n"));
+                return 1;
+            }
+        },
+    };
+    let home = p.path(opts.value('h').unwrap_or("."));
+    if !k.ctx.fs.stat(&home).is_ok_and(Node::is_dir) {
+        k.err(
+            p,
+            &format!("httpd: can't change directory to '{home}': No such file or directory\n"),
+        );
+        return 1;
+    }
+    k.listen(port, ServerKind::Http { docroot: home });
+    if opts.has('f') {
+        k.run_forever();
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serves_files_index_and_404() {
+        let mut fs = FsTree::new();
+        fs.put("/www/index.html", Node::file("home"));
+        fs.put("/www/a/b.txt", Node::file("b"));
+        fs.put("/secret", Node::file("s"));
+        assert_eq!(serve(&fs, "/www", "/").body, b"home");
+        assert_eq!(serve(&fs, "/www", "/a/b.txt?x=1").body, b"b");
+        assert_eq!(serve(&fs, "/www", "/a").status, 403);
+        assert_eq!(serve(&fs, "/www", "/nope").status, 404);
+        assert_eq!(serve(&fs, "/www", "/../secret").status, 404);
+        assert_eq!(serve(&fs, "/www", "/%69ndex.html").body, b"home");
+    }
+}
