@@ -3,6 +3,7 @@
 //! The simulation itself is `sim-core`; this crate does the I/O around it: arguments, the
 //! prompt, scripts, reading build contexts from disk and keeping the state between runs.
 
+mod bench;
 mod completion;
 mod context;
 mod repl;
@@ -79,6 +80,16 @@ enum Commands {
     /// Delete the saved state, so that the next `sim` starts from nothing
     Reset,
 
+    /// Time the simulator's benchmark workloads and print the figures
+    Bench {
+        /// How many containers to create and start
+        #[arg(long, default_value_t = 10_000)]
+        containers: usize,
+        /// How many events to record and hash
+        #[arg(long, default_value_t = 100_000)]
+        events: usize,
+    },
+
     /// Print the trace hash of the saved state (same seed + same commands = same hash)
     Hash,
 
@@ -135,6 +146,7 @@ fn run(cli: Cli) -> Result<i32, String> {
             let options = script::ScriptOptions { quiet, keep_going };
             script::run(&mut session, &text, &options).map_err(|e| e.to_string())
         }
+        Some(Commands::Bench { containers, events }) => Ok(bench::run(containers, events)),
         Some(Commands::Reset) => {
             if state::delete(&state_dir).map_err(|e| e.to_string())? {
                 out("The saved state was deleted.\n");
