@@ -413,3 +413,14 @@ fn commit_and_tag_make_images_from_containers() {
         "{pushed}"
     );
 }
+
+#[test]
+fn generated_names_stay_unique_beyond_the_word_lists() {
+    let mut w = World::new(1);
+    for _ in 0..1200 {
+        ok(&mut w, "docker create busybox");
+    }
+    let names: std::collections::BTreeSet<String> =
+        w.containers().map(|c| c.name.clone()).collect();
+    assert_eq!(names.len(), 1200);
+}

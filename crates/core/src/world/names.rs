@@ -41,21 +41,23 @@ const SURNAMES: &[&str] = &[
 ];
 
 impl World {
-    /// A name no container has yet.
+    /// A name no container has yet. Always ends: a taken pair gets a number, and the number
+    /// grows until the name is free.
     pub(crate) fn generate_name(&mut self) -> String {
+        let adjective = ADJECTIVES[self.random_below(ADJECTIVES.len())];
+        let surname = SURNAMES[self.random_below(SURNAMES.len())];
+        let base = format!("{adjective}_{surname}");
+        if self.container_named(&base).is_none() {
+            return base;
+        }
+        // docker adds a digit when the pair is taken.
+        let mut n = self.random_below(10);
         loop {
-            let adjective = ADJECTIVES[self.random_below(ADJECTIVES.len())];
-            let surname = SURNAMES[self.random_below(SURNAMES.len())];
-            let name = format!("{adjective}_{surname}");
-            // docker adds a digit when the pair is taken.
-            let name = if self.container_named(&name).is_some() {
-                format!("{name}{}", self.random_below(10))
-            } else {
-                name
-            };
-            if self.container_named(&name).is_none() {
-                return name;
+            let candidate = format!("{base}{n}");
+            if self.container_named(&candidate).is_none() {
+                return candidate;
             }
+            n += 10;
         }
     }
 
