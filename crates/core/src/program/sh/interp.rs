@@ -679,6 +679,11 @@ impl Shell {
 
     /// Runs a command substitution: a subshell whose output is captured.
     pub fn capture(&mut self, k: &mut Kernel, src: &str, io: &Io) -> String {
+        if self.depth >= MAX_CALL_DEPTH {
+            self.error(k, io, "command substitution nesting too deep");
+            self.subst_status = Some(2);
+            return String::new();
+        }
         let buf = k.new_buffer();
         let sub_io = Io {
             stdin: io.stdin.clone(),
@@ -687,6 +692,7 @@ impl Shell {
         };
         let mut sub = self.clone();
         sub.flow = Flow::Normal;
+        sub.depth += 1;
         let status = sub.run_source(k, src, 1, &sub_io);
         self.subst_status = Some(status);
         let bytes = k.take_buffer(buf);

@@ -79,6 +79,8 @@ pub struct Lexer<'s> {
     /// Here-documents waiting for the end of the line: token index, delimiter, strip tabs.
     pending: Vec<(usize, String, bool)>,
     _src: &'s str,
+    /// How deep `${...}` operands nest, bounded against hostile input.
+    nest: u32,
 }
 
 const OPS: &[&str] = &["&&", "||", ";;", ";", "&", "|", "(", ")"];
@@ -91,6 +93,7 @@ pub fn tokenize(src: &str, first_line: u32) -> Result<Vec<Token>, String> {
         out: Vec::new(),
         pending: Vec::new(),
         _src: src,
+        nest: 0,
     };
     lx.run()?;
     Ok(lx.out)
@@ -106,6 +109,7 @@ pub fn heredoc_word(src: &str) -> Result<Word, String> {
         out: Vec::new(),
         pending: Vec::new(),
         _src: src,
+        nest: 0,
     };
     let mut parts: Word = Vec::new();
     let mut lit = String::new();
@@ -620,6 +624,9 @@ impl Lexer<'_> {
     }
 
     fn braced(&mut self, quoted: bool) -> Result<Part, String> {
+        if self.nest > 50 {
+            return Err("syntax error: bad substitution".into());
+        }
         let bad = || "syntax error: bad substitution".to_string();
         let mut op = ParamOp::Plain;
         if self.peek() == Some('#') && self.peek_at(1).is_some_and(|c| c != '}') {
@@ -698,6 +705,7 @@ impl Lexer<'_> {
             out: Vec::new(),
             pending: Vec::new(),
             _src: "",
+            nest: self.nest + 1,
         };
         let word = inner.operand_word(quoted)?;
         Ok(Part::Param {

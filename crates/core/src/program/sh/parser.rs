@@ -90,6 +90,7 @@ pub fn parse(src: &str, first_line: u32) -> Result<List, String> {
     let mut p = Parser {
         toks: tokens,
         pos: 0,
+        depth: 0,
     };
     let list = p.list(&[])?;
     if let Some(t) = p.toks.get(p.pos) {
@@ -101,7 +102,11 @@ pub fn parse(src: &str, first_line: u32) -> Result<List, String> {
 struct Parser {
     toks: Vec<Token>,
     pos: usize,
+    /// Nesting of compound commands, bounded so hostile input cannot exhaust the stack.
+    depth: u32,
 }
+
+const MAX_NESTING: u32 = 100;
 
 fn describe(tok: &Tok) -> String {
     match tok {
@@ -244,6 +249,16 @@ impl Parser {
     }
 
     fn command(&mut self) -> Result<Command, String> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err("syntax error: nesting too deep".into());
+        }
+        let result = self.command_inner();
+        self.depth -= 1;
+        result
+    }
+
+    fn command_inner(&mut self) -> Result<Command, String> {
         let compound = match self.keyword() {
             Some("if") => Some(self.if_clause()?),
             Some("while") => Some(self.while_clause(false)?),

@@ -346,3 +346,38 @@ fn never_panics_on_odd_input() {
         let _ = sh(&mut fs, script);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    #[test]
+    fn arbitrary_scripts_never_panic(script in "[a-z0-9 $(){}\\[\\]'\"`|&;<>=*?#!:.,/\\\\\n%+-]{0,60}") {
+        let mut fs = rootfs();
+        let run = Run { budget_ms: 2_000, ..Run::default() };
+        let _ = run.go(&mut fs, &mut NoNetwork, &["sh", "-c", &script]);
+    }
+}
+
+#[test]
+fn hostile_nesting_is_an_error_not_a_crash() {
+    let mut fs = rootfs();
+    let deep = format!("{}echo x{}", "(".repeat(5000), ")".repeat(5000));
+    assert_eq!(sh(&mut fs, &deep).2, Exit::Code(2));
+    let braces = format!("{}echo x{}", "{ ".repeat(5000), "; }".repeat(5000));
+    assert_eq!(sh(&mut fs, &braces).2, Exit::Code(2));
+    let subst = format!("echo {}x{}", "$(echo ".repeat(300), ")".repeat(300));
+    let _ = sh(&mut fs, &subst);
+    let ifs = format!(
+        "{}true{}",
+        "if true; then ".repeat(3000),
+        "; fi".repeat(3000)
+    );
+    assert_eq!(sh(&mut fs, &ifs).2, Exit::Code(2));
+}
+
+#[test]
+fn nested_parameter_operands_are_bounded() {
+    let mut fs = rootfs();
+    let deep = format!("echo {}x{}", "${a:-".repeat(3000), "}".repeat(3000));
+    assert_eq!(sh(&mut fs, &deep).2, Exit::Code(2));
+    assert_eq!(sh(&mut fs, "echo ${a:-${b:-${c:-deep}}}").0, "deep\n");
+}
