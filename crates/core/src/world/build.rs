@@ -18,6 +18,15 @@ use std::collections::BTreeMap;
 /// How long one RUN step may take in logical time.
 const RUN_BUDGET_MS: u64 = 600_000;
 
+/// One COPY or ADD with its sources already expanded and gathered.
+struct CopyStep<'c> {
+    keyword: &'static str,
+    sources: &'c [String],
+    dest: &'c str,
+    chmod: Option<&'c str>,
+    copied: &'c [(String, Node)],
+}
+
 /// A stage while it is being built.
 struct StageState {
     config: ImageConfig,
@@ -257,22 +266,15 @@ impl World {
                     };
                     let source_fs = from_fs.as_ref().unwrap_or(run.context);
                     let copied = collect_sources(source_fs, &sources, from.is_some())?;
-                    let mode = chmod
-                        .as_deref()
-                        .and_then(|m| u32::from_str_radix(m, 8).ok());
-                    let checksum = checksum_of(&copied);
-                    let shown = format!("COPY {} {}", sources.join(" "), dest);
-                    self.cached_or_run(
-                        &mut state,
-                        run,
-                        &label(step),
-                        &located.text,
-                        &shown,
-                        Some(checksum),
-                        |world, state, _run, _n| {
-                            world.copy_step(state, &copied, &dest, mode, sources.len() > 1)
-                        },
-                    )?;
+                    let step_label = label(step);
+                    let copy = CopyStep {
+                        keyword: "COPY",
+                        sources: &sources,
+                        dest: &dest,
+                        chmod: chmod.as_deref(),
+                        copied: &copied,
+                    };
+                    self.copy_files(&mut state, run, &step_label, &located.text, copy)?;
                 }
                 Instruction::Add {
                     sources,
@@ -293,22 +295,15 @@ impl World {
                     }
                     let dest = expand(dest)?;
                     let copied = collect_sources(run.context, &sources, false)?;
-                    let mode = chmod
-                        .as_deref()
-                        .and_then(|m| u32::from_str_radix(m, 8).ok());
-                    let checksum = checksum_of(&copied);
-                    let shown = format!("ADD {} {}", sources.join(" "), dest);
-                    self.cached_or_run(
-                        &mut state,
-                        run,
-                        &label(step),
-                        &located.text,
-                        &shown,
-                        Some(checksum),
-                        |world, state, _run, _n| {
-                            world.copy_step(state, &copied, &dest, mode, sources.len() > 1)
-                        },
-                    )?;
+                    let step_label = label(step);
+                    let copy = CopyStep {
+                        keyword: "ADD",
+                        sources: &sources,
+                        dest: &dest,
+                        chmod: chmod.as_deref(),
+                        copied: &copied,
+                    };
+                    self.copy_files(&mut state, run, &step_label, &located.text, copy)?;
                 }
                 Instruction::Workdir(dir) => {
                     step += 1;
@@ -623,6 +618,30 @@ impl World {
             Exit::OomKilled => Err(failed(format!("process \"{shown}\" did not complete successfully: exit code: 137")).with_progress(&run.progress)),
             Exit::Running => Err(failed(format!("process \"{shown}\" was still running after 10 minutes of logical time (a server or an endless loop in RUN?)")).with_progress(&run.progress)),
         }
+    }
+
+    /// COPY and ADD after their sources are gathered: cached by the files' checksum, else the
+    /// files are laid into the stage.
+    fn copy_files(
+        &mut self,
+        state: &mut StageState,
+        run: &mut BuildRun,
+        label: &str,
+        text: &str,
+        copy: CopyStep,
+    ) -> Result<(), Failure> {
+        let mode = copy.chmod.and_then(|m| u32::from_str_radix(m, 8).ok());
+        let shown = format!("{} {} {}", copy.keyword, copy.sources.join(" "), copy.dest);
+        let many = copy.sources.len() > 1;
+        self.cached_or_run(
+            state,
+            run,
+            label,
+            text,
+            &shown,
+            Some(checksum_of(copy.copied)),
+            |world, state, _run, _n| world.copy_step(state, copy.copied, copy.dest, mode, many),
+        )
     }
 
     fn copy_step(
