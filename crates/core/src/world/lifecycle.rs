@@ -1013,15 +1013,7 @@ impl RunOptions {
     fn parse(inv: &Invocation, host: &crate::fs::FsTree) -> Result<RunOptions, String> {
         let f = &inv.flags;
         if let Some(name) = f.value("name") {
-            let valid = !name.is_empty()
-                && name
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphanumeric())
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
-            if !valid {
+            if !super::is_docker_name(name) {
                 return Err(format!("Error response from daemon: Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"));
             }
         }
@@ -1194,12 +1186,7 @@ fn parse_volume(spec: &str) -> Result<Mount, String> {
     } else {
         MountKind::Volume
     };
-    if kind == MountKind::Volume
-        && !source.is_empty()
-        && !source
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
-    {
+    if kind == MountKind::Volume && !source.is_empty() && !super::is_docker_name(source) {
         return Err(format!("Error response from daemon: create {source}: \"{source}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path"));
     }
     Ok(Mount {

@@ -95,6 +95,16 @@ impl Failure {
 
 pub(crate) type Handled = Result<Reply, Failure>;
 
+/// Docker's rule for container and volume names: `[a-zA-Z0-9][a-zA-Z0-9_.-]*`.
+pub(crate) fn is_docker_name(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
 impl World {
     pub fn new(seed: u64) -> World {
         World {
