@@ -2,6 +2,8 @@
 //! /bin/busybox): the same scripts over the same files must print the same bytes and exit
 //! the same way. Skipped, with a message, where /bin/busybox is missing.
 
+// Only where a real busybox can exist (not on wasm32).
+#![cfg(unix)]
 // This test drives the real busybox, which is I/O by design; the core library itself does none.
 #![allow(clippy::disallowed_methods, clippy::disallowed_types)]
 
