@@ -1,10 +1,11 @@
 //! `sim` alone: an interactive prompt with line editing, history and tab completion.
 
-use crate::completion::{Names, SimHelper};
+use crate::completion::SimHelper;
 use crate::session::{err, out, Session, Step};
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{CompletionType, Config, Editor};
+use sim_core::command::complete::Names;
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -21,9 +22,7 @@ pub fn run(session: &mut Session, state_dir: &Path) -> Result<i32, ReadlineError
         .build();
     let mut editor: Editor<SimHelper, DefaultHistory> = Editor::with_config(config)?;
     let mut helper = SimHelper::new();
-    for ran in session.state().ran() {
-        helper.names.observe(&ran.line, ran.exit_code);
-    }
+    helper.names = Names::of_world(session.state().world());
     editor.set_helper(Some(helper));
     let history = state_dir.join(HISTORY_FILE);
     // No history yet is normal.
@@ -60,12 +59,9 @@ pub fn run(session: &mut Session, state_dir: &Path) -> Result<i32, ReadlineError
         }
         match session.run_line(line) {
             Ok(Step::Exit(code)) => return Ok(code),
-            Ok(Step::Ran(code)) => {
+            Ok(Step::Ran(_)) => {
                 if let Some(helper) = editor.helper_mut() {
-                    if line == "reset" {
-                        helper.names = Names::default();
-                    }
-                    helper.names.observe(line, code);
+                    helper.names = Names::of_world(session.state().world());
                 }
             }
             // The line ran but could not be saved: say so and carry on in memory.

@@ -3,6 +3,7 @@
 //! A line is split with POSIX shell quoting (the `shlex` crate), then matched against the
 //! subcommand table in [`spec`], and its flags parsed the way the docker CLI parses them.
 
+pub mod complete;
 pub mod flags;
 pub mod spec;
 

@@ -1,0 +1,276 @@
+//! Tab completion shared by every front (the `sim` REPL and the browser terminal): docker
+//! subcommands and their flags from the command table, so they never drift apart, and the names
+//! of containers, images and volumes.
+
+use super::flags::Kind;
+use super::spec::{Sub, SubSpec, SUBCOMMANDS};
+use crate::world::World;
+use std::collections::BTreeSet;
+
+/// Images the simulator knows without a build, offered before any was used.
+const KNOWN_IMAGES: &[&str] = &["alpine", "busybox", "mysql", "nginx", "redis"];
+
+/// The names a command line can refer to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Names {
+    pub containers: BTreeSet<String>,
+    pub images: BTreeSet<String>,
+    pub volumes: BTreeSet<String>,
+}
+
+impl Names {
+    /// What exists in `world` now (read-only: no events, no state change).
+    pub fn of_world(world: &World) -> Names {
+        let store = world.images();
+        Names {
+            containers: world.containers().map(|c| c.name.clone()).collect(),
+            images: store
+                .tags()
+                .map(|(reference, _)| reference.to_string())
+                .collect(),
+            volumes: world.volumes().map(|v| v.name.clone()).collect(),
+        }
+    }
+
+    fn images(&self) -> impl Iterator<Item = String> + '_ {
+        self.images
+            .iter()
+            .map(String::as_str)
+            .chain(KNOWN_IMAGES.iter().copied())
+            .flat_map(|image| {
+                // Offer both `nginx:latest` and the `nginx` people type.
+                let short = image.strip_suffix(":latest").map(str::to_string);
+                std::iter::once(image.to_string()).chain(short)
+            })
+    }
+}
+
+/// Candidates for the word that ends at byte `pos` of `line`, and the byte where that word
+/// starts. `first_words` are what a line may begin with (each front has its own extras).
+pub fn candidates(
+    line: &str,
+    pos: usize,
+    names: &Names,
+    first_words: &[&str],
+) -> (usize, Vec<String>) {
+    let pos = floor_char_boundary(line, pos);
+    let before = &line[..pos];
+    let start = before
+        .rfind(char::is_whitespace)
+        .map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8))
+        .unwrap_or(0);
+    let prefix = &before[start..];
+    let words: Vec<&str> = before[..start].split_whitespace().collect();
+    let mut options: Vec<String> = match words.split_first() {
+        None => first_words.iter().map(|w| w.to_string()).collect(),
+        Some((&"docker", rest)) => docker_words(rest, prefix, names),
+        Some(_) => Vec::new(),
+    };
+    options.retain(|o| o.starts_with(prefix));
+    options.sort();
+    options.dedup();
+    (start, options)
+}
+
+/// The longest common prefix of `options` (what a single Tab can fill in).
+pub fn common_prefix(options: &[String]) -> &str {
+    let Some(first) = options.first() else {
+        return "";
+    };
+    let mut end = first.len();
+    for other in &options[1..] {
+        end = first[..end]
+            .char_indices()
+            .zip(other.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, a), _)| i + a.len_utf8());
+    }
+    &first[..end]
+}
+
+fn floor_char_boundary(text: &str, pos: usize) -> usize {
+    let mut pos = pos.min(text.len());
+    while !text.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    pos
+}
+
+fn docker_words(rest: &[&str], prefix: &str, names: &Names) -> Vec<String> {
+    let Some((spec, after)) = find_spec(rest) else {
+        // Still choosing the subcommand: the next word of every spelling that fits.
+        let mut next: Vec<String> = SUBCOMMANDS
+            .iter()
+            .flat_map(|s| s.names.iter())
+            .filter_map(|name| {
+                let words: Vec<&str> = name.split(' ').collect();
+                (words.len() > rest.len() && words[..rest.len()] == *rest)
+                    .then(|| words[rest.len()].to_string())
+            })
+            .collect();
+        if rest.is_empty() {
+            next.push("--help".into());
+        }
+        return next;
+    };
+    if prefix.starts_with('-') {
+        let mut flags: Vec<String> = spec.flags.iter().map(|f| format!("--{}", f.long)).collect();
+        flags.push("--help".into());
+        return flags;
+    }
+    // The word after a flag that takes a value is that value: nothing to offer.
+    if after
+        .last()
+        .is_some_and(|previous| takes_value(spec, previous))
+    {
+        return Vec::new();
+    }
+    // Which argument this word is: the first names a container or an image; later ones are
+    // mostly the program's own arguments.
+    let first_arg = positionals(spec, after) == 0;
+    let containers = || names.containers.iter().cloned();
+    match spec.sub {
+        Sub::Start | Sub::Stop | Sub::Restart | Sub::Kill | Sub::Rm | Sub::Logs => {
+            containers().collect()
+        }
+        Sub::Exec | Sub::Port | Sub::Commit | Sub::Diff if first_arg => containers().collect(),
+        Sub::Run | Sub::Create | Sub::History | Sub::Pull | Sub::Push if first_arg => {
+            names.images().collect()
+        }
+        Sub::Tag | Sub::Rmi => names.images().collect(),
+        Sub::Inspect => containers().chain(names.images()).collect(),
+        Sub::VolumeRm | Sub::VolumeInspect => names.volumes.iter().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The subcommand whose (longest) spelling starts `words`, and the words after it.
+fn find_spec<'w, 'a>(words: &'w [&'a str]) -> Option<(&'static SubSpec, &'w [&'a str])> {
+    SUBCOMMANDS
+        .iter()
+        .flat_map(|spec| spec.names.iter().map(move |name| (spec, name)))
+        .filter_map(|(spec, name)| {
+            let name_words: Vec<&str> = name.split(' ').collect();
+            (words.len() >= name_words.len() && words[..name_words.len()] == *name_words)
+                .then_some((spec, name_words.len()))
+        })
+        .max_by_key(|(_, len)| *len)
+        .map(|(spec, len)| (spec, &words[len..]))
+}
+
+/// `word` is a flag of `spec` whose value is the next word.
+fn takes_value(spec: &SubSpec, word: &str) -> bool {
+    spec.flags.iter().any(|f| {
+        f.kind == Kind::Value
+            && (word == format!("--{}", f.long) || f.short.is_some_and(|c| word == format!("-{c}")))
+    })
+}
+
+/// How many arguments (not flags, not flag values) `words` holds.
+fn positionals(spec: &SubSpec, words: &[&str]) -> usize {
+    let mut count = 0;
+    let mut skip_value = false;
+    for word in words {
+        if skip_value {
+            skip_value = false;
+        } else if word.starts_with('-') && *word != "-" {
+            skip_value = !word.contains('=') && takes_value(spec, word);
+        } else {
+            count += 1;
+        }
+    }
+    count
+}
+
+/// The line is at a `docker build` argument that names a path (the context or `-f FILE`).
+pub fn wants_path(before: &str) -> bool {
+    let mut words: Vec<&str> = before.split_whitespace().collect();
+    let typing = if before.ends_with(char::is_whitespace) {
+        ""
+    } else {
+        words.pop().unwrap_or("")
+    };
+    if words.first() != Some(&"docker") || typing.starts_with('-') {
+        return false;
+    }
+    match find_spec(&words[1..]) {
+        Some((spec, after)) if spec.sub == Sub::Build => {
+            let previous = after.last().copied().unwrap_or("");
+            !takes_value(spec, previous) || previous == "-f" || previous == "--file"
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::BuildContext;
+
+    const FIRST: &[&str] = &["docker", "events", "exit", "tick"];
+
+    fn complete(names: &Names, line: &str) -> Vec<String> {
+        candidates(line, line.len(), names, FIRST).1
+    }
+
+    #[test]
+    fn first_words_and_subcommands() {
+        let names = Names::default();
+        assert_eq!(complete(&names, "do"), ["docker"]);
+        assert_eq!(complete(&names, "e"), ["events", "exit"]);
+        let subs = complete(&names, "docker ");
+        for expected in ["run", "ps", "build", "images", "volume", "system", "--help"] {
+            assert!(subs.iter().any(|s| s == expected), "{expected} in {subs:?}");
+        }
+        assert_eq!(complete(&names, "docker ru"), ["run"]);
+        assert!(complete(&names, "docker volume ").contains(&"ls".to_string()));
+    }
+
+    #[test]
+    fn build_wants_paths() {
+        assert!(wants_path("docker build "));
+        assert!(wants_path("docker build -t app ./sr"));
+        assert!(wants_path("docker build -f "));
+        assert!(!wants_path("docker build -t "));
+        assert!(!wants_path("docker build --ta"));
+        assert!(!wants_path("docker buil"));
+        assert!(!wants_path("docker run "));
+    }
+
+    #[test]
+    fn flags_and_names_from_the_world() {
+        let mut world = World::new(1);
+        let none = BuildContext::default();
+        assert!(complete(&Names::of_world(&world), "docker run --na").contains(&"--name".into()));
+        world.run_line("docker run -d --name web nginx", &none);
+        world.run_line("docker volume create data", &none);
+        let names = Names::of_world(&world);
+        assert_eq!(complete(&names, "docker stop w"), ["web"]);
+        assert!(complete(&names, "docker run --name ").is_empty());
+        assert!(complete(&names, "docker run -d ng").contains(&"nginx".to_string()));
+        assert!(complete(&names, "docker run -e A=1 --name x ng").contains(&"nginx:latest".into()));
+        assert!(complete(&names, "docker run nginx ng").is_empty());
+        assert_eq!(complete(&names, "docker volume rm d"), ["data"]);
+        world.run_line("docker rm -f web", &none);
+        assert!(complete(&Names::of_world(&world), "docker stop w").is_empty());
+    }
+
+    #[test]
+    fn positions_inside_a_character_do_not_panic() {
+        let names = Names::default();
+        let line = "docker run 한글";
+        for pos in 0..=line.len() + 3 {
+            let _ = candidates(line, pos, &names, FIRST);
+        }
+    }
+
+    #[test]
+    fn common_prefix_is_what_one_tab_fills_in() {
+        let options = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(common_prefix(&options(&["--name", "--network"])), "--n");
+        assert_eq!(common_prefix(&options(&["run"])), "run");
+        assert_eq!(common_prefix(&options(&[])), "");
+        assert_eq!(common_prefix(&options(&["abc", "ab"])), "ab");
+    }
+}
