@@ -29,7 +29,7 @@ pub fn run(session: &mut Session, state_dir: &Path) -> Result<i32, ReadlineError
     let _ = editor.load_history(&history);
 
     if std::io::stdin().is_terminal() {
-        let restored = session.state().ran().len();
+        let restored = session.state().ran();
         out(&format!(
             "sim: a simulated Docker (seed {}{}). Type `help` for help, Ctrl-D to leave.\n",
             session.state().seed(),
