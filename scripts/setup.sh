@@ -11,7 +11,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # Debian packages: the browser and its driver for the wasm and e2e tests, a static busybox for
 # the real executor's base image.
 missing=()
-for pkg in chromium chromium-driver busybox-static; do
+# fonts-nanum: Korean glyphs for the browser tests' screenshots (Debian's Chromium has none).
+for pkg in chromium chromium-driver busybox-static fonts-nanum; do
   if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
     say "skip apt $pkg (installed)"
   else

@@ -6,6 +6,7 @@
 mod bench;
 mod completion;
 mod context;
+mod lesson;
 mod repl;
 mod script;
 mod session;
@@ -80,7 +81,8 @@ enum Commands {
     /// Delete the saved state, so that the next `sim` starts from nothing
     Reset,
 
-    /// Time the simulator's benchmark workloads and print the figures
+    /// Time the simulator's benchmark workloads and print the figures (one JSON object with
+    /// --json)
     Bench {
         /// How many containers to create and start
         #[arg(long, default_value_t = 10_000)]
@@ -89,6 +91,9 @@ enum Commands {
         #[arg(long, default_value_t = 100_000)]
         events: usize,
     },
+
+    /// The lessons: `list`, `show ID`, `check ID` (checks the saved state)
+    Lesson(lesson::LessonArgs),
 
     /// Print the trace hash of the saved state (same seed + same commands = same hash)
     Hash,
@@ -146,7 +151,9 @@ fn run(cli: Cli) -> Result<i32, String> {
             let options = script::ScriptOptions { quiet, keep_going };
             script::run(&mut session, &text, &options).map_err(|e| e.to_string())
         }
-        Some(Commands::Bench { containers, events }) => Ok(bench::run(containers, events)),
+        Some(Commands::Bench { containers, events }) => {
+            Ok(bench::run(containers, events, cli.json))
+        }
         Some(Commands::Reset) => {
             if state::delete(&state_dir).map_err(|e| e.to_string())? {
                 out("The saved state was deleted.\n");
@@ -155,6 +162,7 @@ fn run(cli: Cli) -> Result<i32, String> {
             }
             Ok(0)
         }
+        Some(Commands::Lesson(args)) => lesson::run(args, open),
         Some(Commands::Hash) => {
             out(&format!("{}\n", open()?.world().trace_hash()));
             Ok(0)

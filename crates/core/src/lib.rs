@@ -13,12 +13,14 @@ pub mod build;
 pub mod command;
 pub mod digest;
 pub mod event;
+mod event_summary;
 pub mod fs;
 pub mod image;
 mod outcome;
 pub mod output;
 pub mod program;
 pub mod registry;
+pub mod view;
 mod world;
 
 pub use event::{Event, EventKind, Tick};

@@ -12,6 +12,7 @@ mod images;
 mod inspect;
 mod lifecycle;
 mod names;
+mod query;
 mod storage;
 mod volumes;
 

@@ -1,0 +1,172 @@
+//! `sim lesson list|show|check` as a user runs them, on a fresh `--state` directory per test.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A directory under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNT.fetch_add(1, Ordering::SeqCst);
+        let dir =
+            std::env::temp_dir().join(format!("sim-lesson-test-{}-{n}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs `sim --state DIR/state ARGS...` with `LANG` set as given.
+fn sim(dir: &TempDir, lang_env: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sim"))
+        .arg("--state")
+        .arg(dir.path().join("state"))
+        .args(args)
+        .current_dir(dir.path())
+        .env("LANG", lang_env)
+        .output()
+        .expect("the sim binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn list_shows_every_lesson_in_the_chosen_language() {
+    let dir = TempDir::new("list");
+    let en = sim(&dir, "C", &["lesson", "list"]);
+    assert_eq!(en.status.code(), Some(0), "{}", stderr(&en));
+    let text = stdout(&en);
+    for id in ["01-containers", "02-images", "03-configuration", "04-data"] {
+        assert!(text.contains(id), "{text}");
+    }
+    assert!(text.contains("What a container is"), "{text}");
+    assert!(text.contains("5 steps"), "{text}");
+    assert!(
+        text.contains("after: 02-images, 03-configuration"),
+        "{text}"
+    );
+
+    let ko = stdout(&sim(&dir, "ko_KR.UTF-8", &["lesson", "list"]));
+    assert!(ko.contains("컨테이너란 무엇인가"), "{ko}");
+    let forced = stdout(&sim(
+        &dir,
+        "ko_KR.UTF-8",
+        &["lesson", "list", "--lang", "en"],
+    ));
+    assert!(forced.contains("What a container is"), "{forced}");
+    let bad = sim(&dir, "C", &["lesson", "list", "--lang", "fr"]);
+    assert_eq!(bad.status.code(), Some(2), "a usage error");
+}
+
+#[test]
+fn show_prints_the_prose_and_the_steps() {
+    let dir = TempDir::new("show");
+    let out = sim(&dir, "C", &["lesson", "show", "02-images"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("# Images and layers"), "{text}");
+    assert!(text.contains("1. This step's files"), "{text}");
+    assert!(text.contains("4. `hello.txt` has changed"), "{text}");
+    assert!(
+        !text.contains("Hint:") && !text.contains("$ docker build"),
+        "{text}"
+    );
+
+    let full = stdout(&sim(
+        &dir,
+        "C",
+        &[
+            "lesson",
+            "--lang",
+            "ko",
+            "show",
+            "02-images",
+            "--hints",
+            "--solution",
+        ],
+    ));
+    assert!(full.contains("힌트:"), "{full}");
+    assert!(full.contains("$ docker build -t hello ."), "{full}");
+    assert!(full.contains("--- Dockerfile ---"), "{full}");
+    assert!(full.contains("FROM busybox"), "{full}");
+
+    let missing = sim(&dir, "C", &["lesson", "show", "99-nothing"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("there is no lesson `99-nothing` (lessons: 01-containers"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn check_follows_the_saved_state() {
+    let dir = TempDir::new("check");
+    let before = sim(&dir, "C", &["lesson", "check", "01-containers"]);
+    assert_eq!(before.status.code(), Some(1), "nothing is done yet");
+    let text = stdout(&before);
+    assert!(
+        text.contains("✗ 1. Run a container from the `busybox` image"),
+        "{text}"
+    );
+    assert!(text.contains("0/5 steps passed"), "{text}");
+
+    // The first two steps, typed as a learner would.
+    let script = dir.path().join("steps.txt");
+    fs::write(
+        &script,
+        "docker run busybox echo hello\ndocker run -d --name box1 busybox sleep 3600\n",
+    )
+    .unwrap();
+    let ran = sim(&dir, "C", &["script", "-q", "steps.txt"]);
+    assert_eq!(ran.status.code(), Some(0), "{}", stderr(&ran));
+    let partly = sim(&dir, "C", &["lesson", "check", "01-containers"]);
+    assert_eq!(partly.status.code(), Some(1));
+    let text = stdout(&partly);
+    assert!(text.contains("✓ 1."), "{text}");
+    assert!(text.contains("✓ 2."), "{text}");
+    assert!(text.contains("✗ 3."), "{text}");
+    assert!(
+        text.contains("Run `hostname` in container `box1`"),
+        "{text}"
+    );
+    assert!(text.contains("2/5 steps passed"), "{text}");
+
+    // The rest of the lesson's solution: everything passes.
+    fs::write(
+        &script,
+        "docker exec box1 hostname\ndocker exec box1 ps\n\
+         docker run -d --name box2 busybox sleep 3600\ndocker exec box2 hostname\n\
+         docker run -d --name box3 -h web01 busybox sleep 3600\n",
+    )
+    .unwrap();
+    assert_eq!(
+        sim(&dir, "C", &["script", "-q", "steps.txt"]).status.code(),
+        Some(0)
+    );
+    let done = sim(&dir, "ko_KR.UTF-8", &["lesson", "check", "01-containers"]);
+    assert_eq!(done.status.code(), Some(0), "{}", stdout(&done));
+    let text = stdout(&done);
+    assert!(!text.contains('✗'), "{text}");
+    assert!(text.contains("5/5 단계 통과"), "{text}");
+}

@@ -1,0 +1,111 @@
+//! All lessons together: parsed once, prerequisites checked against each other.
+
+use crate::error::LessonError;
+use crate::lesson::{parse_lesson, Lesson, LessonSource};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    /// In lesson order (then id).
+    pub lessons: Vec<Lesson>,
+}
+
+impl Catalog {
+    pub fn get(&self, id: &str) -> Option<&Lesson> {
+        self.lessons.iter().find(|l| l.id == id)
+    }
+}
+
+/// The lesson folders embedded when the crate was built, unparsed.
+pub fn sources() -> &'static [LessonSource<'static>] {
+    EMBEDDED
+}
+
+/// The embedded lessons, parsed on first use. A broken lesson file gives its error every time.
+pub fn catalog() -> Result<&'static Catalog, &'static LessonError> {
+    static CATALOG: OnceLock<Result<Catalog, LessonError>> = OnceLock::new();
+    CATALOG.get_or_init(|| parse_catalog(EMBEDDED)).as_ref()
+}
+
+/// Parses lesson folders into a catalog: every lesson on its own, then ids unique,
+/// prerequisites known and without cycles.
+pub fn parse_catalog(sources: &[LessonSource<'_>]) -> Result<Catalog, LessonError> {
+    let mut lessons = Vec::with_capacity(sources.len());
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    for source in sources {
+        let lesson = parse_lesson(source.dir, source.toml, source.ko, source.en)?;
+        let file = format!("lessons/{}/lesson.toml", source.dir);
+        if let Some(other) = files.get(&lesson.id) {
+            return Err(LessonError::DuplicateId {
+                file,
+                id: lesson.id,
+                other: other.clone(),
+            });
+        }
+        files.insert(lesson.id.clone(), file);
+        lessons.push(lesson);
+    }
+    let known: Vec<&str> = lessons.iter().map(|l| l.id.as_str()).collect();
+    for lesson in &lessons {
+        for prerequisite in &lesson.prerequisites {
+            if !files.contains_key(prerequisite) {
+                return Err(LessonError::UnknownPrerequisite {
+                    file: format!("lessons/{}/lesson.toml", lesson.id),
+                    prerequisite: prerequisite.clone(),
+                    known: known.join(", "),
+                });
+            }
+        }
+    }
+    if let Some(cycle) = find_cycle(&lessons) {
+        return Err(LessonError::PrerequisiteCycle { cycle });
+    }
+    lessons.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
+    Ok(Catalog { lessons })
+}
+
+/// A prerequisite path that returns to its start (`a -> b -> a`), if there is one.
+fn find_cycle(lessons: &[Lesson]) -> Option<Vec<String>> {
+    let edges: BTreeMap<&str, &[String]> = lessons
+        .iter()
+        .map(|l| (l.id.as_str(), l.prerequisites.as_slice()))
+        .collect();
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    for start in edges.keys() {
+        let mut path: Vec<&str> = Vec::new();
+        if let Some(cycle) = visit(start, &edges, &mut path, &mut done) {
+            return Some(cycle);
+        }
+    }
+    None
+}
+
+/// Depth-first search; `path` is the chain from the start to `id`.
+fn visit<'a>(
+    id: &'a str,
+    edges: &BTreeMap<&'a str, &'a [String]>,
+    path: &mut Vec<&'a str>,
+    done: &mut BTreeSet<&'a str>,
+) -> Option<Vec<String>> {
+    if let Some(at) = path.iter().position(|p| *p == id) {
+        let mut cycle: Vec<String> = path[at..].iter().map(|s| s.to_string()).collect();
+        cycle.push(id.to_string());
+        return Some(cycle);
+    }
+    if done.contains(id) {
+        return None;
+    }
+    path.push(id);
+    for next in edges.get(id).copied().unwrap_or_default() {
+        if let Some(cycle) = visit(next, edges, path, done) {
+            return Some(cycle);
+        }
+    }
+    path.pop();
+    done.insert(id);
+    None
+}

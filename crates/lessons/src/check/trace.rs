@@ -1,0 +1,308 @@
+//! Checks on what happened, read from the event trace: `process` (a program ran in a
+//! container), `command` (a command line ran) and `event` (any event kind with given fields).
+
+use super::{quoted, required, CheckResult};
+use serde::{Deserialize, Serialize};
+use sim_core::{EventKind, World};
+use std::collections::BTreeMap;
+
+/// How the process was started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Via {
+    /// As the container's main process (`docker run IMAGE CMD`, `docker start`).
+    Run,
+    /// With `docker exec`.
+    Exec,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessCheck {
+    /// Text in its command line (the argv joined by spaces), e.g. `hostname` or
+    /// `printenv MYSQL_PASS`.
+    pub command: String,
+    /// The container's name.
+    pub container: Option<String>,
+    /// Started as the main process (`run`) or by `docker exec` (`exec`); either if not given.
+    pub via: Option<Via>,
+    /// The exit code it ended with (a main process that is still running has none yet).
+    pub exit_code: Option<i32>,
+}
+
+/// One process start found in the trace.
+struct Ran {
+    container: String,
+    argv: String,
+    via: Via,
+    exit_code: Option<i32>,
+}
+
+fn processes(world: &World) -> Vec<Ran> {
+    let mut names: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut found: Vec<Ran> = Vec::new();
+    // Main processes still waiting for their exit: container ID to index in `found`.
+    let mut open: BTreeMap<&str, usize> = BTreeMap::new();
+    for event in world.events() {
+        match &event.kind {
+            EventKind::ContainerCreated { id, name, .. } => {
+                names.insert(id, name);
+            }
+            EventKind::ContainerStarted { id, name, argv } => {
+                open.insert(id, found.len());
+                found.push(Ran {
+                    container: name.clone(),
+                    argv: argv.join(" "),
+                    via: Via::Run,
+                    exit_code: None,
+                });
+            }
+            EventKind::ContainerExited { id, exit_code, .. } => {
+                if let Some(ran) = open.remove(id.as_str()).and_then(|i| found.get_mut(i)) {
+                    ran.exit_code = Some(*exit_code);
+                }
+            }
+            EventKind::ExecRan {
+                id,
+                argv,
+                exit_code,
+            } => found.push(Ran {
+                container: names.get(id.as_str()).copied().unwrap_or(id).to_string(),
+                argv: argv.join(" "),
+                via: Via::Exec,
+                exit_code: Some(*exit_code),
+            }),
+            _ => {}
+        }
+    }
+    found
+}
+
+impl ProcessCheck {
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        required(&self.command, "command")
+    }
+
+    pub(crate) fn evaluate(&self, world: &World) -> CheckResult {
+        let all = processes(world);
+        let hit = all.iter().find(|r| {
+            r.argv.contains(self.command.as_str())
+                && self.container.as_ref().is_none_or(|c| &r.container == c)
+                && self.via.is_none_or(|v| r.via == v)
+                && self.exit_code.is_none_or(|code| r.exit_code == Some(code))
+        });
+        let command = quoted(&self.command);
+        let (ko_where, en_where) = match &self.container {
+            Some(c) => (
+                format!("{} 컨테이너 안에서 ", quoted(c)),
+                format!(" in container {}", quoted(c)),
+            ),
+            None => (
+                "컨테이너 안에서 ".to_string(),
+                " in a container".to_string(),
+            ),
+        };
+        let (ko_how, en_how) = match self.via {
+            Some(Via::Exec) => ("docker exec로 ", " with docker exec"),
+            Some(Via::Run) => (
+                "메인 프로세스(docker run)로 ",
+                " as its main process (docker run)",
+            ),
+            None => ("", ""),
+        };
+        let (ko_code, en_code) = match self.exit_code {
+            Some(code) => (
+                format!(" 종료 코드가 {code}이어야 합니다."),
+                format!(", ending with exit code {code}"),
+            ),
+            None => (String::new(), String::new()),
+        };
+        match hit {
+            Some(r) => CheckResult::pass(
+                format!(
+                    "{} 컨테이너에서 {command}이(가) 실행되었습니다.",
+                    quoted(&r.container)
+                ),
+                format!("{command} ran in container {}.", quoted(&r.container)),
+            ),
+            // A bare program name reads as "run hostname"; a fragment of a longer command line
+            // as "a command with ... in it".
+            None if self.command.contains([' ', '/']) => CheckResult::fail(
+                format!(
+                    "{ko_where}{ko_how}{command}이(가) 들어간 명령을 실행해야 합니다.{ko_code}"
+                ),
+                format!("Run a command with {command} in it{en_where}{en_how}{en_code}."),
+            ),
+            None => CheckResult::fail(
+                format!("{ko_where}{ko_how}{command}을(를) 실행해야 합니다.{ko_code}"),
+                format!("Run {command}{en_where}{en_how}{en_code}."),
+            ),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandCheck {
+    /// The first words of the line, e.g. `docker history` or `docker volume ls`.
+    pub starts_with: String,
+}
+
+impl CommandCheck {
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        required(&self.starts_with, "starts_with")
+    }
+
+    pub(crate) fn evaluate(&self, world: &World) -> CheckResult {
+        let wanted: Vec<&str> = self.starts_with.split_whitespace().collect();
+        let events = world.events();
+        let ran = events.iter().enumerate().any(|(i, event)| {
+            let EventKind::Command { line } = &event.kind else {
+                return false;
+            };
+            let words: Vec<&str> = line.split_whitespace().collect();
+            if !words.starts_with(&wanted) {
+                return false;
+            }
+            // A docker error comes as CommandFailed before the next command.
+            let failed = events
+                .get(i + 1..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|e| !matches!(e.kind, EventKind::Command { .. }))
+                .any(|e| matches!(e.kind, EventKind::CommandFailed { .. }));
+            !failed
+        });
+        let command = quoted(&self.starts_with);
+        if ran {
+            CheckResult::pass(
+                format!("{command} 명령을 실행했습니다."),
+                format!("{command} ran."),
+            )
+        } else {
+            CheckResult::fail(
+                format!("{command}(으)로 시작하는 명령을 성공적으로 실행해야 합니다."),
+                format!("Run a command starting with {command} (without an error)."),
+            )
+        }
+    }
+}
+
+/// The event kinds of the trace, as `kind` names them in JSON.
+pub const EVENT_KINDS: &[&str] = &[
+    "command",
+    "command_failed",
+    "image_pulled",
+    "image_pushed",
+    "image_tagged",
+    "image_untagged",
+    "image_deleted",
+    "build_step",
+    "image_built",
+    "image_committed",
+    "container_created",
+    "container_started",
+    "container_exited",
+    "container_restarting",
+    "container_removed",
+    "exec_ran",
+    "volume_created",
+    "volume_copied_up",
+    "volume_removed",
+];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventCheck {
+    /// The event kind, e.g. `container_removed`.
+    pub event: String,
+    /// Fields the event must have, compared as text: a list field matches when one of its
+    /// items does (`argv = "hostname"`).
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+}
+
+impl EventCheck {
+    /// Plain words for the events lessons ask about most: something named was removed.
+    fn plain_words(&self, found: bool) -> Option<CheckResult> {
+        let name = self.fields.get("name").filter(|_| self.fields.len() == 1)?;
+        let n = quoted(name);
+        let (ko_what, en_what, command) = match self.event.as_str() {
+            "container_removed" => ("컨테이너", "Container", "docker rm"),
+            "volume_removed" => ("볼륨", "Volume", "docker volume rm"),
+            _ => return None,
+        };
+        Some(if found {
+            CheckResult::pass(
+                format!("{ko_what} {n}이(가) 삭제되었습니다."),
+                format!("{en_what} {n} was removed."),
+            )
+        } else {
+            CheckResult::fail(
+                format!("{ko_what} {n}이(가) 아직 삭제되지 않았습니다 ({command} {name})."),
+                format!("{en_what} {n} has not been removed yet ({command} {name})."),
+            )
+        })
+    }
+}
+
+fn field_matches(value: &serde_json::Value, wanted: &str) -> bool {
+    match value {
+        serde_json::Value::String(s) => s == wanted,
+        serde_json::Value::Array(items) => items.iter().any(|v| field_matches(v, wanted)),
+        serde_json::Value::Number(n) => n.to_string() == wanted,
+        serde_json::Value::Bool(b) => wanted.parse() == Ok(*b),
+        serde_json::Value::Null | serde_json::Value::Object(_) => false,
+    }
+}
+
+impl EventCheck {
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        if EVENT_KINDS.contains(&self.event.as_str()) {
+            Ok(())
+        } else {
+            Err(format!(
+                "unknown event `{}` (known: {})",
+                self.event,
+                EVENT_KINDS.join(", ")
+            ))
+        }
+    }
+
+    pub(crate) fn evaluate(&self, world: &World) -> CheckResult {
+        let found = world.events().iter().any(|event| {
+            let Ok(serde_json::Value::Object(map)) = serde_json::to_value(event) else {
+                return false;
+            };
+            map.get("kind").and_then(|k| k.as_str()) == Some(self.event.as_str())
+                && self
+                    .fields
+                    .iter()
+                    .all(|(k, v)| map.get(k).is_some_and(|value| field_matches(value, v)))
+        });
+        if let Some(result) = self.plain_words(found) {
+            return result;
+        }
+        let fields: Vec<String> = self
+            .fields
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let what = if fields.is_empty() {
+            quoted(&self.event)
+        } else {
+            format!("{} ({})", quoted(&self.event), fields.join(", "))
+        };
+        if found {
+            CheckResult::pass(
+                format!("{what} 이벤트가 기록되어 있습니다."),
+                format!("The trace has a {what} event."),
+            )
+        } else {
+            CheckResult::fail(
+                format!("아직 {what} 이벤트가 없습니다."),
+                format!("No {what} event yet."),
+            )
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! sim-lessons: the simulator's lessons, for the `sim` command and the web app alike.
+//!
+//! Lessons are data: `lessons/NN-slug/lesson.toml` (id, order, prerequisites, titles, steps
+//! with a declarative [`Check`] and a solution) plus the prose in `ko.md` and `en.md`. The
+//! build script embeds every folder, so the library does no I/O at run time and works on
+//! wasm32. [`catalog`] parses them once; [`Check::evaluate`] asks a [`sim_core::World`]
+//! whether a step is done and says, in both languages, what is still missing.
+
+mod catalog;
+pub mod check;
+mod error;
+mod lang;
+mod lesson;
+
+pub use catalog::{catalog, parse_catalog, sources, Catalog};
+pub use check::{Check, CheckResult};
+pub use error::LessonError;
+pub use lang::{Lang, Localized};
+pub use lesson::{parse_lesson, Lesson, LessonSource, Step};
