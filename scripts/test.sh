@@ -41,11 +41,11 @@ wasm_tests() {
   echo "native corpus hashes:"
   echo "$native"
   SIM_NATIVE_CORPUS_HASHES="$native" CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
-    cargo test --target wasm32-unknown-unknown -p sim-core
+    cargo test --target wasm32-unknown-unknown -p sim-core -p sim-web
 }
 
 e2e() {
-  (cd tests/e2e && node --test page.test.mjs)
+  (cd tests/e2e && node --test app.test.mjs)
 }
 
 step "setup (install missing tools)" bash scripts/setup.sh

@@ -2,9 +2,14 @@
 //! from web/index.html.
 
 mod app;
+mod components;
+mod markdown;
+mod pages;
 mod panic;
-mod session;
-mod terminal;
+mod pictures;
+mod route;
+mod state;
+mod text;
 
 fn main() {
     panic::install_hook();

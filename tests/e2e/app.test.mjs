@@ -1,0 +1,167 @@
+// End-to-end: the release bundle in dist/ in a real browser, used the way a newcomer uses it.
+// Run from the workspace root after `trunk build --release`: node --test tests/e2e/
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, freshBrowser, screenshot, type } from './harness.mjs';
+
+let server, base, learner;
+
+before(async () => {
+  server = await serveDist();
+  base = `http://127.0.0.1:${server.address().port}/`;
+  learner = await freshBrowser();
+});
+
+after(async () => {
+  await learner?.close();
+  await new Promise((ok) => (server ? server.close(ok) : ok()));
+});
+
+// Finishes a lesson by reading each step's solution on the page and typing it, checking that
+// the step's check passes afterwards and not before.
+async function finishLesson(page, lessonId) {
+  await page.goto(`${base}#/lesson/${lessonId}`);
+  await page.locator('#command').waitFor({ state: 'visible', timeout: 30_000 });
+  const steps = page.locator('ol.steps > li.step');
+  const count = await steps.count();
+  assert.ok(count >= 3, `lesson ${lessonId} has steps`);
+  for (let i = 0; i < count; i += 1) {
+    const step = steps.nth(i);
+    assert.equal(await step.getAttribute('data-passed'), 'false', `step ${i + 1} not passed before`);
+    assert.equal(await step.getAttribute('aria-current'), 'step', `step ${i + 1} is the current one`);
+    await step.locator('details.solution summary').click();
+    const lines = await step.locator('.solution-line code').allInnerTexts();
+    assert.ok(lines.length > 0, `step ${i + 1} shows a solution`);
+    for (const line of lines) await type(page, line);
+    await page.waitForFunction(
+      ([id, n]) => document.querySelector(`#step-${n}`)?.dataset.passed === 'true',
+      [lessonId, i + 1],
+      { timeout: 10_000 },
+    );
+  }
+  await page.locator('#lesson-complete').waitFor();
+}
+
+test('a newcomer switches to Korean and finishes lessons 1 and 4', async () => {
+  const { page, errors } = learner;
+  await page.goto(base);
+  await page.locator('.lesson-card').first().waitFor({ timeout: 30_000 });
+  await screenshot(page, 'map-en');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+
+  await page.click('#lang-switch');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'ko');
+  assert.match(await page.locator('h1').innerText(), /레슨/);
+  await screenshot(page, 'map-ko');
+
+  const lessons = await page.locator('.lesson-card').evaluateAll((cards) => cards.map((c) => c.dataset.lesson));
+  assert.ok(lessons.length >= 4, `four lessons on the map: ${lessons}`);
+  await page.locator('.lesson-card').first().locator('h2 a').click();
+  await page.locator('#command').waitFor();
+  assert.equal(await page.locator('label[for="command"]').count(), 1, 'the input has a label');
+
+  await finishLesson(page, lessons[0]);
+  await screenshot(page, 'lesson-1-ko');
+  await finishLesson(page, lessons[3]);
+  await screenshot(page, 'lesson-4-ko');
+  assert.deepEqual(errors, [], 'no console errors');
+});
+
+test('a reload keeps the language, the progress and the terminal', async () => {
+  const { page, errors } = learner;
+  await page.goto(base);
+  await page.reload();
+  await page.locator('.lesson-card').first().waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'ko', 'Korean is remembered');
+  const complete = await page.locator('.lesson-card.complete').count();
+  assert.equal(complete, 2, 'lessons 1 and 4 are complete after a reload');
+  const first = await page.locator('.lesson-card').first().getAttribute('data-lesson');
+  await page.goto(`${base}#/lesson/${first}`);
+  await page.reload();
+  await page.locator('#lesson-complete').waitFor();
+  assert.ok((await page.locator('#output .entry').count()) > 3, 'the terminal is restored');
+  assert.deepEqual(errors, []);
+});
+
+test('stepping back in the timeline changes the picture', async () => {
+  const { page, errors } = learner;
+  await page.goto(`${base}#/playground`);
+  await page.locator('#command').waitFor();
+  await type(page, 'docker run -d --name web nginx');
+  await type(page, 'docker volume create keep');
+  await type(page, 'docker rm -f web');
+  // A live container is drawn as a .pic-container; a removed one only as its discarded layer.
+  const web = page.locator('.pictures-panel .pic-container', { hasText: 'web' });
+  assert.equal(await web.count(), 0, 'web is gone from the picture');
+  await screenshot(page, 'playground');
+  await page.click('#step-back');
+  await web.first().waitFor({ timeout: 10_000 });
+  assert.match(await page.locator('#timeline-position').innerText(), /2 \/ 3/);
+  await page.click('#step-forward');
+  await web.first().waitFor({ state: 'detached', timeout: 10_000 });
+  assert.deepEqual(errors, []);
+});
+
+test('a shared link opened in a fresh browser gives the same state', async () => {
+  const { page, errors } = learner;
+  await page.goto(`${base}#/playground`);
+  await page.locator('#command').waitFor();
+  await type(page, 'docker run --name hi busybox echo 안녕');
+  const hash = await page.locator('#trace-hash').innerText();
+  await page.click('#share');
+  const link = await page.locator('#share-link').inputValue();
+  assert.match(link, /#\/share\//);
+
+  const stranger = await freshBrowser({ locale: 'ko-KR' });
+  try {
+    await stranger.page.goto(link);
+    await stranger.page.locator('#command').waitFor({ timeout: 30_000 });
+    assert.equal(await stranger.page.locator('#trace-hash').innerText(), hash);
+    assert.equal(await stranger.page.locator('html').getAttribute('lang'), 'ko', 'Korean browsers start in Korean');
+    await screenshot(stranger.page, 'shared-link');
+
+    // A damaged link says so and leaves the app working.
+    await stranger.page.goto(link.slice(0, link.length - 9));
+    await stranger.page.locator('[role="alert"]').waitFor();
+    await stranger.page.goto(`${base}#/playground`);
+    await stranger.page.locator('#command').waitFor();
+    assert.deepEqual(stranger.errors, []);
+  } finally {
+    await stranger.close();
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('thousands of random inputs never crash the page', async () => {
+  const { page, errors } = learner;
+  await page.goto(`${base}#/playground`);
+  await page.locator('#command').waitFor();
+  await page.click('#reset');
+  // A small seeded generator, so a failure can be reproduced.
+  let seed = 20261128;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const pick = (items) => items[Math.floor(next() * items.length)];
+  const words = ['docker', 'run', 'ps', '-a', '--rm', '-d', '--name', 'x', 'busybox', 'nginx', 'rm',
+    '-f', 'exec', 'sh', '-c', "'echo hi'", '"', "'", '\\', '$(', '${', '|', '>', '&&', 'build', '.',
+    'volume', 'create', 'tick', '10s', '-v', 'a:/a', '-p', '80:80', '--memory', '1b', '한글', '💥',
+    '--', '-', '=', 'images', 'rmi', 'inspect', 'logs', '--help', '%s', '\u0000', 'x'.repeat(300)];
+  const randomLine = () => Array.from({ length: 1 + Math.floor(next() * 8) }, () => pick(words)).join(' ');
+  for (let i = 0; i < 150; i += 1) {
+    const command = page.locator('#command');
+    await command.fill(randomLine());
+    await command.press('Enter');
+  }
+  // The rest arrives as one big paste, which runs line by line.
+  const pasted = Array.from({ length: 2000 }, randomLine).join('\n');
+  await page.locator('#command').focus();
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text', text);
+    document.querySelector('#command').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, pasted);
+  await page.waitForFunction(() => /\d+ \/ \d+/.test(document.querySelector('#timeline-position')?.innerText ?? ''));
+  assert.equal(await page.locator('#panic').count(), 0, 'the panic banner never appeared');
+  await type(page, 'docker run --rm busybox echo still-alive');
+  assert.ok((await page.locator('#output').innerText()).includes('still-alive'));
+  assert.deepEqual(errors, []);
+});

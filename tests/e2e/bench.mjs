@@ -1,0 +1,56 @@
+// Browser figures for the web app (printed, never asserted): time from navigation to an
+// interactive terminal (median of 10 loads), and one command applied and redrawn with 200
+// containers on screen (median of 20 commands), against the targets in the issue.
+import { serveDist, freshBrowser } from './harness.mjs';
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const server = await serveDist();
+const base = `http://127.0.0.1:${server.address().port}/`;
+const { context, page, errors, close } = await freshBrowser();
+try {
+  // Time to interactive: from navigation start until the command input exists and takes text.
+  const loads = [];
+  for (let i = 0; i < 11; i += 1) {
+    const tab = await context.newPage();
+    await tab.goto(`${base}#/playground`, { waitUntil: 'commit' });
+    await tab.locator('#command:enabled').waitFor({ timeout: 30_000 });
+    const ms = await tab.evaluate(() => performance.now());
+    await tab.close();
+    if (i > 0) loads.push(ms); // the first load fills the HTTP cache; a workshop reloads warm
+  }
+
+  // 200 containers, then single commands timed from Enter to the frame after the redraw.
+  await page.goto(`${base}#/playground`);
+  await page.locator('#command').waitFor({ timeout: 30_000 });
+  const setup = Array.from({ length: 200 }, (_, i) => `docker run -d --name c${i} busybox sleep 3600`).join('\n');
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData('text', text);
+    document.querySelector('#command').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, setup);
+  await page.waitForFunction(() => document.querySelector('#timeline-position')?.innerText.startsWith('200 /'), null, { timeout: 120_000 });
+  const commands = [];
+  for (let i = 0; i < 20; i += 1) {
+    const line = i % 2 ? `docker stop c${i}` : 'docker ps';
+    const ms = await page.evaluate(async (text) => {
+      const input = document.querySelector('#command');
+      input.value = text;
+      const start = performance.now();
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+      return performance.now() - start;
+    }, line);
+    commands.push(ms);
+  }
+
+  console.log(`time to interactive terminal (median of ${loads.length} warm loads): ${median(loads).toFixed(0)} ms (min ${Math.min(...loads).toFixed(0)}, max ${Math.max(...loads).toFixed(0)}); target 500 ms, ratio ${(median(loads) / 500).toFixed(2)}`);
+  console.log(`command + redraw with 200 containers (median of ${commands.length}, to the 2nd frame): ${median(commands).toFixed(1)} ms (min ${Math.min(...commands).toFixed(1)}, max ${Math.max(...commands).toFixed(1)}); target 16 ms, ratio ${(median(commands) / 16).toFixed(2)}`);
+  if (errors.length) console.log(`console errors: ${errors.join(' | ')}`);
+} finally {
+  await close();
+  server.close();
+}

@@ -1,0 +1,5 @@
+pub mod files;
+pub mod scenario_tools;
+pub mod terminal;
+pub mod timeline;
+pub mod workbench;

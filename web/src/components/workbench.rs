@@ -1,0 +1,99 @@
+//! What the lesson page and the playground share: terminal, files, pictures and timeline over
+//! one session, saved to localStorage after every change.
+
+use std::rc::Rc;
+
+use sim_core::command::complete::Names;
+use yew::prelude::*;
+
+use crate::app::{use_app, use_texts};
+use crate::components::files::FilesEditor;
+use crate::components::scenario_tools::ScenarioTools;
+use crate::components::terminal::Terminal;
+use crate::components::timeline::Timeline;
+use crate::pictures::Pictures;
+use crate::state::progress::{save_scenario, Export};
+use crate::state::session::{Action, Session};
+
+#[derive(Properties, PartialEq)]
+pub struct WorkbenchProps {
+    pub session: UseReducerHandle<Session>,
+    /// Where the scenario is saved: a lesson id or the playground.
+    pub owner: AttrValue,
+    /// Every storage owner, for exports.
+    pub owners: Rc<Vec<String>>,
+    #[prop_or_default]
+    pub offer: Option<(u32, String)>,
+    /// After an import was stored (the page reloads what concerns it).
+    pub on_imported: Callback<Export>,
+}
+
+#[component]
+pub fn Workbench(props: &WorkbenchProps) -> Html {
+    let texts = use_texts();
+    let app = use_app();
+    let session = &props.session;
+
+    // Save after every change; a reload then replays it.
+    {
+        let owner = props.owner.clone();
+        let scenario = session.scenario();
+        use_effect_with(session.revision, move |_| save_scenario(&owner, &scenario));
+    }
+
+    let names = use_memo(session.revision, {
+        let session = session.clone();
+        move |_| Names::of_world(&session.world())
+    });
+    let history = use_memo(session.revision, {
+        let steps = Rc::clone(&session.steps);
+        move |_| steps.iter().map(|s| s.line.clone()).collect::<Vec<_>>()
+    });
+    let scenario = use_memo(session.revision, {
+        let session = session.clone();
+        move |_| session.scenario()
+    });
+
+    let dispatcher = session.dispatcher();
+    let on_run = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |lines: Vec<String>| dispatcher.dispatch(Action::RunAll(lines)))
+    };
+    let on_set = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |(name, text)| dispatcher.dispatch(Action::SetFile { name, text }))
+    };
+    let on_rename = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |(from, to)| dispatcher.dispatch(Action::RenameFile { from, to }))
+    };
+    let on_delete = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |name| dispatcher.dispatch(Action::DeleteFile(name)))
+    };
+    let on_step_to = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |n| dispatcher.dispatch(Action::StepTo(n)))
+    };
+    let on_reset = Callback::from(move |()| dispatcher.dispatch(Action::Reset));
+    let lang_code = app.lang.code();
+
+    html! {
+        <div class="workbench">
+            <div class="work-main">
+                <Terminal transcript={Rc::clone(&session.transcript)} {history}
+                    {names} {on_run} offer={props.offer.clone()} />
+                <FilesEditor files={Rc::clone(&session.files)} {on_set} {on_rename} {on_delete} />
+            </div>
+            <section class="panel pictures-panel" aria-labelledby="pictures-heading">
+                <h2 id="pictures-heading">{ texts.pictures }</h2>
+                <Pictures snapshot={Rc::clone(&session.snapshot)} lang={lang_code} />
+            </section>
+            <Timeline steps={Rc::clone(&session.steps)} transcript={Rc::clone(&session.transcript)}
+                events={Rc::clone(&session.events)} cursor={session.cursor} {on_step_to} {on_reset} />
+            <ScenarioTools scenario={scenario} owners={Rc::clone(&props.owners)}
+                on_imported={props.on_imported.clone()} />
+            <p class="trace muted"><small>{ texts.trace }{ " " }<code id="trace-hash">{ session.trace_hash.clone() }</code></small></p>
+        </div>
+    }
+}

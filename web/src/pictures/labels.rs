@@ -1,0 +1,142 @@
+//! The pictures' words, Korean and English, in one table.
+
+/// Which label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Label {
+    LayersHeading,
+    BuildHeading,
+    ContainersHeading,
+    IsolationHeading,
+    RegistryHeading,
+    MemoryHeading,
+    NoImages,
+    NoBuild,
+    NoContainers,
+    NoTransfer,
+    Shared,
+    Cached,
+    Rebuilt,
+    Layers,
+    WritableLayer,
+    Changes,
+    Discarded,
+    Removed,
+    ImageLayers,
+    Volume,
+    Bind,
+    UnusedVolume,
+    Host,
+    Hostname,
+    NotRunning,
+    SameProcess,
+    Local,
+    Registry,
+    Pulled,
+    Pushed,
+    AlreadyExists,
+    NotTransferred,
+    NoLimit,
+    Limit,
+    Used,
+    BuildFailed,
+    Files,
+}
+
+/// (Korean, English).
+fn words(label: Label) -> (&'static str, &'static str) {
+    use Label::*;
+    match label {
+        LayersHeading => ("이미지와 레이어", "Images and their layers"),
+        BuildHeading => ("마지막 빌드 단계", "Steps of the last build"),
+        ContainersHeading => (
+            "컨테이너: 이미지 레이어 + 쓰기 레이어 + 볼륨",
+            "Containers: image layers + writable layer + volumes",
+        ),
+        IsolationHeading => (
+            "컨테이너 안과 밖: 격리",
+            "Inside and outside a container: isolation",
+        ),
+        RegistryHeading => ("레지스트리 push/pull", "Registry push and pull"),
+        MemoryHeading => ("메모리 사용량과 한도", "Memory use against the limit"),
+        NoImages => ("아직 이미지가 없습니다", "No images yet"),
+        NoBuild => ("아직 빌드하지 않았습니다", "Nothing built yet"),
+        NoContainers => ("컨테이너가 없습니다", "No containers"),
+        NoTransfer => ("아직 pull이나 push가 없습니다", "No pull or push yet"),
+        Shared => ("공유", "shared"),
+        Cached => ("캐시", "CACHED"),
+        Rebuilt => ("실행", "ran"),
+        Layers => ("레이어", "layers"),
+        WritableLayer => ("쓰기 레이어", "writable layer"),
+        Changes => ("변경", "changes"),
+        Discarded => ("쓰기 레이어 버려짐", "writable layer discarded"),
+        Removed => ("삭제됨", "removed"),
+        ImageLayers => (
+            "이미지 레이어 (읽기 전용, 공유)",
+            "image layers (read-only, shared)",
+        ),
+        Volume => ("볼륨", "volume"),
+        Bind => ("바인드", "bind"),
+        UnusedVolume => ("사용 안 함 (남아 있음)", "unused (still here)"),
+        Host => ("호스트", "host"),
+        Hostname => ("호스트 이름", "hostname"),
+        NotRunning => ("실행 중이 아님: 프로세스 없음", "not running: no processes"),
+        SameProcess => ("같은 프로세스, 다른 PID", "same process, other PID"),
+        Local => ("이 컴퓨터", "local"),
+        Registry => ("레지스트리", "registry"),
+        Pulled => ("받음", "Pull complete"),
+        Pushed => ("보냄", "Pushed"),
+        AlreadyExists => ("이미 있음 (건너뜀)", "Already exists (skipped)"),
+        NotTransferred => ("전송 안 함", "not transferred"),
+        NoLimit => ("한도 없음", "no limit"),
+        Limit => ("한도", "limit"),
+        Used => ("사용", "used"),
+        BuildFailed => ("빌드 실패", "build failed"),
+        Files => ("파일", "files"),
+    }
+}
+
+/// The label in `lang` ("ko" or anything else for English).
+pub fn t(lang: &str, label: Label) -> &'static str {
+    let (ko, en) = words(label);
+    if lang == "ko" {
+        ko
+    } else {
+        en
+    }
+}
+
+/// "+N more" for items not drawn.
+pub fn more(lang: &str, n: usize) -> String {
+    if lang == "ko" {
+        format!("+{n}개 더")
+    } else {
+        format!("+{n} more")
+    }
+}
+
+/// A cache-miss reason from the core (English) in `lang`.
+pub fn reason(lang: &str, text: &str) -> String {
+    if lang != "ko" {
+        return text.to_string();
+    }
+    const KO: &[(&str, &str)] = &[
+        ("--no-cache", "--no-cache를 주었습니다"),
+        (
+            "a step before it",
+            "앞 단계를 다시 빌드해서 캐시 키가 바뀌었습니다",
+        ),
+        ("files it copies changed", "복사하는 파일이 바뀌었습니다"),
+        (
+            "not built on top of this parent",
+            "이 부모 위에서 빌드한 적이 없습니다",
+        ),
+        (
+            "layer was deleted",
+            "캐시된 레이어가 지워졌습니다 (docker rmi)",
+        ),
+    ];
+    KO.iter()
+        .find(|(key, _)| text.contains(key))
+        .map(|(_, ko)| ko.to_string())
+        .unwrap_or_else(|| text.to_string())
+}

@@ -1,0 +1,3 @@
+pub mod progress;
+pub mod scenario;
+pub mod session;
