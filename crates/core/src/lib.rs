@@ -12,6 +12,7 @@ pub mod bench;
 pub mod build;
 pub mod command;
 pub mod digest;
+pub mod driver;
 pub mod event;
 mod event_summary;
 pub mod fs;
@@ -23,6 +24,7 @@ pub mod registry;
 pub mod view;
 mod world;
 
+pub use driver::{Driver, Effect, Observation, SimDriver};
 pub use event::{Event, EventKind, Tick};
 pub use fs::FsTree;
 pub use outcome::Outcome;

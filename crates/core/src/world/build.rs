@@ -8,10 +8,11 @@ use crate::build::dockerfile::{self, Dockerfile, Instruction, ShellOrExec, Stage
 use crate::build::dockerignore::DockerIgnore;
 use crate::command::Invocation;
 use crate::digest::sha256_digest;
+use crate::driver::{self, Effect, Observation, ProcessStart, Purpose, Sandbox, Target};
 use crate::event::EventKind;
 use crate::fs::{normalize, FsTree, LayerDiff, Node};
 use crate::image::{HistoryEntry, ImageConfig, Layer, Reference};
-use crate::program::{self, Exit, NoNetwork, ProcessCtx, ProcessSpec};
+use crate::program::{self, Exit, NoNetwork};
 use crate::BuildContext;
 use std::collections::BTreeMap;
 
@@ -576,33 +577,51 @@ impl World {
                 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
             ));
         }
-        let spec = ProcessSpec {
+        let target = Target::BuildStep(n);
+        self.issue(Effect::PrepareRootfs {
+            target: target.clone(),
+            layers: state.config.diff_ids.clone(),
+        });
+        let start = ProcessStart {
+            target: target.clone(),
+            purpose: Purpose::BuildRun,
+            pid: 1,
             argv: argv.to_vec(),
             env,
             cwd: working_dir(&state.config),
             user: state.config.config.user.clone(),
             stdin: Vec::new(),
+            hostname: "buildkitsandbox".into(),
+            memory: None,
+            nano_cpus: None,
+            budget_ms: RUN_BUDGET_MS,
         };
+        self.effects.push(Effect::StartProcess(start.clone()));
         let mut net = NoNetwork;
         let processes = [program::ProcInfo {
             pid: 1,
             user: "root".into(),
             command: argv.join(" "),
         }];
-        let result = {
-            let mut ctx = ProcessCtx {
+        let observations = {
+            let mut sandbox = Sandbox {
                 fs: &mut fs,
-                hostname: "buildkitsandbox",
                 now_unix: crate::output::EPOCH_UNIX + self.now / 1000,
                 processes: &processes,
                 local_servers: &[],
                 local_env: &[],
                 network: &mut net,
-                memory_limit: None,
-                budget_ms: RUN_BUDGET_MS,
             };
-            program::run(&spec, &mut ctx)
+            self.driver.run_process(&start, &mut sandbox)
         };
+        for observation in &observations {
+            if let Observation::FilesChanged { target: t, changes } = observation {
+                if *t == target {
+                    changes.apply_to(&mut fs);
+                }
+            }
+        }
+        let result = driver::process_result(&observations);
         for chunk in &result.output {
             for line in String::from_utf8_lossy(&chunk.bytes).lines() {
                 run.line(

@@ -6,6 +6,7 @@ use super::container::{
 use super::{Failure, Handled, Reply, World};
 use crate::command::Invocation;
 use crate::digest::short_id;
+use crate::driver::{Effect, Purpose, Target};
 use crate::event::{EventKind, Tick};
 use crate::fs::{normalize, LayerDiff};
 use crate::output::{ellipsis, go_time, human_duration, human_size, render_template, table};
@@ -22,6 +23,8 @@ const STOP_GRACE_MS: u64 = 10_000;
 /// Docker's restart back-off: 100 ms doubling per restart, at most one minute.
 const RESTART_BACKOFF_MS: u64 = 100;
 const RESTART_BACKOFF_MAX_MS: u64 = 60_000;
+const SIGKILL: i32 = 9;
+const SIGTERM: i32 = 15;
 
 impl World {
     /// Finds a container by name, full ID or unique ID prefix.
@@ -296,6 +299,15 @@ impl World {
         };
         self.containers.insert(id.clone(), container);
         self.names.insert(name.clone(), id.clone());
+        let layers = self
+            .images
+            .image(image_id)
+            .map(|i| i.config.diff_ids.clone())
+            .unwrap_or_default();
+        self.issue(Effect::PrepareRootfs {
+            target: Target::Container(id.clone()),
+            layers,
+        });
         self.emit(EventKind::ContainerCreated {
             id: id.clone(),
             name,
@@ -359,7 +371,17 @@ impl World {
         };
         let name = c.name.clone();
         // PID 1 runs before the container counts as running, so it sees no servers yet.
-        let result = self.run_in_container(id, &spec, 1, MAIN_BUDGET_MS);
+        let mounts = c.mounts.clone();
+        for m in mounts {
+            self.issue(Effect::Mount {
+                container: id.to_string(),
+                kind: m.kind,
+                source: m.source,
+                path: m.target,
+                read_only: m.read_only,
+            });
+        }
+        let result = self.run_in_container(id, &spec, Purpose::Main, 1, MAIN_BUDGET_MS);
         let now = self.now;
         let main = MainProcess {
             started_at: now,
@@ -471,6 +493,9 @@ impl World {
         self.recently_removed
             .insert(id.to_string(), (c.past_logs.clone(), c.exit_code));
         let discarded = c.upper.size();
+        self.issue(Effect::RemoveContainer {
+            container: id.to_string(),
+        });
         self.emit(EventKind::ContainerRemoved {
             id: id.to_string(),
             name: c.name.clone(),
@@ -483,6 +508,9 @@ impl World {
                     .values()
                     .any(|o| o.mounts.iter().any(|om| om.source == m.source));
                 if !in_use && self.volumes.remove(&m.source).is_some() {
+                    self.issue(Effect::RemoveVolume {
+                        name: m.source.clone(),
+                    });
                     self.emit(EventKind::VolumeRemoved {
                         name: m.source.clone(),
                     });
@@ -559,6 +587,10 @@ impl World {
         c.stopped_by_user = true;
         let handles_term = c.main.as_ref().is_some_and(|m| !m.listening().is_empty());
         let deadline = self.now + grace;
+        self.issue(Effect::Signal {
+            container: id.to_string(),
+            signal: SIGTERM,
+        });
         if handles_term {
             let now = self.now;
             self.container_exited(id, now, 0, false);
@@ -566,6 +598,10 @@ impl World {
         }
         self.advance_to(deadline);
         if self.containers.get(id).is_some_and(Container::is_running) {
+            self.issue(Effect::Signal {
+                container: id.to_string(),
+                signal: SIGKILL,
+            });
             self.container_exited(id, deadline, 137, false);
         }
     }
@@ -603,6 +639,10 @@ impl World {
             if let Some(c) = self.containers.get_mut(id) {
                 c.stopped_by_user = true;
             }
+            self.issue(Effect::Signal {
+                container: id.clone(),
+                signal: number,
+            });
             let now = self.now;
             self.container_exited(id, now, 128 + number, false);
         }
@@ -630,6 +670,10 @@ impl World {
                 if let Some(c) = self.containers.get_mut(id) {
                     c.stopped_by_user = true;
                 }
+                self.issue(Effect::Signal {
+                    container: id.clone(),
+                    signal: SIGKILL,
+                });
                 let now = self.now;
                 self.container_exited(id, now, 137, false);
             }
@@ -684,7 +728,7 @@ impl World {
         if let Some(c) = self.containers.get_mut(&id) {
             c.next_pid += 1;
         }
-        let result = self.run_in_container(&id, &spec, pid, EXEC_BUDGET_MS);
+        let result = self.run_in_container(&id, &spec, Purpose::Exec, pid, EXEC_BUDGET_MS);
         self.emit(EventKind::ExecRan {
             id: id.clone(),
             argv,

@@ -22,6 +22,7 @@ pub use container::{
 
 use crate::build::BuildCache;
 use crate::command::{self, Command, Invocation, Sub};
+use crate::driver::{Driver, Effect, Observation, SimDriver, Target};
 use crate::event::{EventKind, Tick, Trace};
 use crate::fs::FsTree;
 use crate::image::ImageStore;
@@ -53,6 +54,10 @@ pub struct World {
     next_ip: u32,
     /// Output and exit code of containers removed during the current command.
     recently_removed: BTreeMap<String, (Vec<LogLine>, i32)>,
+    /// Carries out the effects the World decides on (see [`crate::driver`]).
+    driver: Box<dyn Driver>,
+    /// Every effect issued so far, in order (not part of the trace).
+    effects: Vec<Effect>,
 }
 
 /// What a handler gives back: text for the terminal and the exit code.
@@ -107,7 +112,14 @@ pub(crate) fn is_docker_name(name: &str) -> bool {
 }
 
 impl World {
+    /// A World whose processes are the simulated programs ([`SimDriver`]).
     pub fn new(seed: u64) -> World {
+        World::with_driver(seed, Box::new(SimDriver))
+    }
+
+    /// A World that has `driver` carry out its effects. Same seed, same commands and a driver
+    /// that answers the same way give the same events.
+    pub fn with_driver(seed: u64, driver: Box<dyn Driver>) -> World {
         World {
             seed,
             rng: ChaCha8Rng::seed_from_u64(seed),
@@ -123,6 +135,57 @@ impl World {
             timers: BTreeSet::new(),
             next_ip: 2,
             recently_removed: BTreeMap::new(),
+            driver,
+            effects: Vec::new(),
+        }
+    }
+
+    /// Every effect issued to the driver so far, in order.
+    pub fn effects(&self) -> &[Effect] {
+        &self.effects
+    }
+
+    /// Takes the effects issued so far out of the log (fronts that do not keep them can keep
+    /// memory flat this way).
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// Records `effect` and has the driver carry it out (every effect but `StartProcess`,
+    /// which goes through [`World::run_in_container`] and the build's RUN step).
+    pub(crate) fn issue(&mut self, effect: Effect) {
+        self.effects.push(effect);
+        let observations = match self.effects.last() {
+            Some(effect) => self.driver.perform(effect),
+            None => Vec::new(),
+        };
+        self.apply_observed_files(&observations, None);
+    }
+
+    /// Applies the file changes a driver reported for containers (other than `skip`, whose
+    /// filesystem the caller handles itself).
+    pub(crate) fn apply_observed_files(
+        &mut self,
+        observations: &[Observation],
+        skip: Option<&str>,
+    ) {
+        for observation in observations {
+            let Observation::FilesChanged {
+                target: Target::Container(id),
+                changes,
+            } = observation
+            else {
+                continue;
+            };
+            if Some(id.as_str()) == skip {
+                continue;
+            }
+            let Some(c) = self.containers.get(id) else {
+                continue;
+            };
+            let mut fs = self.container_fs(c);
+            changes.apply_to(&mut fs);
+            self.absorb_fs(id, fs);
         }
     }
 

@@ -3,11 +3,12 @@
 
 use super::container::{Container, MountKind};
 use super::World;
+use crate::driver::{self, Effect, Observation, ProcessStart, Purpose, Sandbox, SimDriver, Target};
 use crate::event::EventKind;
 use crate::fs::{FsTree, LayerDiff, Node};
 use crate::image::ImageStore;
 use crate::program::{
-    self, NetError, Network, ProcInfo, ProcessCtx, ProcessResult, ProcessSpec, Remote, ServerKind,
+    self, NetError, Network, ProcInfo, ProcessResult, ProcessSpec, Remote, ServerKind,
 };
 use std::collections::BTreeMap;
 
@@ -161,6 +162,11 @@ impl World {
             }
         }
         for (name, path, content) in filled {
+            self.issue(Effect::CopyUp {
+                container: id.to_string(),
+                volume: name.clone(),
+                path: path.clone(),
+            });
             if let Some(v) = self.volumes.get_mut(&name) {
                 v.files = content;
             }
@@ -168,12 +174,13 @@ impl World {
         }
     }
 
-    /// Runs a process in a container and keeps the file changes it made. `pid` is the PID it
-    /// gets; `main` says it is the container's PID 1 (then no server runs yet).
+    /// Has the driver run a process in a container and keeps the file changes it made. `pid`
+    /// is the PID it gets; for PID 1 (`Purpose::Main`) no server runs in it yet.
     pub(crate) fn run_in_container(
         &mut self,
         id: &str,
         spec: &ProcessSpec,
+        purpose: Purpose,
         pid: u32,
         budget_ms: u64,
     ) -> ProcessResult {
@@ -187,8 +194,20 @@ impl World {
             };
         };
         let mut fs = self.container_fs(c);
-        let hostname = c.hostname.clone();
-        let memory_limit = c.memory;
+        let start = ProcessStart {
+            target: Target::Container(id.to_string()),
+            purpose,
+            pid,
+            argv: spec.argv.clone(),
+            env: spec.env.clone(),
+            cwd: spec.cwd.clone(),
+            user: spec.user.clone(),
+            stdin: spec.stdin.clone(),
+            hostname: c.hostname.clone(),
+            memory: c.memory,
+            nano_cpus: c.nano_cpus,
+            budget_ms,
+        };
         let local_env = c.env.clone();
         let mut processes = Vec::new();
         let local_servers: Vec<(u16, ServerKind)> = match (&c.main, c.is_running()) {
@@ -212,31 +231,45 @@ impl World {
             command: spec.argv.join(" "),
         });
         let now_unix = crate::output::EPOCH_UNIX + self.now / 1000;
+        self.effects.push(Effect::StartProcess(start.clone()));
+        // The network reads the World while the driver runs: lend the driver out meanwhile
+        // (a boxed unit struct in its place allocates nothing).
+        let mut driver = std::mem::replace(&mut self.driver, Box::new(SimDriver));
         let mut net = WorldNetwork {
             world: self,
             caller: id.to_string(),
             opened: BTreeMap::new(),
         };
-        let result = {
-            let mut ctx = ProcessCtx {
+        let observations = {
+            let mut sandbox = Sandbox {
                 fs: &mut fs,
-                hostname: &hostname,
                 now_unix,
                 processes: &processes,
                 local_servers: &local_servers,
                 local_env: &local_env,
                 network: &mut net,
-                memory_limit,
-                budget_ms,
             };
-            program::run(spec, &mut ctx)
+            driver.run_process(&start, &mut sandbox)
         };
         let opened = std::mem::take(&mut net.opened);
+        self.driver = driver;
         for (other, (other_fs, _)) in opened {
             self.absorb_fs(&other, other_fs);
         }
+        for observation in &observations {
+            if let Observation::FilesChanged {
+                target: Target::Container(target),
+                changes,
+            } = observation
+            {
+                if target == id {
+                    changes.apply_to(&mut fs);
+                }
+            }
+        }
         self.absorb_fs(id, fs);
-        result
+        self.apply_observed_files(&observations, Some(id));
+        driver::process_result(&observations)
     }
 }
 

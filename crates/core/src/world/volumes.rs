@@ -3,6 +3,7 @@
 use super::container::Volume;
 use super::{Failure, Handled, Reply, World};
 use crate::command::Invocation;
+use crate::driver::Effect;
 use crate::event::EventKind;
 use crate::fs::FsTree;
 use crate::output::{rfc3339, table};
@@ -25,6 +26,9 @@ impl World {
                 anonymous,
             },
         );
+        self.issue(Effect::CreateVolume {
+            name: name.to_string(),
+        });
         self.emit(EventKind::VolumeCreated {
             name: name.to_string(),
         });
@@ -152,6 +156,7 @@ impl World {
         let mut out = String::new();
         for name in &inv.args {
             if self.volumes.remove(name).is_some() {
+                self.issue(Effect::RemoveVolume { name: name.clone() });
                 self.emit(EventKind::VolumeRemoved { name: name.clone() });
             }
             out.push_str(&format!("{name}\n"));
