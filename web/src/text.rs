@@ -51,6 +51,7 @@ pub struct Texts {
     pub link_failed: &'static str,
     pub link_loaded: &'static str,
     pub no_events: &'static str,
+    pub show_all: &'static str,
     pub now_at: &'static str,
     pub trace: &'static str,
     pub playground_intro: &'static str,
@@ -106,6 +107,7 @@ const KO: Texts = Texts {
     link_failed: "공유 링크를 열 수 없습니다",
     link_loaded: "공유된 시나리오를 불러왔습니다",
     no_events: "아직 이벤트가 없습니다. 명령을 입력해 보세요.",
+    show_all: "모두 보기",
     now_at: "현재 위치",
     trace: "추적 해시",
     playground_intro:
@@ -160,6 +162,7 @@ const EN: Texts = Texts {
     link_failed: "Could not open the shared link",
     link_loaded: "Loaded the shared scenario",
     no_events: "No events yet. Type a command.",
+    show_all: "Show all",
     now_at: "You are here",
     trace: "trace",
     playground_intro: "Run any commands, and watch what happens in the pictures and the timeline.",

@@ -10,7 +10,7 @@ use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::app::use_texts;
-use crate::state::session::Entry;
+use crate::state::session::SharedEntry;
 
 /// What a browser line may start with besides `docker`.
 const FIRST_WORDS: &[&str] = &["docker", "help", "tick"];
@@ -20,7 +20,7 @@ const SHOWN_ENTRIES: usize = 200;
 
 #[derive(Properties, PartialEq)]
 pub struct TerminalProps {
-    pub transcript: Rc<Vec<Entry>>,
+    pub transcript: Rc<Vec<SharedEntry>>,
     /// Lines typed before, oldest first, for Up/Down.
     pub history: Rc<Vec<String>>,
     pub names: Rc<Names>,
@@ -181,7 +181,9 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 if hidden > 0 {
                     <p class="muted">{ format!("… {hidden}") }</p>
                 }
-                { for props.transcript.iter().skip(hidden).map(entry) }
+                { for props.transcript.iter().enumerate().skip(hidden).map(|(i, entry)| html! {
+                    <EntryView key={i} entry={entry.clone()} />
+                }) }
             </div>
             if !shown_candidates.is_empty() {
                 <div class="candidates" role="status" aria-label={texts.completions}>
@@ -199,7 +201,15 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     }
 }
 
-fn entry(entry: &Entry) -> Html {
+#[derive(Properties, PartialEq)]
+struct EntryProps {
+    entry: SharedEntry,
+}
+
+/// One command and its output; a component so that old lines are not redrawn.
+#[component]
+fn EntryView(props: &EntryProps) -> Html {
+    let entry = &props.entry;
     let outcome = &entry.outcome;
     let class = classes!("entry", (outcome.exit_code != 0).then_some("failed"));
     html! {

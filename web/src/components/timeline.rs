@@ -4,21 +4,19 @@
 
 use std::rc::Rc;
 
-use sim_core::Event;
 use yew::prelude::*;
 
 use crate::app::use_texts;
 use crate::state::scenario::ScenarioStep;
-use crate::state::session::Entry;
+use crate::state::session::SharedEntry;
 
-/// Commands drawn at most (the newest); the rest are counted.
-const SHOWN_STEPS: usize = 150;
+/// Commands drawn at first (the newest); "show all" draws the rest.
+const SHOWN_STEPS: usize = 40;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
     pub steps: Rc<Vec<ScenarioStep>>,
-    pub transcript: Rc<Vec<Entry>>,
-    pub events: Rc<Vec<Event>>,
+    pub transcript: Rc<Vec<SharedEntry>>,
     pub cursor: usize,
     pub on_step_to: Callback<usize>,
     pub on_reset: Callback<()>,
@@ -27,6 +25,7 @@ pub struct TimelineProps {
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
     let texts = use_texts();
+    let show_all = use_state(|| false);
     let cursor = props.cursor;
     let total = props.steps.len();
     let step_to = |n: usize| {
@@ -37,51 +36,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let on_reset = props.on_reset.clone();
         Callback::from(move |_: MouseEvent| on_reset.emit(()))
     };
-    let hidden = total.saturating_sub(SHOWN_STEPS);
-
-    let item = |index: usize| -> Html {
-        let step = &props.steps[index];
-        let applied = index < cursor;
-        let state = if index + 1 == cursor {
-            "current"
-        } else if applied {
-            "applied"
-        } else {
-            "undone"
-        };
-        let events: Html = match props.transcript.get(index).filter(|_| applied) {
-            Some(entry) => {
-                let from = index
-                    .checked_sub(1)
-                    .and_then(|i| props.transcript.get(i))
-                    .map_or(0, |e| e.events_after);
-                let list = props
-                    .events
-                    .get(from..entry.events_after.min(props.events.len()))
-                    .unwrap_or_default();
-                html! {
-                    <ul class="events">
-                        { for list.iter().filter(|e| e.kind.name() != "command").map(|e| html! {
-                            <li class={classes!("event", e.kind.name())} data-seq={e.seq.to_string()}>
-                                <span class="event-time">{ format!("{:.1}s", e.at as f64 / 1000.0) }</span>
-                                { " " }{ e.kind.summary() }
-                            </li>
-                        }) }
-                    </ul>
-                }
-            }
-            None => Html::default(),
-        };
-        html! {
-            <li class={classes!("timeline-step", state)}
-                aria-current={(index + 1 == cursor).then_some("step")}>
-                <button type="button" class="timeline-line" onclick={step_to(index + 1)}
-                    title={texts.now_at}>
-                    <span class="step-no">{ index + 1 }</span>{ " $ " }{ &step.line }
-                </button>
-                { events }
-            </li>
-        }
+    let hidden = if *show_all {
+        0
+    } else {
+        total.saturating_sub(SHOWN_STEPS)
+    };
+    let reveal = {
+        let show_all = show_all.clone();
+        Callback::from(move |_: MouseEvent| show_all.set(true))
     };
 
     html! {
@@ -101,10 +63,68 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             if total == 0 {
                 <p class="muted">{ texts.no_events }</p>
             } else {
+                if hidden > 0 {
+                    <button type="button" class="show-all" onclick={reveal}>
+                        { format!("{} (+{hidden})", texts.show_all) }
+                    </button>
+                }
                 <ol class="timeline-list" start={(hidden + 1).to_string()}>
-                    { for (hidden..total).map(item) }
+                    { for (hidden..total).map(|index| {
+                        let state = if index + 1 == cursor {
+                            "current"
+                        } else if index < cursor {
+                            "applied"
+                        } else {
+                            "undone"
+                        };
+                        html! {
+                            <TimelineStep key={index} {index} {state}
+                                line={props.steps[index].line.clone()}
+                                entry={props.transcript.get(index).filter(|_| index < cursor).cloned()}
+                                on_step_to={props.on_step_to.clone()} />
+                        }
+                    }) }
                 </ol>
             }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TimelineStepProps {
+    index: usize,
+    state: &'static str,
+    line: AttrValue,
+    /// What the line did, when it is applied.
+    entry: Option<SharedEntry>,
+    on_step_to: Callback<usize>,
+}
+
+/// One command and its events; a component so that old steps are not redrawn.
+#[component]
+fn TimelineStep(props: &TimelineStepProps) -> Html {
+    let texts = use_texts();
+    let index = props.index;
+    let onclick = {
+        let on_step_to = props.on_step_to.clone();
+        Callback::from(move |_: MouseEvent| on_step_to.emit(index + 1))
+    };
+    html! {
+        <li class={classes!("timeline-step", props.state)}
+            aria-current={(props.state == "current").then_some("step")}>
+            <button type="button" class="timeline-line" {onclick} title={texts.now_at}>
+                { "$ " }{ props.line.clone() }
+            </button>
+            if let Some(entry) = &props.entry {
+                <ul class="events">
+                    { for entry.events.iter().filter(|e| e.kind.name() != "command").map(|e| html! {
+                        <li class={classes!("event", e.kind.name())} data-seq={e.seq.to_string()}>
+                            <span class="event-time">{ format!("{:.1}s", e.at as f64 / 1000.0) }</span>
+                            { " " }{ e.kind.summary() }
+                        </li>
+                    }) }
+                </ul>
+            }
+        </li>
     }
 }

@@ -90,7 +90,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                 <Pictures snapshot={Rc::clone(&session.snapshot)} lang={lang_code} />
             </section>
             <Timeline steps={Rc::clone(&session.steps)} transcript={Rc::clone(&session.transcript)}
-                events={Rc::clone(&session.events)} cursor={session.cursor} {on_step_to} {on_reset} />
+                cursor={session.cursor} {on_step_to} {on_reset} />
             <ScenarioTools scenario={scenario} owners={Rc::clone(&props.owners)}
                 on_imported={props.on_imported.clone()} />
             <p class="trace muted"><small>{ texts.trace }{ " " }<code id="trace-hash">{ session.trace_hash.clone() }</code></small></p>

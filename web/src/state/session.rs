@@ -11,13 +11,31 @@ use yew::Reducible;
 
 use super::scenario::{build_context, Files, Scenario, ScenarioStep};
 
-/// One command line as typed and what it printed.
-#[derive(Clone, Debug, PartialEq)]
+/// One command line as typed, what it printed and the events it caused. Shared as `Rc` and
+/// compared by pointer, so the terminal and the timeline redraw only new lines.
+#[derive(Debug)]
 pub struct Entry {
     pub line: String,
     pub outcome: Outcome,
-    /// How many events the trace held after this line (the timeline groups events by line).
-    pub events_after: usize,
+    /// The events this line added to the trace, in order.
+    pub events: Vec<Event>,
+}
+
+/// An entry as components take it: equal only to itself, which is cheap to compare.
+#[derive(Clone, Debug)]
+pub struct SharedEntry(pub Rc<Entry>);
+
+impl PartialEq for SharedEntry {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for SharedEntry {
+    type Target = Entry;
+    fn deref(&self) -> &Entry {
+        &self.0
+    }
 }
 
 pub enum Action {
@@ -49,11 +67,9 @@ pub struct Session {
     pub steps: Rc<Vec<ScenarioStep>>,
     /// How many steps are applied to the World.
     pub cursor: usize,
-    pub transcript: Rc<Vec<Entry>>,
+    pub transcript: Rc<Vec<SharedEntry>>,
     pub files: Rc<Files>,
     pub snapshot: Rc<Snapshot>,
-    /// The trace up to the cursor, for the timeline.
-    pub events: Rc<Vec<Event>>,
     pub trace_hash: String,
     /// Changes whenever the World or the files do, for effects that depend on them.
     pub revision: u64,
@@ -99,7 +115,6 @@ impl Session {
         let cursor = cursor.min(steps.len());
         Session {
             snapshot: Rc::new(snapshot(&world)),
-            events: Rc::new(world.events().to_vec()),
             trace_hash: world.trace_hash(),
             world: Rc::new(RefCell::new(world)),
             seed,
@@ -159,7 +174,6 @@ impl Session {
             transcript: Rc::new(transcript),
             files: Rc::clone(&self.files),
             snapshot: Rc::new(snapshot(&world)),
-            events: Rc::new(world.events().to_vec()),
             trace_hash: world.trace_hash(),
             revision: self.revision + 1,
         })
@@ -176,7 +190,6 @@ impl Session {
             transcript: Rc::clone(&self.transcript),
             files: Rc::new(files),
             snapshot: Rc::clone(&self.snapshot),
-            events: Rc::clone(&self.events),
             trace_hash: self.trace_hash.clone(),
             // Files are saved with the scenario, so they count as a change.
             revision: self.revision + 1,
@@ -184,14 +197,15 @@ impl Session {
     }
 }
 
-fn apply(world: &mut World, step: &ScenarioStep) -> Entry {
+fn apply(world: &mut World, step: &ScenarioStep) -> SharedEntry {
     let context = step.files.as_ref().map(build_context).unwrap_or_default();
+    let before = world.events().len();
     let outcome = world.run_line(&step.line, &context);
-    Entry {
+    SharedEntry(Rc::new(Entry {
         line: step.line.clone(),
         outcome,
-        events_after: world.events().len(),
-    }
+        events: world.events().get(before..).unwrap_or_default().to_vec(),
+    }))
 }
 
 impl Reducible for Session {
