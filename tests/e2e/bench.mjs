@@ -34,21 +34,29 @@ try {
   }, setup);
   await page.waitForFunction(() => document.querySelector('#timeline-position')?.innerText.startsWith('200 /'), null, { timeout: 120_000 });
   const commands = [];
+  const frames = [];
   for (let i = 0; i < 20; i += 1) {
     const line = i % 2 ? `docker stop c${i}` : 'docker ps';
+    // Work = the command applied, the DOM updated and laid out (a forced layout after every
+    // pending task ran); the next frame adds the display's own wait, reported separately.
     const ms = await page.evaluate(async (text) => {
       const input = document.querySelector('#command');
       input.value = text;
       const start = performance.now();
       input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
-      await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
-      return performance.now() - start;
+      await new Promise((ok) => { const c = new MessageChannel(); c.port1.onmessage = ok; c.port2.postMessage(0); });
+      void document.body.offsetHeight;
+      const work = performance.now() - start;
+      await new Promise((ok) => requestAnimationFrame(ok));
+      return [work, performance.now() - start];
     }, line);
-    commands.push(ms);
+    commands.push(ms[0]);
+    frames.push(ms[1]);
   }
 
   console.log(`time to interactive terminal (median of ${loads.length} warm loads): ${median(loads).toFixed(0)} ms (min ${Math.min(...loads).toFixed(0)}, max ${Math.max(...loads).toFixed(0)}); target 500 ms, ratio ${(median(loads) / 500).toFixed(2)}`);
-  console.log(`command + redraw with 200 containers (median of ${commands.length}, to the 2nd frame): ${median(commands).toFixed(1)} ms (min ${Math.min(...commands).toFixed(1)}, max ${Math.max(...commands).toFixed(1)}); target 16 ms, ratio ${(median(commands) / 16).toFixed(2)}`);
+  console.log(`command + redraw with 200 containers (median of ${commands.length}: applied, DOM updated, laid out): ${median(commands).toFixed(1)} ms (min ${Math.min(...commands).toFixed(1)}, max ${Math.max(...commands).toFixed(1)}); target 16 ms, ratio ${(median(commands) / 16).toFixed(2)}`);
+  console.log(`  ... until the next animation frame: median ${median(frames).toFixed(1)} ms`);
   if (errors.length) console.log(`console errors: ${errors.join(' | ')}`);
 } finally {
   await close();

@@ -84,11 +84,13 @@ export async function screenshot(page, name) {
 // Types one command the way a person does: into the labelled input, then Enter.
 export async function type(page, line) {
   const command = page.locator('#command');
-  const before = await page.locator('#output .entry').count();
+  const position = () => document.querySelector('#timeline-position')?.innerText ?? '';
+  const before = await page.evaluate(position);
   await command.fill(line);
   await command.press('Enter');
+  // Every command moves the timeline on by one, whatever it printed.
   await page.waitForFunction(
-    (n) => document.querySelectorAll('#output .entry').length > n || document.querySelector('#output p.muted'),
-    before,
+    ([was, read]) => (new Function(`return (${read})()`))() !== was,
+    [before, position.toString()],
   );
 }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use sim_core::command::complete::{candidates, common_prefix, Names};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlInputElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::app::use_texts;
@@ -34,22 +34,12 @@ pub struct TerminalProps {
 #[component]
 pub fn Terminal(props: &TerminalProps) -> Html {
     let texts = use_texts();
-    let output = use_node_ref();
     let input = use_node_ref();
     // Position in the history while walking it with Up/Down; None = editing a new line.
     let walking = use_mut_ref(|| None::<usize>);
     let draft = use_mut_ref(String::new);
     let shown_candidates = use_state(Vec::<String>::new);
 
-    // Keep the newest output in view, as a terminal does.
-    {
-        let output = output.clone();
-        use_effect_with(props.transcript.len(), move |_| {
-            if let Some(output) = output.cast::<Element>() {
-                output.set_scroll_top(output.scroll_height());
-            }
-        });
-    }
     {
         let input = input.clone();
         use_effect_with(props.offer.clone(), move |offer| {
@@ -176,14 +166,17 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     let hidden = props.transcript.len().saturating_sub(SHOWN_ENTRIES);
     html! {
         <section class="terminal" aria-label={texts.terminal}>
-            <div id="output" class="output" role="log" aria-live="polite" ref={output}
-                onclick={focus_input}>
-                if hidden > 0 {
-                    <p class="muted">{ format!("… {hidden}") }</p>
-                }
-                { for props.transcript.iter().enumerate().skip(hidden).map(|(i, entry)| html! {
-                    <EntryView key={i} entry={entry.clone()} />
-                }) }
+            // The output box is a reversed column, so the browser keeps its newest line in view
+            // without a script measuring it (which would force a layout on every command).
+            <div id="output" class="output" role="log" aria-live="polite" onclick={focus_input}>
+                <div class="output-lines">
+                    if hidden > 0 {
+                        <p class="muted">{ format!("… {hidden}") }</p>
+                    }
+                    { for props.transcript.iter().enumerate().skip(hidden).map(|(i, entry)| html! {
+                        <EntryView key={i} entry={entry.clone()} />
+                    }) }
+                </div>
             </div>
             if !shown_candidates.is_empty() {
                 <div class="candidates" role="status" aria-label={texts.completions}>
