@@ -1,0 +1,143 @@
+//! The app's components in a real browser: the terminal (Enter, history, Tab completion,
+//! pasting several lines), the files editor feeding `docker build`, and the timeline stepping
+//! back. Run: CHROMEDRIVER=/usr/bin/chromedriver cargo test -p sim-web --target wasm32-unknown-unknown --test app
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use sim_web::app::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(40)).await;
+}
+
+/// A fresh app on `#/playground` with empty storage, mounted in its own element.
+async fn playground() -> Element {
+    let window = web_sys::window().expect("a window");
+    window.local_storage().ok().flatten().map(|s| s.clear());
+    window.location().set_hash("#/playground").ok();
+    let root = document().create_element("div").expect("a div");
+    document().body().expect("a body").append_child(&root).ok();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    root
+}
+
+fn find<T: JsCast>(root: &Element, selector: &str) -> T {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .dyn_into::<T>()
+        .unwrap_or_else(|_| panic!("{selector} has another type"))
+}
+
+fn key(input: &HtmlInputElement, name: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(name);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    input.dispatch_event(&event).ok();
+}
+
+async fn run(root: &Element, line: &str) {
+    let input: HtmlInputElement = find(root, "#command");
+    input.set_value(line);
+    key(&input, "Enter");
+    settle().await;
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    find::<Element>(root, selector)
+        .text_content()
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn enter_runs_up_recalls_and_tab_completes() {
+    let root = playground().await;
+    run(&root, "docker run --name greeter busybox echo 안녕").await;
+    assert!(text(&root, "#output").contains("안녕"));
+    assert_eq!(find::<HtmlInputElement>(&root, "#command").value(), "");
+
+    let input: HtmlInputElement = find(&root, "#command");
+    key(&input, "ArrowUp");
+    assert_eq!(input.value(), "docker run --name greeter busybox echo 안녕");
+
+    input.set_value("docker ru");
+    key(&input, "Tab");
+    assert_eq!(input.value(), "docker run ");
+    input.set_value("docker logs gr");
+    key(&input, "Tab");
+    assert_eq!(
+        input.value(),
+        "docker logs greeter ",
+        "container names complete"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_file_made_in_the_editor_is_the_build_context() {
+    let root = playground().await;
+    let name: HtmlInputElement = find(&root, "#new-file-name");
+    name.set_value("Dockerfile");
+    find::<web_sys::HtmlButtonElement>(&root, ".new-file button").click();
+    settle().await;
+    let area: HtmlTextAreaElement = find(&root, "#file-text");
+    area.set_value("FROM busybox\nRUN echo built > /built.txt\nCMD [\"cat\", \"/built.txt\"]\n");
+    area.dispatch_event(&web_sys::InputEvent::new("input").expect("event"))
+        .ok();
+    settle().await;
+    run(&root, "docker build -t mine .").await;
+    run(&root, "docker run --rm mine").await;
+    let output = text(&root, "#output");
+    assert!(
+        output.contains("naming to docker.io/library/mine"),
+        "{output}"
+    );
+    assert!(output.ends_with("built"), "{output}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn stepping_back_replays_and_typing_forks_the_future() {
+    let root = playground().await;
+    run(&root, "docker volume create one").await;
+    run(&root, "docker volume create two").await;
+    assert_eq!(text(&root, "#timeline-position").trim(), "2 / 2");
+    let hash_after_two = text(&root, "#trace-hash");
+    find::<web_sys::HtmlButtonElement>(&root, "#step-back").click();
+    settle().await;
+    assert_eq!(text(&root, "#timeline-position").trim(), "1 / 2");
+    assert_ne!(text(&root, "#trace-hash"), hash_after_two);
+    find::<web_sys::HtmlButtonElement>(&root, "#step-forward").click();
+    settle().await;
+    assert_eq!(
+        text(&root, "#trace-hash"),
+        hash_after_two,
+        "replay gives the same trace"
+    );
+    find::<web_sys::HtmlButtonElement>(&root, "#step-back").click();
+    settle().await;
+    run(&root, "docker volume ls").await;
+    assert_eq!(text(&root, "#timeline-position").trim(), "2 / 2");
+    let output = text(&root, "#output");
+    assert!(
+        output.contains("one") && !output.contains("local     two"),
+        "{output}"
+    );
+    root.remove();
+}
