@@ -2,6 +2,7 @@
 // Run from the workspace root after `trunk build --release`: node --test tests/e2e/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { serveDist, freshBrowser, screenshot, type } from './harness.mjs';
 
 let server, base, learner;
@@ -128,6 +129,35 @@ test('a shared link opened in a fresh browser gives the same state', async () =>
     assert.deepEqual(stranger.errors, []);
   } finally {
     await stranger.close();
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('progress exported to a file comes back in another browser; a broken file is refused', async () => {
+  const { page, errors } = learner;
+  await page.goto(`${base}#/playground`);
+  await page.locator('#command').waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  const exported = await readFile(await download.path(), 'utf8');
+  assert.match(exported, /container-simulator-export/);
+
+  const other = await freshBrowser();
+  try {
+    await other.page.goto(`${base}#/playground`);
+    await other.page.locator('#command').waitFor({ timeout: 30_000 });
+    await other.page.setInputFiles('#import-file', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(exported.slice(0, 40)) });
+    await other.page.locator('.scenario-tools .error').waitFor();
+    assert.equal(await other.page.locator('#panic').count(), 0);
+    await other.page.setInputFiles('#import-file', { name: 'progress.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+    await other.page.locator('.scenario-tools .notice').waitFor();
+    await other.page.goto(base);
+    await other.page.locator('.lesson-card').first().waitFor();
+    assert.equal(await other.page.locator('.lesson-card.complete').count(), 2, 'the imported progress shows on the map');
+    await other.page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(other.page, 'map-dark');
+    assert.deepEqual(other.errors, []);
+  } finally {
+    await other.close();
   }
   assert.deepEqual(errors, []);
 });
