@@ -3,10 +3,10 @@
 
 pub mod app;
 pub mod components;
-pub mod markdown;
 pub mod pages;
 pub mod panic;
 pub mod pictures;
+pub mod prose;
 pub mod route;
 pub mod state;
 pub mod text;

@@ -1,7 +1,7 @@
 //! All lessons together: parsed once, prerequisites checked against each other.
 
 use crate::error::LessonError;
-use crate::lesson::{parse_lesson, Lesson, LessonSource};
+use crate::lesson::{parse_lesson_json, Lesson, LessonSource};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -26,19 +26,56 @@ pub fn sources() -> &'static [LessonSource<'static>] {
 }
 
 /// The embedded lessons, parsed on first use. A broken lesson file gives its error every time.
+/// With the `toml` feature the TOML is parsed here (its errors carry line numbers); without it,
+/// the JSON the build script made of it.
 pub fn catalog() -> Result<&'static Catalog, &'static LessonError> {
     static CATALOG: OnceLock<Result<Catalog, LessonError>> = OnceLock::new();
-    CATALOG.get_or_init(|| parse_catalog(EMBEDDED)).as_ref()
+    #[cfg(feature = "toml")]
+    let parse = || parse_catalog(EMBEDDED).map(with_html);
+    #[cfg(not(feature = "toml"))]
+    let parse = prebuilt_catalog;
+    CATALOG.get_or_init(parse).as_ref()
+}
+
+/// Attaches the build-time HTML of each embedded lesson.
+fn with_html(mut catalog: Catalog) -> Catalog {
+    for lesson in &mut catalog.lessons {
+        if let Some(index) = EMBEDDED.iter().position(|s| s.dir == lesson.id) {
+            if let Some(html) = EMBEDDED_HTML.get(index) {
+                lesson.html = html.to_html();
+            }
+        }
+    }
+    catalog
+}
+
+/// The embedded lessons read from their build-time JSON: what the browser build uses.
+pub fn prebuilt_catalog() -> Result<Catalog, LessonError> {
+    let mut lessons = Vec::with_capacity(EMBEDDED.len());
+    for (source, json) in EMBEDDED.iter().zip(EMBEDDED_JSON) {
+        lessons.push(parse_lesson_json(source.dir, *json, source.ko, source.en)?);
+    }
+    link(lessons).map(with_html)
 }
 
 /// Parses lesson folders into a catalog: every lesson on its own, then ids unique,
 /// prerequisites known and without cycles.
+#[cfg(feature = "toml")]
 pub fn parse_catalog(sources: &[LessonSource<'_>]) -> Result<Catalog, LessonError> {
-    let mut lessons = Vec::with_capacity(sources.len());
+    let lessons = sources
+        .iter()
+        .map(|s| crate::lesson::parse_lesson(s.dir, s.toml, s.ko, s.en))
+        .collect::<Result<Vec<_>, _>>()?;
+    link(lessons)
+}
+
+/// Ids unique, prerequisites known and without cycles, then in lesson order.
+fn link(parsed: Vec<Lesson>) -> Result<Catalog, LessonError> {
+    let mut lessons = Vec::with_capacity(parsed.len());
     let mut files: BTreeMap<String, String> = BTreeMap::new();
-    for source in sources {
-        let lesson = parse_lesson(source.dir, source.toml, source.ko, source.en)?;
-        let file = format!("lessons/{}/lesson.toml", source.dir);
+    for lesson in parsed {
+        let source_dir = lesson.id.clone();
+        let file = format!("lessons/{source_dir}/lesson.toml");
         if let Some(other) = files.get(&lesson.id) {
             return Err(LessonError::DuplicateId {
                 file,

@@ -21,6 +21,37 @@ pub struct Lesson {
     /// The lesson's text, as markdown.
     pub prose: Localized,
     pub steps: Vec<Step>,
+    /// The prose and step texts as HTML, rendered from Markdown when the crate was built
+    /// (empty for lessons parsed at run time, e.g. from test fixtures).
+    #[serde(default)]
+    pub html: LessonHtml,
+}
+
+/// A lesson's Markdown texts as HTML: what the browser shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonHtml {
+    pub prose: Localized,
+    /// Per step, in order.
+    pub prompts: Vec<Localized>,
+    pub hints: Vec<Localized>,
+}
+
+/// What the build script renders for one lesson folder: (ko, en) pairs.
+pub(crate) struct HtmlSource {
+    pub prose: (&'static str, &'static str),
+    pub prompts: &'static [(&'static str, &'static str)],
+    pub hints: &'static [(&'static str, &'static str)],
+}
+
+impl HtmlSource {
+    pub(crate) fn to_html(&self) -> LessonHtml {
+        let localized = |(ko, en): &(&str, &str)| Localized::new(*ko, *en);
+        LessonHtml {
+            prose: localized(&self.prose),
+            prompts: self.prompts.iter().map(localized).collect(),
+            hints: self.hints.iter().map(localized).collect(),
+        }
+    }
 }
 
 impl Lesson {
@@ -109,6 +140,7 @@ struct RawStep {
 /// Parses one lesson folder: `dir_name` is the folder (`01-containers`), the rest the texts of
 /// its `lesson.toml`, `ko.md` and `en.md`. Prerequisites are checked against other lessons by
 /// [`crate::parse_catalog`], not here.
+#[cfg(feature = "toml")]
 pub fn parse_lesson(
     dir_name: &str,
     toml_text: &str,
@@ -123,6 +155,38 @@ pub fn parse_lesson(
         file: file.clone(),
         message: e.to_string().trim_end().to_string(),
     })?;
+    validate(dir_name, raw, ko_md, en_md)
+}
+
+/// Like [`parse_lesson`], from the JSON the build script made of a lesson.toml (or the TOML
+/// error it met): how the browser build reads the embedded lessons without a TOML parser.
+pub fn parse_lesson_json(
+    dir_name: &str,
+    json: Result<&str, &str>,
+    ko_md: &str,
+    en_md: &str,
+) -> Result<Lesson, LessonError> {
+    let file = format!("lessons/{dir_name}/lesson.toml");
+    let toml_error = |message: String| LessonError::Toml {
+        file: file.clone(),
+        message,
+    };
+    let json = json.map_err(|e| toml_error(e.to_string()))?;
+    if json.trim().is_empty() {
+        return Err(LessonError::MissingFile { file });
+    }
+    let raw: RawLesson = serde_json::from_str(json).map_err(|e| toml_error(e.to_string()))?;
+    validate(dir_name, raw, ko_md, en_md)
+}
+
+/// Checks a lesson file's content, whichever syntax it came in.
+fn validate(
+    dir_name: &str,
+    raw: RawLesson,
+    ko_md: &str,
+    en_md: &str,
+) -> Result<Lesson, LessonError> {
+    let file = format!("lessons/{dir_name}/lesson.toml");
     let invalid = |problem: String| LessonError::Invalid {
         file: file.clone(),
         problem,
@@ -170,6 +234,7 @@ pub fn parse_lesson(
         prerequisites: raw.prerequisites,
         prose,
         steps,
+        html: LessonHtml::default(),
     })
 }
 

@@ -12,8 +12,12 @@ mod error;
 mod lang;
 mod lesson;
 
-pub use catalog::{catalog, parse_catalog, sources, Catalog};
+#[cfg(feature = "toml")]
+pub use catalog::parse_catalog;
+pub use catalog::{catalog, prebuilt_catalog, sources, Catalog};
 pub use check::{Check, CheckResult};
 pub use error::LessonError;
 pub use lang::{Lang, Localized};
-pub use lesson::{parse_lesson, Lesson, LessonSource, Step};
+#[cfg(feature = "toml")]
+pub use lesson::parse_lesson;
+pub use lesson::{parse_lesson_json, Lesson, LessonHtml, LessonSource, Step};

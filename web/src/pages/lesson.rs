@@ -4,14 +4,14 @@
 
 use std::rc::Rc;
 
-use sim_lessons::{Lesson, Step};
+use sim_lessons::{Lang, Lesson, Localized, Step};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::use_app;
 use crate::components::workbench::Workbench;
-use crate::markdown;
 use crate::pages::storage_owners;
+use crate::prose::{trusted_html, without_title};
 use crate::route::Route;
 use crate::state::progress::{load_scenario, Export, Progress};
 use crate::state::scenario::Scenario;
@@ -35,6 +35,14 @@ fn starting_scenario(lesson: Option<&Lesson>) -> Scenario {
         scenario.files = step.files.clone();
     }
     scenario
+}
+
+/// The build-time HTML of a text, or the text itself where there is none.
+fn html_or_text(html: Option<&Localized>, text: &Localized, lang: Lang) -> Html {
+    match html.map(|h| h.get(lang)).filter(|h| !h.is_empty()) {
+        Some(html) => trusted_html(html),
+        None => html! { <p>{ text.get(lang).to_string() }</p> },
+    }
 }
 
 #[component]
@@ -135,7 +143,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 id={format!("step-{}", index + 1)} data-passed={passed.to_string()}
                 aria-current={is_current.then_some("step")}>
                 <h3>{ status }{ " " }{ texts.step }{ " " }{ index + 1 }</h3>
-                <div class="prompt-text">{ markdown::render(step.prompt.get(app.lang)) }</div>
+                <div class="prompt-text">{ html_or_text(lesson.html.prompts.get(index), &step.prompt, app.lang) }</div>
                 if let Some(result) = live {
                     <p class="check-detail" role="status" aria-live="polite">
                         { texts.check_waiting }{ ": " }{ result.detail.get(app.lang) }
@@ -144,7 +152,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 if passed || is_current {
                     <details class="hint">
                         <summary>{ texts.hint }</summary>
-                        { markdown::render(step.hint.get(app.lang)) }
+                        { html_or_text(lesson.html.hints.get(index), &step.hint, app.lang) }
                     </details>
                     <details class="solution">
                         <summary>{ texts.solution }</summary>
@@ -181,7 +189,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             <h1>{ lesson.title.get(app.lang) }</h1>
             <div class="lesson-grid">
                 <div class="lesson-text">
-                    <article class="prose">{ markdown::render(markdown::without_title(lesson.prose.get(app.lang))) }</article>
+                    <article class="prose">{ trusted_html(without_title(lesson.html.prose.get(app.lang))) }</article>
                     <ol class="steps" role="list">
                         { for lesson.steps.iter().enumerate().map(step_view) }
                     </ol>
