@@ -28,6 +28,20 @@ fn current_step(lesson: &Lesson, progress: &Progress) -> Option<usize> {
     (0..lesson.steps.len()).find(|&i| !progress.is_passed(&lesson.id, i))
 }
 
+/// The files step `index` brings that are new or differ from what earlier steps brought.
+fn step_file_changes(lesson: &Lesson, index: usize) -> Vec<(String, String)> {
+    let mut before: std::collections::BTreeMap<&str, &str> = Default::default();
+    for step in &lesson.steps[..index] {
+        before.extend(step.files.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+    }
+    lesson.steps[index]
+        .files
+        .iter()
+        .filter(|(name, text)| before.get(name.as_str()) != Some(&text.as_str()))
+        .map(|(n, t)| (n.clone(), t.clone()))
+        .collect()
+}
+
 /// A new lesson starts with the files its first steps bring (a Dockerfile to build).
 fn starting_scenario(lesson: Option<&Lesson>) -> Scenario {
     let mut scenario = Scenario::default();
@@ -84,17 +98,18 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         });
     }
 
-    // A step that brings files adds the ones the learner does not have yet.
+    // A step that brings files puts them in the editor: new ones are added, and a file the step
+    // changes (its text differs from what earlier steps gave) is replaced, as the prompt says.
     let current = lesson.and_then(|l| current_step(l, &app.progress));
     {
         let session = session.clone();
-        let step_files = lesson
+        let changes = lesson
             .zip(current)
-            .map(|(l, i)| l.steps[i].files.clone())
+            .map(|(l, i)| step_file_changes(l, i))
             .unwrap_or_default();
         use_effect_with(current, move |_| {
-            for (name, text) in step_files {
-                if !session.files.contains_key(&name) {
+            for (name, text) in changes {
+                if session.files.get(&name) != Some(&text) {
                     session.dispatch(Action::SetFile { name, text });
                 }
             }
