@@ -141,3 +141,42 @@ async fn stepping_back_replays_and_typing_forks_the_future() {
     );
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn files_are_renamed_and_deleted_and_bad_names_refused() {
+    let root = playground().await;
+    let add = |name: &str| {
+        find::<HtmlInputElement>(&root, "#new-file-name").set_value(name);
+        find::<web_sys::HtmlButtonElement>(&root, ".new-file button").click();
+    };
+    add("a.txt");
+    settle().await;
+    add("../escape");
+    settle().await;
+    assert!(text(&root, ".files").contains("a.txt"));
+    assert!(!text(&root, ".file-list").contains("escape"));
+    assert!(
+        root.query_selector(".files [role=alert]")
+            .ok()
+            .flatten()
+            .is_some(),
+        "a message names the problem"
+    );
+
+    let rename: HtmlInputElement = find(&root, ".file-name");
+    rename.set_value("b.txt");
+    rename
+        .dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .ok();
+    settle().await;
+    let list = text(&root, ".file-list");
+    assert!(list.contains("b.txt") && !list.contains("a.txt"), "{list}");
+
+    find::<web_sys::HtmlButtonElement>(&root, ".file-bar button").click();
+    settle().await;
+    assert!(
+        root.query_selector(".file-list").ok().flatten().is_none(),
+        "no files left"
+    );
+    root.remove();
+}

@@ -89,7 +89,8 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     let end = text.len() as u32;
                     let _ = input.set_selection_range(end, end);
                 }
-                "Tab" => {
+                // Shift+Tab always moves focus back: keyboard users must be able to leave.
+                "Tab" if !event.shift_key() => {
                     let line = input.value();
                     let pos = input
                         .selection_start()
