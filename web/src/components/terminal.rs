@@ -15,8 +15,13 @@ use crate::state::session::SharedEntry;
 /// What a browser line may start with besides `docker`.
 const FIRST_WORDS: &[&str] = &["docker", "help", "tick"];
 
-/// Entries drawn at most; older ones are summarised (the timeline keeps every event).
+/// Entries drawn at most; older ones are summarised (the timeline keeps every event). They are
+/// hidden in steps of HIDE_STEP, and drawn into a fixed number of slots: Yew matches an unkeyed
+/// list from its end (and re-inserts every node of a keyed one), so only a list whose length
+/// never changes lets a new command touch nothing but its own slot.
 const SHOWN_ENTRIES: usize = 200;
+const HIDE_STEP: usize = 50;
+const SLOTS: usize = SHOWN_ENTRIES + HIDE_STEP;
 
 #[derive(Properties, PartialEq)]
 pub struct TerminalProps {
@@ -164,7 +169,10 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         })
     };
 
-    let hidden = props.transcript.len().saturating_sub(SHOWN_ENTRIES);
+    let hidden = match props.transcript.len().checked_sub(SHOWN_ENTRIES) {
+        Some(over) => (over / HIDE_STEP + 1) * HIDE_STEP,
+        None => 0,
+    };
     html! {
         <section class="terminal" aria-label={texts.terminal}>
             // The output box is a reversed column, so the browser keeps its newest line in view
@@ -174,8 +182,8 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     if hidden > 0 {
                         <p class="muted">{ format!("… {hidden}") }</p>
                     }
-                    { for props.transcript.iter().enumerate().skip(hidden).map(|(i, entry)| html! {
-                        <EntryView key={i} entry={entry.clone()} />
+                    { for (hidden..hidden + SLOTS).map(|i| html! {
+                        <EntryView entry={props.transcript.get(i).cloned()} />
                     }) }
                 </div>
             </div>
@@ -197,13 +205,16 @@ pub fn Terminal(props: &TerminalProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct EntryProps {
-    entry: SharedEntry,
+    /// None for a slot not used yet.
+    entry: Option<SharedEntry>,
 }
 
 /// One command and its output; a component so that old lines are not redrawn.
 #[component]
 fn EntryView(props: &EntryProps) -> Html {
-    let entry = &props.entry;
+    let Some(entry) = &props.entry else {
+        return Html::default();
+    };
     let outcome = &entry.outcome;
     let class = classes!("entry", (outcome.exit_code != 0).then_some("failed"));
     html! {

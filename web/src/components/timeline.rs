@@ -10,8 +10,11 @@ use crate::app::use_texts;
 use crate::state::scenario::ScenarioStep;
 use crate::state::session::SharedEntry;
 
-/// Commands drawn at first (the newest); "show all" draws the rest.
+/// Commands drawn at first (the newest); "show all" draws the rest. Older ones are hidden in
+/// steps of HIDE_STEP into a fixed number of slots (see the terminal's transcript for why).
 const SHOWN_STEPS: usize = 40;
+const HIDE_STEP: usize = 20;
+const SLOTS: usize = SHOWN_STEPS + HIDE_STEP;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
@@ -36,10 +39,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let on_reset = props.on_reset.clone();
         Callback::from(move |_: MouseEvent| on_reset.emit(()))
     };
-    let hidden = if *show_all {
-        0
-    } else {
-        total.saturating_sub(SHOWN_STEPS)
+    let hidden = match total.checked_sub(SHOWN_STEPS) {
+        Some(over) if !*show_all => (over / HIDE_STEP + 1) * HIDE_STEP,
+        _ => 0,
     };
     let reveal = {
         let show_all = show_all.clone();
@@ -69,7 +71,10 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     </button>
                 }
                 <ol class="timeline-list" start={(hidden + 1).to_string()}>
-                    { for (hidden..total).map(|index| {
+                    { for (hidden..if *show_all { total } else { hidden + SLOTS }).map(|index| {
+                        let Some(step) = props.steps.get(index) else {
+                            return html! { <TimelineStep index={usize::MAX} state="empty" /> };
+                        };
                         let state = if index + 1 == cursor {
                             "current"
                         } else if index < cursor {
@@ -78,8 +83,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                             "undone"
                         };
                         html! {
-                            <TimelineStep key={index} {index} {state}
-                                line={props.steps[index].line.clone()}
+                            <TimelineStep {index} {state}
+                                line={step.line.clone()}
                                 entry={props.transcript.get(index).filter(|_| index < cursor).cloned()}
                                 on_step_to={props.on_step_to.clone()} />
                         }
@@ -93,10 +98,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct TimelineStepProps {
     index: usize,
+    /// "applied", "current", "undone", or "empty" for a slot not used yet.
     state: &'static str,
+    #[prop_or_default]
     line: AttrValue,
     /// What the line did, when it is applied.
+    #[prop_or_default]
     entry: Option<SharedEntry>,
+    #[prop_or_default]
     on_step_to: Callback<usize>,
 }
 
@@ -104,6 +113,9 @@ struct TimelineStepProps {
 #[component]
 fn TimelineStep(props: &TimelineStepProps) -> Html {
     let texts = use_texts();
+    if props.state == "empty" {
+        return Html::default();
+    }
     let index = props.index;
     let onclick = {
         let on_step_to = props.on_step_to.clone();
