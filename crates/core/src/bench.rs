@@ -3,22 +3,18 @@
 //! very same measurement and their figures can be set side by side.
 
 use crate::event::{EventKind, Trace};
-use crate::fs::Node;
 use crate::{BuildContext, World};
 use serde::Serialize;
 
 /// A 12-instruction Dockerfile over a small context.
 pub fn build_context() -> BuildContext {
-    let mut ctx = BuildContext::default();
     let dockerfile = "FROM alpine\nARG VERSION=1.0\nENV APP_HOME=/app\nWORKDIR /app\nCOPY app.sh ./\nCOPY config/ ./config/\nRUN chmod 755 app.sh\nRUN mkdir -p /var/log/app && echo ready > /var/log/app/state\nRUN echo $VERSION > version.txt\nEXPOSE 8080\nLABEL org.example.version=$VERSION\nCMD [\"sh\", \"./app.sh\"]\n";
-    ctx.put("/Dockerfile", Node::file(dockerfile));
-    ctx.put(
-        "/app.sh",
-        Node::file("#!/bin/sh\necho app $(cat version.txt)\n"),
-    );
-    ctx.put("/config/app.conf", Node::file("port=8080\n"));
-    ctx.put("/config/extra.conf", Node::file("debug=false\n"));
-    ctx
+    BuildContext::from_files([
+        ("Dockerfile", dockerfile),
+        ("app.sh", "#!/bin/sh\necho app $(cat version.txt)\n"),
+        ("config/app.conf", "port=8080\n"),
+        ("config/extra.conf", "debug=false\n"),
+    ])
 }
 
 /// A World with the benchmark image's base already pulled, so a build measures building.

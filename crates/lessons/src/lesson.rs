@@ -5,7 +5,6 @@ use crate::check::Check;
 use crate::error::LessonError;
 use crate::lang::{Lang, Localized};
 use serde::{Deserialize, Serialize};
-use sim_core::fs::Node;
 use sim_core::BuildContext;
 use std::collections::BTreeMap;
 
@@ -88,12 +87,7 @@ pub struct Step {
 impl Step {
     /// The step's files as the build context a `docker build` in it uses.
     pub fn build_context(&self) -> BuildContext {
-        let mut context = BuildContext::default();
-        for (path, content) in &self.files {
-            let path = format!("/{}", path.trim_start_matches('/'));
-            context.put(&path, Node::file(content.as_bytes().to_vec()));
-        }
-        context
+        BuildContext::from_files(&self.files)
     }
 }
 

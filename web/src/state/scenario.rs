@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
-use sim_core::fs::Node;
 use sim_core::BuildContext;
 
 /// Fixed so that a lesson replayed in the browser gives the same events as in the `sim` CLI.
@@ -129,14 +128,7 @@ impl Scenario {
 
 /// The files as a build context rooted at `/`, where `docker build .` looks for them.
 pub fn build_context(files: &Files) -> BuildContext {
-    let mut context = BuildContext::new();
-    for (name, text) in files {
-        let name = name.trim_matches('/');
-        if !name.is_empty() {
-            context.put(&format!("/{name}"), Node::file(text.as_bytes().to_vec()));
-        }
-    }
-    context
+    BuildContext::from_files(files)
 }
 
 #[cfg(test)]

@@ -127,6 +127,22 @@ impl FsTree {
         FsTree::default()
     }
 
+    /// Regular files from relative names (`Dockerfile`, `src/app.py`) and their contents, each
+    /// at `/<name>` with its directories: how an editor's or a lesson's files become a build
+    /// context. Empty names are skipped.
+    pub fn from_files<N: AsRef<str>, D: AsRef<[u8]>>(
+        files: impl IntoIterator<Item = (N, D)>,
+    ) -> FsTree {
+        let mut tree = FsTree::new();
+        for (name, data) in files {
+            let name = name.as_ref().trim_matches('/');
+            if !name.is_empty() {
+                tree.put(&format!("/{name}"), Node::file(data.as_ref().to_vec()));
+            }
+        }
+        tree
+    }
+
     /// All entries in path order (the root is implicit and not listed).
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Node)> {
         self.nodes.iter()
