@@ -201,6 +201,8 @@ fn apply(world: &mut World, step: &ScenarioStep) -> SharedEntry {
     let context = step.files.as_ref().map(build_context).unwrap_or_default();
     let before = world.events().len();
     let outcome = world.run_line(&step.line, &context);
+    // The page has no use for the driver's effect log; a long session must not keep it.
+    drop(world.take_effects());
     SharedEntry(Rc::new(Entry {
         line: step.line.clone(),
         outcome,
