@@ -100,10 +100,20 @@ test('stepping back in the timeline changes the picture', async () => {
   const web = page.locator('.pictures-panel .pic-container', { hasText: 'web' });
   assert.equal(await web.count(), 0, 'web is gone from the picture');
   await screenshot(page, 'playground');
+  // One step back stays inside `rm -f web`: after its "exited" event, before "removed".
   await page.click('#step-back');
   await web.first().waitFor({ timeout: 10_000 });
+  assert.match(await page.locator('#timeline-position').innerText(), /3 \/ 3/);
+  assert.match(await page.locator('#timeline-event').innerText(), /2\/3/);
+  assert.match(await web.first().textContent(), /exited/);
+  await screenshot(page, 'timeline-inside-a-command');
+  // Back past the command's start, then to the step before: web still runs.
+  await page.click('#step-back');
+  await page.click('#step-back');
+  await page.locator('#timeline-event').waitFor({ state: 'detached', timeout: 10_000 });
   assert.match(await page.locator('#timeline-position').innerText(), /2 \/ 3/);
-  await page.click('#step-forward');
+  assert.match(await web.first().textContent(), /running/);
+  for (let i = 0; i < 3; i++) await page.click('#step-forward');
   await web.first().waitFor({ state: 'detached', timeout: 10_000 });
   assert.deepEqual(errors, []);
 });

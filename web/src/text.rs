@@ -53,6 +53,9 @@ pub struct Texts {
     pub no_events: &'static str,
     pub show_all: &'static str,
     pub now_at: &'static str,
+    pub event: &'static str,
+    pub show_event: &'static str,
+    pub mid_command: &'static str,
     pub trace: &'static str,
     pub playground_intro: &'static str,
 }
@@ -109,6 +112,9 @@ const KO: Texts = Texts {
     no_events: "아직 이벤트가 없습니다. 명령을 입력해 보세요.",
     show_all: "모두 보기",
     now_at: "현재 위치",
+    event: "이벤트",
+    show_event: "이 이벤트가 일어난 직후의 상태를 그림으로 보기",
+    mid_command: "그림은 명령 도중의 상태입니다. 새 명령은 이 명령이 끝난 뒤에 이어집니다.",
     trace: "추적 해시",
     playground_intro:
         "자유롭게 명령을 실행하고, 그림과 타임라인으로 무슨 일이 일어나는지 살펴보세요.",
@@ -164,6 +170,9 @@ const EN: Texts = Texts {
     no_events: "No events yet. Type a command.",
     show_all: "Show all",
     now_at: "You are here",
+    event: "event",
+    show_event: "Show the state right after this event in the pictures",
+    mid_command: "The pictures show the state partway through this command. A new command continues after the whole of it.",
     trace: "trace",
     playground_intro: "Run any commands, and watch what happens in the pictures and the timeline.",
 };

@@ -113,24 +113,48 @@ async fn a_file_made_in_the_editor_is_the_build_context() {
 }
 
 #[wasm_bindgen_test]
-async fn stepping_back_replays_and_typing_forks_the_future() {
+async fn stepping_back_goes_event_by_event_and_typing_forks_the_future() {
     let root = playground().await;
     run(&root, "docker volume create one").await;
     run(&root, "docker volume create two").await;
     assert_eq!(text(&root, "#timeline-position").trim(), "2 / 2");
     let hash_after_two = text(&root, "#trace-hash");
-    find::<web_sys::HtmlButtonElement>(&root, "#step-back").click();
+    let click = |id: &str| find::<web_sys::HtmlButtonElement>(&root, id).click();
+    // `volume create two` has two events (the command, the volume): first back to the command.
+    click("#step-back");
+    settle().await;
+    assert_eq!(text(&root, "#timeline-position").trim(), "2 / 2");
+    assert!(text(&root, "#timeline-event").ends_with("1/2"));
+    assert_eq!(
+        text(&root, "#trace-hash"),
+        hash_after_two,
+        "the World stays"
+    );
+    let current = root
+        .query_selector(".timeline-step.current .event.undone")
+        .ok()
+        .flatten();
+    assert!(
+        current.is_some(),
+        "the volume event is shown as not yet happened"
+    );
+    click("#step-back");
     settle().await;
     assert_eq!(text(&root, "#timeline-position").trim(), "1 / 2");
+    assert!(root
+        .query_selector("#timeline-event")
+        .ok()
+        .flatten()
+        .is_none());
     assert_ne!(text(&root, "#trace-hash"), hash_after_two);
-    find::<web_sys::HtmlButtonElement>(&root, "#step-forward").click();
+    click("#step-forward");
     settle().await;
     assert_eq!(
         text(&root, "#trace-hash"),
         hash_after_two,
         "replay gives the same trace"
     );
-    find::<web_sys::HtmlButtonElement>(&root, "#step-back").click();
+    click("#step-back");
     settle().await;
     run(&root, "docker volume ls").await;
     assert_eq!(text(&root, "#timeline-position").trim(), "2 / 2");

@@ -1,6 +1,7 @@
-//! Every event in order, grouped under the command that caused it. Stepping back replays the
-//! scenario up to an earlier command (the pictures follow); stepping forward re-applies the
-//! undone ones.
+//! Every event in order, grouped under the command that caused it. Stepping goes one event at
+//! a time: inside a command the pictures show the state right after each of its events (a
+//! container created but not yet started, stopped but not yet removed); across commands it
+//! replays the scenario up to an earlier one, or re-applies the undone ones.
 
 use std::rc::Rc;
 
@@ -8,7 +9,7 @@ use yew::prelude::*;
 
 use crate::app::use_texts;
 use crate::state::scenario::ScenarioStep;
-use crate::state::session::SharedEntry;
+use crate::state::session::{Position, SharedEntry};
 
 /// Commands drawn at first (the newest); "show all" draws the rest. Older ones are hidden in
 /// steps of HIDE_STEP into a fixed number of slots (see the terminal's transcript for why).
@@ -21,7 +22,12 @@ pub struct TimelineProps {
     pub steps: Rc<Vec<ScenarioStep>>,
     pub transcript: Rc<Vec<SharedEntry>>,
     pub cursor: usize,
-    pub on_step_to: Callback<usize>,
+    /// The event of the step at the cursor the pictures show, if not the end of the step.
+    pub focus: Option<usize>,
+    /// Where the step buttons lead (`None`: at the start or the end).
+    pub previous: Option<Position>,
+    pub next: Option<Position>,
+    pub on_seek: Callback<Position>,
     pub on_reset: Callback<()>,
 }
 
@@ -31,10 +37,18 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let show_all = use_state(|| false);
     let cursor = props.cursor;
     let total = props.steps.len();
-    let step_to = |n: usize| {
-        let on_step_to = props.on_step_to.clone();
-        Callback::from(move |_: MouseEvent| on_step_to.emit(n))
+    let seek = |to: Option<Position>| {
+        let on_seek = props.on_seek.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(to) = to {
+                on_seek.emit(to);
+            }
+        })
     };
+    let focused_event = props.focus.and_then(|i| {
+        let entry = props.transcript.get(cursor.checked_sub(1)?)?;
+        Some((i + 1, entry.events.len()))
+    });
     let reset = {
         let on_reset = props.on_reset.clone();
         Callback::from(move |_: MouseEvent| on_reset.emit(()))
@@ -52,16 +66,22 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         <section class="timeline panel" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">{ texts.timeline }</h2>
             <div class="timeline-controls">
-                <button type="button" id="step-back" onclick={step_to(cursor.saturating_sub(1))}
-                    disabled={cursor == 0}>{ "◀ " }{ texts.step_back }</button>
-                <button type="button" id="step-forward" onclick={step_to(cursor + 1)}
-                    disabled={cursor >= total}>{ texts.step_forward }{ " ▶" }</button>
+                <button type="button" id="step-back" onclick={seek(props.previous)}
+                    disabled={props.previous.is_none()}>{ "◀ " }{ texts.step_back }</button>
+                <button type="button" id="step-forward" onclick={seek(props.next)}
+                    disabled={props.next.is_none()}>{ texts.step_forward }{ " ▶" }</button>
                 <button type="button" id="reset" onclick={reset}
                     disabled={total == 0}>{ texts.reset }</button>
-                <span class="muted" id="timeline-position" aria-live="polite">
-                    { format!("{cursor} / {total}") }
+                <span class="muted" aria-live="polite">
+                    <span id="timeline-position">{ format!("{cursor} / {total}") }</span>
+                    if let Some((n, of)) = focused_event {
+                        <span id="timeline-event">{ format!(" · {} {n}/{of}", texts.event) }</span>
+                    }
                 </span>
             </div>
+            if focused_event.is_some() {
+                <p class="muted mid-command">{ texts.mid_command }</p>
+            }
             if total == 0 {
                 <p class="muted">{ texts.no_events }</p>
             } else {
@@ -86,7 +106,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                             <TimelineStep {index} {state}
                                 line={step.line.clone()}
                                 entry={props.transcript.get(index).filter(|_| index < cursor).cloned()}
-                                on_step_to={props.on_step_to.clone()} />
+                                focus={if index + 1 == cursor { props.focus } else { None }}
+                                on_seek={props.on_seek.clone()} />
                         }
                     }) }
                 </ol>
@@ -105,8 +126,11 @@ struct TimelineStepProps {
     /// What the line did, when it is applied.
     #[prop_or_default]
     entry: Option<SharedEntry>,
+    /// The event the pictures show, when this is the current step and not at its end.
     #[prop_or_default]
-    on_step_to: Callback<usize>,
+    focus: Option<usize>,
+    #[prop_or_default]
+    on_seek: Callback<Position>,
 }
 
 /// One command and its events; a component so that old steps are not redrawn.
@@ -117,9 +141,20 @@ fn TimelineStep(props: &TimelineStepProps) -> Html {
         return Html::default();
     }
     let index = props.index;
-    let onclick = {
-        let on_step_to = props.on_step_to.clone();
-        Callback::from(move |_: MouseEvent| on_step_to.emit(index + 1))
+    let seek = |event: Option<usize>| {
+        let on_seek = props.on_seek.clone();
+        Callback::from(move |_: MouseEvent| {
+            on_seek.emit(Position {
+                step: index + 1,
+                event,
+            })
+        })
+    };
+    let onclick = seek(None);
+    // Where the pictures stand within this step: every event up to it has happened.
+    let shown_up_to = match (props.state, props.focus) {
+        ("current", Some(i)) => i,
+        _ => usize::MAX,
     };
     html! {
         <li class={classes!("timeline-step", props.state)}
@@ -129,11 +164,19 @@ fn TimelineStep(props: &TimelineStepProps) -> Html {
             </button>
             if let Some(entry) = &props.entry {
                 <ul class="events">
-                    { for entry.events.iter().filter(|e| e.kind.name() != "command").map(|e| html! {
-                        <li class={classes!("event", e.kind.name())} data-seq={e.seq.to_string()}>
-                            <span class="event-time">{ format!("{:.1}s", e.at as f64 / 1000.0) }</span>
-                            { " " }{ e.kind.summary() }
-                        </li>
+                    { for entry.events.iter().enumerate().filter(|(_, e)| e.kind.name() != "command").map(|(i, e)| {
+                        let last = i + 1 == entry.events.len();
+                        let at = if i == shown_up_to { "current" } else if i > shown_up_to { "undone" } else { "applied" };
+                        html! {
+                            <li class={classes!("event", e.kind.name(), at)} data-seq={e.seq.to_string()}
+                                aria-current={(at == "current").then_some("step")}>
+                                <button type="button" class="event-line" title={texts.show_event}
+                                    onclick={seek((!last).then_some(i))}>
+                                    <span class="event-time">{ format!("{:.1}s", e.at as f64 / 1000.0) }</span>
+                                    { " " }{ e.kind.summary() }
+                                </button>
+                            </li>
+                        }
                     }) }
                 </ul>
             }

@@ -71,9 +71,9 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
         let dispatcher = dispatcher.clone();
         Callback::from(move |name| dispatcher.dispatch(Action::DeleteFile(name)))
     };
-    let on_step_to = {
+    let on_seek = {
         let dispatcher = dispatcher.clone();
-        Callback::from(move |n| dispatcher.dispatch(Action::StepTo(n)))
+        Callback::from(move |to| dispatcher.dispatch(Action::Seek(to)))
     };
     let on_reset = Callback::from(move |()| dispatcher.dispatch(Action::Reset));
     let lang_code = app.lang.code();
@@ -90,7 +90,8 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                 <Pictures snapshot={Rc::clone(&session.snapshot)} lang={lang_code} />
             </section>
             <Timeline steps={Rc::clone(&session.steps)} transcript={Rc::clone(&session.transcript)}
-                cursor={session.cursor} {on_step_to} {on_reset} />
+                cursor={session.cursor} focus={session.focus} previous={session.previous()}
+                next={session.next()} {on_seek} {on_reset} />
             <ScenarioTools scenario={scenario} owners={Rc::clone(&props.owners)}
                 on_imported={props.on_imported.clone()} />
             <p class="trace muted"><small>{ texts.trace }{ " " }<code id="trace-hash">{ session.trace_hash.clone() }</code></small></p>

@@ -1,11 +1,12 @@
 //! One simulated World behind the page, as a Yew reducer: the scenario typed so far, a cursor
-//! into it (the timeline can step back and forward by replaying), the files editor's content
-//! and a picture snapshot of the state at the cursor.
+//! into it (the timeline can step back and forward by replaying, down to the single events of
+//! the command at the cursor), the files editor's content and a picture snapshot of the state
+//! at the cursor.
 
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
-use sim_core::view::{snapshot, Snapshot};
+use sim_core::view::{run_line_with_frames, snapshot, Snapshot};
 use sim_core::{command::build_context_request, Event, Outcome, World};
 use yew::Reducible;
 
@@ -38,12 +39,28 @@ impl std::ops::Deref for SharedEntry {
     }
 }
 
+/// A place on the timeline: after the first `step` steps, and if `event` is set, at that event
+/// (an index into the step's events) of the last of them rather than after all of it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Position {
+    pub step: usize,
+    pub event: Option<usize>,
+}
+
+impl Position {
+    /// After the whole of the first `step` steps.
+    pub fn after(step: usize) -> Position {
+        Position { step, event: None }
+    }
+}
+
 pub enum Action {
     /// Run lines in order at the cursor (one typed, or several pasted); steps after the
-    /// cursor (undone ones) are dropped.
+    /// cursor (undone ones) are dropped. At an event inside a step, the step still counts
+    /// whole: a command cannot run halfway.
     RunAll(Vec<String>),
-    /// Replay the first `n` steps.
-    StepTo(usize),
+    /// Go to this place on the timeline (replaying when it is another step).
+    Seek(Position),
     /// Start again from an empty World with the same seed.
     Reset,
     /// Replace everything with this scenario (a shared link, an import, a saved lesson).
@@ -67,9 +84,17 @@ pub struct Session {
     pub steps: Rc<Vec<ScenarioStep>>,
     /// How many steps are applied to the World.
     pub cursor: usize,
+    /// When the timeline stands at one event of the step at the cursor: its index there.
+    pub focus: Option<usize>,
     pub transcript: Rc<Vec<SharedEntry>>,
     pub files: Rc<Files>,
+    /// What the pictures show: the state at the focused event, or else the World's.
     pub snapshot: Rc<Snapshot>,
+    /// The World's own snapshot (after the whole step at the cursor).
+    end_snapshot: Rc<Snapshot>,
+    /// One snapshot per event of the step at the cursor, when it was replayed for stepping
+    /// through; empty after typing (taken again when the timeline asks for them).
+    frames: Rc<Vec<Rc<Snapshot>>>,
     pub trace_hash: String,
     /// Changes whenever the World or the files do, for effects that depend on them.
     pub revision: u64,
@@ -93,28 +118,40 @@ impl Session {
         Session::replayed(
             scenario.seed,
             Rc::new(scenario.steps),
-            cursor,
+            Position::after(cursor),
             Rc::new(scenario.files),
             0,
         )
     }
 
-    /// A fresh World with the first `cursor` of `steps` applied.
+    /// A fresh World with the first `at.step` of `steps` applied; the last of them with a
+    /// snapshot per event when `at` is one of its events.
     fn replayed(
         seed: u64,
         steps: Rc<Vec<ScenarioStep>>,
-        cursor: usize,
+        at: Position,
         files: Rc<Files>,
         revision: u64,
     ) -> Session {
+        let cursor = at.step.min(steps.len());
         let mut world = World::new(seed);
         let mut transcript = Vec::with_capacity(cursor);
-        for step in steps.iter().take(cursor) {
-            transcript.push(apply(&mut world, step));
+        let mut frames = Vec::new();
+        for (index, step) in steps.iter().take(cursor).enumerate() {
+            if index + 1 == cursor && at.event.is_some() {
+                let (entry, taken) = apply_with_frames(&mut world, step);
+                transcript.push(entry);
+                frames = taken.into_iter().map(Rc::new).collect();
+            } else {
+                transcript.push(apply(&mut world, step));
+            }
         }
-        let cursor = cursor.min(steps.len());
-        Session {
-            snapshot: Rc::new(snapshot(&world)),
+        let end_snapshot = Rc::new(snapshot(&world));
+        let session = Session {
+            snapshot: Rc::clone(&end_snapshot),
+            end_snapshot,
+            frames: Rc::new(frames),
+            focus: None,
             trace_hash: world.trace_hash(),
             world: Rc::new(RefCell::new(world)),
             seed,
@@ -123,7 +160,96 @@ impl Session {
             transcript: Rc::new(transcript),
             files,
             revision,
+        };
+        session.focused(at.event)
+    }
+
+    /// This state with the pictures at event `event` of the step at the cursor (`None`, or
+    /// its last event, means after the whole step). Needs the step's frames.
+    fn focused(mut self, event: Option<usize>) -> Session {
+        let events = self.transcript.last().map_or(0, |entry| entry.events.len());
+        self.focus = event.filter(|&i| i + 1 < events && i < self.frames.len());
+        self.snapshot = match self.focus {
+            Some(i) => Rc::clone(&self.frames[i]),
+            None => Rc::clone(&self.end_snapshot),
+        };
+        self
+    }
+
+    /// Where the timeline stands.
+    pub fn position(&self) -> Position {
+        Position {
+            step: self.cursor,
+            event: self.focus,
         }
+    }
+
+    /// Events of the step at the cursor.
+    fn events_at_cursor(&self) -> usize {
+        self.transcript.last().map_or(0, |entry| entry.events.len())
+    }
+
+    /// One event back: through the events of the step at the cursor, then to the end of the
+    /// step before. `None` at the very start.
+    pub fn previous(&self) -> Option<Position> {
+        match self.focus {
+            Some(i) if i > 0 => Some(Position {
+                step: self.cursor,
+                event: Some(i - 1),
+            }),
+            Some(_) => Some(Position::after(self.cursor.saturating_sub(1))),
+            None if self.events_at_cursor() >= 2 => Some(Position {
+                step: self.cursor,
+                event: Some(self.events_at_cursor() - 2),
+            }),
+            None => self.cursor.checked_sub(1).map(Position::after),
+        }
+    }
+
+    /// One event forward: through the events of the step at the cursor, then into the next
+    /// (undone) step from its first event. `None` at the end.
+    pub fn next(&self) -> Option<Position> {
+        match self.focus {
+            Some(i) => Some(Position {
+                step: self.cursor,
+                event: Some(i + 1),
+            }),
+            None if self.cursor < self.steps.len() => Some(Position {
+                step: self.cursor + 1,
+                event: Some(0),
+            }),
+            None => None,
+        }
+    }
+
+    fn seek(self: Rc<Self>, at: Position) -> Rc<Self> {
+        let frames_ready = at.event.is_none() || !self.frames.is_empty();
+        if at.step == self.cursor && frames_ready {
+            // Same World: only the pictures move.
+            let moved = Session {
+                world: Rc::clone(&self.world),
+                seed: self.seed,
+                steps: Rc::clone(&self.steps),
+                cursor: self.cursor,
+                focus: None,
+                transcript: Rc::clone(&self.transcript),
+                files: Rc::clone(&self.files),
+                snapshot: Rc::clone(&self.snapshot),
+                end_snapshot: Rc::clone(&self.end_snapshot),
+                frames: Rc::clone(&self.frames),
+                trace_hash: self.trace_hash.clone(),
+                revision: self.revision + 1,
+            }
+            .focused(at.event);
+            return Rc::new(moved);
+        }
+        Rc::new(Session::replayed(
+            self.seed,
+            Rc::clone(&self.steps),
+            at,
+            Rc::clone(&self.files),
+            self.revision + 1,
+        ))
     }
 
     /// The World at the cursor, for checks and completion (read-only).
@@ -147,7 +273,7 @@ impl Session {
             let mut again = Session::replayed(
                 self.seed,
                 Rc::new(self.steps[..self.cursor].to_vec()),
-                self.cursor,
+                Position::after(self.cursor),
                 Rc::clone(&self.files),
                 self.revision + 1,
             );
@@ -166,14 +292,18 @@ impl Session {
             }
         }
         let world = self.world.borrow();
+        let end_snapshot = Rc::new(snapshot(&world));
         Rc::new(Session {
             world: Rc::clone(&self.world),
             seed: self.seed,
             cursor: steps.len(),
+            focus: None,
             steps: Rc::new(steps),
             transcript: Rc::new(transcript),
             files: Rc::clone(&self.files),
-            snapshot: Rc::new(snapshot(&world)),
+            snapshot: Rc::clone(&end_snapshot),
+            end_snapshot,
+            frames: Rc::default(),
             trace_hash: world.trace_hash(),
             revision: self.revision + 1,
         })
@@ -187,9 +317,12 @@ impl Session {
             seed: self.seed,
             steps: Rc::clone(&self.steps),
             cursor: self.cursor,
+            focus: self.focus,
             transcript: Rc::clone(&self.transcript),
             files: Rc::new(files),
             snapshot: Rc::clone(&self.snapshot),
+            end_snapshot: Rc::clone(&self.end_snapshot),
+            frames: Rc::clone(&self.frames),
             trace_hash: self.trace_hash.clone(),
             // Files are saved with the scenario, so they count as a change.
             revision: self.revision + 1,
@@ -199,14 +332,26 @@ impl Session {
 
 fn apply(world: &mut World, step: &ScenarioStep) -> SharedEntry {
     let context = step.files.as_ref().map(build_context).unwrap_or_default();
-    let before = world.events().len();
     let outcome = world.run_line(&step.line, &context);
+    entry(world, step, outcome)
+}
+
+/// [`apply`], also taking a picture snapshot at each event of the step.
+fn apply_with_frames(world: &mut World, step: &ScenarioStep) -> (SharedEntry, Vec<Snapshot>) {
+    let context = step.files.as_ref().map(build_context).unwrap_or_default();
+    let (outcome, frames) = run_line_with_frames(world, &step.line, &context);
+    (entry(world, step, outcome), frames)
+}
+
+fn entry(world: &mut World, step: &ScenarioStep, outcome: Outcome) -> SharedEntry {
     // The page has no use for the driver's effect log; a long session must not keep it.
     drop(world.take_effects());
+    let events = world.events();
+    let range = outcome.first_event as usize..outcome.end_event as usize;
     SharedEntry(Rc::new(Entry {
         line: step.line.clone(),
+        events: events.get(range).unwrap_or_default().to_vec(),
         outcome,
-        events: world.events().get(before..).unwrap_or_default().to_vec(),
     }))
 }
 
@@ -216,17 +361,11 @@ impl Reducible for Session {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
             Action::RunAll(lines) => self.run_lines(lines),
-            Action::StepTo(n) => Rc::new(Session::replayed(
-                self.seed,
-                Rc::clone(&self.steps),
-                n.min(self.steps.len()),
-                Rc::clone(&self.files),
-                self.revision + 1,
-            )),
+            Action::Seek(at) => self.seek(at),
             Action::Reset => Rc::new(Session::replayed(
                 self.seed,
                 Rc::default(),
-                0,
+                Position::default(),
                 Rc::clone(&self.files),
                 self.revision + 1,
             )),
@@ -265,7 +404,7 @@ mod tests {
         let after_one = session.trace_hash.clone();
         session = run(session, "docker rm -f web");
         assert_ne!(session.trace_hash, after_one);
-        session = session.reduce(Action::StepTo(1));
+        session = session.reduce(Action::Seek(Position::after(1)));
         assert_eq!(session.trace_hash, after_one);
         assert_eq!(session.cursor, 1);
         assert_eq!(
@@ -273,7 +412,7 @@ mod tests {
             2,
             "the undone step stays for stepping forward"
         );
-        session = session.reduce(Action::StepTo(2));
+        session = session.reduce(Action::Seek(Position::after(2)));
         assert!(session.world().containers().next().is_none());
     }
 
@@ -282,7 +421,7 @@ mod tests {
         let mut session = Rc::new(Session::default());
         session = run(session, "docker volume create a");
         session = run(session, "docker volume create b");
-        session = session.reduce(Action::StepTo(1));
+        session = session.reduce(Action::Seek(Position::after(1)));
         session = run(session, "docker volume create c");
         let lines: Vec<_> = session.steps.iter().map(|s| s.line.as_str()).collect();
         assert_eq!(lines, ["docker volume create a", "docker volume create c"]);
@@ -310,5 +449,106 @@ mod tests {
         });
         let replayed = Session::from_scenario(session.scenario());
         assert_eq!(replayed.trace_hash, hash);
+    }
+
+    fn container_state(session: &Session, name: &str) -> Option<String> {
+        session
+            .snapshot
+            .containers
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.state.clone())
+    }
+
+    /// Steps back from the end to the start, then forward to the end, collecting positions.
+    fn walk(mut session: Rc<Session>) -> (Vec<Position>, Vec<Position>, Rc<Session>) {
+        let mut back = vec![session.position()];
+        while let Some(to) = session.previous() {
+            session = session.reduce(Action::Seek(to));
+            assert_eq!(session.position(), to, "seek lands where asked");
+            back.push(to);
+        }
+        let mut forward = vec![session.position()];
+        while let Some(to) = session.next() {
+            session = session.reduce(Action::Seek(to));
+            forward.push(session.position());
+        }
+        (back, forward, session)
+    }
+
+    #[test]
+    fn stepping_goes_through_each_event_of_a_command() {
+        let mut session = Rc::new(Session::default());
+        session = run(session, "docker run -d --name web nginx");
+        session = run(session, "docker rm -f web");
+        let end_hash = session.trace_hash.clone();
+        // rm -f: command, container_exited, container_removed.
+        assert_eq!(session.transcript[1].events.len(), 3);
+        let back = session.previous().expect("a step back");
+        assert_eq!(
+            back,
+            Position {
+                step: 2,
+                event: Some(1)
+            }
+        );
+        session = session.reduce(Action::Seek(back));
+        assert_eq!(container_state(&session, "web").as_deref(), Some("exited"));
+        assert_eq!(
+            session.trace_hash, end_hash,
+            "the World stays after the command"
+        );
+        let back = session.previous().expect("back");
+        session = session.reduce(Action::Seek(back));
+        assert_eq!(session.focus, Some(0));
+        assert_eq!(container_state(&session, "web").as_deref(), Some("running"));
+        for _ in 0..2 {
+            let forward = session.next().expect("forward");
+            session = session.reduce(Action::Seek(forward));
+        }
+        assert_eq!(session.position(), Position::after(2));
+        assert_eq!(container_state(&session, "web"), None);
+        assert_eq!(session.next(), None, "nothing after the end");
+    }
+
+    #[test]
+    fn walking_back_and_forth_visits_every_event_once() {
+        let mut session = Rc::new(Session::default());
+        for line in [
+            "docker volume create keep",
+            "docker run --name once busybox echo hi",
+            "docker nosuch",
+        ] {
+            session = run(session, line);
+        }
+        let end = session.snapshot.clone();
+        let events: Vec<usize> = session.transcript.iter().map(|e| e.events.len()).collect();
+        let (back, forward, session) = walk(session);
+        // A step stops once per event (at its last one as "after the whole step"), plus the
+        // empty start.
+        let stops = events.iter().map(|&n| n.max(1)).sum::<usize>() + 1;
+        assert_eq!(back.len(), stops, "{back:?}");
+        let mut reversed = back.clone();
+        reversed.reverse();
+        assert_eq!(forward, reversed, "forward retraces the same stops");
+        assert_eq!(session.snapshot, end, "back at the end, the same pictures");
+    }
+
+    #[test]
+    fn typing_at_an_event_continues_after_the_whole_command() {
+        let mut session = Rc::new(Session::default());
+        session = run(session, "docker run -d --name web nginx");
+        session = run(session, "docker rm -f web");
+        session = session.reduce(Action::Seek(Position {
+            step: 2,
+            event: Some(1),
+        }));
+        session = run(session, "docker ps -a");
+        assert_eq!(session.steps.len(), 3);
+        assert_eq!(session.focus, None);
+        assert!(
+            session.transcript[2].outcome.stdout.lines().count() == 1,
+            "web is gone"
+        );
     }
 }

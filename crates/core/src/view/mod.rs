@@ -16,7 +16,7 @@ mod transfer;
 mod tests;
 
 use crate::event::Tick;
-use crate::World;
+use crate::{BuildContext, Outcome, World};
 use serde::Serialize;
 
 pub use host::{host_pid, HOST_HOSTNAME};
@@ -261,6 +261,21 @@ pub fn snapshot(world: &World) -> Snapshot {
         containers,
         memory,
     }
+}
+
+/// Runs `line` as [`World::run_line`] does and also returns a snapshot taken right after each
+/// event it recorded (`frames[i]` belongs to event `outcome.first_event + i`), so a timeline can
+/// step through one command event by event: a container created but not yet started, stopped
+/// but not yet removed. Taking frames changes nothing in the World or its trace.
+pub fn run_line_with_frames(
+    world: &mut World,
+    line: &str,
+    context: &BuildContext,
+) -> (Outcome, Vec<Snapshot>) {
+    world.frames = Some(Vec::new());
+    let outcome = world.run_line(line, context);
+    let frames = world.frames.take().unwrap_or_default();
+    (outcome, frames)
 }
 
 /// The first 12 hex digits of a digest or ID, as docker shows them.

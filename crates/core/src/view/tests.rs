@@ -256,3 +256,115 @@ fn host_pids_are_stable_and_in_range() {
         );
     }
 }
+
+/// The frames of `line`, each with the kind of the event it was taken at.
+fn frames_of(world: &mut World, line: &str, ctx: &BuildContext) -> Vec<(&'static str, Snapshot)> {
+    let (outcome, frames) = run_line_with_frames(world, line, ctx);
+    assert_eq!(outcome.exit_code, 0, "`{line}`: {}", outcome.stderr);
+    let events = &world.events()[outcome.first_event as usize..outcome.end_event as usize];
+    assert_eq!(
+        frames.len(),
+        events.len(),
+        "one frame per event of `{line}`"
+    );
+    events.iter().map(|e| e.kind.name()).zip(frames).collect()
+}
+
+fn state_of<'a>(snap: &'a Snapshot, name: &str) -> Option<&'a str> {
+    snap.containers
+        .iter()
+        .find(|c| c.name == name)
+        .map(|c| c.state.as_str())
+}
+
+#[test]
+fn frames_show_a_foreground_run_created_then_running_then_exited() {
+    let mut world = World::new(3);
+    ok(&mut world, "docker pull busybox");
+    let frames = frames_of(
+        &mut world,
+        "docker run --name once busybox echo hi",
+        &BuildContext::default(),
+    );
+    let at = |kind: &str| {
+        frames
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, snap)| state_of(snap, "once"))
+            .unwrap_or_else(|| panic!("no {kind} event"))
+    };
+    assert_eq!(
+        at("command"),
+        None,
+        "nothing exists when the command arrives"
+    );
+    assert_eq!(at("container_created"), Some("created"));
+    assert_eq!(at("container_started"), Some("running"));
+    assert_eq!(at("container_exited"), Some("exited"));
+}
+
+#[test]
+fn frames_show_rm_f_stopping_before_removing() {
+    let mut world = World::new(3);
+    ok(&mut world, "docker run -d --name web nginx");
+    let frames = frames_of(&mut world, "docker rm -f web", &BuildContext::default());
+    let kinds: Vec<_> = frames.iter().map(|(k, _)| *k).collect();
+    assert_eq!(
+        kinds,
+        ["command", "container_exited", "container_removed"],
+        "events of rm -f"
+    );
+    assert_eq!(state_of(&frames[0].1, "web"), Some("running"));
+    assert_eq!(state_of(&frames[1].1, "web"), Some("exited"));
+    assert_eq!(state_of(&frames[2].1, "web"), None);
+    assert_eq!(frames[2].1.removed[0].name, "web");
+}
+
+#[test]
+fn frames_show_a_build_growing_step_by_step() {
+    let mut world = World::new(3);
+    let ctx = context(&[("Dockerfile", DOCKERFILE), ("a.txt", "hello\n")]);
+    let frames = frames_of(&mut world, "docker build -t app .", &ctx);
+    let steps: Vec<(usize, bool)> = frames
+        .iter()
+        .filter(|(kind, _)| *kind == "build_step")
+        .map(|(_, snap)| {
+            let build = snap.last_build.as_ref().expect("a build is under way");
+            (build.steps.len(), build.image.is_some())
+        })
+        .collect();
+    assert_eq!(steps.len(), 3, "WORKDIR, COPY and RUN: {steps:?}");
+    for (i, (shown, built)) in steps.iter().enumerate() {
+        assert_eq!(*shown, i + 1, "steps so far at step {i}");
+        assert!(!built, "no image before the build ends");
+    }
+    let (_, last) = frames.last().expect("frames");
+    assert!(last
+        .images
+        .iter()
+        .any(|i| i.tags.contains(&"app:latest".into())));
+}
+
+#[test]
+fn taking_frames_changes_nothing_in_the_world() {
+    let lines = [
+        "docker run -d --name web -v data:/data nginx",
+        "docker exec web sh -c 'echo x > /data/x'",
+        "docker rm -f -v web",
+        "docker run --rm busybox sh -c 'exit 3'",
+        "docker rmi nginx",
+    ];
+    let mut plain = World::new(9);
+    let mut framed = World::new(9);
+    for line in lines {
+        let expected = plain.run_line(line, &BuildContext::default());
+        let (outcome, _) = run_line_with_frames(&mut framed, line, &BuildContext::default());
+        assert_eq!(
+            (outcome.stdout, outcome.exit_code),
+            (expected.stdout, expected.exit_code)
+        );
+    }
+    assert_eq!(framed.trace_hash(), plain.trace_hash());
+    assert_eq!(framed.state_digest(), plain.state_digest());
+    assert_eq!(snapshot(&framed), snapshot(&plain));
+}

@@ -58,6 +58,9 @@ pub struct World {
     driver: Box<dyn Driver>,
     /// Every effect issued so far, in order (not part of the trace).
     effects: Vec<Effect>,
+    /// While [`crate::view::run_line_with_frames`] runs: a picture snapshot taken right after
+    /// each event, so fronts can show the state between the events of one command.
+    pub(crate) frames: Option<Vec<crate::view::Snapshot>>,
 }
 
 /// What a handler gives back: text for the terminal and the exit code.
@@ -137,6 +140,7 @@ impl World {
             recently_removed: BTreeMap::new(),
             driver,
             effects: Vec::new(),
+            frames: None,
         }
     }
 
@@ -349,6 +353,13 @@ impl World {
 
     pub(crate) fn emit(&mut self, kind: EventKind) {
         self.trace.push(self.now, kind);
+        if self.frames.is_some() {
+            // Events are emitted after the change they report, so this is the state "at" it.
+            let frame = crate::view::snapshot(self);
+            if let Some(frames) = &mut self.frames {
+                frames.push(frame);
+            }
+        }
     }
 
     /// 64 hex digits from the seeded PRNG (container and anonymous volume IDs).
