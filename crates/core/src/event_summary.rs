@@ -1,5 +1,6 @@
 //! One line of plain text per event, for timelines and logs (the JSON form is the exact one).
 
+use crate::build::cache::MissReason;
 use crate::event::EventKind;
 
 fn short(id: &str) -> &str {
@@ -140,9 +141,112 @@ impl EventKind {
     }
 }
 
+impl EventKind {
+    /// What happened, in a short Korean sentence (the same facts as [`EventKind::summary`]).
+    pub fn summary_ko(&self) -> String {
+        match self {
+            EventKind::Command { line } => format!("$ {line}"),
+            EventKind::CommandFailed { error, .. } => format!("실패: {error}"),
+            EventKind::ImagePulled {
+                reference,
+                downloaded,
+                skipped,
+                ..
+            } => format!(
+                "{reference} 받음: 레이어 {}개 내려받음, {}개는 이미 있음",
+                downloaded.len(),
+                skipped.len()
+            ),
+            EventKind::ImagePushed {
+                reference,
+                pushed,
+                skipped,
+            } => format!(
+                "{reference} 올림: 레이어 {}개 보냄, {}개는 레지스트리에 이미 있음",
+                pushed.len(),
+                skipped.len()
+            ),
+            EventKind::ImageTagged { reference, id } => {
+                format!("태그 {reference} → 이미지 {}", short(id))
+            }
+            EventKind::ImageUntagged { reference } => format!("태그 {reference} 제거"),
+            EventKind::ImageDeleted { id, layers } => format!(
+                "이미지 {} 삭제, 레이어 {}개도 삭제",
+                short(id),
+                layers.len()
+            ),
+            EventKind::BuildStep {
+                step,
+                cached,
+                reason,
+                ..
+            } => match (cached, reason) {
+                (true, _) => format!("CACHED {step} (캐시 사용)"),
+                (false, Some(reason)) => {
+                    let why = MissReason::from_explanation(reason)
+                        .map_or(reason.as_str(), |r| r.explain_ko());
+                    format!("{step} 실행 ({why})")
+                }
+                (false, None) => format!("{step} 실행"),
+            },
+            EventKind::ImageBuilt { id, tags } => match tags.first() {
+                Some(tag) => format!("이미지 {} 빌드 완료: {tag}", short(id)),
+                None => format!("이미지 {} 빌드 완료", short(id)),
+            },
+            EventKind::ImageCommitted { container, id } => {
+                format!("컨테이너 {container} → 이미지 {} 커밋", short(id))
+            }
+            EventKind::ContainerCreated { name, image, .. } => {
+                format!("컨테이너 {name} 생성 (이미지 {image})")
+            }
+            EventKind::ContainerStarted { name, argv, .. } => {
+                format!("{name} 시작: PID 1 = `{}`", argv.join(" "))
+            }
+            EventKind::ContainerExited {
+                name,
+                exit_code,
+                oom_killed,
+                ..
+            } => {
+                if *oom_killed {
+                    format!("{name}: 메모리 한도를 넘어 강제 종료 (종료 코드 {exit_code})")
+                } else {
+                    format!("{name} 종료 (종료 코드 {exit_code})")
+                }
+            }
+            EventKind::ContainerRestarting {
+                name,
+                restart_count,
+                delay_ms,
+                ..
+            } => format!("{name}: {delay_ms} ms 뒤 재시작 ({restart_count}번째)"),
+            EventKind::ContainerRemoved {
+                name,
+                discarded_bytes,
+                ..
+            } => format!("{name} 삭제: 쓰기 레이어({discarded_bytes} B)도 사라짐"),
+            EventKind::ExecRan {
+                id,
+                argv,
+                exit_code,
+            } => format!(
+                "{} 안에서 exec: `{}` 종료 코드 {exit_code}",
+                short(id),
+                argv.join(" ")
+            ),
+            EventKind::VolumeCreated { name } => format!("볼륨 {name} 생성"),
+            EventKind::VolumeCopiedUp { name, path } => {
+                format!("빈 볼륨 {name}에 이미지의 {path} 파일을 복사")
+            }
+            EventKind::VolumeRemoved { name } => format!("볼륨 {name} 삭제"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::{BuildContext, World};
+    use crate::build::cache::MissReason;
+    use crate::{BuildContext, EventKind, World};
 
     #[test]
     fn every_event_of_a_session_has_a_name_matching_its_json_and_a_summary() {
@@ -162,6 +266,24 @@ mod tests {
             let json = serde_json::to_value(&event.kind).unwrap();
             assert_eq!(json["kind"], event.kind.name());
             assert!(!event.kind.summary().is_empty());
+            let korean = event.kind.summary_ko();
+            assert!(
+                matches!(event.kind, EventKind::Command { .. })
+                    || korean.chars().any(|c| ('가'..='힣').contains(&c)),
+                "{korean}"
+            );
         }
+    }
+
+    #[test]
+    fn every_cache_miss_reason_reads_back_from_the_trace_and_has_korean() {
+        for reason in MissReason::ALL {
+            assert_eq!(
+                MissReason::from_explanation(&reason.explain()),
+                Some(reason.clone())
+            );
+            assert_ne!(reason.explain_ko(), reason.explain());
+        }
+        assert_eq!(MissReason::from_explanation("something else"), None);
     }
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::use_texts;
+use crate::app::{use_app, use_texts};
 use crate::state::scenario::ScenarioStep;
 use crate::state::session::{Position, SharedEntry};
 
@@ -137,6 +137,7 @@ struct TimelineStepProps {
 #[component]
 fn TimelineStep(props: &TimelineStepProps) -> Html {
     let texts = use_texts();
+    let app = use_app();
     if props.state == "empty" {
         return Html::default();
     }
@@ -173,7 +174,7 @@ fn TimelineStep(props: &TimelineStepProps) -> Html {
                                 <button type="button" class="event-line" title={texts.show_event}
                                     onclick={seek((!last).then_some(i))}>
                                     <span class="event-time">{ format!("{:.1}s", e.at as f64 / 1000.0) }</span>
-                                    { " " }{ e.kind.summary() }
+                                    { " " }{ if app.lang.code() == "ko" { e.kind.summary_ko() } else { e.kind.summary() } }
                                 </button>
                             </li>
                         }

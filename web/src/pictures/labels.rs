@@ -1,5 +1,7 @@
 //! The pictures' words, Korean and English, in one table.
 
+use sim_core::build::cache::MissReason;
+
 /// Which label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Label {
@@ -116,27 +118,8 @@ pub fn more(lang: &str, n: usize) -> String {
 
 /// A cache-miss reason from the core (English) in `lang`.
 pub fn reason(lang: &str, text: &str) -> String {
-    if lang != "ko" {
-        return text.to_string();
+    match MissReason::from_explanation(text) {
+        Some(reason) if lang == "ko" => reason.explain_ko().to_string(),
+        _ => text.to_string(),
     }
-    const KO: &[(&str, &str)] = &[
-        ("--no-cache", "--no-cache를 주었습니다"),
-        (
-            "a step before it",
-            "앞 단계를 다시 빌드해서 캐시 키가 바뀌었습니다",
-        ),
-        ("files it copies changed", "복사하는 파일이 바뀌었습니다"),
-        (
-            "not built on top of this parent",
-            "이 부모 위에서 빌드한 적이 없습니다",
-        ),
-        (
-            "layer was deleted",
-            "캐시된 레이어가 지워졌습니다 (docker rmi)",
-        ),
-    ];
-    KO.iter()
-        .find(|(key, _)| text.contains(key))
-        .map(|(_, ko)| ko.to_string())
-        .unwrap_or_else(|| text.to_string())
 }

@@ -36,6 +36,15 @@ pub enum MissReason {
 }
 
 impl MissReason {
+    pub const ALL: [MissReason; 5] = [
+        MissReason::NoCache,
+        MissReason::EarlierStepChanged,
+        MissReason::FilesChanged,
+        MissReason::NeverBuilt,
+        MissReason::LayerDeleted,
+    ];
+
+    /// The English explanation recorded in the trace (`BuildStep.reason`); part of the format.
     pub fn explain(&self) -> String {
         match self {
             MissReason::NoCache => "--no-cache was given".into(),
@@ -48,6 +57,24 @@ impl MissReason {
             }
             MissReason::LayerDeleted => "its cached layer was deleted (docker rmi)".into(),
         }
+    }
+
+    /// The same explanation in Korean, for fronts that show it.
+    pub fn explain_ko(&self) -> &'static str {
+        match self {
+            MissReason::NoCache => "--no-cache를 주었습니다",
+            MissReason::EarlierStepChanged => "앞 단계를 다시 빌드해서 캐시 키가 바뀌었습니다",
+            MissReason::FilesChanged => "복사하는 파일이 캐시된 빌드 뒤로 바뀌었습니다",
+            MissReason::NeverBuilt => "이 부모 위에서 이 명령을 빌드한 적이 없습니다",
+            MissReason::LayerDeleted => "캐시된 레이어가 지워졌습니다 (docker rmi)",
+        }
+    }
+
+    /// The reason a trace records as `explanation` (see [`MissReason::explain`]), if any.
+    pub fn from_explanation(explanation: &str) -> Option<MissReason> {
+        MissReason::ALL
+            .into_iter()
+            .find(|reason| reason.explain() == explanation)
     }
 }
 
