@@ -1,17 +1,25 @@
-//! One line of plain text per event, for timelines and logs (the JSON form is the exact one).
+//! One line of plain text per event, for timelines and logs (the JSON form is the exact one),
+//! in English or Korean.
 
 use crate::build::cache::MissReason;
 use crate::event::EventKind;
+
+/// The language of a summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    English,
+    Korean,
+}
 
 fn short(id: &str) -> &str {
     let id = id.strip_prefix("sha256:").unwrap_or(id);
     &id[..12.min(id.len())]
 }
 
-fn count(n: usize, one: &str) -> String {
+fn layers(n: usize) -> String {
     match n {
-        1 => format!("1 {one}"),
-        n => format!("{n} {one}s"),
+        1 => "1 layer".to_string(),
+        n => format!("{n} layers"),
     }
 }
 
@@ -43,81 +51,138 @@ impl EventKind {
 
     /// What happened, in a short English sentence.
     pub fn summary(&self) -> String {
+        self.summary_in(Language::English)
+    }
+
+    /// What happened, in a short sentence in `language` (the same facts in each).
+    pub fn summary_in(&self, language: Language) -> String {
+        let ko = language == Language::Korean;
         match self {
             EventKind::Command { line } => format!("$ {line}"),
+            EventKind::CommandFailed { error, .. } if ko => format!("실패: {error}"),
             EventKind::CommandFailed { error, .. } => format!("failed: {error}"),
             EventKind::ImagePulled {
                 reference,
                 downloaded,
                 skipped,
                 ..
-            } => format!(
-                "pulled {reference}: {} downloaded, {} already here",
-                count(downloaded.len(), "layer"),
-                skipped.len()
-            ),
+            } => {
+                let (new, old) = (downloaded.len(), skipped.len());
+                if ko {
+                    format!("{reference} 받음: 레이어 {new}개 내려받음, {old}개는 이미 있음")
+                } else {
+                    format!(
+                        "pulled {reference}: {} downloaded, {old} already here",
+                        layers(new)
+                    )
+                }
+            }
             EventKind::ImagePushed {
                 reference,
                 pushed,
                 skipped,
-            } => format!(
-                "pushed {reference}: {} sent, {} already in the registry",
-                count(pushed.len(), "layer"),
-                skipped.len()
-            ),
+            } => {
+                let (new, old) = (pushed.len(), skipped.len());
+                if ko {
+                    format!(
+                        "{reference} 올림: 레이어 {new}개 보냄, {old}개는 레지스트리에 이미 있음"
+                    )
+                } else {
+                    format!(
+                        "pushed {reference}: {} sent, {old} already in the registry",
+                        layers(new)
+                    )
+                }
+            }
+            EventKind::ImageTagged { reference, id } if ko => {
+                format!("태그 {reference} → 이미지 {}", short(id))
+            }
             EventKind::ImageTagged { reference, id } => {
                 format!("tagged {} as {reference}", short(id))
             }
+            EventKind::ImageUntagged { reference } if ko => format!("태그 {reference} 제거"),
             EventKind::ImageUntagged { reference } => format!("untagged {reference}"),
-            EventKind::ImageDeleted { id, layers } => format!(
-                "deleted image {} and {}",
-                short(id),
-                count(layers.len(), "layer")
-            ),
+            EventKind::ImageDeleted { id, layers: gone } if ko => {
+                format!("이미지 {} 삭제, 레이어 {}개도 삭제", short(id), gone.len())
+            }
+            EventKind::ImageDeleted { id, layers: gone } => {
+                format!("deleted image {} and {}", short(id), layers(gone.len()))
+            }
             EventKind::BuildStep {
                 step,
                 cached,
                 reason,
                 ..
-            } => match (cached, reason) {
-                (true, _) => format!("CACHED {step}"),
-                (false, Some(reason)) => format!("ran {step} ({reason})"),
-                (false, None) => format!("ran {step}"),
+            } => match (cached, reason, ko) {
+                (true, _, true) => format!("CACHED {step} (캐시 사용)"),
+                (true, _, false) => format!("CACHED {step}"),
+                (false, Some(reason), true) => {
+                    let why = MissReason::from_explanation(reason)
+                        .map_or(reason.as_str(), |r| r.explain_ko());
+                    format!("{step} 실행 ({why})")
+                }
+                (false, Some(reason), false) => format!("ran {step} ({reason})"),
+                (false, None, true) => format!("{step} 실행"),
+                (false, None, false) => format!("ran {step}"),
             },
-            EventKind::ImageBuilt { id, tags } => match tags.first() {
-                Some(tag) => format!("built image {} as {tag}", short(id)),
-                None => format!("built image {}", short(id)),
+            EventKind::ImageBuilt { id, tags } => match (tags.first(), ko) {
+                (Some(tag), true) => format!("이미지 {} 빌드 완료: {tag}", short(id)),
+                (None, true) => format!("이미지 {} 빌드 완료", short(id)),
+                (Some(tag), false) => format!("built image {} as {tag}", short(id)),
+                (None, false) => format!("built image {}", short(id)),
             },
+            EventKind::ImageCommitted { container, id } if ko => {
+                format!("컨테이너 {container} → 이미지 {} 커밋", short(id))
+            }
             EventKind::ImageCommitted { container, id } => {
                 format!("committed {container} as image {}", short(id))
+            }
+            EventKind::ContainerCreated { name, image, .. } if ko => {
+                format!("컨테이너 {name} 생성 (이미지 {image})")
             }
             EventKind::ContainerCreated { name, image, .. } => {
                 format!("created container {name} from {image}")
             }
             EventKind::ContainerStarted { name, argv, .. } => {
-                format!("started {name}: PID 1 is `{}`", argv.join(" "))
+                let pid1 = argv.join(" ");
+                if ko {
+                    format!("{name} 시작: PID 1 = `{pid1}`")
+                } else {
+                    format!("started {name}: PID 1 is `{pid1}`")
+                }
             }
             EventKind::ContainerExited {
                 name,
                 exit_code,
                 oom_killed,
                 ..
-            } => {
-                if *oom_killed {
-                    format!("{name} was killed for using too much memory (exit {exit_code})")
-                } else {
-                    format!("{name} exited with code {exit_code}")
+            } => match (oom_killed, ko) {
+                (true, true) => {
+                    format!("{name}: 메모리 한도를 넘어 강제 종료 (종료 코드 {exit_code})")
                 }
-            }
+                (true, false) => {
+                    format!("{name} was killed for using too much memory (exit {exit_code})")
+                }
+                (false, true) => format!("{name} 종료 (종료 코드 {exit_code})"),
+                (false, false) => format!("{name} exited with code {exit_code}"),
+            },
             EventKind::ContainerRestarting {
                 name,
                 restart_count,
                 delay_ms,
                 ..
-            } => format!(
-                "{name} restarts (restart #{restart_count}) after {} ms",
-                delay_ms
-            ),
+            } if ko => format!("{name}: {delay_ms} ms 뒤 재시작 ({restart_count}번째)"),
+            EventKind::ContainerRestarting {
+                name,
+                restart_count,
+                delay_ms,
+                ..
+            } => format!("{name} restarts (restart #{restart_count}) after {delay_ms} ms"),
+            EventKind::ContainerRemoved {
+                name,
+                discarded_bytes,
+                ..
+            } if ko => format!("{name} 삭제: 쓰기 레이어({discarded_bytes} B)도 사라짐"),
             EventKind::ContainerRemoved {
                 name,
                 discarded_bytes,
@@ -127,124 +192,31 @@ impl EventKind {
                 id,
                 argv,
                 exit_code,
-            } => format!(
-                "exec in {}: `{}` exited {exit_code}",
-                short(id),
-                argv.join(" ")
-            ),
+            } => {
+                let (id, command) = (short(id), argv.join(" "));
+                if ko {
+                    format!("{id} 안에서 exec: `{command}` 종료 코드 {exit_code}")
+                } else {
+                    format!("exec in {id}: `{command}` exited {exit_code}")
+                }
+            }
+            EventKind::VolumeCreated { name } if ko => format!("볼륨 {name} 생성"),
             EventKind::VolumeCreated { name } => format!("created volume {name}"),
+            EventKind::VolumeCopiedUp { name, path } if ko => {
+                format!("빈 볼륨 {name}에 이미지의 {path} 파일을 복사")
+            }
             EventKind::VolumeCopiedUp { name, path } => {
                 format!("filled volume {name} with the image's files at {path}")
             }
+            EventKind::VolumeRemoved { name } if ko => format!("볼륨 {name} 삭제"),
             EventKind::VolumeRemoved { name } => format!("removed volume {name}"),
-        }
-    }
-}
-
-impl EventKind {
-    /// What happened, in a short Korean sentence (the same facts as [`EventKind::summary`]).
-    pub fn summary_ko(&self) -> String {
-        match self {
-            EventKind::Command { line } => format!("$ {line}"),
-            EventKind::CommandFailed { error, .. } => format!("실패: {error}"),
-            EventKind::ImagePulled {
-                reference,
-                downloaded,
-                skipped,
-                ..
-            } => format!(
-                "{reference} 받음: 레이어 {}개 내려받음, {}개는 이미 있음",
-                downloaded.len(),
-                skipped.len()
-            ),
-            EventKind::ImagePushed {
-                reference,
-                pushed,
-                skipped,
-            } => format!(
-                "{reference} 올림: 레이어 {}개 보냄, {}개는 레지스트리에 이미 있음",
-                pushed.len(),
-                skipped.len()
-            ),
-            EventKind::ImageTagged { reference, id } => {
-                format!("태그 {reference} → 이미지 {}", short(id))
-            }
-            EventKind::ImageUntagged { reference } => format!("태그 {reference} 제거"),
-            EventKind::ImageDeleted { id, layers } => format!(
-                "이미지 {} 삭제, 레이어 {}개도 삭제",
-                short(id),
-                layers.len()
-            ),
-            EventKind::BuildStep {
-                step,
-                cached,
-                reason,
-                ..
-            } => match (cached, reason) {
-                (true, _) => format!("CACHED {step} (캐시 사용)"),
-                (false, Some(reason)) => {
-                    let why = MissReason::from_explanation(reason)
-                        .map_or(reason.as_str(), |r| r.explain_ko());
-                    format!("{step} 실행 ({why})")
-                }
-                (false, None) => format!("{step} 실행"),
-            },
-            EventKind::ImageBuilt { id, tags } => match tags.first() {
-                Some(tag) => format!("이미지 {} 빌드 완료: {tag}", short(id)),
-                None => format!("이미지 {} 빌드 완료", short(id)),
-            },
-            EventKind::ImageCommitted { container, id } => {
-                format!("컨테이너 {container} → 이미지 {} 커밋", short(id))
-            }
-            EventKind::ContainerCreated { name, image, .. } => {
-                format!("컨테이너 {name} 생성 (이미지 {image})")
-            }
-            EventKind::ContainerStarted { name, argv, .. } => {
-                format!("{name} 시작: PID 1 = `{}`", argv.join(" "))
-            }
-            EventKind::ContainerExited {
-                name,
-                exit_code,
-                oom_killed,
-                ..
-            } => {
-                if *oom_killed {
-                    format!("{name}: 메모리 한도를 넘어 강제 종료 (종료 코드 {exit_code})")
-                } else {
-                    format!("{name} 종료 (종료 코드 {exit_code})")
-                }
-            }
-            EventKind::ContainerRestarting {
-                name,
-                restart_count,
-                delay_ms,
-                ..
-            } => format!("{name}: {delay_ms} ms 뒤 재시작 ({restart_count}번째)"),
-            EventKind::ContainerRemoved {
-                name,
-                discarded_bytes,
-                ..
-            } => format!("{name} 삭제: 쓰기 레이어({discarded_bytes} B)도 사라짐"),
-            EventKind::ExecRan {
-                id,
-                argv,
-                exit_code,
-            } => format!(
-                "{} 안에서 exec: `{}` 종료 코드 {exit_code}",
-                short(id),
-                argv.join(" ")
-            ),
-            EventKind::VolumeCreated { name } => format!("볼륨 {name} 생성"),
-            EventKind::VolumeCopiedUp { name, path } => {
-                format!("빈 볼륨 {name}에 이미지의 {path} 파일을 복사")
-            }
-            EventKind::VolumeRemoved { name } => format!("볼륨 {name} 삭제"),
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::Language;
     use crate::build::cache::MissReason;
     use crate::{BuildContext, EventKind, World};
 
@@ -266,7 +238,7 @@ mod tests {
             let json = serde_json::to_value(&event.kind).unwrap();
             assert_eq!(json["kind"], event.kind.name());
             assert!(!event.kind.summary().is_empty());
-            let korean = event.kind.summary_ko();
+            let korean = event.kind.summary_in(Language::Korean);
             assert!(
                 matches!(event.kind, EventKind::Command { .. })
                     || korean.chars().any(|c| ('가'..='힣').contains(&c)),

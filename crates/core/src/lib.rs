@@ -26,6 +26,7 @@ mod world;
 
 pub use driver::{Driver, Effect, Observation, SimDriver};
 pub use event::{Event, EventKind, Tick};
+pub use event_summary::Language;
 pub use fs::FsTree;
 pub use outcome::Outcome;
 pub use world::{

@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use sim_core::Language;
 use yew::prelude::*;
 
 use crate::app::{use_app, use_texts};
@@ -137,7 +138,10 @@ struct TimelineStepProps {
 #[component]
 fn TimelineStep(props: &TimelineStepProps) -> Html {
     let texts = use_texts();
-    let app = use_app();
+    let language = match use_app().lang.code() {
+        "ko" => Language::Korean,
+        _ => Language::English,
+    };
     if props.state == "empty" {
         return Html::default();
     }
@@ -174,7 +178,7 @@ fn TimelineStep(props: &TimelineStepProps) -> Html {
                                 <button type="button" class="event-line" title={texts.show_event}
                                     onclick={seek((!last).then_some(i))}>
                                     <span class="event-time">{ format!("{:.1}s", e.at as f64 / 1000.0) }</span>
-                                    { " " }{ if app.lang.code() == "ko" { e.kind.summary_ko() } else { e.kind.summary() } }
+                                    { " " }{ e.kind.summary_in(language) }
                                 </button>
                             </li>
                         }
