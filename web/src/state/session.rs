@@ -76,7 +76,9 @@ pub enum Action {
     DeleteFile(String),
 }
 
-/// The World is not `Clone`, so successive states share it; everything else is new per state.
+/// The World is not `Clone`, so successive states share it (cloning a Session shares it too);
+/// everything else is new per state.
+#[derive(Clone)]
 pub struct Session {
     world: Rc<RefCell<World>>,
     pub seed: u64,
@@ -167,7 +169,7 @@ impl Session {
     /// This state with the pictures at event `event` of the step at the cursor (`None`, or
     /// its last event, means after the whole step). Needs the step's frames.
     fn focused(mut self, event: Option<usize>) -> Session {
-        let events = self.transcript.last().map_or(0, |entry| entry.events.len());
+        let events = self.events_at_cursor();
         self.focus = event.filter(|&i| i + 1 < events && i < self.frames.len());
         self.snapshot = match self.focus {
             Some(i) => Rc::clone(&self.frames[i]),
@@ -226,22 +228,9 @@ impl Session {
         let frames_ready = at.event.is_none() || !self.frames.is_empty();
         if at.step == self.cursor && frames_ready {
             // Same World: only the pictures move.
-            let moved = Session {
-                world: Rc::clone(&self.world),
-                seed: self.seed,
-                steps: Rc::clone(&self.steps),
-                cursor: self.cursor,
-                focus: None,
-                transcript: Rc::clone(&self.transcript),
-                files: Rc::clone(&self.files),
-                snapshot: Rc::clone(&self.snapshot),
-                end_snapshot: Rc::clone(&self.end_snapshot),
-                frames: Rc::clone(&self.frames),
-                trace_hash: self.trace_hash.clone(),
-                revision: self.revision + 1,
-            }
-            .focused(at.event);
-            return Rc::new(moved);
+            let mut moved = (*self).clone();
+            moved.revision += 1;
+            return Rc::new(moved.focused(at.event));
         }
         Rc::new(Session::replayed(
             self.seed,
@@ -310,23 +299,11 @@ impl Session {
     }
 
     fn with_files(self: Rc<Self>, change: impl FnOnce(&mut Files)) -> Rc<Self> {
-        let mut files = (*self.files).clone();
-        change(&mut files);
-        Rc::new(Session {
-            world: Rc::clone(&self.world),
-            seed: self.seed,
-            steps: Rc::clone(&self.steps),
-            cursor: self.cursor,
-            focus: self.focus,
-            transcript: Rc::clone(&self.transcript),
-            files: Rc::new(files),
-            snapshot: Rc::clone(&self.snapshot),
-            end_snapshot: Rc::clone(&self.end_snapshot),
-            frames: Rc::clone(&self.frames),
-            trace_hash: self.trace_hash.clone(),
-            // Files are saved with the scenario, so they count as a change.
-            revision: self.revision + 1,
-        })
+        let mut changed = (*self).clone();
+        change(Rc::make_mut(&mut changed.files));
+        // Files are saved with the scenario, so they count as a change.
+        changed.revision += 1;
+        Rc::new(changed)
     }
 }
 
