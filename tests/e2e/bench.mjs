@@ -1,6 +1,8 @@
 // Browser figures for the web app (printed, never asserted): time from navigation to an
-// interactive terminal (median of 10 loads), and one command applied and redrawn with 200
-// containers on screen (median of 20 commands), against the targets in the issue.
+// interactive terminal (median of 10 loads), one command applied and redrawn with 200
+// containers on screen (median of 20 commands), against the targets in the issue; and what a
+// timeline step back costs in that long session (inside a command vs. replaying to the one
+// before).
 import { serveDist, freshBrowser } from './harness.mjs';
 
 const median = (xs) => {
@@ -54,9 +56,33 @@ try {
     frames.push(ms[1]);
   }
 
+  // Step back through one command with many events: the first step replays the whole
+  // scenario (221 commands) taking a snapshot per event of the last one; the next steps only
+  // swap the pictures; the last lands on the command before (another replay).
+  await page.evaluate(async () => {
+    const input = document.querySelector('#command');
+    input.value = 'docker rm -f c0 c2 c4 c6 c8 c10';
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+  });
+  await page.waitForFunction(() => document.querySelector('#timeline-position')?.innerText.startsWith('221 /'));
+  const stepBack = () => page.evaluate(async () => {
+    const start = performance.now();
+    document.querySelector('#step-back').click();
+    await new Promise((ok) => { const c = new MessageChannel(); c.port1.onmessage = ok; c.port2.postMessage(0); });
+    void document.body.offsetHeight;
+    return performance.now() - start;
+  });
+  const replays = [await stepBack()];
+  const within = [];
+  while (await page.locator('#timeline-event').count()) within.push(await stepBack());
+  replays.push(within.pop()); // the step that left the command replayed too
+
   console.log(`time to interactive terminal (median of ${loads.length} warm loads): ${median(loads).toFixed(0)} ms (min ${Math.min(...loads).toFixed(0)}, max ${Math.max(...loads).toFixed(0)}); target 500 ms, ratio ${(median(loads) / 500).toFixed(2)}`);
   console.log(`command + redraw with 200 containers (median of ${commands.length}: applied, DOM updated, laid out): ${median(commands).toFixed(1)} ms (min ${Math.min(...commands).toFixed(1)}, max ${Math.max(...commands).toFixed(1)}); target 16 ms, ratio ${(median(commands) / 16).toFixed(2)}`);
   console.log(`  ... until the next animation frame: median ${median(frames).toFixed(1)} ms`);
+  for (const [what, xs] of [['between the events of one command (pictures only)', within], ['into another command (replays the 221 commands)', replays]]) {
+    if (xs.length) console.log(`timeline step back ${what}: median ${median(xs).toFixed(1)} ms of ${xs.length} (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)})`);
+  }
   if (errors.length) console.log(`console errors: ${errors.join(' | ')}`);
 } finally {
   await close();
