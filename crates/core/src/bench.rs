@@ -83,7 +83,7 @@ fn median_ms(clock: &dyn Fn() -> f64, runs: usize, mut work: impl FnMut()) -> f6
             clock() - start
         })
         .collect();
-    times.sort_by(f64::total_cmp);
+    crate::order::sort_by(&mut times, &f64::total_cmp);
     times[times.len() / 2]
 }
 

@@ -17,6 +17,7 @@ pub mod event;
 mod event_summary;
 pub mod fs;
 pub mod image;
+pub mod order;
 mod outcome;
 pub mod output;
 pub mod program;

@@ -101,16 +101,19 @@ fn link(parsed: Vec<Lesson>) -> Result<Catalog, LessonError> {
     if let Some(cycle) = find_cycle(&lessons) {
         return Err(LessonError::PrerequisiteCycle { cycle });
     }
-    lessons.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
+    sim_core::order::sort_by(&mut lessons, &|a, b| {
+        a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id))
+    });
     Ok(Catalog { lessons })
 }
 
 /// A prerequisite path that returns to its start (`a -> b -> a`), if there is one.
 fn find_cycle(lessons: &[Lesson]) -> Option<Vec<String>> {
-    let edges: BTreeMap<&str, &[String]> = lessons
-        .iter()
-        .map(|l| (l.id.as_str(), l.prerequisites.as_slice()))
-        .collect();
+    let edges: BTreeMap<&str, &[String]> = sim_core::order::map_from(
+        lessons
+            .iter()
+            .map(|l| (l.id.as_str(), l.prerequisites.as_slice())),
+    );
     let mut done: BTreeSet<&str> = BTreeSet::new();
     for start in edges.keys() {
         let mut path: Vec<&str> = Vec::new();

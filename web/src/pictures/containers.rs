@@ -59,7 +59,7 @@ pub fn ContainersPicture(props: &ContainersPictureProps) -> Html {
             .position(|i| i.id == id)
             .unwrap_or(usize::MAX)
     };
-    live.sort_by_key(|c| (image_rank(&c.image_id), c.image_id.clone()));
+    sim_core::order::sort_by_key(&mut live, |c| (image_rank(&c.image_id), c.image_id.clone()));
     let ghosts = snap.removed.len().min(3);
     let live_room = MAX_CONTAINERS.saturating_sub(ghosts);
     let hidden = live.len().saturating_sub(live_room);

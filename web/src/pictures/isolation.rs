@@ -34,16 +34,16 @@ pub fn IsolationPicture(props: &IsolationPictureProps) -> Html {
 
     // Running containers first (they have processes), then the rest, each in ID order.
     let mut boxes: Vec<_> = snap.containers.iter().collect();
-    boxes.sort_by_key(|c| c.processes.is_empty());
+    sim_core::order::sort_by_key(&mut boxes, |c| c.processes.is_empty());
     let hidden_boxes = boxes.len().saturating_sub(MAX_BOXES);
     boxes.truncate(MAX_BOXES);
 
     // Host lines: its own daemons, then container processes of the drawn boxes, up to the cap.
     let mut lines: Vec<_> = host.processes.iter().collect();
-    lines.sort_by_key(|p| (p.container.is_some(), p.pid));
+    sim_core::order::sort_by_key(&mut lines, |p| (p.container.is_some(), p.pid));
     let hidden_lines = lines.len().saturating_sub(MAX_HOST_LINES);
     lines.truncate(MAX_HOST_LINES);
-    lines.sort_by_key(|p| p.pid);
+    sim_core::order::sort_by_key(&mut lines, |p| p.pid);
 
     let host_h = 40 + lines.len() as i32 * LINE + if hidden_lines > 0 { LINE } else { 0 };
     let boxes_h = boxes.len() as i32 * (BOX_H + 10) + if hidden_boxes > 0 { 24 } else { 0 };

@@ -30,7 +30,9 @@ pub fn MemoryPicture(props: &MemoryPictureProps) -> Html {
     }
     // Limited and OOM-killed containers first: they are what this picture is about.
     let mut shown: Vec<_> = all.iter().collect();
-    shown.sort_by_key(|m| (!m.oom_killed, m.limit.is_none(), !m.running));
+    sim_core::order::sort_by_key(&mut shown, |m| {
+        (!m.oom_killed, m.limit.is_none(), !m.running)
+    });
     let hidden = shown.len().saturating_sub(MAX_BARS);
     shown.truncate(MAX_BARS);
     // Unlimited containers are drawn against the largest figure in the picture.

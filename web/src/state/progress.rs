@@ -86,9 +86,9 @@ impl Export {
             format: EXPORT_FORMAT.into(),
             version: super::scenario::FORMAT_VERSION,
             progress: Progress::load(),
-            scenarios: owners
-                .filter_map(|owner| load_scenario(owner).map(|s| (owner.to_string(), s)))
-                .collect(),
+            scenarios: sim_core::order::map_from(
+                owners.filter_map(|owner| load_scenario(owner).map(|s| (owner.to_string(), s))),
+            ),
         }
     }
 

@@ -1101,7 +1101,7 @@ fn parse_line(line: &str, escape: char) -> Result<Parsed, Problem> {
                 return Err(bad("EXPOSE requires at least one argument"));
             }
             parse_flags(&flags, &[])?;
-            ports.sort();
+            crate::order::sort(&mut ports);
             Instruction::Expose(ports)
         }
         "volume" => {

@@ -67,7 +67,7 @@ pub fn candidates(
         Some(_) => Vec::new(),
     };
     options.retain(|o| o.starts_with(prefix));
-    options.sort();
+    crate::order::sort(&mut options);
     options.dedup();
     (start, options)
 }

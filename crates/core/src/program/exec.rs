@@ -133,7 +133,7 @@ pub fn run(spec: &ProcessSpec, ctx: &mut ProcessCtx) -> ProcessResult {
     let exit = k.exit(code);
     // Background children may have written later than the foreground; keep time order.
     let mut output = std::mem::take(&mut k.output);
-    output.sort_by_key(|c| c.at_ms);
+    crate::order::sort_by_key(&mut output, |c| c.at_ms);
     ProcessResult {
         exit,
         output,

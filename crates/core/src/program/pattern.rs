@@ -193,7 +193,7 @@ pub fn glob(fs: &FsTree, cwd: &str, pat: &str) -> Vec<String> {
             s.push('/');
         }
     }
-    out.sort();
+    crate::order::sort(&mut out);
     out
 }
 

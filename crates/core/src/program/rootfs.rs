@@ -72,7 +72,7 @@ pub fn busybox_rootfs() -> Vec<(String, Node)> {
             "root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nadm:x:4:\ntty:x:5:\ndisk:x:6:\nwheel:x:10:\nmail:x:8:\nwww-data:x:33:\nusers:x:100:\nnogroup:x:65534:\n",
         ),
     ));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::order::sort_by(&mut files, &|a, b| a.0.cmp(&b.0));
     files
 }
 

@@ -153,7 +153,7 @@ pub(super) fn volumes(world: &World) -> Vec<VolumeView> {
         .volumes()
         .map(|v| {
             let mut used_by = users.get(v.name.as_str()).cloned().unwrap_or_default();
-            used_by.sort();
+            crate::order::sort(&mut used_by);
             VolumeView {
                 name: v.name.clone(),
                 anonymous: v.anonymous,

@@ -71,7 +71,7 @@ pub(super) fn host(world: &World) -> HostView {
             });
         }
     }
-    processes.sort_by_key(|p| p.pid);
+    crate::order::sort_by_key(&mut processes, |p| p.pid);
     HostView {
         hostname: HOST_HOSTNAME.to_string(),
         processes,

@@ -10,7 +10,7 @@ pub(super) fn images(world: &World) -> Vec<ImageView> {
     let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
     for image in store.images() {
         let mut ids: Vec<&str> = image.config.diff_ids.iter().map(String::as_str).collect();
-        ids.sort_unstable();
+        crate::order::sort(&mut ids);
         ids.dedup();
         for id in ids {
             *shared.entry(id).or_insert(0) += 1;
@@ -45,9 +45,9 @@ pub(super) fn images(world: &World) -> Vec<ImageView> {
                 })
                 .collect();
             let mut tags: Vec<String> = store.tags_of(&image.id).map(|r| r.to_string()).collect();
-            tags.sort();
+            crate::order::sort(&mut tags);
             let mut used_by = users.get(image.id.as_str()).cloned().unwrap_or_default();
-            used_by.sort();
+            crate::order::sort(&mut used_by);
             (
                 image.config.created,
                 ImageView {
@@ -60,6 +60,8 @@ pub(super) fn images(world: &World) -> Vec<ImageView> {
             )
         })
         .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    crate::order::sort_by(&mut out, &|a, b| {
+        a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id))
+    });
     out.into_iter().map(|(_, v)| v).collect()
 }

@@ -168,7 +168,7 @@ impl World {
             }
         }
         // Newest first; equal times by name.
-        rows.sort_by(|a, b| {
+        crate::order::sort_by(&mut rows, &|a, b| {
             b.0.cmp(&a.0).then_with(|| {
                 let key = |v: &serde_json::Value| format!("{}:{}", v["Repository"], v["Tag"]);
                 key(&a.1).cmp(&key(&b.1))

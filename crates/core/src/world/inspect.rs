@@ -27,8 +27,15 @@ pub(crate) fn print_items(items: &[Value], format: Option<&str>) -> Handled {
 }
 
 fn string_map(pairs: &[(String, String)]) -> Value {
-    let map: Map<String, Value> = pairs.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
-    Value::Object(map)
+    Value::Object(json_map(pairs.iter().map(|(k, v)| (k.clone(), json!(v)))))
+}
+
+/// A JSON object's map from `entries`, inserted one by one (see [`crate::order::map_from`] for
+/// why not `collect()`).
+pub(crate) fn json_map(entries: impl IntoIterator<Item = (String, Value)>) -> Map<String, Value> {
+    let mut map = Map::new();
+    map.extend(entries);
+    map
 }
 
 impl World {
@@ -64,26 +71,18 @@ impl World {
     }
 
     fn container_json(&self, c: &Container) -> Value {
-        let ports: Map<String, Value> = c
-            .ports
-            .iter()
-            .map(|p| {
-                (
-                    format!("{}/{}", p.container_port, p.proto),
-                    json!([{"HostIp": p.host_ip, "HostPort": p.host_port.to_string()}]),
-                )
-            })
-            .collect();
-        let exposed: Map<String, Value> = self
+        let ports = json_map(c.ports.iter().map(|p| {
+            (
+                format!("{}/{}", p.container_port, p.proto),
+                json!([{"HostIp": p.host_ip, "HostPort": p.host_port.to_string()}]),
+            )
+        }));
+        let exposed = self
             .images
             .image(&c.image_id)
             .map(|i| {
-                i.config
-                    .config
-                    .exposed_ports
-                    .iter()
-                    .map(|p| (p.clone(), json!({})))
-                    .collect()
+                let ports = &i.config.config.exposed_ports;
+                json_map(ports.iter().map(|p| (p.clone(), json!({}))))
             })
             .unwrap_or_default();
         let mounts: Vec<Value> = c
@@ -138,7 +137,7 @@ impl World {
             "RestartCount": c.restart_count,
             "HostConfig": {
                 "Binds": if binds.is_empty() { Value::Null } else { json!(binds) },
-                "PortBindings": Value::Object(c.ports.iter().map(|p| (format!("{}/{}", p.container_port, p.proto), json!([{"HostIp": if p.host_ip == "0.0.0.0" { "" } else { p.host_ip.as_str() }, "HostPort": p.host_port.to_string()}]))).collect()),
+                "PortBindings": Value::Object(json_map(c.ports.iter().map(|p| (format!("{}/{}", p.container_port, p.proto), json!([{"HostIp": if p.host_ip == "0.0.0.0" { "" } else { p.host_ip.as_str() }, "HostPort": p.host_port.to_string()}]))))),
                 "RestartPolicy": {"Name": c.restart.name, "MaximumRetryCount": c.restart.max_retries},
                 "AutoRemove": c.auto_remove,
                 "Memory": c.memory.unwrap_or(0),
@@ -184,9 +183,9 @@ impl World {
                 "Entrypoint": cfg.entrypoint,
                 "WorkingDir": cfg.working_dir,
                 "User": cfg.user,
-                "ExposedPorts": Value::Object(cfg.exposed_ports.iter().map(|p| (p.clone(), json!({}))).collect()),
-                "Volumes": Value::Object(cfg.volumes.iter().map(|p| (p.clone(), json!({}))).collect()),
-                "Labels": Value::Object(cfg.labels.iter().map(|(k, v)| (k.clone(), json!(v))).collect()),
+                "ExposedPorts": Value::Object(json_map(cfg.exposed_ports.iter().map(|p| (p.clone(), json!({}))))),
+                "Volumes": Value::Object(json_map(cfg.volumes.iter().map(|p| (p.clone(), json!({}))))),
+                "Labels": Value::Object(json_map(cfg.labels.iter().map(|(k, v)| (k.clone(), json!(v))))),
                 "StopSignal": cfg.stop_signal,
             },
             "Architecture": image.config.architecture,

@@ -801,7 +801,9 @@ impl World {
             .values()
             .filter(|c| all || c.is_running())
             .collect();
-        shown.sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
+        crate::order::sort_by(&mut shown, &|a, b| {
+            b.created.cmp(&a.created).then(b.id.cmp(&a.id))
+        });
         if inv.flags.has("quiet") {
             return Ok(Reply::out(
                 shown

@@ -96,7 +96,7 @@ impl World {
         let mounts = c.mounts.clone();
         // Deeper mounts first, so a mount inside another mount keeps its own files.
         let mut ordered = mounts.clone();
-        ordered.sort_by_key(|m| std::cmp::Reverse(m.target.len()));
+        crate::order::sort_by_key(&mut ordered, |m| std::cmp::Reverse(m.target.len()));
         for m in &ordered {
             if m.read_only {
                 fs.remove_subtree(&m.target);

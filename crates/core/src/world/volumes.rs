@@ -108,11 +108,8 @@ impl World {
     }
 
     pub(crate) fn volume_json(&self, v: &Volume) -> serde_json::Value {
-        let labels: serde_json::Map<String, serde_json::Value> = v
-            .labels
-            .iter()
-            .map(|(k, val)| (k.clone(), json!(val)))
-            .collect();
+        let labels =
+            super::inspect::json_map(v.labels.iter().map(|(k, val)| (k.clone(), json!(val))));
         json!({
             "CreatedAt": rfc3339(v.created),
             "Driver": "local",

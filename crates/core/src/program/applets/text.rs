@@ -482,7 +482,7 @@ pub fn sort(k: &mut Kernel, p: &mut Proc) -> i32 {
     };
     let numeric = opts.has('n');
     let fold = opts.has('f');
-    all.sort_by(|a, b| {
+    crate::order::sort_by(&mut all, &|a, b| {
         let (ka, kb) = (key(a), key(b));
         let ord = if numeric {
             leading_number(&ka)

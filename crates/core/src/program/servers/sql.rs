@@ -313,7 +313,7 @@ fn databases(fs: &FsTree) -> Vec<String> {
         .map(|(n, _)| n)
         .collect();
     dbs.push("information_schema".into());
-    dbs.sort();
+    crate::order::sort(&mut dbs);
     dbs
 }
 
@@ -490,7 +490,7 @@ pub fn execute(fs: &mut FsTree, s: &mut Session, sql: &str) -> Result<Option<Res
                 .into_iter()
                 .filter_map(|(n, _)| n.strip_suffix(".ibd").map(str::to_string))
                 .collect();
-            tables.sort();
+            crate::order::sort(&mut tables);
             return Ok(Some(ResultSet {
                 columns: vec![format!("Tables_in_{db}")],
                 rows: tables.into_iter().map(|t| vec![Some(t)]).collect(),
@@ -897,7 +897,7 @@ fn select(fs: &mut FsTree, s: &mut Session, p: &mut P, sql: &str) -> Result<Resu
         }
     }
     if let Some((idx, desc)) = order {
-        rows.sort_by(|a, b| {
+        crate::order::sort_by(&mut rows, &|a, b| {
             let x = a.get(idx).cloned().flatten().unwrap_or_default();
             let y = b.get(idx).cloned().flatten().unwrap_or_default();
             let o = compare(&x, &y);

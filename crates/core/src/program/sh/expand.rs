@@ -228,10 +228,7 @@ impl Shell {
     }
 
     fn clone_vars_for_arith(&self) -> std::collections::BTreeMap<String, String> {
-        self.vars
-            .iter()
-            .map(|(k, v)| (k.clone(), v.value.clone()))
-            .collect()
+        crate::order::map_from(self.vars.iter().map(|(k, v)| (k.clone(), v.value.clone())))
     }
 
     fn param(
