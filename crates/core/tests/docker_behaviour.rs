@@ -238,6 +238,27 @@ fn ps_shows_docker_columns_and_states() {
 }
 
 #[test]
+fn ps_ports_list_exposed_ports_while_running_and_nothing_after() {
+    let mut w = World::new(5);
+    ok(
+        &mut w,
+        "docker run -d --name db -e MYSQL_ROOT_PASSWORD=pw -p 3306:3306 mysql",
+    );
+    ok(&mut w, "docker run -d --name web -p 8080:80 nginx");
+    let ps = ok(&mut w, "docker ps --format '{{.Names}} {{.Ports}}'");
+    // mysql exposes 3306 and 33060; only 3306 is published, on the same number, so it is
+    // written in the group form, ahead of the exposed-only one (as docker prints it).
+    assert!(ps.contains("db 0.0.0.0:3306->3306/tcp, 33060/tcp"), "{ps}");
+    assert!(ps.contains("web 0.0.0.0:8080->80/tcp\n"), "{ps}");
+    ok(&mut w, "docker stop web");
+    let all = ok(&mut w, "docker ps -a --format '{{.Names}} [{{.Ports}}]'");
+    assert!(
+        all.contains("web []"),
+        "a stopped container has no ports: {all}"
+    );
+}
+
+#[test]
 fn containers_are_isolated_hostname_pid1_env() {
     let mut w = World::new(9);
     ok(

@@ -1,8 +1,10 @@
 //! Text output the way the docker CLI prints it: aligned tables, human sizes and durations, and
 //! `--format` Go templates.
 
+mod ports;
 mod template;
 
+pub use ports::{displayable_ports, PortEntry};
 pub use template::render as render_template;
 
 /// Aligns rows like Go's tabwriter as docker configures it (padding 3, last column unpadded).

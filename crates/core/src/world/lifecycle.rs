@@ -9,7 +9,10 @@ use crate::digest::short_id;
 use crate::driver::{Effect, Purpose, Target};
 use crate::event::{EventKind, Tick};
 use crate::fs::{normalize, LayerDiff};
-use crate::output::{ellipsis, go_time, human_duration, human_size, render_template, table};
+use crate::output::{
+    displayable_ports, ellipsis, go_time, human_duration, human_size, render_template, table,
+    PortEntry,
+};
 use crate::program::{self, Exit, ProcessSpec, Stream};
 use serde_json::json;
 
@@ -829,6 +832,45 @@ impl World {
         Ok(Reply::out(table(&header, &cells)))
     }
 
+    /// docker ps's PORTS: while the container runs, its published ports and the ports its
+    /// image exposes without one; nothing once it stopped (its network is gone).
+    fn ports_text(&self, c: &Container) -> String {
+        if !c.is_running() {
+            return String::new();
+        }
+        let mut ports: Vec<PortEntry> = c
+            .ports
+            .iter()
+            .map(|p| PortEntry {
+                container_port: p.container_port,
+                host: Some((p.host_ip.clone(), p.host_port)),
+                proto: p.proto.clone(),
+            })
+            .collect();
+        let exposed = self
+            .images
+            .image(&c.image_id)
+            .map(|i| &i.config.config.exposed_ports);
+        for spec in exposed.into_iter().flatten() {
+            let (number, proto) = spec.split_once('/').unwrap_or((spec.as_str(), "tcp"));
+            let Ok(container_port) = number.parse::<u16>() else {
+                continue;
+            };
+            let published = c
+                .ports
+                .iter()
+                .any(|p| p.container_port == container_port && p.proto == proto);
+            if !published {
+                ports.push(PortEntry {
+                    container_port,
+                    host: None,
+                    proto: proto.to_string(),
+                });
+            }
+        }
+        displayable_ports(ports)
+    }
+
     fn ps_row(&self, c: &Container, no_trunc: bool) -> serde_json::Value {
         let command = format!("\"{}\"", c.argv.join(" "));
         let command = if no_trunc {
@@ -866,7 +908,7 @@ impl World {
             "RunningFor": format!("{} ago", human_duration(self.now - c.created)),
             "Status": status,
             "State": c.status.as_str(),
-            "Ports": ports_text(c),
+            "Ports": self.ports_text(c),
             "Names": c.name,
             "Size": format!("{} (virtual {})", human_size(c.upper.size()), human_size(c.upper.size() + self.images.image(&c.image_id).map(|i| i.size(&self.images)).unwrap_or(0))),
             "Mounts": c.mounts.iter().map(|m| m.source.chars().take(15).collect::<String>()).collect::<Vec<_>>().join(","),
@@ -968,20 +1010,6 @@ pub(crate) fn format_rows(
         out.push('\n');
     }
     Ok(Reply::out(out))
-}
-
-/// `0.0.0.0:8080->80/tcp` for published ports, `80/tcp` for exposed-only ones.
-fn ports_text(c: &Container) -> String {
-    c.ports
-        .iter()
-        .map(|p| {
-            format!(
-                "{}:{}->{}/{}",
-                p.host_ip, p.host_port, p.container_port, p.proto
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Log chunks split into lines, so `--tail` counts lines.
