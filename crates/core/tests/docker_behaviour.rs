@@ -445,3 +445,29 @@ fn generated_names_stay_unique_beyond_the_word_lists() {
         w.containers().map(|c| c.name.clone()).collect();
     assert_eq!(names.len(), 1200);
 }
+
+#[test]
+fn an_interactive_shell_request_explains_there_is_no_terminal() {
+    let mut w = World::new(5);
+    let none = BuildContext::default();
+    let note = "no interactive terminal";
+    // busybox's CMD is `sh`: with -it and no terminal it reads nothing and ends.
+    let run = w.run_line("docker run -it busybox", &none);
+    assert_eq!(run.exit_code, 0);
+    assert!(
+        run.stderr.contains(note) && run.stderr.contains("sh -c"),
+        "{}",
+        run.stderr
+    );
+    let plain = w.run_line("docker run -it busybox echo hi", &none);
+    assert!(plain.stdout == "hi\n" && !plain.stderr.contains(note));
+    let without_it = w.run_line("docker run busybox sh", &none);
+    assert!(!without_it.stderr.contains(note));
+    ok(&mut w, "docker run -d --name web nginx");
+    let exec = w.run_line("docker exec -it web bash", &none);
+    assert!(
+        exec.stderr.contains(note) && exec.stderr.contains("docker exec NAME"),
+        "{}",
+        exec.stderr
+    );
+}

@@ -127,7 +127,12 @@ impl World {
             reply.stdout.push_str(&format!("{id}\n"));
             return Ok(reply);
         }
-        self.attach_until_exit(&id, reply)
+        let argv = self.containers.get(&id).map(|c| c.argv.clone());
+        let mut reply = self.attach_until_exit(&id, reply)?;
+        if let Some(note) = argv.and_then(|argv| no_terminal_note(inv, &argv, "run")) {
+            reply.stderr.push_str(&note);
+        }
+        Ok(reply)
     }
 
     /// Foreground `docker run`/`start -a`: let time pass until the main process ends (or show
@@ -754,6 +759,9 @@ impl World {
                 Stream::Stderr => reply.stderr.push_str(&text),
             }
         }
+        if let Some(note) = no_terminal_note(inv, &spec.argv, "exec") {
+            reply.stderr.push_str(&note);
+        }
         if result.exit == Exit::Running {
             reply.stderr.push_str(
                 "(simulator: the command was still running after 10 minutes and was interrupted)\n",
@@ -1010,6 +1018,26 @@ pub(crate) fn format_rows(
         out.push('\n');
     }
     Ok(Reply::out(out))
+}
+
+/// What to tell someone who asked for an interactive shell (`docker run -it busybox sh`,
+/// `docker exec -it web sh`): there is no terminal to type into here, so the shell read no
+/// input and ended at once, and how to run commands in a container instead.
+fn no_terminal_note(inv: &Invocation, argv: &[String], verb: &str) -> Option<String> {
+    let interactive = inv.flags.has("interactive") || inv.flags.has("tty");
+    let program = argv.first()?.rsplit('/').next()?;
+    let shell = ["sh", "bash", "ash", "zsh"].contains(&program);
+    if !interactive || !shell || argv.len() > 1 {
+        return None;
+    }
+    let how = if verb == "exec" {
+        "run each command with `docker exec NAME COMMAND` (for example `docker exec NAME ls /`)"
+    } else {
+        "give the commands to the shell (`docker run IMAGE sh -c 'COMMAND; COMMAND'`), or keep a container running (`docker run -d --name NAME IMAGE sleep 3600`) and use `docker exec NAME COMMAND`"
+    };
+    Some(format!(
+        "(simulator: there is no interactive terminal here, so `{program}` read no input and ended. Instead, {how}.)\n"
+    ))
 }
 
 /// Log chunks split into lines, so `--tail` counts lines.
