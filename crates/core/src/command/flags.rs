@@ -70,6 +70,8 @@ impl Flags {
 /// Why a command line's flags are wrong, in pflag's words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FlagError {
+    /// `flag` is pflag's wording after "unknown ": `flag: --nmae` or
+    /// `shorthand flag: 'z' in -zq`.
     Unknown {
         flag: String,
         suggestion: Option<String>,
@@ -82,7 +84,7 @@ impl std::fmt::Display for FlagError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             FlagError::Unknown { flag, suggestion } => {
-                write!(f, "unknown flag: {flag}")?;
+                write!(f, "unknown {flag}")?;
                 if let Some(s) = suggestion {
                     write!(f, " (did you mean {s}?)")?;
                 }
@@ -121,7 +123,7 @@ pub fn parse(
             let spec = specs
                 .iter()
                 .find(|s| s.long == name)
-                .ok_or_else(|| unknown(specs, &format!("--{name}")))?;
+                .ok_or_else(|| unknown(specs, name, format!("flag: --{name}")))?;
             let value = match (spec.kind, inline) {
                 (Kind::Bool, Some(v)) => bool_value(&format!("--{name}"), &v)?,
                 (Kind::Bool, None) => "true".to_string(),
@@ -141,10 +143,13 @@ pub fn parse(
             while j < shorts.len() {
                 let c = shorts[j];
                 j += 1;
-                let spec = specs
-                    .iter()
-                    .find(|s| s.short == Some(c))
-                    .ok_or_else(|| unknown(specs, &format!("-{c}")))?;
+                let spec = specs.iter().find(|s| s.short == Some(c)).ok_or_else(|| {
+                    unknown(
+                        specs,
+                        &c.to_string(),
+                        format!("shorthand flag: '{c}' in {arg}"),
+                    )
+                })?;
                 match spec.kind {
                     Kind::Bool => flags
                         .values
@@ -186,19 +191,13 @@ fn bool_value(flag: &str, v: &str) -> Result<String, FlagError> {
     }
 }
 
-fn unknown(specs: &[FlagSpec], flag: &str) -> FlagError {
-    let name = flag.trim_start_matches('-');
+fn unknown(specs: &[FlagSpec], name: &str, shown: String) -> FlagError {
     let suggestion = specs
         .iter()
         .map(|s| (strsim::damerau_levenshtein(name, s.long), s.long))
         .filter(|(d, long)| *d <= 2 && *d < long.len())
         .min()
         .map(|(_, long)| format!("--{long}"));
-    let shown = if flag.starts_with("--") {
-        flag.to_string()
-    } else {
-        format!("shorthand flag: '{name}' in {flag}")
-    };
     FlagError::Unknown {
         flag: shown,
         suggestion,
@@ -252,7 +251,9 @@ mod tests {
             "unknown flag: --nmae (did you mean --name?)"
         );
         let err = parse(SPECS, &args(&["-z"]), false).unwrap_err();
-        assert_eq!(err.to_string(), "unknown flag: shorthand flag: 'z' in -z");
+        assert_eq!(err.to_string(), "unknown shorthand flag: 'z' in -z");
+        let err = parse(SPECS, &args(&["-dz"]), false).unwrap_err();
+        assert_eq!(err.to_string(), "unknown shorthand flag: 'z' in -dz");
     }
 
     #[test]
