@@ -7,23 +7,39 @@ mod template;
 pub use ports::{displayable_ports, PortEntry};
 pub use template::render as render_template;
 
-/// Aligns rows like Go's tabwriter as docker configures it (padding 3, last column unpadded).
+/// Aligns rows like Go's tabwriter as docker configures it (see [`align_tab_separated`]).
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let columns = header.len();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate().take(columns) {
-            widths[i] = widths[i].max(cell.chars().count());
+    let header_row = header.join("\t");
+    let lines: Vec<String> = std::iter::once(header_row)
+        .chain(rows.iter().map(|row| row.join("\t")))
+        .collect();
+    align_tab_separated(&lines)
+}
+
+/// Tab-separated lines aligned as the docker CLI's tabwriter does (`minwidth` 10, padding 3):
+/// every cell but the last of a line is padded to its column's width, which is the widest
+/// such cell plus 3 and never less than 10. Each line ends with a newline.
+pub fn align_tab_separated(lines: &[String]) -> String {
+    const PADDING: usize = 3;
+    const MIN_WIDTH: usize = 10;
+    let rows: Vec<Vec<&str>> = lines.iter().map(|l| l.split('\t').collect()).collect();
+    let mut widths: Vec<usize> = Vec::new();
+    for row in &rows {
+        for (i, cell) in row.iter().enumerate().take(row.len().saturating_sub(1)) {
+            let width = (cell.chars().count() + PADDING).max(MIN_WIDTH);
+            match widths.get_mut(i) {
+                Some(w) => *w = (*w).max(width),
+                None => widths.push(width),
+            }
         }
     }
     let mut out = String::new();
-    let header_row: Vec<String> = header.iter().map(|h| h.to_string()).collect();
-    for row in std::iter::once(&header_row).chain(rows.iter()) {
+    for row in &rows {
         let mut line = String::new();
-        for (i, cell) in row.iter().enumerate().take(columns) {
+        for (i, cell) in row.iter().enumerate() {
             line.push_str(cell);
-            if i + 1 < columns {
-                let pad = widths[i] + 3 - cell.chars().count();
+            if i + 1 < row.len() {
+                let pad = widths[i].saturating_sub(cell.chars().count());
                 line.extend(std::iter::repeat_n(' ', pad));
             }
         }
@@ -177,9 +193,25 @@ mod tests {
     }
 
     #[test]
-    fn table_pads_by_three() {
+    fn table_pads_by_three_to_at_least_ten_like_docker() {
         let t = table(&["A", "LONGER"], &[vec!["xyz".into(), "1".into()]]);
-        assert_eq!(t, "A     LONGER\nxyz   1\n");
+        assert_eq!(t, "A         LONGER\nxyz       1\n");
+        let wide = table(&["NAME", "X"], &[vec!["twelve-chars".into(), "1".into()]]);
+        assert_eq!(wide, "NAME           X\ntwelve-chars   1\n");
+        // An empty `docker ps`, as the docker CLI prints it.
+        let header = [
+            "CONTAINER ID",
+            "IMAGE",
+            "COMMAND",
+            "CREATED",
+            "STATUS",
+            "PORTS",
+            "NAMES",
+        ];
+        assert_eq!(
+            table(&header, &[]),
+            "CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n"
+        );
     }
 
     #[test]

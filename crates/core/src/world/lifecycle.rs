@@ -10,8 +10,8 @@ use crate::driver::{Effect, Purpose, Target};
 use crate::event::{EventKind, Tick};
 use crate::fs::{normalize, LayerDiff};
 use crate::output::{
-    displayable_ports, ellipsis, go_time, human_duration, human_size, render_template, table,
-    PortEntry,
+    align_tab_separated, displayable_ports, ellipsis, go_time, human_duration, human_size,
+    render_template, table, PortEntry,
 };
 use crate::program::{self, Exit, ProcessSpec, Stream};
 use serde_json::json;
@@ -1003,21 +1003,25 @@ pub(crate) fn format_rows(
                 .collect::<String>(),
         ));
     }
-    let mut out = String::new();
+    // docker turns a typed `\t` into a tab before anything else.
+    let template = template.replace("\\t", "\t");
+    let mut lines = Vec::with_capacity(rows.len() + 1);
     if with_header {
-        let mut header = template.to_string();
+        let mut header = template.clone();
         for (title, key) in columns {
             header = header.replace(&format!("{{{{.{key}}}}}"), title);
         }
-        out.push_str(&header.replace("\\t", "   "));
-        out.push('\n');
+        lines.push(header);
     }
     for row in rows {
-        let line = render_template(template, row).map_err(|e| Failure::new(e, 1))?;
-        out.push_str(&line.replace('\t', "   "));
-        out.push('\n');
+        lines.push(render_template(&template, row).map_err(|e| Failure::new(e, 1))?);
     }
-    Ok(Reply::out(out))
+    if with_header {
+        return Ok(Reply::out(align_tab_separated(&lines)));
+    }
+    Ok(Reply::out(
+        lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
+    ))
 }
 
 /// What to tell someone who asked for an interactive shell (`docker run -it busybox sh`,
