@@ -471,3 +471,69 @@ fn an_interactive_shell_request_explains_there_is_no_terminal() {
         exec.stderr
     );
 }
+
+#[test]
+fn list_filters_select_as_docker_does() {
+    let mut w = World::new(5);
+    ok(&mut w, "docker run -d --name web -v data:/data nginx");
+    ok(&mut w, "docker run -d --name web2 nginx");
+    assert_eq!(
+        run(&mut w, "docker run --name once busybox sh -c 'exit 3'").exit_code,
+        3
+    );
+    ok(&mut w, "docker run --name fine busybox true");
+    ok(&mut w, "docker volume create spare");
+    let names = |w: &mut World, line: &str| {
+        let out = ok(w, &format!("{line} --format '{{{{.Names}}}}'"));
+        let mut names: Vec<String> = out.lines().map(str::to_string).collect();
+        sim_core::order::sort(&mut names);
+        names
+    };
+    // A status filter lists stopped containers without -a.
+    assert_eq!(
+        names(&mut w, "docker ps -f status=exited"),
+        ["fine", "once"]
+    );
+    assert_eq!(names(&mut w, "docker ps -a --filter exited=3"), ["once"]);
+    assert_eq!(
+        names(&mut w, "docker ps --filter name=web"),
+        ["web", "web2"]
+    );
+    assert_eq!(names(&mut w, "docker ps --filter name=^web$"), ["web"]);
+    // Same key: either value; different keys: both.
+    assert_eq!(
+        names(&mut w, "docker ps -a -f name=once -f name=fine"),
+        ["fine", "once"]
+    );
+    assert_eq!(
+        names(&mut w, "docker ps -a -f ancestor=busybox -f exited=0"),
+        ["fine"]
+    );
+    assert_eq!(names(&mut w, "docker ps -f volume=data"), ["web"]);
+    let dangling = ok(&mut w, "docker volume ls -q -f dangling=true");
+    assert_eq!(dangling, "spare\n");
+    let images = ok(
+        &mut w,
+        "docker images --format '{{.Repository}}' -f reference=ngi*",
+    );
+    assert_eq!(images, "nginx\n");
+    // Bad filters are refused with docker's words and change nothing.
+    let before = w.state_digest();
+    let bad_key = run(&mut w, "docker ps -f colour=red");
+    assert_eq!(bad_key.exit_code, 1);
+    assert!(
+        bad_key.stderr.contains("invalid filter 'colour'"),
+        "{}",
+        bad_key.stderr
+    );
+    let bad_form = run(&mut w, "docker ps -f running");
+    assert_eq!(bad_form.exit_code, 125);
+    assert!(bad_form
+        .stderr
+        .contains("bad format of filter (expected name=value)"));
+    let bad_status = run(&mut w, "docker ps -f status=sleeping");
+    assert!(bad_status
+        .stderr
+        .contains("invalid filter 'status=sleeping'"));
+    assert_eq!(w.state_digest(), before);
+}

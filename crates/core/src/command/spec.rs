@@ -126,7 +126,16 @@ const EXEC_FLAGS: &[FlagSpec] = &[
     ),
 ];
 
+/// `-f, --format` of the inspect commands.
 const FORMAT: FlagSpec = value("format", Some('f'), "Format output using a Go template");
+/// `--format` without a short form: the list commands (where `-f` is `--filter`), history and
+/// system df.
+const LIST_FORMAT: FlagSpec = value("format", None, "Format output using a Go template");
+const FILTER: FlagSpec = value(
+    "filter",
+    Some('f'),
+    "Filter output based on conditions provided",
+);
 
 pub const SUBCOMMANDS: &[SubSpec] = &[
     SubSpec {
@@ -249,7 +258,8 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
             switch("quiet", Some('q'), "Only display container IDs"),
             switch("no-trunc", None, "Don't truncate output"),
             switch("size", Some('s'), "Display total file sizes"),
-            FORMAT,
+            FILTER,
+            LIST_FORMAT,
         ],
     },
     SubSpec {
@@ -357,7 +367,8 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
             switch("quiet", Some('q'), "Only show image IDs"),
             switch("no-trunc", None, "Don't truncate output"),
             switch("digests", None, "Show digests"),
-            FORMAT,
+            FILTER,
+            LIST_FORMAT,
         ],
     },
     SubSpec {
@@ -376,7 +387,7 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
                 Some('H'),
                 "Print sizes and dates in human readable format",
             ),
-            FORMAT,
+            LIST_FORMAT,
         ],
     },
     SubSpec {
@@ -471,7 +482,7 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
                 Some('v'),
                 "Show detailed information on space usage",
             ),
-            FORMAT,
+            LIST_FORMAT,
         ],
     },
     SubSpec {
@@ -498,7 +509,8 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         stop_at_first_arg: false,
         flags: &[
             switch("quiet", Some('q'), "Only display volume names"),
-            FORMAT,
+            FILTER,
+            LIST_FORMAT,
         ],
     },
     SubSpec {

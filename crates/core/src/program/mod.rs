@@ -19,7 +19,7 @@ mod calendar;
 mod exec;
 mod kernel;
 mod net;
-mod pattern;
+pub(crate) mod pattern;
 mod rootfs;
 pub mod servers;
 mod sh;

@@ -1,11 +1,13 @@
 //! Image commands: pull, push, images, tag, rmi, history, commit, diff, system df.
 
+use super::filters::{truth, Filters};
 use super::{Failure, Handled, Reply, World};
 use crate::command::Invocation;
 use crate::digest::short_id;
 use crate::event::EventKind;
 use crate::image::{HistoryEntry, Image, ImageConfig, Layer, LookupError, Reference};
 use crate::output::{ellipsis, go_time, human_duration, human_size, table};
+use crate::program::pattern::fnmatch;
 use crate::registry::manifest_digest;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -128,6 +130,8 @@ impl World {
     }
 
     pub(crate) fn cmd_images(&mut self, inv: &Invocation) -> Handled {
+        let filters = Filters::parse(inv, "images", &["dangling", "reference"])?;
+        filters.check_values("dangling", &["true", "false", "1", "0"])?;
         let filter = inv.args.first().map(|f| Reference::parse(f).ok());
         let no_trunc = inv.flags.has("no-trunc");
         let mut rows: Vec<(u64, serde_json::Value)> = Vec::new();
@@ -143,6 +147,27 @@ impl World {
                 human_duration(self.now.saturating_sub(image.config.created))
             );
             let mut tags: Vec<&Reference> = self.images.tags_of(&image.id).collect();
+            let dangling = tags.is_empty();
+            if !filters.accepts("dangling", |d| truth(d) == Some(dangling)) {
+                continue;
+            }
+            if filters.has("reference") {
+                // `reference=nginx`, `reference=nginx:1.*`, `reference=*/app`: a glob over the
+                // repository, or over repository:tag when it names a tag.
+                tags.retain(|r| {
+                    filters.accepts("reference", |pattern| {
+                        let text = if pattern.contains(':') {
+                            format!("{}:{}", r.repository, r.tag)
+                        } else {
+                            r.repository.clone()
+                        };
+                        fnmatch(pattern, &text)
+                    })
+                });
+                if tags.is_empty() {
+                    continue;
+                }
+            }
             if let Some(filter) = &filter {
                 tags.retain(|r| match filter {
                     Some(f) if inv.args[0].contains(':') => *r == f,

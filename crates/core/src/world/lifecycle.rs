@@ -3,6 +3,7 @@
 use super::container::{
     Container, MainProcess, Mount, MountKind, PortBinding, RestartPolicy, Status,
 };
+use super::filters::{label_matches, mounts_volume, name_matches, Filters};
 use super::{Failure, Handled, Reply, World};
 use crate::command::Invocation;
 use crate::digest::short_id;
@@ -804,13 +805,34 @@ impl World {
     }
 
     pub(crate) fn cmd_ps(&mut self, inv: &Invocation) -> Handled {
-        let all = inv.flags.has("all");
+        let filters = Filters::parse(
+            inv,
+            "ps",
+            &[
+                "id", "name", "status", "exited", "ancestor", "label", "volume",
+            ],
+        )?;
+        filters.check_values(
+            "status",
+            &[
+                "created",
+                "restarting",
+                "running",
+                "removing",
+                "paused",
+                "exited",
+                "dead",
+            ],
+        )?;
+        // Asking for a status lists stopped containers without -a, as docker does.
+        let all = inv.flags.has("all") || filters.has("status");
         let no_trunc = inv.flags.has("no-trunc");
         // Newest first, as docker lists them.
         let mut shown: Vec<&Container> = self
             .containers
             .values()
             .filter(|c| all || c.is_running())
+            .filter(|c| self.ps_filters_accept(&filters, c))
             .collect();
         crate::order::sort_by(&mut shown, &|a, b| {
             b.created.cmp(&a.created).then(b.id.cmp(&a.id))
@@ -838,6 +860,22 @@ impl World {
             .collect();
         let header: Vec<&str> = PS_COLUMNS.iter().map(|(h, _)| *h).collect();
         Ok(Reply::out(table(&header, &cells)))
+    }
+
+    fn ps_filters_accept(&self, filters: &Filters, c: &Container) -> bool {
+        filters.accepts("id", |v| c.id.starts_with(v))
+            && filters.accepts("name", |v| name_matches(v, &c.name))
+            && filters.accepts("status", |v| v == c.status.as_str())
+            && filters.accepts("exited", |v| {
+                c.status == Status::Exited && v.parse() == Ok(c.exit_code)
+            })
+            && filters.accepts("ancestor", |v| {
+                c.image_ref == v
+                    || c.image_id.trim_start_matches("sha256:").starts_with(v)
+                    || self.images.lookup(v).is_ok_and(|i| i.id == c.image_id)
+            })
+            && filters.accepts("label", |v| label_matches(v, &c.labels))
+            && filters.accepts("volume", |v| mounts_volume(c, v))
     }
 
     /// docker ps's PORTS: while the container runs, its published ports and the ports its

@@ -8,6 +8,7 @@
 
 mod build;
 mod container;
+mod filters;
 mod images;
 mod inspect;
 mod lifecycle;

@@ -1,6 +1,7 @@
 //! `docker volume create/ls/inspect/rm`.
 
 use super::container::Volume;
+use super::filters::{is_dangling, label_matches, truth, Filters};
 use super::{Failure, Handled, Reply, World};
 use crate::command::Invocation;
 use crate::driver::Effect;
@@ -79,17 +80,30 @@ impl World {
     }
 
     pub(crate) fn cmd_volume_ls(&mut self, inv: &Invocation) -> Handled {
+        let filters = Filters::parse(inv, "volume ls", &["name", "dangling", "driver", "label"])?;
+        filters.check_values("dangling", &["true", "false", "1", "0"])?;
+        let shown: Vec<&Volume> = self
+            .volumes
+            .values()
+            .filter(|v| {
+                filters.accepts("name", |n| v.name.contains(n))
+                    && filters.accepts("driver", |d| d == "local")
+                    && filters.accepts("label", |l| label_matches(l, &v.labels))
+                    && filters.accepts("dangling", |d| {
+                        truth(d) == Some(is_dangling(v, self.containers.values()))
+                    })
+            })
+            .collect();
         if inv.flags.has("quiet") {
             return Ok(Reply::out(
-                self.volumes
-                    .keys()
-                    .map(|n| format!("{n}\n"))
+                shown
+                    .iter()
+                    .map(|v| format!("{}\n", v.name))
                     .collect::<String>(),
             ));
         }
-        let rows: Vec<serde_json::Value> = self
-            .volumes
-            .values()
+        let rows: Vec<serde_json::Value> = shown
+            .iter()
             .map(|v| json!({"Driver": "local", "Name": v.name, "Scope": "local", "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name)}))
             .collect();
         if let Some(format) = inv.flags.value("format") {
@@ -99,9 +113,8 @@ impl World {
                 &[("DRIVER", "Driver"), ("VOLUME NAME", "Name")],
             );
         }
-        let cells: Vec<Vec<String>> = self
-            .volumes
-            .values()
+        let cells: Vec<Vec<String>> = shown
+            .iter()
             .map(|v| vec!["local".to_string(), v.name.clone()])
             .collect();
         Ok(Reply::out(table(&["DRIVER", "VOLUME NAME"], &cells)))
