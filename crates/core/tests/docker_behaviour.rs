@@ -510,6 +510,9 @@ fn list_filters_select_as_docker_does() {
         ["fine"]
     );
     assert_eq!(names(&mut w, "docker ps -f volume=data"), ["web"]);
+    // -n / -l: the newest, whatever their state.
+    assert_eq!(names(&mut w, "docker ps -l"), ["fine"]);
+    assert_eq!(names(&mut w, "docker ps -n 2"), ["fine", "once"]);
     let dangling = ok(&mut w, "docker volume ls -q -f dangling=true");
     assert_eq!(dangling, "spare\n");
     let images = ok(

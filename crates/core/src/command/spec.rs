@@ -258,6 +258,16 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
             switch("quiet", Some('q'), "Only display container IDs"),
             switch("no-trunc", None, "Don't truncate output"),
             switch("size", Some('s'), "Display total file sizes"),
+            value(
+                "last",
+                Some('n'),
+                "Show n last created containers (includes all states)",
+            ),
+            switch(
+                "latest",
+                Some('l'),
+                "Show the latest created container (includes all states)",
+            ),
             FILTER,
             LIST_FORMAT,
         ],

@@ -824,8 +824,21 @@ impl World {
                 "dead",
             ],
         )?;
-        // Asking for a status lists stopped containers without -a, as docker does.
-        let all = inv.flags.has("all") || filters.has("status");
+        // -n N / -l: the N (1) newest containers, whatever their state.
+        let last = match (inv.flags.value("last"), inv.flags.has("latest")) {
+            (Some(n), _) => Some(n.parse::<i64>().map_err(|_| {
+                Failure::new(
+                    format!("invalid argument \"{n}\" for \"-n, --last\" flag: strconv.ParseInt: parsing \"{n}\": invalid syntax\nSee 'docker ps --help'."),
+                    125,
+                )
+            })?),
+            (None, true) => Some(1),
+            (None, false) => None,
+        };
+        // Asking for a status (or the last N) lists stopped containers without -a, as docker
+        // does; docker's default `-n -1` means all.
+        let last = last.filter(|n| *n >= 0).map(|n| n as usize);
+        let all = inv.flags.has("all") || filters.has("status") || last.is_some();
         let no_trunc = inv.flags.has("no-trunc");
         // Newest first, as docker lists them.
         let mut shown: Vec<&Container> = self
@@ -837,6 +850,9 @@ impl World {
         crate::order::sort_by(&mut shown, &|a, b| {
             b.created.cmp(&a.created).then(b.id.cmp(&a.id))
         });
+        if let Some(n) = last {
+            shown.truncate(n);
+        }
         if inv.flags.has("quiet") {
             return Ok(Reply::out(
                 shown
