@@ -136,6 +136,9 @@ fn parse_docker(words: &[String]) -> Result<Command, ParseError> {
         let name = format!("{first} {second}");
         match find(&name) {
             Some(spec) => (spec, &words[2..]),
+            None if spec::NOT_SIMULATED.contains(&name.as_str()) => {
+                return Err(not_simulated(&name))
+            }
             None => {
                 let candidates = SUBCOMMANDS
                     .iter()
@@ -153,6 +156,9 @@ fn parse_docker(words: &[String]) -> Result<Command, ParseError> {
     } else {
         match find(first) {
             Some(spec) => (spec, &words[1..]),
+            None if spec::NOT_SIMULATED.contains(&first.as_str()) => {
+                return Err(not_simulated(first))
+            }
             None => {
                 let candidates = SUBCOMMANDS
                     .iter()
@@ -224,6 +230,14 @@ fn find(name: &str) -> Option<&'static SubSpec> {
 /// The spec of a subcommand.
 pub fn spec_of(sub: Sub) -> Option<&'static SubSpec> {
     SUBCOMMANDS.iter().find(|s| s.sub == sub)
+}
+
+/// A real docker command the simulator lacks.
+fn not_simulated(name: &str) -> ParseError {
+    ParseError::new(
+        format!("docker: '{name}' is a docker command, but this simulator does not have it (yet).\nSee 'docker --help' for the commands it has."),
+        1,
+    )
 }
 
 /// " Did you mean 'run'?" when a candidate is close to `word`.
@@ -328,6 +342,24 @@ mod tests {
         assert_eq!(docker("docker image ls").sub, Sub::Images);
         assert_eq!(docker("docker volume create data").args, ["data"]);
         assert_eq!(docker("docker system df").sub, Sub::SystemDf);
+    }
+
+    #[test]
+    fn real_docker_commands_the_simulator_lacks_are_not_called_unknown() {
+        for line in ["docker top web", "docker volume prune", "docker network ls"] {
+            let err = parse_line(line).unwrap_err();
+            assert!(
+                err.message
+                    .contains("is a docker command, but this simulator does not have it"),
+                "{line}: {}",
+                err.message
+            );
+            assert_eq!(err.exit_code, 1);
+        }
+        // Every such name really is absent from the simulator's commands.
+        for name in spec::NOT_SIMULATED {
+            assert!(find(name).is_none(), "{name} is simulated");
+        }
     }
 
     #[test]
