@@ -540,3 +540,45 @@ fn list_filters_select_as_docker_does() {
         .contains("invalid filter 'status=sleeping'"));
     assert_eq!(w.state_digest(), before);
 }
+
+#[test]
+fn prune_removes_what_is_unused_and_only_with_force() {
+    let mut w = World::new(5);
+    ok(&mut w, "docker run -d --name web -v kept:/data nginx");
+    ok(
+        &mut w,
+        "docker run --name done -v /scratch busybox sh -c 'echo x > /scratch/f'",
+    );
+    ok(&mut w, "docker volume create spare");
+    // Without -f nobody can answer the question: nothing changes.
+    let before = w.state_digest();
+    let asked = run(&mut w, "docker container prune");
+    assert_eq!(asked.exit_code, 1);
+    assert!(asked
+        .stderr
+        .contains("Are you sure you want to continue? [y/N]"));
+    assert_eq!(w.state_digest(), before);
+
+    let pruned = ok(&mut w, "docker container prune -f");
+    assert!(pruned.starts_with("Deleted Containers:\n"), "{pruned}");
+    assert!(pruned.contains("Total reclaimed space:"), "{pruned}");
+    let left = ok(&mut w, "docker ps -a --format '{{.Names}}'");
+    assert_eq!(left, "web\n", "the running one stays");
+
+    // By default only anonymous volumes go (done's /scratch); -a takes unused named ones too.
+    assert_eq!(ok(&mut w, "docker volume ls -q").lines().count(), 3);
+    let volumes = ok(&mut w, "docker volume prune -f");
+    assert!(volumes.starts_with("Deleted Volumes:\n"), "{volumes}");
+    let names = ok(&mut w, "docker volume ls -q");
+    assert_eq!(names, "kept\nspare\n");
+    ok(&mut w, "docker volume prune -a -f");
+    assert_eq!(
+        ok(&mut w, "docker volume ls -q"),
+        "kept\n",
+        "kept is in use"
+    );
+    assert_eq!(
+        ok(&mut w, "docker volume prune -f"),
+        "Total reclaimed space: 0B\n"
+    );
+}

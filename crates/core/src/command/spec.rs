@@ -31,6 +31,8 @@ pub enum Sub {
     VolumeLs,
     VolumeInspect,
     VolumeRm,
+    VolumePrune,
+    ContainerPrune,
     Version,
 }
 
@@ -548,6 +550,33 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         )],
     },
     SubSpec {
+        sub: Sub::VolumePrune,
+        names: &["volume prune"],
+        usage: "docker volume prune [OPTIONS]",
+        summary: "Remove unused local volumes",
+        min_args: 0,
+        max_args: Some(0),
+        stop_at_first_arg: false,
+        flags: &[
+            switch(
+                "all",
+                Some('a'),
+                "Remove all unused volumes, not just anonymous ones",
+            ),
+            switch("force", Some('f'), "Do not prompt for confirmation"),
+        ],
+    },
+    SubSpec {
+        sub: Sub::ContainerPrune,
+        names: &["container prune"],
+        usage: "docker container prune [OPTIONS]",
+        summary: "Remove all stopped containers",
+        min_args: 0,
+        max_args: Some(0),
+        stop_at_first_arg: false,
+        flags: &[switch("force", Some('f'), "Do not prompt for confirmation")],
+    },
+    SubSpec {
         sub: Sub::Version,
         names: &["version"],
         usage: "docker version",
@@ -602,7 +631,6 @@ pub const NOT_SIMULATED: &[&str] = &[
     "container cp",
     "container export",
     "container pause",
-    "container prune",
     "container rename",
     "container stats",
     "container top",
@@ -613,7 +641,6 @@ pub const NOT_SIMULATED: &[&str] = &[
     "image load",
     "image prune",
     "image save",
-    "volume prune",
     "system events",
     "system info",
     "system prune",

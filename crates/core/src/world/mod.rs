@@ -292,6 +292,8 @@ impl World {
             Sub::VolumeLs => self.cmd_volume_ls(&inv),
             Sub::VolumeInspect => self.cmd_volume_inspect(&inv),
             Sub::VolumeRm => self.cmd_volume_rm(&inv),
+            Sub::VolumePrune => self.cmd_volume_prune(&inv),
+            Sub::ContainerPrune => self.cmd_container_prune(&inv),
             Sub::Version => Ok(Reply::out(format!(
                 "Client:\n Version:           27.3.1 (simulated)\n API version:       1.47\n OS/Arch:           linux/amd64\n\nServer: sim-core {}\n Engine:\n  Version:          27.3.1 (simulated)\n  Seed:             {}\n",
                 env!("CARGO_PKG_VERSION"),
