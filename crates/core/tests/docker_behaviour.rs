@@ -582,3 +582,34 @@ fn prune_removes_what_is_unused_and_only_with_force() {
         "Total reclaimed space: 0B\n"
     );
 }
+
+#[test]
+fn top_shows_a_containers_processes_under_host_pids() {
+    let mut w = World::new(5);
+    ok(&mut w, "docker run -d --name box busybox sleep 3600");
+    let top = ok(&mut w, "docker top box");
+    let mut lines = top.lines();
+    let header: Vec<&str> = lines.next().unwrap_or("").split_whitespace().collect();
+    assert_eq!(
+        header,
+        ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]
+    );
+    let row: Vec<&str> = lines.next().unwrap_or("").split_whitespace().collect();
+    assert_eq!(row.get(7..), Some(&["sleep", "3600"][..]), "{top}");
+    // Inside, sleep is PID 1; the host knows it by the PID the isolation picture shows.
+    let host_pid = sim_core::view::snapshot(&w)
+        .host
+        .processes
+        .iter()
+        .find(|p| p.container.as_deref() == Some("box") && p.container_pid == Some(1))
+        .map(|p| p.pid.to_string());
+    assert_eq!(row.get(1).map(|s| s.to_string()), host_pid);
+    assert_ne!(row.get(1), Some(&"1"));
+    ok(&mut w, "docker stop box");
+    let stopped = run(&mut w, "docker top box");
+    assert!(
+        stopped.stderr.contains("is not running"),
+        "{}",
+        stopped.stderr
+    );
+}

@@ -33,6 +33,7 @@ pub enum Sub {
     VolumeRm,
     VolumePrune,
     ContainerPrune,
+    Top,
     Version,
 }
 
@@ -577,6 +578,16 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         flags: &[switch("force", Some('f'), "Do not prompt for confirmation")],
     },
     SubSpec {
+        sub: Sub::Top,
+        names: &["top", "container top"],
+        usage: "docker top CONTAINER [ps OPTIONS]",
+        summary: "Display the running processes of a container",
+        min_args: 1,
+        max_args: None,
+        stop_at_first_arg: true,
+        flags: &[],
+    },
+    SubSpec {
         sub: Sub::Version,
         names: &["version"],
         usage: "docker version",
@@ -622,7 +633,6 @@ pub const NOT_SIMULATED: &[&str] = &[
     "stack",
     "stats",
     "swarm",
-    "top",
     "trust",
     "unpause",
     "update",
@@ -633,7 +643,6 @@ pub const NOT_SIMULATED: &[&str] = &[
     "container pause",
     "container rename",
     "container stats",
-    "container top",
     "container unpause",
     "container update",
     "container wait",

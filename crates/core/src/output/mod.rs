@@ -20,13 +20,17 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 /// every cell but the last of a line is padded to its column's width, which is the widest
 /// such cell plus 3 and never less than 10. Each line ends with a newline.
 pub fn align_tab_separated(lines: &[String]) -> String {
+    align_tab_separated_min(lines, 10)
+}
+
+/// [`align_tab_separated`] with another minimum column width (`docker top` uses 20).
+pub fn align_tab_separated_min(lines: &[String], min_width: usize) -> String {
     const PADDING: usize = 3;
-    const MIN_WIDTH: usize = 10;
     let rows: Vec<Vec<&str>> = lines.iter().map(|l| l.split('\t').collect()).collect();
     let mut widths: Vec<usize> = Vec::new();
     for row in &rows {
         for (i, cell) in row.iter().enumerate().take(row.len().saturating_sub(1)) {
-            let width = (cell.chars().count() + PADDING).max(MIN_WIDTH);
+            let width = (cell.chars().count() + PADDING).max(min_width);
             match widths.get_mut(i) {
                 Some(w) => *w = (*w).max(width),
                 None => widths.push(width),

@@ -40,6 +40,7 @@ pub(super) fn host(world: &World) -> HostView {
         .iter()
         .map(|(pid, command)| HostProcess {
             pid: *pid,
+            user: "root".to_string(),
             command: command.to_string(),
             container: None,
             container_pid: None,
@@ -54,6 +55,7 @@ pub(super) fn host(world: &World) -> HostView {
         taken.insert(pid);
         processes.push(HostProcess {
             pid,
+            user: "root".to_string(),
             command: format!(
                 "/usr/bin/containerd-shim-runc-v2 -namespace moby -id {}",
                 super::short(&c.id)
@@ -65,6 +67,7 @@ pub(super) fn host(world: &World) -> HostView {
         for (i, p) in processes_inside(c).into_iter().enumerate() {
             processes.push(HostProcess {
                 pid: pid.saturating_add(1 + i as u32),
+                user: p.user,
                 command: p.command,
                 container: Some(c.name.clone()),
                 container_pid: Some(p.pid),

@@ -239,11 +239,18 @@ pub struct HostView {
 pub struct HostProcess {
     /// The PID the host sees.
     pub pid: u32,
+    /// Who runs it (a container process's user as `ps` inside shows it).
+    pub user: String,
     pub command: String,
     /// Container name, for processes inside a container.
     pub container: Option<String>,
     /// The PID the process has inside its container (1 for the main process).
     pub container_pid: Option<u32>,
+}
+
+/// The host's process table alone (what `docker top` reads), as in [`Snapshot::host`].
+pub(crate) fn host_processes(world: &World) -> HostView {
+    host::host(world)
 }
 
 /// Takes the snapshot. Cost is linear in images, layers, containers, volumes and the trace.

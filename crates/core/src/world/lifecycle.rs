@@ -57,7 +57,7 @@ impl World {
         Err(Failure::daemon(format!("No such container: {key}")))
     }
 
-    fn container(&self, id: &str) -> Result<&Container, Failure> {
+    pub(super) fn container(&self, id: &str) -> Result<&Container, Failure> {
         self.containers
             .get(id)
             .ok_or_else(|| Failure::daemon(format!("No such container: {id}")))

@@ -15,6 +15,7 @@ mod lifecycle;
 mod names;
 mod query;
 mod storage;
+mod top;
 mod volumes;
 
 pub use container::{
@@ -292,6 +293,7 @@ impl World {
             Sub::VolumeLs => self.cmd_volume_ls(&inv),
             Sub::VolumeInspect => self.cmd_volume_inspect(&inv),
             Sub::VolumeRm => self.cmd_volume_rm(&inv),
+            Sub::Top => self.cmd_top(&inv),
             Sub::VolumePrune => self.cmd_volume_prune(&inv),
             Sub::ContainerPrune => self.cmd_container_prune(&inv),
             Sub::Version => Ok(Reply::out(format!(
