@@ -41,6 +41,9 @@ async function finishLesson(page, lessonId) {
     );
   }
   await page.locator('#lesson-complete').waitFor();
+  // Wide output (docker top, docker ps) scrolls inside the terminal; the page never widens.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${lessonId}: the page is ${overflow}px wider than the window`);
 }
 
 test('a newcomer switches to Korean and finishes lessons 1 and 4 (then 2 and 3)', async () => {
