@@ -613,3 +613,49 @@ fn top_shows_a_containers_processes_under_host_pids() {
         stopped.stderr
     );
 }
+
+#[test]
+fn image_prune_removes_dangling_images_and_with_all_every_unused_one() {
+    let mut w = World::new(5);
+    let dockerfile = "FROM busybox\nCOPY a.txt /a.txt\n";
+    assert_eq!(
+        build(
+            &mut w,
+            &context(&[("Dockerfile", dockerfile), ("a.txt", "one")])
+        )
+        .exit_code,
+        0
+    );
+    assert_eq!(
+        build(
+            &mut w,
+            &context(&[("Dockerfile", dockerfile), ("a.txt", "two")])
+        )
+        .exit_code,
+        0
+    );
+    ok(&mut w, "docker run -d --name box busybox sleep 3600");
+    // The first app image lost its tag to the second: it is dangling.
+    assert_eq!(
+        ok(&mut w, "docker images -q -f dangling=true")
+            .lines()
+            .count(),
+        1
+    );
+    let pruned = ok(&mut w, "docker image prune -f");
+    assert!(
+        pruned.starts_with("Deleted Images:\ndeleted: sha256:"),
+        "{pruned}"
+    );
+    assert!(!pruned.contains("Total reclaimed space: 0B"), "{pruned}");
+    assert_eq!(ok(&mut w, "docker images -q -f dangling=true"), "");
+    let repos = ok(&mut w, "docker images --format '{{.Repository}}'");
+    assert_eq!(repos.lines().count(), 2, "app and busybox stay: {repos}");
+    // -a: app is used by no container and goes; busybox runs box and stays.
+    let all = ok(&mut w, "docker image prune -a -f");
+    assert!(all.contains("untagged: app:latest"), "{all}");
+    assert_eq!(
+        ok(&mut w, "docker images --format '{{.Repository}}'"),
+        "busybox\n"
+    );
+}

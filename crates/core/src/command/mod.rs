@@ -346,7 +346,7 @@ mod tests {
 
     #[test]
     fn real_docker_commands_the_simulator_lacks_are_not_called_unknown() {
-        for line in ["docker stats", "docker image prune", "docker network ls"] {
+        for line in ["docker stats", "docker system prune", "docker network ls"] {
             let err = parse_line(line).unwrap_err();
             assert!(
                 err.message

@@ -33,6 +33,7 @@ pub enum Sub {
     VolumeRm,
     VolumePrune,
     ContainerPrune,
+    ImagePrune,
     Top,
     Version,
 }
@@ -578,6 +579,23 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         flags: &[switch("force", Some('f'), "Do not prompt for confirmation")],
     },
     SubSpec {
+        sub: Sub::ImagePrune,
+        names: &["image prune"],
+        usage: "docker image prune [OPTIONS]",
+        summary: "Remove unused images",
+        min_args: 0,
+        max_args: Some(0),
+        stop_at_first_arg: false,
+        flags: &[
+            switch(
+                "all",
+                Some('a'),
+                "Remove all unused images, not just dangling ones",
+            ),
+            switch("force", Some('f'), "Do not prompt for confirmation"),
+        ],
+    },
+    SubSpec {
         sub: Sub::Top,
         names: &["top", "container top"],
         usage: "docker top CONTAINER [ps OPTIONS]",
@@ -648,7 +666,6 @@ pub const NOT_SIMULATED: &[&str] = &[
     "container wait",
     "image import",
     "image load",
-    "image prune",
     "image save",
     "system events",
     "system info",

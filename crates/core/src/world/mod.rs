@@ -296,6 +296,7 @@ impl World {
             Sub::Top => self.cmd_top(&inv),
             Sub::VolumePrune => self.cmd_volume_prune(&inv),
             Sub::ContainerPrune => self.cmd_container_prune(&inv),
+            Sub::ImagePrune => self.cmd_image_prune(&inv),
             Sub::Version => Ok(Reply::out(format!(
                 "Client:\n Version:           27.3.1 (simulated)\n API version:       1.47\n OS/Arch:           linux/amd64\n\nServer: sim-core {}\n Engine:\n  Version:          27.3.1 (simulated)\n  Seed:             {}\n",
                 env!("CARGO_PKG_VERSION"),
