@@ -84,6 +84,12 @@ pub enum EventKind {
         restart_count: u32,
         delay_ms: u64,
     },
+    /// `docker rename`: the same container under a new name.
+    ContainerRenamed {
+        id: String,
+        old_name: String,
+        name: String,
+    },
     /// Its writable layer (of `discarded_bytes`) was thrown away; volumes stay.
     ContainerRemoved {
         id: String,

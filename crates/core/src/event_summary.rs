@@ -41,6 +41,7 @@ impl EventKind {
             EventKind::ContainerStarted { .. } => "container_started",
             EventKind::ContainerExited { .. } => "container_exited",
             EventKind::ContainerRestarting { .. } => "container_restarting",
+            EventKind::ContainerRenamed { .. } => "container_renamed",
             EventKind::ContainerRemoved { .. } => "container_removed",
             EventKind::ExecRan { .. } => "exec_ran",
             EventKind::VolumeCreated { .. } => "volume_created",
@@ -178,6 +179,12 @@ impl EventKind {
                 delay_ms,
                 ..
             } => format!("{name} restarts (restart #{restart_count}) after {delay_ms} ms"),
+            EventKind::ContainerRenamed { old_name, name, .. } if ko => {
+                format!("컨테이너 이름 변경: {old_name} → {name}")
+            }
+            EventKind::ContainerRenamed { old_name, name, .. } => {
+                format!("renamed container {old_name} to {name}")
+            }
             EventKind::ContainerRemoved {
                 name,
                 discarded_bytes,

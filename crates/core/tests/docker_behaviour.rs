@@ -659,3 +659,44 @@ fn image_prune_removes_dangling_images_and_with_all_every_unused_one() {
         "busybox\n"
     );
 }
+
+#[test]
+fn rename_keeps_the_container_under_a_new_name() {
+    let mut w = World::new(5);
+    ok(&mut w, "docker run -d --name web nginx");
+    ok(
+        &mut w,
+        "docker run -d --name db -e MYSQL_ROOT_PASSWORD=pw mysql",
+    );
+    let id = ok(&mut w, "docker ps -q -f name=^web$");
+    ok(&mut w, "docker rename web site");
+    assert_eq!(
+        ok(&mut w, "docker ps -q -f name=^site$"),
+        id,
+        "same container"
+    );
+    assert_eq!(ok(&mut w, "docker exec site hostname").len(), 13);
+    assert!(run(&mut w, "docker exec web true")
+        .stderr
+        .contains("No such container: web"));
+    let before = w.state_digest();
+    let taken = run(&mut w, "docker rename site db");
+    assert!(
+        taken.stderr.contains("is already in use"),
+        "{}",
+        taken.stderr
+    );
+    let bad = run(&mut w, "docker rename site 'no spaces'");
+    assert!(
+        bad.stderr.contains("Invalid container name"),
+        "{}",
+        bad.stderr
+    );
+    assert_eq!(w.state_digest(), before);
+    let renamed = w
+        .events()
+        .iter()
+        .filter(|e| e.kind.name() == "container_renamed")
+        .count();
+    assert_eq!(renamed, 1);
+}

@@ -134,7 +134,7 @@ fn docker_words(rest: &[&str], prefix: &str, names: &Names) -> Vec<String> {
         Sub::Start | Sub::Stop | Sub::Restart | Sub::Kill | Sub::Rm | Sub::Logs => {
             containers().collect()
         }
-        Sub::Exec | Sub::Port | Sub::Commit | Sub::Diff | Sub::Top if first_arg => {
+        Sub::Exec | Sub::Port | Sub::Commit | Sub::Diff | Sub::Top | Sub::Rename if first_arg => {
             containers().collect()
         }
         Sub::Run | Sub::Create | Sub::History | Sub::Pull | Sub::Push if first_arg => {

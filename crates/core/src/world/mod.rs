@@ -294,6 +294,7 @@ impl World {
             Sub::VolumeInspect => self.cmd_volume_inspect(&inv),
             Sub::VolumeRm => self.cmd_volume_rm(&inv),
             Sub::Top => self.cmd_top(&inv),
+            Sub::Rename => self.cmd_rename(&inv),
             Sub::VolumePrune => self.cmd_volume_prune(&inv),
             Sub::ContainerPrune => self.cmd_container_prune(&inv),
             Sub::ImagePrune => self.cmd_image_prune(&inv),

@@ -1,6 +1,9 @@
-//! Random container names in docker's "adjective_surname" style, drawn from the seeded PRNG.
+//! Container names: random ones in docker's "adjective_surname" style, drawn from the seeded
+//! PRNG, lookups by name, and `docker rename`.
 
-use super::World;
+use super::{is_docker_name, Failure, Handled, Reply, World};
+use crate::command::Invocation;
+use crate::event::EventKind;
 
 const ADJECTIVES: &[&str] = &[
     "admiring", "bold", "brave", "clever", "dazzling", "eager", "elegant", "focused", "gifted",
@@ -63,5 +66,43 @@ impl World {
 
     pub(crate) fn container_named(&self, name: &str) -> Option<&super::Container> {
         self.names.get(name).and_then(|id| self.containers.get(id))
+    }
+
+    /// `docker rename CONTAINER NEW_NAME`.
+    pub(crate) fn cmd_rename(&mut self, inv: &Invocation) -> Handled {
+        let id = self.find_container(&inv.args[0])?;
+        let new_name = inv.args[1].trim_start_matches('/').to_string();
+        if !is_docker_name(&new_name) {
+            return Err(Failure::daemon(format!(
+                "Invalid container name ({new_name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+            )));
+        }
+        let old_name = self
+            .containers
+            .get(&id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        if new_name == old_name {
+            return Err(Failure::daemon(
+                "Renaming a container with the same name as its current name",
+            ));
+        }
+        if let Some(other) = self.container_named(&new_name) {
+            return Err(Failure::daemon(format!(
+                "Error when allocating new name: Conflict. The container name \"/{new_name}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.",
+                other.id
+            )));
+        }
+        if let Some(c) = self.containers.get_mut(&id) {
+            c.name = new_name.clone();
+        }
+        self.names.remove(&old_name);
+        self.names.insert(new_name.clone(), id.clone());
+        self.emit(EventKind::ContainerRenamed {
+            id,
+            old_name,
+            name: new_name,
+        });
+        Ok(Reply::default())
     }
 }

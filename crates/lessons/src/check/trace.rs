@@ -204,6 +204,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "container_started",
     "container_exited",
     "container_restarting",
+    "container_renamed",
     "container_removed",
     "exec_ran",
     "volume_created",
