@@ -315,7 +315,7 @@ impl World {
 
     /// Deletes an untagged image and the layers no other image uses; returns those layers
     /// with their sizes.
-    fn delete_image(&mut self, id: &str) -> Vec<(String, u64)> {
+    pub(super) fn delete_image(&mut self, id: &str) -> Vec<(String, u64)> {
         let layers_before: Vec<(String, u64)> = self
             .images
             .layers()
@@ -331,48 +331,6 @@ impl World {
             layers: deleted.iter().map(|(d, _)| d.clone()).collect(),
         });
         deleted
-    }
-
-    /// `docker image prune`: untagged images no container uses (with `-a`, every image no
-    /// container uses, untagging it first).
-    pub(crate) fn cmd_image_prune(&mut self, inv: &Invocation) -> Handled {
-        let all = inv.flags.has("all");
-        let warning = if all {
-            "WARNING! This will remove all images without at least one container associated to them."
-        } else {
-            "WARNING! This will remove all dangling images."
-        };
-        super::volumes::confirmed(inv, warning)?;
-        let unused: Vec<String> = self
-            .images
-            .images()
-            .filter(|i| !self.containers.values().any(|c| c.image_id == i.id))
-            .filter(|i| all || self.images.tags_of(&i.id).next().is_none())
-            .map(|i| i.id.clone())
-            .collect();
-        let mut lines = Vec::new();
-        let mut reclaimed = 0;
-        for id in unused {
-            let tags: Vec<Reference> = self.images.tags_of(&id).cloned().collect();
-            for r in tags {
-                if self.images.untag(&r).is_some() {
-                    lines.push(format!("untagged: {r}"));
-                    self.emit(EventKind::ImageUntagged {
-                        reference: r.to_string(),
-                    });
-                }
-            }
-            lines.push(format!("deleted: {id}"));
-            for (layer, size) in self.delete_image(&id) {
-                lines.push(format!("deleted: {layer}"));
-                reclaimed += size;
-            }
-        }
-        Ok(Reply::out(super::volumes::prune_report(
-            "Deleted Images",
-            &lines,
-            reclaimed,
-        )))
     }
 
     pub(crate) fn cmd_history(&mut self, inv: &Invocation) -> Handled {

@@ -490,33 +490,9 @@ impl World {
         }
     }
 
-    /// `docker container prune`: every stopped container goes, with its writable layer
-    /// (volumes stay).
-    pub(crate) fn cmd_container_prune(&mut self, inv: &Invocation) -> Handled {
-        super::volumes::confirmed(inv, "WARNING! This will remove all stopped containers.")?;
-        let stopped: Vec<(String, u64)> = self
-            .containers
-            .values()
-            // A container waiting to be restarted by its policy is not stopped.
-            .filter(|c| !c.is_running() && c.restart_at.is_none())
-            .map(|c| (c.id.clone(), c.upper.size()))
-            .collect();
-        let mut reclaimed = 0;
-        for (id, bytes) in &stopped {
-            self.remove_container(id, false);
-            reclaimed += bytes;
-        }
-        let ids: Vec<String> = stopped.into_iter().map(|(id, _)| id).collect();
-        Ok(Reply::out(super::volumes::prune_report(
-            "Deleted Containers",
-            &ids,
-            reclaimed,
-        )))
-    }
-
     /// Removes a container: its writable layer is thrown away; named volumes stay, anonymous
     /// ones go when `remove_anonymous` (`rm -v`, `--rm`).
-    fn remove_container(&mut self, id: &str, remove_anonymous: bool) {
+    pub(super) fn remove_container(&mut self, id: &str, remove_anonymous: bool) {
         let Some(mut c) = self.containers.remove(id) else {
             return;
         };

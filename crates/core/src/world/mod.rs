@@ -13,6 +13,7 @@ mod images;
 mod inspect;
 mod lifecycle;
 mod names;
+mod prune;
 mod query;
 mod storage;
 mod top;

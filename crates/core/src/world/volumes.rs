@@ -7,7 +7,7 @@ use crate::command::Invocation;
 use crate::driver::Effect;
 use crate::event::EventKind;
 use crate::fs::FsTree;
-use crate::output::{human_size, rfc3339, table};
+use crate::output::{rfc3339, table};
 use serde_json::json;
 
 impl World {
@@ -35,7 +35,7 @@ impl World {
         });
     }
 
-    fn volume_users(&self, name: &str) -> Vec<String> {
+    pub(super) fn volume_users(&self, name: &str) -> Vec<String> {
         self.containers
             .values()
             .filter(|c| c.mounts.iter().any(|m| m.source == name))
@@ -173,59 +173,4 @@ impl World {
         }
         Ok(Reply::out(out))
     }
-
-    /// `docker volume prune`: unused anonymous volumes (with `-a` every unused one).
-    pub(crate) fn cmd_volume_prune(&mut self, inv: &Invocation) -> Handled {
-        let all = inv.flags.has("all");
-        let warning = if all {
-            "WARNING! This will remove all local volumes not used by at least one container."
-        } else {
-            "WARNING! This will remove anonymous local volumes not used by at least one container."
-        };
-        confirmed(inv, warning)?;
-        let unused: Vec<String> = self
-            .volumes
-            .values()
-            .filter(|v| (all || v.anonymous) && self.volume_users(&v.name).is_empty())
-            .map(|v| v.name.clone())
-            .collect();
-        let mut reclaimed = 0;
-        for name in &unused {
-            if let Some(volume) = self.volumes.remove(name) {
-                reclaimed += volume.files.total_size();
-                self.issue(Effect::RemoveVolume { name: name.clone() });
-                self.emit(EventKind::VolumeRemoved { name: name.clone() });
-            }
-        }
-        Ok(Reply::out(prune_report(
-            "Deleted Volumes",
-            &unused,
-            reclaimed,
-        )))
-    }
-}
-
-/// Prune commands ask `[y/N]` first; nobody can answer here, so only `-f` goes ahead.
-pub(super) fn confirmed(inv: &Invocation, warning: &str) -> Result<(), Failure> {
-    if inv.flags.has("force") {
-        return Ok(());
-    }
-    Err(Failure::new(
-        format!("{warning}\nAre you sure you want to continue? [y/N]\n(simulator: nobody can answer here, so nothing was removed; add -f to confirm)"),
-        1,
-    ))
-}
-
-/// What a prune prints: the removed names under `title`, then the space it freed.
-pub(super) fn prune_report(title: &str, removed: &[String], bytes: u64) -> String {
-    let mut out = String::new();
-    if !removed.is_empty() {
-        out.push_str(&format!("{title}:\n"));
-        for name in removed {
-            out.push_str(&format!("{name}\n"));
-        }
-        out.push('\n');
-    }
-    out.push_str(&format!("Total reclaimed space: {}\n", human_size(bytes)));
-    out
 }
