@@ -25,13 +25,14 @@ pub mod registry;
 pub mod view;
 mod world;
 
-pub use driver::{Driver, Effect, Observation, SimDriver};
+pub use driver::{run_until_idle, Driver, Effect, Observation, SimDriver};
 pub use event::{Event, EventKind, Tick};
 pub use event_summary::Language;
 pub use fs::FsTree;
 pub use outcome::Outcome;
 pub use world::{
-    Container, LogLine, Mount, MountKind, PortBinding, RestartPolicy, Status, Volume, World,
+    Busy, Container, LogLine, Machine, Mount, MountKind, PortBinding, RestartPolicy, Status,
+    Volume, World, DEFAULT_HOST,
 };
 
 /// The files of a `docker build` context: an [`FsTree`] whose root is the context directory.

@@ -1,32 +1,46 @@
-//! The sans-IO seam: what the World asks the host to do ([`Effect`]) and what it hears back
-//! ([`Observation`]).
+//! The sans-IO seam: what the World asks a host to do ([`Effect`]) and what the host saw
+//! happen ([`Observation`]).
 //!
-//! The World owns the state and decides; a [`Driver`] carries out each effect and reports what
-//! happened. The World decides only from those reports: a container's exit code, its logs and
-//! its writable layer come from observations, never from calling the simulated programs
-//! directly. [`SimDriver`] (the default, pure) runs the simulated programs; a Linux driver would
-//! use overlayfs, namespaces and cgroups for the same effects.
+//! The World never calls a driver. It hands out effects ([`crate::Machine::poll_effect`]) and
+//! takes observations back ([`crate::Machine::handle_observation`]), each stamped with the
+//! logical time it happened. A process is a [`ProcessHandle`]: its start, its output, the
+//! ports it listens on and its exit arrive as separate observations, in any order a real host
+//! could produce and possibly late. A container's state, logs and exit code are built from
+//! them as they arrive: `docker stop` sends SIGTERM and the exit code is whatever the process
+//! did. An effect may fail ([`Observation::StartFailed`], [`Observation::EffectFailed`]) and
+//! the World reports it in docker's words.
 //!
-//! Effects are plain data (serde), so a log of them can be stored, compared and replayed.
-//! [`crate::World::effects`] returns every effect issued so far; the event trace does not
-//! include them, so trace hashes do not depend on the driver's bookkeeping.
+//! Layer contents cross the seam ([`Effect::StoreLayer`]) before any root filesystem that
+//! uses them, so a real driver can materialise them; file changes come back as observations.
+//!
+//! [`SimDriver`] (pure, the default) runs the simulated programs on the logical clock;
+//! [`run_until_idle`] is the small loop the fronts use to drive a World with it. A Linux
+//! driver answers the same effects with real processes.
 
+mod run;
 mod sim;
 
+pub use run::{run_until_idle, Driver};
 pub use sim::SimDriver;
 
 use crate::fs::{FsTree, LayerDiff};
-use crate::program::{Exit, Network, OutputChunk, ProcInfo, ProcessResult, ServerKind};
+use crate::program::{ExecError, ServerKind, Stream};
 use crate::MountKind;
 use serde::{Deserialize, Serialize};
 
-/// Where a filesystem or process lives: a container, or the sandbox of one build step.
+/// One process the World asked a host to start, unique within the World.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ProcessHandle(pub u64);
+
+/// One build step's sandbox (the root filesystem a `RUN` runs in), unique within the World.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SandboxId(pub u64);
+
+/// Where a process runs: a container (by full ID), or a build step's sandbox.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Target {
-    /// A container, by full ID.
     Container(String),
-    /// A `docker build` step's sandbox, by its BuildKit step number (`#7`) within the build.
-    BuildStep(usize),
+    Sandbox(SandboxId),
 }
 
 /// Why a process is started.
@@ -43,11 +57,12 @@ pub enum Purpose {
 /// Everything a driver needs to start one process.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcessStart {
+    pub handle: ProcessHandle,
     pub target: Target,
     pub purpose: Purpose,
     /// The PID it gets inside the container (1 for the main process and build steps).
     pub pid: u32,
-    /// argv, argv[0] included (resolved on `$PATH` in the target's filesystem).
+    /// argv, argv[0] included (the driver resolves it on `$PATH` in the target's files).
     pub argv: Vec<String>,
     pub env: Vec<(String, String)>,
     pub cwd: String,
@@ -60,24 +75,48 @@ pub struct ProcessStart {
     pub memory: Option<u64>,
     /// CPU quota in billionths of a CPU (`--cpus`), if any.
     pub nano_cpus: Option<u64>,
-    /// Logical time the process may run before it counts as still running.
-    pub budget_ms: u64,
 }
 
-/// Something the World wants done on the host.
+/// How a container appears on its host's network.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkIdentity {
+    pub name: String,
+    pub hostname: String,
+    pub ip: String,
+}
+
+/// Something the World wants done on a host.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Effect {
+    /// Keep this layer (by diff_id); its content is the diff (its canonical tar is
+    /// [`crate::image::canonical_tar`]). Sent once per host before any root filesystem uses it.
+    StoreLayer { diff_id: String, diff: LayerDiff },
+    /// Make a container: a root filesystem of these layers (bottom to top, read-only) with an
+    /// empty writable layer on top, and the runtime files (`/etc/hostname`, `/etc/hosts`,
+    /// `/etc/resolv.conf`) that name it on the network.
+    CreateContainer {
+        container: String,
+        layers: Vec<String>,
+        network: NetworkIdentity,
+        /// Paths where mounts will go (empty directories in the root filesystem).
+        mount_points: Vec<String>,
+    },
+    /// A build step's sandbox: a root filesystem of these layers with a writable layer on top.
+    PrepareSandbox {
+        sandbox: SandboxId,
+        layers: Vec<String>,
+    },
+    /// The build step is over: throw its sandbox away.
+    DiscardSandbox { sandbox: SandboxId },
     /// Create a volume (named, or anonymous with a random name), empty.
     CreateVolume { name: String },
-    /// Make a root filesystem: these image layers read-only, bottom to top (by diff_id), plus
-    /// an empty writable layer on top.
-    PrepareRootfs { target: Target, layers: Vec<String> },
-    /// Fill an empty volume with the files the container's image has at `path` (docker does
-    /// this the first time a volume is mounted over a non-empty image directory).
+    /// Fill an empty volume with these files (the image's files at the mount path: docker
+    /// does this the first time a volume is mounted over a non-empty image directory).
     CopyUp {
         container: String,
         volume: String,
         path: String,
+        files: FsTree,
     },
     /// Mount a volume or a host directory into a container before its main process starts.
     /// A missing bind source directory is created (as docker does).
@@ -90,11 +129,11 @@ pub enum Effect {
         path: String,
         read_only: bool,
     },
-    /// Start a process and report what it does.
+    /// Start a process; its start (or failure), output and exit come back as observations.
     StartProcess(ProcessStart),
-    /// Send a signal to a container's main process (15 for `docker stop`, 9 when the grace
-    /// period ends, `rm -f` and `kill`; any number for `kill -s`).
-    Signal { container: String, signal: i32 },
+    /// Send a signal to a process (15 for `docker stop`, 9 when the grace period ends, for
+    /// `rm -f` and `kill`; any number for `kill -s`).
+    Signal { handle: ProcessHandle, signal: i32 },
     /// Remove a container: its processes are gone by now; its writable layer is discarded.
     RemoveContainer { container: String },
     /// Remove a volume and its files.
@@ -110,103 +149,118 @@ pub enum ProcessExit {
     Signal(i32),
     /// The kernel killed it for exceeding its memory limit (exit 137, `OOMKilled`).
     OomKilled,
-    /// It was still running when its time budget ended (servers, `sleep 1000`).
-    StillRunning,
 }
 
-/// Something a driver saw happen.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Observation {
-    /// Output a process wrote, timestamped in logical ms since it started.
-    Output { chunks: Vec<OutputChunk> },
-    /// The process listens on these ports (servers): others can connect; it handles SIGTERM.
-    Listening { ports: Vec<(u16, ServerKind)> },
-    /// The process ended (or ran out of budget) after `elapsed_ms` of logical time.
-    ProcessExited {
-        exit: ProcessExit,
-        elapsed_ms: u64,
-        /// Highest memory use in bytes.
-        peak_memory: u64,
-    },
-    /// Files changed in a target's filesystem, relative to what it had when the process
-    /// started (mount points included: the World sends those changes on to the volumes and
-    /// host directories). A driver that changes the [`Sandbox`] filesystem in place (as
-    /// [`SimDriver`] does) need not report them.
-    FilesChanged { target: Target, changes: LayerDiff },
-}
-
-/// The target as the model knows it, for drivers that simulate processes rather than run them:
-/// the merged filesystem (image layers + writable layer + mounts; changes made to it are kept),
-/// the logical clock, the process table, and the network of other containers. A driver that
-/// runs real processes ignores it and reports [`Observation::FilesChanged`] instead.
-pub struct Sandbox<'a> {
-    pub fs: &'a mut FsTree,
-    /// Logical wall clock when the process starts, seconds since the Unix epoch.
-    pub now_unix: u64,
-    /// The container's processes (for `ps`), the new process included as the last one.
-    pub processes: &'a [ProcInfo],
-    /// Servers running in this container, by port: `localhost` reaches these.
-    pub local_servers: &'a [(u16, ServerKind)],
-    /// The environment of the container's main process (servers read it).
-    pub local_env: &'a [(String, String)],
-    pub network: &'a mut dyn Network,
-}
-
-/// Carries out effects and reports observations. Calls come in the order the World decides
-/// them; a driver must answer deterministically for the same calls to keep runs reproducible.
-pub trait Driver {
-    /// Carries out an effect that starts no process (every variant but `StartProcess`).
-    /// The World applies [`Observation::FilesChanged`] reported here; the outcome of a signal
-    /// is still decided by the model (servers exit 0 on SIGTERM, others are killed when the
-    /// grace period ends), so other observations from here are not used yet.
-    fn perform(&mut self, effect: &Effect) -> Vec<Observation>;
-
-    /// Starts the process `start` describes, in `sandbox`, and reports what it did: output,
-    /// listening ports, how it ended, files it changed.
-    fn run_process(&mut self, start: &ProcessStart, sandbox: &mut Sandbox<'_>) -> Vec<Observation>;
-}
-
-impl<D: Driver + ?Sized> Driver for Box<D> {
-    fn perform(&mut self, effect: &Effect) -> Vec<Observation> {
-        (**self).perform(effect)
-    }
-
-    fn run_process(&mut self, start: &ProcessStart, sandbox: &mut Sandbox<'_>) -> Vec<Observation> {
-        (**self).run_process(start, sandbox)
-    }
-}
-
-/// Folds a process's observations back into the result the model keeps. Files changes are
-/// not part of it (the World applies those to the filesystems). A driver that reports no
-/// exit leaves the process as one that could not be executed (126).
-pub(crate) fn process_result(observations: &[Observation]) -> ProcessResult {
-    let mut result = ProcessResult {
-        exit: Exit::Code(126),
-        output: Vec::new(),
-        elapsed_ms: 0,
-        peak_memory: 0,
-        listening: Vec::new(),
-    };
-    for observation in observations {
-        match observation {
-            Observation::Output { chunks } => result.output.extend(chunks.iter().cloned()),
-            Observation::Listening { ports } => result.listening.extend(ports.iter().cloned()),
-            Observation::ProcessExited {
-                exit,
-                elapsed_ms,
-                peak_memory,
-            } => {
-                result.exit = match *exit {
-                    ProcessExit::Code(code) => Exit::Code(code),
-                    ProcessExit::Signal(signal) => Exit::Code(128 + signal),
-                    ProcessExit::OomKilled => Exit::OomKilled,
-                    ProcessExit::StillRunning => Exit::Running,
-                };
-                result.elapsed_ms = *elapsed_ms;
-                result.peak_memory = *peak_memory;
-            }
-            Observation::FilesChanged { .. } => {}
+impl ProcessExit {
+    /// The exit code docker reports.
+    pub fn code(self) -> i32 {
+        match self {
+            ProcessExit::Code(code) => code,
+            ProcessExit::Signal(signal) => 128 + signal,
+            ProcessExit::OomKilled => 137,
         }
     }
-    result
+}
+
+/// Why a host could not start a process, in the runtime's words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum StartError {
+    /// `argv[0]` cannot be executed (not found, not executable, a directory).
+    #[error("{}", .error.docker_message(.argv0))]
+    Exec { argv0: String, error: ExecError },
+    /// The file is not a program this host can run.
+    #[error("exec format error")]
+    ExecFormat,
+    #[error("cannot allocate memory")]
+    OutOfMemory,
+    #[error("no space left on device")]
+    NoSpace,
+    /// The target (container or sandbox) does not exist on the host.
+    #[error("no such container or sandbox")]
+    NoTarget,
+}
+
+impl StartError {
+    /// docker's exit code for a command that could not start.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            StartError::Exec { error, .. } => error.exit_code(),
+            _ => 126,
+        }
+    }
+}
+
+/// What a file observation is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FilesOf {
+    /// A container's whole writable layer, as it is now.
+    Container(String),
+    /// A volume's files, as they are now.
+    Volume(String),
+    /// The host's own files (where bind mounts keep their data), as they are now.
+    Host,
+    /// A build sandbox's changes relative to the layers it was prepared from.
+    Sandbox(SandboxId),
+}
+
+/// Something a host saw happen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Observation {
+    /// The process started.
+    Started { handle: ProcessHandle },
+    /// The process could not be started.
+    StartFailed {
+        handle: ProcessHandle,
+        error: StartError,
+    },
+    /// The process wrote these bytes.
+    Output {
+        handle: ProcessHandle,
+        stream: Stream,
+        bytes: Vec<u8>,
+    },
+    /// The process listens on these ports (servers): others can connect to it.
+    Listening {
+        handle: ProcessHandle,
+        ports: Vec<(u16, ServerKind)>,
+    },
+    /// The process's highest memory use so far, in bytes.
+    Memory { handle: ProcessHandle, peak: u64 },
+    /// The process keeps running and will do nothing more by itself (a server, a long
+    /// `sleep`): a foreground wait on it ends here. Only simulated hosts can know this.
+    StillRunning { handle: ProcessHandle },
+    /// The process ended.
+    Exited {
+        handle: ProcessHandle,
+        exit: ProcessExit,
+    },
+    /// Files changed: see [`FilesOf`] for what `files` holds.
+    Files { of: FilesOf, files: FilesNow },
+    /// An effect other than a process start failed.
+    EffectFailed { effect: String, error: String },
+}
+
+/// The content a [`Observation::Files`] carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FilesNow {
+    /// A writable layer or a sandbox's changes.
+    Layer(LayerDiff),
+    /// A whole tree (a volume or the host's files).
+    Tree(FsTree),
+}
+
+impl Observation {
+    /// The process this observation is about, if any.
+    pub fn handle(&self) -> Option<ProcessHandle> {
+        match self {
+            Observation::Started { handle }
+            | Observation::StartFailed { handle, .. }
+            | Observation::Output { handle, .. }
+            | Observation::Listening { handle, .. }
+            | Observation::Memory { handle, .. }
+            | Observation::StillRunning { handle }
+            | Observation::Exited { handle, .. } => Some(*handle),
+            Observation::Files { .. } | Observation::EffectFailed { .. } => None,
+        }
+    }
 }

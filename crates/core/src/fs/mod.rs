@@ -1,6 +1,7 @@
 //! The filesystem model shared by images, builds and containers.
 
 mod diff;
+pub mod overlay;
 mod tree;
 
 pub use diff::{Change, ChangeKind, LayerDiff};

@@ -8,7 +8,7 @@ use crate::fs::{FsTree, Node};
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// Why `argv[0]` cannot be executed.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
 pub enum ExecError {
     /// A bare name not found on `$PATH`.
     #[error("executable file not found in $PATH")]

@@ -99,7 +99,7 @@ pub(super) fn memory(world: &World) -> Vec<MemoryView> {
         .map(|c| {
             let running = c.is_running();
             let used = if running {
-                c.main.as_ref().map(|m| m.result.peak_memory).unwrap_or(0)
+                c.peak_memory
             } else if c.oom_killed {
                 c.memory.unwrap_or(0)
             } else {

@@ -2,22 +2,38 @@
 //! printing BuildKit's plain progress (`--progress=plain`) with a line saying why each step
 //! that missed the cache missed it.
 
+use super::ProcRecord;
 use super::{Failure, Handled, Reply, World};
 use crate::build::cache::{step_key, CacheRecord, MissReason};
 use crate::build::dockerfile::{self, Dockerfile, Instruction, ShellOrExec, Stage};
 use crate::build::dockerignore::DockerIgnore;
 use crate::command::Invocation;
 use crate::digest::sha256_digest;
-use crate::driver::{self, Effect, Observation, ProcessStart, Purpose, Sandbox, Target};
+use crate::driver::{Effect, ProcessStart, Purpose, Target};
 use crate::event::EventKind;
 use crate::fs::{normalize, FsTree, LayerDiff, Node};
 use crate::image::{HistoryEntry, ImageConfig, Layer, Reference};
-use crate::program::{self, Exit, NoNetwork};
+use crate::program::Stream;
 use crate::BuildContext;
 use std::collections::BTreeMap;
 
 /// How long one RUN step may take in logical time.
 const RUN_BUDGET_MS: u64 = 600_000;
+
+/// What a step that missed the cache does.
+enum StepWork<'c> {
+    /// Run this command in a sandbox (time passes while it runs).
+    Run(Vec<String>),
+    /// Lay files into the stage.
+    /// Make the working directory.
+    Workdir(String),
+    Copy {
+        copied: &'c [(String, Node)],
+        dest: &'c str,
+        mode: Option<u32>,
+        many: bool,
+    },
+}
 
 /// One COPY or ADD with its sources already expanded and gathered.
 struct CopyStep<'c> {
@@ -69,7 +85,7 @@ fn failed(message: impl std::fmt::Display) -> Failure {
 }
 
 impl World {
-    pub(crate) fn cmd_build(&mut self, inv: &Invocation, context: &BuildContext) -> Handled {
+    pub(crate) async fn cmd_build(&mut self, inv: &Invocation, context: &BuildContext) -> Handled {
         let tags: Vec<Reference> = inv
             .flags
             .values("tag")
@@ -135,7 +151,7 @@ impl World {
 
         let mut done: Vec<Option<StageState>> = (0..parsed.stages.len()).map(|_| None).collect();
         for index in needed {
-            let state = self.build_stage(&parsed, index, &done, &mut run)?;
+            let state = self.build_stage(&parsed, index, &done, &mut run).await?;
             done[index] = Some(state);
         }
         let final_state = done
@@ -159,7 +175,8 @@ impl World {
             id: id.clone(),
             tags: tags.iter().map(|t| t.to_string()).collect(),
         });
-        self.advance_to(self.now + run.elapsed_ms);
+        // RUN steps took their time while they ran; the rest of the work takes it now.
+        self.sleep(run.elapsed_ms).await;
         if inv.flags.has("quiet") {
             return Ok(Reply::out(format!("{id}\n")));
         }
@@ -170,12 +187,12 @@ impl World {
         })
     }
 
-    fn build_stage(
+    async fn build_stage(
         &mut self,
         file: &Dockerfile,
         index: usize,
         done: &[Option<StageState>],
-        run: &mut BuildRun,
+        run: &mut BuildRun<'_>,
     ) -> Result<StageState, Failure> {
         let Some(stage) = file.stages.get(index) else {
             return Err(failed("no build stage in current context"));
@@ -245,8 +262,9 @@ impl World {
                         &located.text,
                         &shown,
                         None,
-                        |world, state, run, n| world.run_step(state, run, n, &argv),
-                    )?;
+                        StepWork::Run(argv),
+                    )
+                    .await?;
                 }
                 Instruction::Copy {
                     sources,
@@ -275,7 +293,8 @@ impl World {
                         chmod: chmod.as_deref(),
                         copied: &copied,
                     };
-                    self.copy_files(&mut state, run, &step_label, &located.text, copy)?;
+                    self.copy_files(&mut state, run, &step_label, &located.text, copy)
+                        .await?;
                 }
                 Instruction::Add {
                     sources,
@@ -304,7 +323,8 @@ impl World {
                         chmod: chmod.as_deref(),
                         copied: &copied,
                     };
-                    self.copy_files(&mut state, run, &step_label, &located.text, copy)?;
+                    self.copy_files(&mut state, run, &step_label, &located.text, copy)
+                        .await?;
                 }
                 Instruction::Workdir(dir) => {
                     step += 1;
@@ -318,15 +338,9 @@ impl World {
                         &located.text,
                         &shown,
                         None,
-                        |world, state, _run, _n| {
-                            let fs = world.materialize(state);
-                            let mut after = fs.clone();
-                            after
-                                .mkdir(&dir, true)
-                                .map_err(|e| failed(format!("mkdir {dir}: {e}")))?;
-                            Ok((LayerDiff::between(&fs, &after), after, 0))
-                        },
-                    )?;
+                        StepWork::Workdir(dir),
+                    )
+                    .await?;
                 }
                 other => {
                     // Metadata only: changes the config and the cache chain, makes no layer.
@@ -477,23 +491,18 @@ impl World {
         state.rootfs.clone().unwrap_or_default()
     }
 
-    /// One filesystem step: from the cache when its key is known, otherwise by running `work`,
-    /// which returns the layer, the new filesystem and the logical time it took.
+    /// One filesystem step: from the cache when its key is known, otherwise by doing `work`,
+    /// which gives the layer, the new filesystem and the logical time it took.
     #[allow(clippy::too_many_arguments)]
-    fn cached_or_run(
+    async fn cached_or_run(
         &mut self,
         state: &mut StageState,
-        run: &mut BuildRun,
+        run: &mut BuildRun<'_>,
         label: &str,
         text: &str,
         shown: &str,
         checksum: Option<String>,
-        work: impl FnOnce(
-            &mut World,
-            &mut StageState,
-            &mut BuildRun,
-            usize,
-        ) -> Result<(LayerDiff, FsTree, u64), Failure>,
+        work: StepWork<'_>,
     ) -> Result<(), Failure> {
         let n = run.begin(&format!("{label} {text}"));
         let lookup = if run.no_cache {
@@ -521,8 +530,28 @@ impl World {
             Err(reason) => {
                 run.line(n, &format!("cache miss: {}", reason.explain()));
                 state.missed = true;
-                let (diff, after, elapsed) = work(self, state, run, n)?;
-                run.elapsed_ms += elapsed;
+                let ran = matches!(work, StepWork::Run(_));
+                let (diff, after, elapsed) = match work {
+                    StepWork::Run(argv) => self.run_step(state, run, n, &argv).await?,
+                    StepWork::Workdir(dir) => {
+                        let fs = self.materialize(state);
+                        let mut after = fs.clone();
+                        after
+                            .mkdir(&dir, true)
+                            .map_err(|e| failed(format!("mkdir {dir}: {e}")))?;
+                        (LayerDiff::between(&fs, &after), after, 0)
+                    }
+                    StepWork::Copy {
+                        copied,
+                        dest,
+                        mode,
+                        many,
+                    } => self.copy_step(state, copied, dest, mode, many)?,
+                };
+                // A RUN step's time passed while it ran.
+                if !ran {
+                    run.elapsed_ms += elapsed;
+                }
                 run.line(n, &format!("DONE {:.1}s", elapsed as f64 / 1000.0));
                 let layer = Layer::new(diff);
                 let diff_id = layer.diff_id.clone();
@@ -556,15 +585,16 @@ impl World {
         Ok(())
     }
 
-    fn run_step(
+    /// Runs a RUN step's command in a fresh sandbox of the stage's layers and waits for it;
+    /// the step's layer is what the sandbox's host reports it changed.
+    async fn run_step(
         &mut self,
         state: &mut StageState,
-        run: &mut BuildRun,
+        run: &mut BuildRun<'_>,
         n: usize,
         argv: &[String],
     ) -> Result<(LayerDiff, FsTree, u64), Failure> {
         let before = self.materialize(state);
-        let mut fs = before.clone();
         let mut env = state.config.config.env_pairs();
         for (k, v) in &state.args {
             if !env.iter().any(|(ek, _)| ek == k) {
@@ -577,13 +607,17 @@ impl World {
                 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
             ));
         }
-        let target = Target::BuildStep(n);
-        self.issue(Effect::PrepareRootfs {
-            target: target.clone(),
-            layers: state.config.diff_ids.clone(),
-        });
-        let start = ProcessStart {
-            target: target.clone(),
+        let layers = state.config.diff_ids.clone();
+        self.store_layers(&layers);
+        let sandbox = self.new_sandbox();
+        self.issue(Effect::PrepareSandbox { sandbox, layers });
+        let handle = self.new_handle();
+        let target = Target::Sandbox(sandbox);
+        self.procs
+            .insert(handle, ProcRecord::new(target.clone(), Purpose::BuildRun));
+        self.issue(Effect::StartProcess(ProcessStart {
+            handle,
+            target,
             purpose: Purpose::BuildRun,
             pid: 1,
             argv: argv.to_vec(),
@@ -594,60 +628,68 @@ impl World {
             hostname: "buildkitsandbox".into(),
             memory: None,
             nano_cpus: None,
-            budget_ms: RUN_BUDGET_MS,
-        };
-        self.effects.push(Effect::StartProcess(start.clone()));
-        let mut net = NoNetwork;
-        let processes = [program::ProcInfo {
-            pid: 1,
-            user: "root".into(),
-            command: argv.join(" "),
-        }];
-        let observations = {
-            let mut sandbox = Sandbox {
-                fs: &mut fs,
-                now_unix: crate::output::EPOCH_UNIX + self.now / 1000,
-                processes: &processes,
-                local_servers: &[],
-                local_env: &[],
-                network: &mut net,
-            };
-            self.driver.run_process(&start, &mut sandbox)
-        };
-        for observation in &observations {
-            if let Observation::FilesChanged { target: t, changes } = observation {
-                if *t == target {
-                    changes.apply_to(&mut fs);
-                }
+        }));
+        let started = self.now;
+        self.wait_until(Some(started + RUN_BUDGET_MS), |w| {
+            w.procs.get(&handle).is_none_or(|p| p.settled())
+        })
+        .await;
+        let record = self.procs.remove(&handle);
+        let changes = self.sandbox_changes.remove(&sandbox).unwrap_or_default();
+        self.issue(Effect::DiscardSandbox { sandbox });
+        let elapsed = self.now - started;
+        let mut output = record
+            .as_ref()
+            .map(|r| r.output.clone())
+            .unwrap_or_default();
+        let exit = match record.as_ref() {
+            Some(ProcRecord {
+                failed: Some(error),
+                ..
+            }) => {
+                output.push(super::LogLine {
+                    at: started,
+                    stream: Stream::Stderr,
+                    bytes: format!("{error}\n").into_bytes(),
+                });
+                Some(error.exit_code())
             }
-        }
-        let result = driver::process_result(&observations);
-        for chunk in &result.output {
+            Some(r) => r.exit.map(|e| e.code()),
+            None => None,
+        };
+        for chunk in &output {
             for line in String::from_utf8_lossy(&chunk.bytes).lines() {
-                run.line(
-                    n,
-                    &format!("{:.3} {line}", chunk.at_ms as f64 / 1000.0 + 0.1),
-                );
+                let at_ms = chunk.at.saturating_sub(started);
+                run.line(n, &format!("{:.3} {line}", at_ms as f64 / 1000.0 + 0.1));
             }
         }
         let shown = argv.join(" ");
-        match result.exit {
-            Exit::Code(0) => Ok((LayerDiff::between(&before, &fs), fs, result.elapsed_ms)),
-            Exit::Code(code) => Err(failed(format!("process \"{shown}\" did not complete successfully: exit code: {code}")).with_progress(&run.progress)),
-            Exit::OomKilled => Err(failed(format!("process \"{shown}\" did not complete successfully: exit code: 137")).with_progress(&run.progress)),
-            Exit::Running => Err(failed(format!("process \"{shown}\" was still running after 10 minutes of logical time (a server or an endless loop in RUN?)")).with_progress(&run.progress)),
+        match exit {
+            Some(0) => {
+                let mut after = before;
+                changes.apply_to(&mut after);
+                Ok((changes, after, elapsed))
+            }
+            Some(code) => Err(failed(format!(
+                "process \"{shown}\" did not complete successfully: exit code: {code}"
+            ))
+            .with_progress(&run.progress)),
+            None => {
+                self.issue(Effect::Signal { handle, signal: 9 });
+                Err(failed(format!("process \"{shown}\" was still running after 10 minutes of logical time (a server or an endless loop in RUN?)")).with_progress(&run.progress))
+            }
         }
     }
 
     /// COPY and ADD after their sources are gathered: cached by the files' checksum, else the
     /// files are laid into the stage.
-    fn copy_files(
+    async fn copy_files(
         &mut self,
         state: &mut StageState,
-        run: &mut BuildRun,
+        run: &mut BuildRun<'_>,
         label: &str,
         text: &str,
-        copy: CopyStep,
+        copy: CopyStep<'_>,
     ) -> Result<(), Failure> {
         let mode = copy.chmod.and_then(|m| u32::from_str_radix(m, 8).ok());
         let shown = format!("{} {} {}", copy.keyword, copy.sources.join(" "), copy.dest);
@@ -659,8 +701,14 @@ impl World {
             text,
             &shown,
             Some(checksum_of(copy.copied)),
-            |world, state, _run, _n| world.copy_step(state, copy.copied, copy.dest, mode, many),
+            StepWork::Copy {
+                copied: copy.copied,
+                dest: copy.dest,
+                mode,
+                many,
+            },
         )
+        .await
     }
 
     fn copy_step(

@@ -1,8 +1,9 @@
 //! A container's record: its configuration, writable layer, state and logs.
 
+use crate::driver::ProcessHandle;
 use crate::event::Tick;
 use crate::fs::{FsTree, LayerDiff};
-use crate::program::{Exit, OutputChunk, ProcessResult, ServerKind, Stream};
+use crate::program::{ServerKind, Stream};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,27 +55,6 @@ impl Status {
     }
 }
 
-/// The main process of the current run: what it will do, decided when it started.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MainProcess {
-    pub started_at: Tick,
-    pub result: ProcessResult,
-}
-
-impl MainProcess {
-    /// When the process ends by itself, if it does within its budget.
-    pub fn ends_at(&self) -> Option<Tick> {
-        match self.result.exit {
-            Exit::Running => None,
-            _ => Some(self.started_at + self.result.elapsed_ms),
-        }
-    }
-
-    pub fn listening(&self) -> &[(u16, ServerKind)] {
-        &self.result.listening
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogLine {
     pub at: Tick,
@@ -115,8 +95,13 @@ pub struct Container {
     pub restart_count: u32,
     /// Set by `docker stop`/`kill`, so restart policies other than "always" leave it stopped.
     pub stopped_by_user: bool,
-    pub main: Option<MainProcess>,
-    /// Output of finished runs; the current run's output is read from `main`.
+    /// The current main process, from its start until it ends.
+    pub main: Option<ProcessHandle>,
+    /// Ports the main process listens on (servers).
+    pub listening: Vec<(u16, ServerKind)>,
+    /// Highest memory use of the current run, as its host reported it.
+    pub peak_memory: u64,
+    /// Everything its main processes wrote, as it arrived.
     pub past_logs: Vec<LogLine>,
     /// Next PID for `docker exec` processes.
     pub next_pid: u32,
@@ -135,31 +120,12 @@ impl Container {
 
     /// Every log line written up to `now`.
     pub fn logs(&self, now: Tick) -> Vec<LogLine> {
-        let mut out = self.past_logs.clone();
-        if let Some(main) = &self.main {
-            out.extend(chunks_until(main, now));
-        }
-        out
+        self.past_logs
+            .iter()
+            .filter(|l| l.at <= now)
+            .cloned()
+            .collect()
     }
-
-    /// Moves the current run's output up to `until` into the kept logs and ends the run.
-    pub fn finish_run(&mut self, until: Tick) {
-        if let Some(main) = self.main.take() {
-            self.past_logs.extend(chunks_until(&main, until));
-        }
-    }
-}
-
-fn chunks_until(main: &MainProcess, until: Tick) -> impl Iterator<Item = LogLine> + '_ {
-    main.result
-        .output
-        .iter()
-        .filter(move |c: &&OutputChunk| main.started_at + c.at_ms <= until)
-        .map(|c| LogLine {
-            at: main.started_at + c.at_ms,
-            stream: c.stream,
-            bytes: c.bytes.clone(),
-        })
 }
 
 /// A named volume and the files in it.

@@ -1,27 +1,30 @@
 //! Container lifecycle: run, create, start, stop, restart, kill, rm, exec, logs, ps, port.
 
-use super::container::{
-    Container, MainProcess, Mount, MountKind, PortBinding, RestartPolicy, Status,
-};
+use super::container::{Container, Mount, MountKind, PortBinding, RestartPolicy, Status};
 use super::filters::{label_matches, mounts_volume, name_matches, Filters};
+use super::wait::Waited;
+use super::ProcRecord;
 use super::{Failure, Handled, Reply, World};
 use crate::command::Invocation;
 use crate::digest::short_id;
-use crate::driver::{Effect, Purpose, Target};
+use crate::driver::{Effect, NetworkIdentity, ProcessHandle, ProcessStart, Purpose, Target};
 use crate::event::{EventKind, Tick};
 use crate::fs::{normalize, LayerDiff};
 use crate::output::{
     align_tab_separated, displayable_ports, ellipsis, go_time, human_duration, human_size,
     render_template, table, PortEntry,
 };
-use crate::program::{self, Exit, ProcessSpec, Stream};
+use crate::program::Stream;
 use serde_json::json;
 
-/// How long a container's main process is simulated ahead when it starts. Processes still
-/// running after this count as running for good.
-const MAIN_BUDGET_MS: u64 = 3_600_000;
+/// How long a foreground `docker run` waits for the container to end before it returns.
+const ATTACH_WAIT_MS: u64 = 3_600_000;
 /// How long a foreground `docker exec` may run.
-const EXEC_BUDGET_MS: u64 = 600_000;
+const EXEC_WAIT_MS: u64 = 600_000;
+/// How long a start may take before docker gives up on it.
+const START_WAIT_MS: u64 = 30_000;
+/// How long a SIGKILL may take to end a process before the container is given up on.
+const KILL_WAIT_MS: u64 = 10_000;
 /// `docker stop`'s default grace period before SIGKILL.
 const STOP_GRACE_MS: u64 = 10_000;
 /// Docker's restart back-off: 100 ms doubling per restart, at most one minute.
@@ -63,15 +66,24 @@ impl World {
             .ok_or_else(|| Failure::daemon(format!("No such container: {id}")))
     }
 
-    pub(crate) fn cmd_run(&mut self, inv: &Invocation) -> Handled {
-        self.create_and_maybe_start(inv, true)
+    pub(crate) async fn cmd_run(&mut self, inv: &Invocation) -> Handled {
+        let (id, detach, reply) = self.create_for(inv, true)?;
+        self.start_and_attach(inv, &id, detach, reply).await
     }
 
     pub(crate) fn cmd_create(&mut self, inv: &Invocation) -> Handled {
-        self.create_and_maybe_start(inv, false)
+        let (id, _, mut reply) = self.create_for(inv, false)?;
+        reply.stdout = format!("{id}\n");
+        Ok(reply)
     }
 
-    fn create_and_maybe_start(&mut self, inv: &Invocation, start: bool) -> Handled {
+    /// `docker run`/`create` up to a created container: its ID, whether to detach, and what
+    /// was printed on the way (pull progress).
+    fn create_for(
+        &mut self,
+        inv: &Invocation,
+        start: bool,
+    ) -> Result<(String, bool, Reply), Failure> {
         let verb = if start { "run" } else { "create" };
         let cli_error = |message: String| {
             Failure::new(
@@ -113,32 +125,39 @@ impl World {
             }
         };
         let id = self.create_container(&options, &image_text, &image_id, &inv.args[1..]);
-        if !start {
-            reply.stdout = format!("{id}\n");
-            return Ok(reply);
-        }
-        if let Err(failure) = self.start_container(&id) {
+        Ok((id, options.detach, reply))
+    }
+
+    async fn start_and_attach(
+        &mut self,
+        inv: &Invocation,
+        id: &str,
+        detach: bool,
+        mut reply: Reply,
+    ) -> Handled {
+        let id = id.to_string();
+        if let Err(failure) = self.start_container(&id).await {
             reply
                 .stderr
                 .push_str(&format!("docker: {}\n", failure.message));
             reply.exit_code = failure.exit_code;
             return Ok(reply);
         }
-        if options.detach {
+        if detach {
             reply.stdout.push_str(&format!("{id}\n"));
             return Ok(reply);
         }
         let argv = self.containers.get(&id).map(|c| c.argv.clone());
-        let mut reply = self.attach_until_exit(&id, reply)?;
+        let mut reply = self.attach_until_exit(&id, reply).await?;
         if let Some(note) = argv.and_then(|argv| no_terminal_note(inv, &argv, "run")) {
             reply.stderr.push_str(&note);
         }
         Ok(reply)
     }
 
-    /// Foreground `docker run`/`start -a`: let time pass until the main process ends (or show
-    /// what it printed so far if it keeps running), and return its output and exit code.
-    fn attach_until_exit(&mut self, id: &str, mut reply: Reply) -> Handled {
+    /// Foreground `docker run`/`start -a`: wait until the main process ends (or show what it
+    /// printed so far if it keeps running), and return its output and exit code.
+    async fn attach_until_exit(&mut self, id: &str, mut reply: Reply) -> Handled {
         let Some(c) = self.containers.get(id) else {
             // Already ended and removed (`--rm` of a process that exits at once).
             let (logs, code) = self.recently_removed.get(id).cloned().unwrap_or_default();
@@ -148,36 +167,36 @@ impl World {
         };
         let started = c.started_at.unwrap_or(self.now);
         let name = c.name.clone();
-        // It may have ended already (a process that exits at once, or restarts pending).
-        let ends_at = if c.is_running() {
-            c.main.as_ref().and_then(MainProcess::ends_at)
-        } else {
-            Some(c.finished_at.unwrap_or(self.now))
-        };
-        let until = match ends_at {
-            Some(end) => {
-                self.advance_to(end);
-                end
-            }
-            None => self.now,
-        };
-        let logs = self.logs_of(id, started, until);
+        let handle = c.main;
+        let deadline = self.now + ATTACH_WAIT_MS;
+        self.wait_until(Some(deadline), |w| {
+            !w.runs(id, handle)
+                || handle.is_some_and(|h| w.procs.get(&h).is_some_and(|p| p.still_running))
+        })
+        .await;
+        let logs = self.logs_of(id, started, self.now);
         push_logs(&mut reply, &logs);
-        match ends_at {
-            Some(_) => {
-                // The container may be gone already (--rm); its exit code was recorded then.
-                reply.exit_code = self
-                    .containers
-                    .get(id)
-                    .map(|c| c.exit_code)
-                    .or_else(|| self.recently_removed.get(id).map(|(_, code)| *code))
-                    .unwrap_or(0);
-            }
-            None => reply.stderr.push_str(&format!(
+        if self.runs(id, handle) {
+            reply.stderr.push_str(&format!(
                 "(simulator: {name} keeps running; this terminal returns to you. See its output with `docker logs {name}`, stop it with `docker stop {name}`)\n"
-            )),
+            ));
+        } else {
+            // The container may be gone already (--rm); its exit code was recorded then.
+            reply.exit_code = self
+                .containers
+                .get(id)
+                .map(|c| c.exit_code)
+                .or_else(|| self.recently_removed.get(id).map(|(_, code)| *code))
+                .unwrap_or(0);
         }
         Ok(reply)
+    }
+
+    /// The container still runs the main process `handle` (or, for `None`, any).
+    pub(crate) fn runs(&self, id: &str, handle: Option<ProcessHandle>) -> bool {
+        self.containers
+            .get(id)
+            .is_some_and(|c| c.is_running() && (handle.is_none() || c.main == handle))
     }
 
     fn logs_of(&self, id: &str, from: Tick, until: Tick) -> Vec<super::LogLine> {
@@ -302,6 +321,8 @@ impl World {
             restart_count: 0,
             stopped_by_user: false,
             main: None,
+            listening: Vec::new(),
+            peak_memory: 0,
             past_logs: Vec::new(),
             next_pid: 2,
             restart_at: None,
@@ -313,9 +334,24 @@ impl World {
             .image(image_id)
             .map(|i| i.config.diff_ids.clone())
             .unwrap_or_default();
-        self.issue(Effect::PrepareRootfs {
-            target: Target::Container(id.clone()),
+        self.store_layers(&layers);
+        let (hostname, ip, mount_points) = match self.containers.get(&id) {
+            Some(c) => (
+                c.hostname.clone(),
+                c.ip.clone(),
+                c.mounts.iter().map(|m| m.target.clone()).collect(),
+            ),
+            None => Default::default(),
+        };
+        self.issue(Effect::CreateContainer {
+            container: id.clone(),
             layers,
+            network: NetworkIdentity {
+                name: name.clone(),
+                hostname,
+                ip,
+            },
+            mount_points,
         });
         self.emit(EventKind::ContainerCreated {
             id: id.clone(),
@@ -334,30 +370,51 @@ impl World {
             .collect()
     }
 
-    /// Starts a created or exited container's main process.
-    pub(crate) fn start_container(&mut self, id: &str) -> Result<(), Failure> {
-        let c = self.container(id)?;
-        if c.is_running() {
+    /// Starts a created or exited container's main process and waits until its host says
+    /// it started, or why it could not.
+    pub(crate) async fn start_container(&mut self, id: &str) -> Result<(), Failure> {
+        let Some(handle) = self.begin_start(id)? else {
             return Ok(());
+        };
+        let waited = self
+            .wait_until(Some(self.now + START_WAIT_MS), |w| {
+                w.procs
+                    .get(&handle)
+                    .is_none_or(|p| p.started || p.failed.is_some())
+            })
+            .await;
+        let failed = self.procs.get(&handle).and_then(|p| p.failed.clone());
+        if let Some(error) = failed {
+            self.procs.remove(&handle);
+            return Err(Failure::new(format!(
+                "Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: {error}: unknown"
+            ), error.exit_code()));
         }
-        let fs = self.container_fs(c);
-        let argv = c.argv.clone();
-        let Some(argv0) = argv.first() else {
+        if waited == Waited::TimedOut && !self.runs(id, Some(handle)) {
+            let detail = self
+                .host_errors
+                .last()
+                .cloned()
+                .unwrap_or_else(|| "the host did not report the start".into());
+            return Err(Failure::daemon(format!(
+                "failed to start container {id}: context deadline exceeded ({detail})"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Has the host start a container's main process; `None` if it is running already.
+    /// The container counts as running once the host reports the start.
+    fn begin_start(&mut self, id: &str) -> Result<Option<ProcessHandle>, Failure> {
+        let c = self.container(id)?;
+        if c.is_running() || c.main.is_some() {
+            return Ok(None);
+        }
+        if c.argv.is_empty() {
             return Err(Failure::daemon(
                 "failed to create task for container: no command specified",
             )
             .with_code(125));
-        };
-        if let Err(e) = program::locate(&fs, argv0, &c.env) {
-            let (reason, code) = exec_error_text(argv0, &e);
-            let message = format!(
-                "Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: {reason}: unknown"
-            );
-            if let Some(c) = self.containers.get_mut(id) {
-                c.error = reason;
-                c.exit_code = code;
-            }
-            return Err(Failure::new(message, code));
         }
         // A published host port can be bound only once.
         for p in &c.ports {
@@ -371,15 +428,20 @@ impl World {
                 ), 125));
             }
         }
-        let spec = ProcessSpec {
-            argv: argv.clone(),
+        let start = ProcessStart {
+            handle: ProcessHandle(0),
+            target: Target::Container(id.to_string()),
+            purpose: Purpose::Main,
+            pid: 1,
+            argv: c.argv.clone(),
             env: c.env.clone(),
             cwd: c.workdir.clone(),
             user: c.user.clone(),
             stdin: Vec::new(),
+            hostname: c.hostname.clone(),
+            memory: c.memory,
+            nano_cpus: c.nano_cpus,
         };
-        let name = c.name.clone();
-        // PID 1 runs before the container counts as running, so it sees no servers yet.
         let mounts = c.mounts.clone();
         for m in mounts {
             self.issue(Effect::Mount {
@@ -390,64 +452,38 @@ impl World {
                 read_only: m.read_only,
             });
         }
-        let result = self.run_in_container(id, &spec, Purpose::Main, 1, MAIN_BUDGET_MS);
-        let now = self.now;
-        let main = MainProcess {
-            started_at: now,
-            result,
-        };
-        let ends_at = main.ends_at();
+        let handle = self.new_handle();
+        self.procs
+            .insert(handle, ProcRecord::new(start.target.clone(), Purpose::Main));
         if let Some(c) = self.containers.get_mut(id) {
-            c.status = Status::Running;
-            c.pid = 1;
-            c.next_pid = 2;
-            c.started_at = Some(now);
-            c.finished_at = None;
-            c.oom_killed = false;
-            c.error.clear();
-            c.restart_at = None;
-            c.main = Some(main);
+            c.main = Some(handle);
         }
-        self.emit(EventKind::ContainerStarted {
-            id: id.to_string(),
-            name,
-            argv,
-        });
-        if let Some(end) = ends_at {
-            self.timers.insert((end, id.to_string()));
-        }
-        // A process that ends at once has ended by now.
-        self.advance_to(self.now);
-        Ok(())
+        self.issue(Effect::StartProcess(ProcessStart { handle, ..start }));
+        Ok(Some(handle))
     }
 
-    /// A timer fell due: the main process ended by itself, or a restart is due.
+    /// A restart timer fell due: start the container again (a failure shows in its state).
     pub(crate) fn fire_timer(&mut self, id: &str, at: Tick) {
-        let Some(c) = self.containers.get(id) else {
-            return;
-        };
-        if c.restart_at == Some(at) {
-            let _ = self.start_container(id);
-            return;
+        if self
+            .containers
+            .get(id)
+            .is_some_and(|c| c.restart_at == Some(at))
+        {
+            if let Ok(Some(handle)) = self.begin_start(id) {
+                if let Some(p) = self.procs.get_mut(&handle) {
+                    p.detached = true;
+                }
+            }
         }
-        let due = c.is_running() && c.main.as_ref().and_then(MainProcess::ends_at) == Some(at);
-        if !due {
-            return;
-        }
-        let (code, oom) = match c.main.as_ref().map(|m| m.result.exit) {
-            Some(Exit::OomKilled) => (137, true),
-            Some(Exit::Code(code)) => (code, false),
-            _ => (0, false),
-        };
-        self.container_exited(id, at, code, oom);
     }
 
     /// Records the end of a container's main process and applies --rm and restart policies.
-    fn container_exited(&mut self, id: &str, at: Tick, code: i32, oom: bool) {
+    pub(super) fn container_exited(&mut self, id: &str, at: Tick, code: i32, oom: bool) {
         let Some(c) = self.containers.get_mut(id) else {
             return;
         };
-        c.finish_run(at);
+        c.main = None;
+        c.listening.clear();
         c.status = Status::Exited;
         c.exit_code = code;
         c.oom_killed = oom;
@@ -497,7 +533,9 @@ impl World {
             return;
         };
         self.names.remove(&c.name);
-        c.finish_run(self.now);
+        if let Some(handle) = c.main.take() {
+            self.procs.remove(&handle);
+        }
         // A foreground `run --rm` still prints the output and exit code of what it removed.
         self.recently_removed
             .insert(id.to_string(), (c.past_logs.clone(), c.exit_code));
@@ -528,13 +566,13 @@ impl World {
         }
     }
 
-    pub(crate) fn cmd_start(&mut self, inv: &Invocation) -> Handled {
+    pub(crate) async fn cmd_start(&mut self, inv: &Invocation) -> Handled {
         let ids = self.resolve_all(&inv.args)?;
         let mut reply = Reply::default();
         for (key, id) in inv.args.iter().zip(&ids) {
-            match self.start_container(id) {
+            match self.start_container(id).await {
                 Ok(()) if inv.flags.has("attach") => {
-                    let r = self.attach_until_exit(id, Reply::default())?;
+                    let r = self.attach_until_exit(id, Reply::default()).await?;
                     reply.stdout.push_str(&r.stdout);
                     reply.stderr.push_str(&r.stderr);
                     reply.exit_code = r.exit_code;
@@ -567,11 +605,11 @@ impl World {
         }
     }
 
-    pub(crate) fn cmd_stop(&mut self, inv: &Invocation) -> Handled {
+    pub(crate) async fn cmd_stop(&mut self, inv: &Invocation) -> Handled {
         let grace = World::grace_ms(inv)?;
         let ids = self.resolve_all(&inv.args)?;
         for id in &ids {
-            self.stop_container(id, grace);
+            self.stop_container(id, grace).await;
         }
         Ok(Reply::out(
             inv.args
@@ -581,50 +619,58 @@ impl World {
         ))
     }
 
-    /// SIGTERM, then SIGKILL after the grace period. Servers handle SIGTERM and exit 0; a shell
-    /// or `sleep` as PID 1 has no handler, so the kernel ignores the signal and the container
-    /// is killed after the grace period (exit 137), as with real docker.
-    fn stop_container(&mut self, id: &str, grace: u64) {
+    /// SIGTERM, then SIGKILL after the grace period; the exit code is what the process did.
+    /// (A shell or `sleep` as PID 1 has no handler, so the kernel ignores SIGTERM and the
+    /// container is killed after the grace period, exit 137, as with real docker.)
+    async fn stop_container(&mut self, id: &str, grace: u64) {
         let Some(c) = self.containers.get_mut(id) else {
             return;
         };
+        c.stopped_by_user = true;
         if !c.is_running() {
             c.restart_at = None;
-            c.stopped_by_user = true;
             return;
         }
-        c.stopped_by_user = true;
-        let handles_term = c.main.as_ref().is_some_and(|m| !m.listening().is_empty());
-        let deadline = self.now + grace;
+        let handle = c.main;
+        let Some(h) = handle else {
+            return;
+        };
         self.issue(Effect::Signal {
-            container: id.to_string(),
+            handle: h,
             signal: SIGTERM,
         });
-        if handles_term {
-            let now = self.now;
-            self.container_exited(id, now, 0, false);
+        let deadline = self.now + grace;
+        if self
+            .wait_until(Some(deadline), |w| !w.runs(id, handle))
+            .await
+            == Waited::Done
+        {
             return;
         }
-        self.advance_to(deadline);
-        if self.containers.get(id).is_some_and(Container::is_running) {
-            self.issue(Effect::Signal {
-                container: id.to_string(),
-                signal: SIGKILL,
-            });
-            self.container_exited(id, deadline, 137, false);
-        }
+        self.kill_and_wait(id, h).await;
     }
 
-    pub(crate) fn cmd_restart(&mut self, inv: &Invocation) -> Handled {
+    /// SIGKILL, and wait for the host to report the end.
+    async fn kill_and_wait(&mut self, id: &str, handle: ProcessHandle) {
+        self.issue(Effect::Signal {
+            handle,
+            signal: SIGKILL,
+        });
+        let deadline = self.now + KILL_WAIT_MS;
+        self.wait_until(Some(deadline), |w| !w.runs(id, Some(handle)))
+            .await;
+    }
+
+    pub(crate) async fn cmd_restart(&mut self, inv: &Invocation) -> Handled {
         let grace = World::grace_ms(inv)?;
         let ids = self.resolve_all(&inv.args)?;
         let mut reply = Reply::default();
         for (key, id) in inv.args.iter().zip(&ids) {
-            self.stop_container(id, grace);
+            self.stop_container(id, grace).await;
             if let Some(c) = self.containers.get_mut(id) {
                 c.stopped_by_user = false;
             }
-            match self.start_container(id) {
+            match self.start_container(id).await {
                 Ok(()) => reply.stdout.push_str(&format!("{key}\n")),
                 Err(f) => return Err(f),
             }
@@ -645,15 +691,16 @@ impl World {
             }
         }
         for id in &ids {
-            if let Some(c) = self.containers.get_mut(id) {
-                c.stopped_by_user = true;
+            let Some(c) = self.containers.get_mut(id) else {
+                continue;
+            };
+            c.stopped_by_user = true;
+            if let Some(handle) = c.main {
+                self.issue(Effect::Signal {
+                    handle,
+                    signal: number,
+                });
             }
-            self.issue(Effect::Signal {
-                container: id.clone(),
-                signal: number,
-            });
-            let now = self.now;
-            self.container_exited(id, now, 128 + number, false);
         }
         Ok(Reply::out(
             inv.args
@@ -663,7 +710,7 @@ impl World {
         ))
     }
 
-    pub(crate) fn cmd_rm(&mut self, inv: &Invocation) -> Handled {
+    pub(crate) async fn cmd_rm(&mut self, inv: &Invocation) -> Handled {
         let ids = self.resolve_all(&inv.args)?;
         let force = inv.flags.has("force");
         for (key, id) in inv.args.iter().zip(&ids) {
@@ -675,16 +722,12 @@ impl World {
             }
         }
         for id in &ids {
-            if self.containers.get(id).is_some_and(Container::is_running) {
-                if let Some(c) = self.containers.get_mut(id) {
-                    c.stopped_by_user = true;
-                }
-                self.issue(Effect::Signal {
-                    container: id.clone(),
-                    signal: SIGKILL,
-                });
-                let now = self.now;
-                self.container_exited(id, now, 137, false);
+            let running = self.containers.get_mut(id).filter(|c| c.is_running());
+            if let Some(handle) = running.and_then(|c| {
+                c.stopped_by_user = true;
+                c.main
+            }) {
+                self.kill_and_wait(id, handle).await;
             }
             self.remove_container(id, inv.flags.has("volumes"));
         }
@@ -696,7 +739,7 @@ impl World {
         ))
     }
 
-    pub(crate) fn cmd_exec(&mut self, inv: &Invocation) -> Handled {
+    pub(crate) async fn cmd_exec(&mut self, inv: &Invocation) -> Handled {
         let key = &inv.args[0];
         let id = self.find_container(key)?;
         let c = self.container(&id)?;
@@ -714,16 +757,12 @@ impl World {
             .value("workdir")
             .map(|w| normalize(&c.workdir, w))
             .unwrap_or_else(|| c.workdir.clone());
-        let fs = self.container_fs(c);
-        if let Err(e) = program::locate(&fs, &argv[0], &env) {
-            let (reason, code) = exec_error_text(&argv[0], &e);
-            return Err(Failure::new(
-                format!("OCI runtime exec failed: exec failed: unable to start container process: {reason}: unknown"),
-                code,
-            ));
-        }
         let pid = c.next_pid;
-        let spec = ProcessSpec {
+        let mut start = ProcessStart {
+            handle: ProcessHandle(0),
+            target: Target::Container(id.clone()),
+            purpose: Purpose::Exec,
+            pid,
             argv: argv.clone(),
             env,
             cwd,
@@ -733,41 +772,80 @@ impl World {
                 .map(str::to_string)
                 .unwrap_or(c.user.clone()),
             stdin: Vec::new(),
+            hostname: c.hostname.clone(),
+            memory: c.memory,
+            nano_cpus: c.nano_cpus,
         };
         if let Some(c) = self.containers.get_mut(&id) {
             c.next_pid += 1;
         }
-        let result = self.run_in_container(&id, &spec, Purpose::Exec, pid, EXEC_BUDGET_MS);
-        self.emit(EventKind::ExecRan {
-            id: id.clone(),
-            argv,
-            exit_code: result.exit_code(),
-        });
-        if inv.flags.has("detach") {
+        let handle = self.new_handle();
+        start.handle = handle;
+        self.procs
+            .insert(handle, ProcRecord::new(start.target.clone(), Purpose::Exec));
+        self.issue(Effect::StartProcess(start));
+        let started = self.now;
+        let detach = inv.flags.has("detach");
+        self.wait_until(Some(self.now + EXEC_WAIT_MS), |w| {
+            w.procs
+                .get(&handle)
+                .is_none_or(|p| p.failed.is_some() || (detach && p.started) || p.settled())
+        })
+        .await;
+        let Some(record) = self.procs.get(&handle).cloned() else {
+            return Err(Failure::daemon(format!("container {id} is not running")));
+        };
+        if let Some(error) = &record.failed {
+            self.procs.remove(&handle);
+            return Err(Failure::new(
+                format!("OCI runtime exec failed: exec failed: unable to start container process: {error}: unknown"),
+                error.exit_code(),
+            ));
+        }
+        if detach {
+            if let Some(p) = self.procs.get_mut(&handle) {
+                p.detached = true;
+                p.output.clear();
+            }
+            if record.exit.is_some() {
+                self.procs.remove(&handle);
+            }
             return Ok(Reply::default());
         }
-        if result.exit != Exit::Running {
-            self.advance_to(self.now + result.elapsed_ms);
-        }
+        let exit_code = record.exit.map(|e| e.code()).unwrap_or(0);
+        self.emit(EventKind::ExecRan {
+            id: id.clone(),
+            argv: argv.clone(),
+            exit_code,
+        });
         let mut reply = Reply {
-            exit_code: result.exit_code(),
+            exit_code,
             ..Reply::default()
         };
-        for chunk in &result.output {
-            let text = String::from_utf8_lossy(&chunk.bytes);
-            match chunk.stream {
-                Stream::Stdout => reply.stdout.push_str(&text),
-                Stream::Stderr => reply.stderr.push_str(&text),
-            }
-        }
-        if let Some(note) = no_terminal_note(inv, &spec.argv, "exec") {
+        let logs: Vec<super::LogLine> = record
+            .output
+            .into_iter()
+            .filter(|l| l.at >= started)
+            .collect();
+        push_logs(&mut reply, &logs);
+        if let Some(note) = no_terminal_note(inv, &argv, "exec") {
             reply.stderr.push_str(&note);
         }
-        if result.exit == Exit::Running {
+        if record.exit.is_none() {
+            // Still running after the wait: interrupt it, as Ctrl-C would.
+            self.issue(Effect::Signal {
+                handle,
+                signal: SIGKILL,
+            });
+            if let Some(p) = self.procs.get_mut(&handle) {
+                p.detached = true;
+            }
             reply.stderr.push_str(
                 "(simulator: the command was still running after 10 minutes and was interrupted)\n",
             );
             reply.exit_code = 130;
+        } else {
+            self.procs.remove(&handle);
         }
         Ok(reply)
     }
@@ -1111,25 +1189,6 @@ fn split_lines(chunks: Vec<super::LogLine>) -> Vec<super::LogLine> {
         }
     }
     out
-}
-
-fn exec_error_text(argv0: &str, error: &program::ExecError) -> (String, i32) {
-    match error {
-        program::ExecError::NotFound => {
-            if argv0.contains('/') {
-                (
-                    format!("exec: \"{argv0}\": stat {argv0}: no such file or directory"),
-                    127,
-                )
-            } else {
-                (
-                    format!("exec: \"{argv0}\": executable file not found in $PATH"),
-                    127,
-                )
-            }
-        }
-        other => (format!("exec: \"{argv0}\": {other}"), 126),
-    }
 }
 
 fn signal_number(signal: &str) -> Option<i32> {

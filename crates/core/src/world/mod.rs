@@ -12,31 +12,39 @@ mod filters;
 mod images;
 mod inspect;
 mod lifecycle;
+mod machine;
 mod names;
+mod observe;
 mod prune;
 mod query;
 mod storage;
 mod top;
 mod volumes;
+mod wait;
 
 pub use container::{
     Container, LogLine, Mount, MountKind, PortBinding, RestartPolicy, Status, Volume,
 };
+pub use machine::{Busy, Machine};
+pub(crate) use observe::ProcRecord;
 
 use crate::build::BuildCache;
 use crate::command::{self, Command, Invocation, Sub};
-use crate::driver::{Driver, Effect, Observation, SimDriver, Target};
+use crate::driver::{Effect, ProcessHandle, SandboxId, SimDriver};
 use crate::event::{EventKind, Tick, Trace};
 use crate::fs::FsTree;
 use crate::image::ImageStore;
 use crate::registry::Registry;
 use crate::{BuildContext, Outcome};
+use machine::SharedPort;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Logical time a person takes between two commands.
 const THINK_TIME_MS: Tick = 1_000;
+/// The host every command addresses until there are more.
+pub const DEFAULT_HOST: &str = "default";
 
 pub struct World {
     seed: u64,
@@ -52,13 +60,30 @@ pub struct World {
     volumes: BTreeMap<String, Volume>,
     /// The simulated host's files: where bind mounts (`-v /srv/data:/data`) keep their data.
     host: FsTree,
-    /// Pending container exits and restarts: (when, container id).
+    /// Pending container restarts: (when, container id).
     timers: BTreeSet<(Tick, String)>,
+    /// When commands waiting on their host give up waiting.
+    deadlines: BTreeSet<Tick>,
     next_ip: u32,
     /// Output and exit code of containers removed during the current command.
     recently_removed: BTreeMap<String, (Vec<LogLine>, i32)>,
-    /// Carries out the effects the World decides on (see [`crate::driver`]).
-    driver: Box<dyn Driver>,
+    /// Where effects go out and observations come in (see [`Machine`]).
+    pub(crate) port: SharedPort,
+    /// The host commands address.
+    host_name: String,
+    /// Layers already sent to the host (by diff_id).
+    stored_layers: BTreeSet<String>,
+    /// Processes started and not yet done with.
+    pub(crate) procs: BTreeMap<ProcessHandle, ProcRecord>,
+    next_handle: u64,
+    next_sandbox: u64,
+    /// Changes build sandboxes reported, until their step takes them.
+    pub(crate) sandbox_changes: BTreeMap<SandboxId, crate::fs::LayerDiff>,
+    /// Effects the host reported as failed, oldest first (shown by the command that waits).
+    pub(crate) host_errors: Vec<String>,
+    /// The simulated host [`World::run_line`] drives; fronts with their own driver use a
+    /// [`Machine`] instead.
+    attached: Option<Box<SimDriver>>,
     /// Every effect issued so far, in order (not part of the trace).
     effects: Vec<Effect>,
     /// While [`crate::view::run_line_with_frames`] runs: a picture snapshot taken right after
@@ -118,30 +143,38 @@ pub(crate) fn is_docker_name(name: &str) -> bool {
 }
 
 impl World {
-    /// A World whose processes are the simulated programs ([`SimDriver`]).
+    /// A World with the built-in registry. [`World::run_line`] runs its commands on a
+    /// simulated host ([`SimDriver`]); a [`Machine`] runs them with any driver.
     pub fn new(seed: u64) -> World {
-        World::with_driver(seed, Box::new(SimDriver))
+        World::with_registry(seed, Registry::with_stock_images())
     }
 
-    /// A World that has `driver` carry out its effects. Same seed, same commands and a driver
-    /// that answers the same way give the same events.
-    pub fn with_driver(seed: u64, driver: Box<dyn Driver>) -> World {
+    fn with_registry(seed: u64, registry: Registry) -> World {
         World {
             seed,
             rng: ChaCha8Rng::seed_from_u64(seed),
             now: 0,
             trace: Trace::default(),
             images: ImageStore::default(),
-            registry: Registry::with_stock_images(),
+            registry,
             build_cache: BuildCache::default(),
             containers: BTreeMap::new(),
             names: BTreeMap::new(),
             volumes: BTreeMap::new(),
             host: FsTree::new(),
             timers: BTreeSet::new(),
+            deadlines: BTreeSet::new(),
             next_ip: 2,
             recently_removed: BTreeMap::new(),
-            driver,
+            port: SharedPort::default(),
+            host_name: DEFAULT_HOST.to_string(),
+            stored_layers: BTreeSet::new(),
+            procs: BTreeMap::new(),
+            next_handle: 1,
+            next_sandbox: 1,
+            sandbox_changes: BTreeMap::new(),
+            host_errors: Vec::new(),
+            attached: None,
             effects: Vec::new(),
             frames: None,
         }
@@ -158,41 +191,42 @@ impl World {
         std::mem::take(&mut self.effects)
     }
 
-    /// Records `effect` and has the driver carry it out (every effect but `StartProcess`,
-    /// which goes through [`World::run_in_container`] and the build's RUN step).
+    /// Records `effect` and hands it to the host.
     pub(crate) fn issue(&mut self, effect: Effect) {
-        self.effects.push(effect);
-        let observations = match self.effects.last() {
-            Some(effect) => self.driver.perform(effect),
-            None => Vec::new(),
-        };
-        self.apply_observed_files(&observations, None);
+        self.effects.push(effect.clone());
+        self.port
+            .borrow_mut()
+            .effects
+            .push_back((self.host_name.clone(), effect));
     }
 
-    /// Applies the file changes a driver reported for containers (other than `skip`, whose
-    /// filesystem the caller handles itself).
-    pub(crate) fn apply_observed_files(
-        &mut self,
-        observations: &[Observation],
-        skip: Option<&str>,
-    ) {
-        for observation in observations {
-            let Observation::FilesChanged {
-                target: Target::Container(id),
-                changes,
-            } = observation
-            else {
-                continue;
-            };
-            if Some(id.as_str()) == skip {
+    pub(crate) fn new_handle(&mut self) -> ProcessHandle {
+        let handle = ProcessHandle(self.next_handle);
+        self.next_handle += 1;
+        handle
+    }
+
+    pub(crate) fn new_sandbox(&mut self) -> SandboxId {
+        let sandbox = SandboxId(self.next_sandbox);
+        self.next_sandbox += 1;
+        sandbox
+    }
+
+    /// Sends the host every layer of `diff_ids` it does not have yet, bottom first.
+    pub(crate) fn store_layers(&mut self, diff_ids: &[String]) {
+        for diff_id in diff_ids {
+            if self.stored_layers.contains(diff_id) {
                 continue;
             }
-            let Some(c) = self.containers.get(id) else {
+            let Some(layer) = self.images.layer(diff_id) else {
                 continue;
             };
-            let mut fs = self.container_fs(c);
-            changes.apply_to(&mut fs);
-            self.absorb_fs(id, fs);
+            let diff = layer.diff.clone();
+            self.stored_layers.insert(diff_id.clone());
+            self.issue(Effect::StoreLayer {
+                diff_id: diff_id.clone(),
+                diff,
+            });
         }
     }
 
@@ -205,10 +239,35 @@ impl World {
         self.now
     }
 
-    /// Runs one command line (`docker run -d nginx`, `docker ps -a`, ...). `context` is the
-    /// build context for a `docker build` on this line (ignored otherwise). Never panics:
-    /// errors come back as docker would print them, with the state unchanged.
+    /// Runs one command line (`docker run -d nginx`, `docker ps -a`, ...) on the simulated
+    /// host and returns what it printed. `context` is the build context for a `docker build`
+    /// on this line (ignored otherwise). Never panics: errors come back as docker would print
+    /// them, with the state unchanged.
     pub fn run_line(&mut self, line: &str, context: &BuildContext) -> Outcome {
+        let mut driver = self.attached.take().unwrap_or_default();
+        let world = std::mem::replace(self, World::with_registry(0, Registry::empty()));
+        let mut machine = Machine::new(world);
+        let _ = machine.submit(line, context);
+        let finished = crate::driver::run_until_idle(&mut machine, &mut *driver);
+        let outcome = machine.poll_outcome();
+        // Every wait has a deadline and the simulated host always answers, so the command has
+        // finished and the World comes back.
+        if let Ok(world) = machine.into_world() {
+            *self = world;
+        }
+        self.attached = Some(driver);
+        match outcome {
+            Some(outcome) if finished => outcome,
+            _ => Outcome {
+                stderr: "(simulator: the command is still running)\n".into(),
+                exit_code: 1,
+                ..Outcome::default()
+            },
+        }
+    }
+
+    /// One command line, start to end, waiting on the host where the command must.
+    pub(crate) async fn execute(&mut self, line: &str, context: &BuildContext) -> Outcome {
         let first_event = self.trace.len() as u64;
         self.recently_removed.clear();
         let line = line.trim();
@@ -224,13 +283,13 @@ impl World {
                 self.emit(EventKind::Command {
                     line: line.to_string(),
                 });
-                self.apply(cmd, context)
+                self.apply(cmd, context).await
             }
             Err(e) => Err(Failure::new(e.message, e.exit_code)),
         };
         let (stdout, stderr, exit_code) = match result {
             Ok(reply) => {
-                self.advance_to(self.now + THINK_TIME_MS);
+                self.sleep(THINK_TIME_MS).await;
                 (reply.stdout, reply.stderr, reply.exit_code)
             }
             Err(failure) => {
@@ -254,33 +313,32 @@ impl World {
         }
     }
 
-    fn apply(&mut self, cmd: Command, context: &BuildContext) -> Handled {
+    async fn apply(&mut self, cmd: Command, context: &BuildContext) -> Handled {
         match cmd {
             Command::Help { topic } => Ok(Reply::out(command::help_text(topic))),
             Command::Tick { ms } => {
-                let target = self.now.saturating_add(ms);
-                self.advance_to(target);
+                self.sleep(ms).await;
                 Ok(Reply::default())
             }
-            Command::Docker(inv) => self.docker(inv, context),
+            Command::Docker(inv) => self.docker(inv, context).await,
         }
     }
 
-    fn docker(&mut self, inv: Invocation, context: &BuildContext) -> Handled {
+    async fn docker(&mut self, inv: Invocation, context: &BuildContext) -> Handled {
         match inv.sub {
-            Sub::Run => self.cmd_run(&inv),
+            Sub::Run => self.cmd_run(&inv).await,
             Sub::Create => self.cmd_create(&inv),
-            Sub::Start => self.cmd_start(&inv),
-            Sub::Stop => self.cmd_stop(&inv),
-            Sub::Restart => self.cmd_restart(&inv),
+            Sub::Start => self.cmd_start(&inv).await,
+            Sub::Stop => self.cmd_stop(&inv).await,
+            Sub::Restart => self.cmd_restart(&inv).await,
             Sub::Kill => self.cmd_kill(&inv),
-            Sub::Rm => self.cmd_rm(&inv),
+            Sub::Rm => self.cmd_rm(&inv).await,
             Sub::Ps => self.cmd_ps(&inv),
             Sub::Logs => self.cmd_logs(&inv),
-            Sub::Exec => self.cmd_exec(&inv),
+            Sub::Exec => self.cmd_exec(&inv).await,
             Sub::Inspect => self.cmd_inspect(&inv),
             Sub::Port => self.cmd_port(&inv),
-            Sub::Build => self.cmd_build(&inv, context),
+            Sub::Build => self.cmd_build(&inv, context).await,
             Sub::Images => self.cmd_images(&inv),
             Sub::History => self.cmd_history(&inv),
             Sub::Tag => self.cmd_tag(&inv),
@@ -385,19 +443,24 @@ impl World {
         }
     }
 
-    /// Lets time pass up to `target`, handling every container exit and restart that falls
-    /// due on the way, in time order (ties by container ID).
+    /// Lets time pass up to `target`, handling every restart that falls due on the way, in
+    /// time order (ties by container ID).
     pub(crate) fn advance_to(&mut self, target: Tick) {
+        self.fire_timers(|at| at <= target);
+        if target > self.now {
+            self.now = target;
+        }
+    }
+
+    /// Fires the restart timers `due` accepts, earliest first.
+    fn fire_timers(&mut self, due: impl Fn(Tick) -> bool) {
         while let Some((at, id)) = self.timers.first().cloned() {
-            if at > target {
+            if !due(at) {
                 break;
             }
             self.timers.remove(&(at, id.clone()));
             self.now = self.now.max(at);
             self.fire_timer(&id, at);
-        }
-        if target > self.now {
-            self.now = target;
         }
     }
 }

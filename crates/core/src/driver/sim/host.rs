@@ -1,0 +1,161 @@
+//! One simulated host's own state: the layers it was sent, its containers' and sandboxes' files,
+//! its volumes and host files, and the processes running on it.
+
+use crate::driver::{NetworkIdentity, ProcessHandle, SandboxId, Target};
+use crate::fs::overlay::{container_lower, overlay_mounts, replace_dir, split_mounts};
+use crate::fs::{FsTree, LayerDiff};
+use crate::program::ServerKind;
+use crate::{Mount, MountKind};
+use std::collections::BTreeMap;
+
+pub(super) struct SimContainer {
+    /// Image layers + runtime files + empty mount points.
+    pub lower: FsTree,
+    /// The writable layer.
+    pub upper: LayerDiff,
+    pub mounts: Vec<Mount>,
+    pub network: NetworkIdentity,
+    pub main: Option<ProcessHandle>,
+}
+
+pub(super) struct SimSandbox {
+    pub lower: FsTree,
+    pub fs: FsTree,
+}
+
+/// A process that has started and not yet ended.
+pub(super) struct SimProcess {
+    pub target: Target,
+    pub pid: u32,
+    pub user: String,
+    pub command: String,
+    pub env: Vec<(String, String)>,
+    /// Ports it listens on (servers): they handle SIGTERM and others can connect.
+    pub listening: Vec<(u16, ServerKind)>,
+}
+
+#[derive(Default)]
+pub(super) struct SimHost {
+    pub layers: BTreeMap<String, LayerDiff>,
+    /// Merged files of a stack of layers, so containers of one image share the work.
+    rootfs_cache: BTreeMap<Vec<String>, FsTree>,
+    pub containers: BTreeMap<String, SimContainer>,
+    pub sandboxes: BTreeMap<SandboxId, SimSandbox>,
+    pub volumes: BTreeMap<String, FsTree>,
+    pub files: FsTree,
+    pub processes: BTreeMap<ProcessHandle, SimProcess>,
+}
+
+/// What changed when a process's files were taken apart again.
+#[derive(Default)]
+pub(super) struct Changed {
+    pub upper: bool,
+    pub volumes: Vec<String>,
+    pub host: bool,
+}
+
+impl SimHost {
+    /// The merged files of `layers`, or the first diff_id this host was never sent.
+    pub fn rootfs(&mut self, layers: &[String]) -> Result<FsTree, String> {
+        if let Some(tree) = self.rootfs_cache.get(layers) {
+            return Ok(tree.clone());
+        }
+        let mut tree = FsTree::new();
+        for diff_id in layers {
+            let layer = self
+                .layers
+                .get(diff_id)
+                .ok_or_else(|| format!("layer {diff_id} was never stored on this host"))?;
+            layer.apply_to(&mut tree);
+        }
+        self.rootfs_cache.insert(layers.to_vec(), tree.clone());
+        Ok(tree)
+    }
+
+    pub fn create_container(
+        &mut self,
+        id: &str,
+        layers: &[String],
+        network: NetworkIdentity,
+        mount_points: &[String],
+    ) -> Result<(), String> {
+        let image = self.rootfs(layers)?;
+        let lower = container_lower(image, &network.hostname, &network.ip, mount_points);
+        self.containers.insert(
+            id.to_string(),
+            SimContainer {
+                lower,
+                upper: LayerDiff::new(),
+                mounts: Vec::new(),
+                network,
+                main: None,
+            },
+        );
+        Ok(())
+    }
+
+    /// A container's files as its processes see them: lower + writable layer + mounts.
+    pub fn merged(&self, id: &str) -> Option<FsTree> {
+        let c = self.containers.get(id)?;
+        let mut fs = c.lower.clone();
+        c.upper.apply_to(&mut fs);
+        overlay_mounts(&mut fs, &c.mounts, |kind, source| match kind {
+            MountKind::Volume => self.volumes.get(source).map(|v| (v, "/".to_string())),
+            MountKind::Bind => Some((&self.files, source.to_string())),
+        });
+        Some(fs)
+    }
+
+    /// Takes a container's files apart after a process ran: mount contents go back to their
+    /// volumes and host directories, the rest becomes its writable layer.
+    pub fn absorb(&mut self, id: &str, mut fs: FsTree) -> Changed {
+        let mut changed = Changed::default();
+        let Some(c) = self.containers.get(id) else {
+            return changed;
+        };
+        let mounts = c.mounts.clone();
+        for (m, content) in split_mounts(&mut fs, &mounts) {
+            match m.kind {
+                MountKind::Volume => {
+                    if self.volumes.get(&m.source) != Some(&content) {
+                        self.volumes.insert(m.source.clone(), content);
+                        changed.volumes.push(m.source);
+                    }
+                }
+                MountKind::Bind => {
+                    let mut host = self.files.clone();
+                    replace_dir(&mut host, &m.source, &content);
+                    if host != self.files {
+                        self.files = host;
+                        changed.host = true;
+                    }
+                }
+            }
+        }
+        if let Some(c) = self.containers.get_mut(id) {
+            let upper = LayerDiff::between(&c.lower, &fs);
+            if upper != c.upper {
+                c.upper = upper;
+                changed.upper = true;
+            }
+        }
+        changed
+    }
+
+    /// The processes of a target, PID order, for `ps` inside it.
+    pub fn processes_of(&self, target: &Target) -> Vec<&SimProcess> {
+        let mut out: Vec<&SimProcess> = self
+            .processes
+            .values()
+            .filter(|p| p.target == *target)
+            .collect();
+        crate::order::sort_by_key(&mut out, |p| p.pid);
+        out
+    }
+
+    /// The main process of a running container, if it has started.
+    pub fn main_of(&self, id: &str) -> Option<&SimProcess> {
+        let handle = self.containers.get(id)?.main?;
+        self.processes.get(&handle)
+    }
+}
