@@ -230,6 +230,12 @@ impl World {
         }
     }
 
+    /// Processes the World started and still keeps a record of (running main processes,
+    /// and others until their command has taken their result).
+    pub fn open_processes(&self) -> usize {
+        self.procs.len()
+    }
+
     pub fn seed(&self) -> u64 {
         self.seed
     }
