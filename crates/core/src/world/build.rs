@@ -896,7 +896,7 @@ fn collect_sources(
             fs.list_dir(dir)
                 .unwrap_or_default()
                 .into_iter()
-                .filter(|(name, _)| wildcard(pattern, name))
+                .filter(|(name, _)| crate::glob::fnmatch_file(pattern, name))
                 .map(|(name, _)| normalize(dir, &name))
                 .collect()
         } else {
@@ -926,22 +926,6 @@ fn collect_sources(
         }
     }
     Ok(out)
-}
-
-/// `*` and `?` matching for one path component.
-fn wildcard(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
-            _ => false,
-        }
-    }
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    go(&p, &n)
 }
 
 /// Checksum of copied files (names, modes and contents), Docker's content part of the key.

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::glob::{Dialect, Glob};
 
 /// Docker's substitution for the instructions it expands, with the default `\` escape:
 /// `$VAR`, `${VAR}`, `${VAR:-word}`, `${VAR-word}`, `${VAR:+word}`, `${VAR+word}`,
@@ -268,9 +269,9 @@ impl Lexer<'_> {
                 let pattern = compile_shell_pattern(pattern)?;
                 let value = value.unwrap_or_default();
                 Ok(if modifier == '#' {
-                    trim_prefix(value, &pattern, greedy)
+                    pattern.trim_prefix(value, greedy)
                 } else {
-                    trim_suffix(value, &pattern, greedy)
+                    pattern.trim_suffix(value, greedy)
                 })
             }
             _ => Err(format!("unsupported modifier ({shown}) in substitution")),
@@ -322,130 +323,26 @@ impl Lexer<'_> {
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-pub(super) enum PatternToken {
-    Literal(char),
-    AnyOne,
-    AnyRun,
-}
-
-/// A shell pattern for `#`, `%` and `/`: `*`, `?`, and `\` escaping `*`, `?`, `\`, `}`, `/`.
-pub(super) fn compile_shell_pattern(pattern: &str) -> Result<Vec<PatternToken>, String> {
-    let mut tokens = Vec::new();
-    let mut chars = pattern.chars().peekable();
+/// A pattern for `#`, `%` and `/`: `*`, `?`, and `\` escaping only `*`, `?`, `\`, `}`, `/`
+/// (BuildKit rejects any other escape).
+pub(super) fn compile_shell_pattern(pattern: &str) -> Result<Glob, String> {
+    let mut chars = pattern.chars();
     while let Some(c) = chars.next() {
-        match c {
-            '*' => tokens.push(PatternToken::AnyRun),
-            '?' => tokens.push(PatternToken::AnyOne),
-            '\\' => match chars.next() {
-                Some(e @ ('*' | '?' | '\\' | '}' | '/')) => tokens.push(PatternToken::Literal(e)),
-                other => {
-                    let shown = other.map(String::from).unwrap_or_default();
-                    return Err(format!(
-                        "invalid pattern ({pattern}) in substitution: invalid escape '\\{shown}'"
-                    ));
-                }
-            },
-            _ => tokens.push(PatternToken::Literal(c)),
-        }
-    }
-    Ok(tokens)
-}
-
-/// `accepted[k]`: whether `tokens` match exactly `text[..k]`. A forward simulation over
-/// token positions, O(text x tokens), stopping early once nothing can match.
-pub(super) fn accepted_lengths(tokens: &[PatternToken], text: &[char]) -> Vec<bool> {
-    let m = tokens.len();
-    // Positions reachable without consuming: a `*` may match nothing.
-    let close = |set: &mut Vec<bool>| {
-        for t in 0..m {
-            if set.get(t) == Some(&true) && tokens.get(t) == Some(&PatternToken::AnyRun) {
-                if let Some(next) = set.get_mut(t + 1) {
-                    *next = true;
-                }
+        if c == '\\' {
+            let next = chars.next();
+            if !matches!(next, Some('*' | '?' | '\\' | '}' | '/')) {
+                let shown = next.map(String::from).unwrap_or_default();
+                return Err(format!(
+                    "invalid pattern ({pattern}) in substitution: invalid escape '\\{shown}'"
+                ));
             }
         }
-    };
-    let mut states = vec![false; m + 1];
-    if let Some(first) = states.first_mut() {
-        *first = true;
     }
-    close(&mut states);
-    let mut accepted = vec![false; text.len() + 1];
-    for (k, &c) in text.iter().enumerate() {
-        if let Some(slot) = accepted.get_mut(k) {
-            *slot = states.get(m) == Some(&true);
-        }
-        let mut next = vec![false; m + 1];
-        for (t, token) in tokens.iter().enumerate() {
-            if states.get(t) != Some(&true) {
-                continue;
-            }
-            let target = match token {
-                PatternToken::AnyRun => t,
-                PatternToken::AnyOne => t + 1,
-                PatternToken::Literal(p) if *p == c => t + 1,
-                PatternToken::Literal(_) => continue,
-            };
-            if let Some(slot) = next.get_mut(target) {
-                *slot = true;
-            }
-        }
-        close(&mut next);
-        states = next;
-        if !states.contains(&true) {
-            return accepted;
-        }
-    }
-    if let Some(last) = accepted.last_mut() {
-        *last = states.get(m) == Some(&true);
-    }
-    accepted
+    Glob::new(pattern, Dialect::Plain).map_err(|e| e.to_string())
 }
 
 /// The end of the longest match starting at `start`.
-pub(super) fn longest_match_at(
-    tokens: &[PatternToken],
-    text: &[char],
-    start: usize,
-) -> Option<usize> {
-    let accepted = accepted_lengths(tokens, text.get(start..)?);
+fn longest_match_at(glob: &Glob, text: &[char], start: usize) -> Option<usize> {
+    let accepted = glob.prefix_lengths(text.get(start..)?);
     accepted.iter().rposition(|&a| a).map(|len| start + len)
-}
-
-/// `${v#p}` (shortest) and `${v##p}` (greedy): drop the matching prefix.
-pub(super) fn trim_prefix(value: &str, pattern: &[PatternToken], greedy: bool) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    let accepted = accepted_lengths(pattern, &chars);
-    let len = if greedy {
-        accepted.iter().rposition(|&a| a)
-    } else {
-        accepted.iter().position(|&a| a)
-    };
-    match len {
-        Some(len) => chars.get(len..).unwrap_or_default().iter().collect(),
-        None => value.to_string(),
-    }
-}
-
-/// `${v%p}` (shortest) and `${v%%p}` (greedy): drop the matching suffix, by matching the
-/// reversed pattern against the reversed value.
-pub(super) fn trim_suffix(value: &str, pattern: &[PatternToken], greedy: bool) -> String {
-    let reversed: Vec<char> = value.chars().rev().collect();
-    let pattern: Vec<PatternToken> = pattern.iter().rev().copied().collect();
-    let accepted = accepted_lengths(&pattern, &reversed);
-    let len = if greedy {
-        accepted.iter().rposition(|&a| a)
-    } else {
-        accepted.iter().position(|&a| a)
-    };
-    match len {
-        Some(len) => reversed
-            .get(len..)
-            .unwrap_or_default()
-            .iter()
-            .rev()
-            .collect(),
-        None => value.to_string(),
-    }
 }

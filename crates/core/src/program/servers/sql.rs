@@ -387,19 +387,6 @@ fn compare(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-fn like(pat: &str, s: &str) -> bool {
-    let glob: String = pat
-        .chars()
-        .map(|c| match c {
-            '%' => "*".to_string(),
-            '_' => "?".to_string(),
-            '*' | '?' | '[' | '\\' => format!("\\{c}"),
-            other => other.to_string(),
-        })
-        .collect();
-    crate::program::pattern::fnmatch(&glob.to_lowercase(), &s.to_lowercase())
-}
-
 fn matches(table: &Table, row: &[Option<String>], cond: &Cond) -> Result<bool, SqlError> {
     for (col, op, v) in cond {
         let idx = column_index(table, col)?;
@@ -408,7 +395,7 @@ fn matches(table: &Table, row: &[Option<String>], cond: &Cond) -> Result<bool, S
             ("IS", c, _) => c.is_none(),
             ("IS NOT", c, _) => c.is_some(),
             (_, None, _) | (_, _, None) => false,
-            ("LIKE", Some(c), Some(v)) => like(v, c),
+            ("LIKE", Some(c), Some(v)) => crate::glob::like(v, c),
             (op, Some(c), Some(v)) => {
                 let o = compare(c, v);
                 match op {
