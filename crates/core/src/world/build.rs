@@ -180,15 +180,6 @@ impl World {
         let Some(stage) = file.stages.get(index) else {
             return Err(failed("no build stage in current context"));
         };
-        let total = 1 + stage
-            .instructions
-            .iter()
-            .filter(|i| is_step(&i.value))
-            .count();
-        let label = |i: usize| match &stage.name {
-            Some(name) => format!("[{name} {i}/{total}]"),
-            None => format!("[{i}/{total}]"),
-        };
         // Global ARGs are visible in FROM.
         let mut global = BTreeMap::new();
         for decl in &file.global_args {
@@ -206,9 +197,27 @@ impl World {
         }
         let base = dockerfile::expand_with_escape(&stage.base, &global, file.escape)
             .map_err(|e| failed(e.at_line(stage.line)))?;
+        // The base's ONBUILD triggers run first, as BuildKit runs them; the new image keeps none.
+        let known = self.base_triggers(file, &base, done).len();
+        let total = 1
+            + known
+            + stage
+                .instructions
+                .iter()
+                .filter(|i| is_step(&i.value))
+                .count();
+        let label = |i: usize| match &stage.name {
+            Some(name) => format!("[{name} {i}/{total}]"),
+            None => format!("[{i}/{total}]"),
+        };
         let mut state = self.stage_base(file, &base, done, run, &label(1))?;
+        let triggers = std::mem::take(&mut state.config.config.on_build)
+            .iter()
+            .map(|t| dockerfile::parse_trigger(t, stage.line))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(failed)?;
         let mut step = 1;
-        for located in &stage.instructions {
+        for located in triggers.iter().chain(&stage.instructions) {
             let env_vars = self.stage_vars(&state);
             let line = located.line;
             let expand = |word: &str| {
@@ -253,6 +262,7 @@ impl World {
                     dest,
                     from,
                     chmod,
+                    inline,
                     ..
                 } => {
                     step += 1;
@@ -266,7 +276,9 @@ impl World {
                         None => None,
                     };
                     let source_fs = from_fs.as_ref().unwrap_or(run.context);
-                    let copied = collect_sources(source_fs, &sources, from.is_some())?;
+                    let mut copied = collect_sources(source_fs, &sources, from.is_some())?;
+                    copied.extend(inline_files(inline, &env_vars, line)?);
+                    let sources = with_heredoc_names(sources, inline);
                     let step_label = label(step);
                     let copy = CopyStep {
                         keyword: "COPY",
@@ -281,6 +293,7 @@ impl World {
                     sources,
                     dest,
                     chmod,
+                    inline,
                     ..
                 } => {
                     step += 1;
@@ -295,7 +308,9 @@ impl World {
                         return Err(failed(format!("failed to load {url}: the simulated builder has no internet; COPY the file from the build context instead")));
                     }
                     let dest = expand(dest)?;
-                    let copied = collect_sources(run.context, &sources, false)?;
+                    let mut copied = collect_sources(run.context, &sources, false)?;
+                    copied.extend(inline_files(inline, &env_vars, line)?);
+                    let sources = with_heredoc_names(sources, inline);
                     let step_label = label(step);
                     let copy = CopyStep {
                         keyword: "ADD",
@@ -327,6 +342,11 @@ impl World {
                             Ok((LayerDiff::between(&fs, &after), after, 0))
                         },
                     )?;
+                }
+                Instruction::Onbuild(trigger) => {
+                    // Kept in the config for a later build; BuildKit adds no history line.
+                    state.config.config.on_build.push(trigger.clone());
+                    state.cache_key = step_key(&state.cache_key, &located.text, None);
                 }
                 other => {
                     // Metadata only: changes the config and the cache chain, makes no layer.
@@ -377,6 +397,30 @@ impl World {
     }
 
     /// Starts a stage from scratch, an earlier stage or an image (pulled if missing).
+    /// The ONBUILD triggers of a stage's base, where they are known before it is loaded (an
+    /// earlier stage or a local image), to count the steps.
+    fn base_triggers(
+        &self,
+        file: &Dockerfile,
+        base: &str,
+        done: &[Option<StageState>],
+    ) -> Vec<String> {
+        let lower = base.to_lowercase();
+        if let Some(i) = file
+            .stages
+            .iter()
+            .position(|s| s.name.as_deref() == Some(lower.as_str()))
+        {
+            if let Some(Some(prev)) = done.get(i) {
+                return prev.config.config.on_build.clone();
+            }
+        }
+        self.images
+            .lookup(base)
+            .map(|image| image.config.config.on_build.clone())
+            .unwrap_or_default()
+    }
+
     fn stage_base(
         &mut self,
         file: &Dockerfile,
@@ -788,6 +832,7 @@ impl World {
             | Instruction::Copy { .. }
             | Instruction::Add { .. }
             | Instruction::Workdir(_)
+            | Instruction::Onbuild(_)
             | Instruction::Arg(_) => String::new(),
         })
     }
@@ -878,6 +923,31 @@ fn needed_stages(file: &Dockerfile, target: usize) -> Vec<usize> {
         }
     }
     (0..needed.len()).filter(|i| needed[*i]).collect()
+}
+
+/// Files given by heredocs, 0644, their bodies expanded unless the name was quoted.
+fn inline_files(
+    inline: &[dockerfile::InlineFile],
+    vars: &BTreeMap<String, String>,
+    line: usize,
+) -> Result<Vec<(String, Node)>, Failure> {
+    inline
+        .iter()
+        .map(|f| {
+            let content = if f.expand {
+                dockerfile::expand_raw(&f.content, vars).map_err(|e| failed(e.at_line(line)))?
+            } else {
+                f.content.clone()
+            };
+            Ok((f.name.clone(), Node::file(content)))
+        })
+        .collect()
+}
+
+/// The sources as BuildKit's step record names them: paths, then `<<NAME` for each heredoc.
+fn with_heredoc_names(mut sources: Vec<String>, inline: &[dockerfile::InlineFile]) -> Vec<String> {
+    sources.extend(inline.iter().map(|f| format!("<<{}", f.name)));
+    sources
 }
 
 /// The files COPY takes: each source file, or a directory's contents, with `*`/`?` wildcards

@@ -27,12 +27,33 @@ pub fn expand_with_escape(
         vars,
         escape,
         depth: 0,
+        keep_quotes: false,
     };
     lexer.process_until(None, false).map_err(|message| {
         DockerfileError::new(
             0,
             ErrorKind::Expand,
             format!("failed to process {word:?}: {message}"),
+        )
+    })
+}
+
+/// A heredoc body for COPY/ADD, as BuildKit expands it: variables substituted and `\`
+/// escapes processed, quotes left as they are.
+pub fn expand_raw(text: &str, vars: &BTreeMap<String, String>) -> Result<String, DockerfileError> {
+    let mut lexer = Lexer {
+        chars: text.chars().collect(),
+        pos: 0,
+        vars,
+        escape: DEFAULT_ESCAPE,
+        depth: 0,
+        keep_quotes: true,
+    };
+    lexer.process_until(None, false).map_err(|message| {
+        DockerfileError::new(
+            0,
+            ErrorKind::Expand,
+            format!("failed to process {text:?}: {message}"),
         )
     })
 }
@@ -46,6 +67,8 @@ pub(super) struct Lexer<'a> {
     vars: &'a BTreeMap<String, String>,
     escape: char,
     depth: usize,
+    /// BuildKit's `SkipProcessQuotes`: quotes are ordinary characters (heredoc bodies).
+    keep_quotes: bool,
 }
 
 impl Lexer<'_> {
@@ -71,8 +94,8 @@ impl Lexer<'_> {
             }
             match c {
                 '$' => out.push_str(&self.dollar()?),
-                '\'' => out.push_str(&self.single_quote()?),
-                '"' => out.push_str(&self.double_quote(raw_escapes)?),
+                '\'' if !self.keep_quotes => out.push_str(&self.single_quote()?),
+                '"' if !self.keep_quotes => out.push_str(&self.double_quote(raw_escapes)?),
                 _ => {
                     self.pos += 1;
                     if c == self.escape {

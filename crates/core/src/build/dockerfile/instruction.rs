@@ -1,7 +1,8 @@
 //! One logical line to one typed instruction (BuildKit's line parsers + `instructions.Parse*`).
 
+use super::heredoc::{chomp, heredoc_word, run_script, Heredoc};
 use super::lines::is_token_space;
-use super::parse::{bad, unsupported, Problem, INSTRUCTION_NAMES};
+use super::parse::{bad, Problem, INSTRUCTION_NAMES};
 use super::words::*;
 use super::*;
 
@@ -11,26 +12,75 @@ pub(super) enum Parsed {
         name: Option<String>,
         platform: Option<String>,
     },
-    Instruction(Instruction),
+    Instruction {
+        value: Instruction,
+        /// What BuildKit adds to the step's name: a heredoc RUN's summary, `(apk add...)`.
+        note: Option<String>,
+    },
 }
 
-/// BuildKit reads heredocs in shell-form RUN and in COPY/ADD: a word `[n]<<[-]NAME`.
-/// The simulator does not model them, so it says so instead of misreading the body lines.
-pub(super) fn reject_heredoc(line: &str) -> Result<(), Problem> {
-    for word in parse_words(line, '\\') {
-        let rest = word.trim_start_matches(|c: char| c.is_ascii_digit());
-        let Some(rest) = rest.strip_prefix("<<") else {
+/// COPY/ADD sources that are heredoc words become inline files; the rest stay paths.
+fn split_inline(
+    what: &str,
+    args: Vec<String>,
+    dest: &str,
+    heredocs: &[Heredoc],
+) -> Result<(Vec<String>, Vec<InlineFile>), Problem> {
+    if heredoc_word(dest).is_some() {
+        return Err(bad(format!(
+            "{what} cannot accept a heredoc as a destination"
+        )));
+    }
+    let mut paths = Vec::new();
+    let mut inline = Vec::new();
+    for arg in args {
+        let Some(word) = heredoc_word(&arg) else {
+            paths.push(arg);
             continue;
         };
-        let rest = rest.strip_prefix('-').unwrap_or(rest).trim_start();
-        if !rest.is_empty() && !rest.contains('<') {
-            return Err(unsupported(format!(
-                "heredocs ({word}) are not supported by the simulator; \
-                 write the file in the build context and COPY it, or use RUN with echo/printf"
-            )));
-        }
+        let content = heredocs
+            .iter()
+            .find(|doc| doc.name == word.name)
+            .map(|doc| doc.content.clone())
+            .unwrap_or_default();
+        inline.push(InlineFile {
+            content: if word.chomp { chomp(&content) } else { content },
+            name: word.name,
+            expand: word.expand,
+        });
     }
-    Ok(())
+    Ok((paths, inline))
+}
+
+/// BuildKit's `parseOnBuild`: the trigger must be an instruction a later build can run, and
+/// is kept as text (heredoc bodies appended) for the image config.
+fn onbuild(line: &str, rest: &str, heredocs: &[Heredoc]) -> Result<Instruction, Problem> {
+    let Some(trigger) = rest.split_whitespace().next() else {
+        return Err(bad("ONBUILD requires at least one argument"));
+    };
+    let trigger = trigger.to_uppercase();
+    match trigger.as_str() {
+        "ONBUILD" => return Err(bad("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed")),
+        "MAINTAINER" | "FROM" => {
+            return Err(bad(format!(
+                "{trigger} isn't allowed as an ONBUILD trigger"
+            )))
+        }
+        _ => {}
+    }
+    // `(?i)^\s*ONBUILD\s*` removed from the line as written.
+    let trimmed = line.trim_start();
+    let mut expression = trimmed
+        .get("ONBUILD".len()..)
+        .unwrap_or_default()
+        .trim_start()
+        .to_string();
+    for doc in heredocs {
+        expression.push('\n');
+        expression.push_str(&doc.content);
+        expression.push_str(&doc.name);
+    }
+    Ok(Instruction::Onbuild(expression))
 }
 
 pub(super) fn exactly_one(rest: &str, what: &str) -> Result<String, Problem> {
@@ -47,8 +97,13 @@ pub(super) fn is_valid_stage_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
 }
 
-pub(super) fn parse_line(line: &str, escape: char) -> Result<Parsed, Problem> {
+pub(super) fn parse_line(
+    line: &str,
+    escape: char,
+    heredocs: &[Heredoc],
+) -> Result<Parsed, Problem> {
     let (word, flags, rest) = split_command(line);
+    let mut note = None;
     let instruction = match word.to_lowercase().as_str() {
         "from" => {
             let args = split_whitespace_delimited(&rest);
@@ -75,11 +130,13 @@ pub(super) fn parse_line(line: &str, escape: char) -> Result<Parsed, Problem> {
             });
         }
         "run" => {
-            let form = maybe_json(&rest)?;
-            if matches!(form, ShellOrExec::Shell(_)) {
-                reject_heredoc(line)?;
-            }
+            let mut form = maybe_json(&rest)?;
             parse_flags(&flags, RUN_FLAGS)?;
+            if let (ShellOrExec::Shell(command), false) = (&form, heredocs.is_empty()) {
+                let (script, summary) = run_script(command, heredocs);
+                form = ShellOrExec::Shell(script);
+                note = summary;
+            }
             Instruction::Run(form)
         }
         "cmd" => {
@@ -108,9 +165,6 @@ pub(super) fn parse_line(line: &str, escape: char) -> Result<Parsed, Problem> {
         what @ ("copy" | "add") => {
             let upper = what.to_uppercase();
             let (mut args, json) = maybe_json_to_list(&rest)?;
-            if !json {
-                reject_heredoc(line)?;
-            }
             if args.len() < 2 {
                 return Err(bad(format!(
                     "{upper} requires at least two arguments, but only one was provided. \
@@ -126,6 +180,11 @@ pub(super) fn parse_line(line: &str, escape: char) -> Result<Parsed, Problem> {
                 },
             )?;
             let dest = args.pop().unwrap_or_default();
+            let (args, inline) = if json {
+                (args, Vec::new())
+            } else {
+                split_inline(&upper, args, &dest, heredocs)?
+            };
             let chown = flag_value(&parsed, "chown");
             let chmod = flag_value(&parsed, "chmod");
             if what == "copy" {
@@ -145,6 +204,7 @@ pub(super) fn parse_line(line: &str, escape: char) -> Result<Parsed, Problem> {
                     from,
                     chown,
                     chmod,
+                    inline,
                 }
             } else {
                 Instruction::Add {
@@ -152,6 +212,7 @@ pub(super) fn parse_line(line: &str, escape: char) -> Result<Parsed, Problem> {
                     dest,
                     chown,
                     chmod,
+                    inline,
                 }
             }
         }
@@ -234,10 +295,8 @@ pub(super) fn parse_line(line: &str, escape: char) -> Result<Parsed, Problem> {
             Instruction::Healthcheck(after.unwrap_or_default().trim().to_string())
         }
         "onbuild" => {
-            return Err(unsupported(
-                "ONBUILD is not supported by the simulator (it runs its instruction in a later \
-                 build that uses this image as its base)",
-            ))
+            parse_flags(&flags, &[])?;
+            onbuild(line, &rest, heredocs)?
         }
         _ => {
             let hint = suggest(&word, &INSTRUCTION_NAMES, false)
@@ -246,7 +305,10 @@ pub(super) fn parse_line(line: &str, escape: char) -> Result<Parsed, Problem> {
             return Err(bad(format!("unknown instruction: {word}{hint}")));
         }
     };
-    Ok(Parsed::Instruction(instruction))
+    Ok(Parsed::Instruction {
+        value: instruction,
+        note,
+    })
 }
 
 /// BuildKit's `parseHealthConfig` + `parseHealthcheck` checks (the value itself stays raw).

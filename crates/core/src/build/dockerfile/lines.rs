@@ -1,10 +1,17 @@
 //! Lines: parser directives, comments and continuations (BuildKit `parser.Parse`).
 
+use super::heredoc::{can_contain_heredoc, heredocs_in_line, Heredoc};
 use super::*;
+
+/// BuildKit reads the file with Go's `bufio.Scanner`, whose longest line is 64 KiB with its
+/// newline.
+pub(super) const MAX_LINE: usize = 65_535;
 
 pub(super) struct LogicalLine {
     pub(super) start: usize,
     pub(super) text: String,
+    /// The heredocs the line opens, bodies read from the lines after it.
+    pub(super) heredocs: Vec<Heredoc>,
 }
 
 pub(super) struct Directives {
@@ -100,12 +107,18 @@ pub(super) fn trim_continuation(line: &str, escape: char) -> (String, bool) {
     (line.to_string(), true)
 }
 
-/// Splits the text into instructions (continuations joined), as BuildKit's scanner loop does.
+/// Splits the text into instructions (continuations joined, heredoc bodies attached), as
+/// BuildKit's scanner loop does.
 pub(super) fn logical_lines(
     text: &str,
 ) -> Result<(Vec<LogicalLine>, char, usize), DockerfileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let raw: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut raw: Vec<&str> = text.split_inclusive('\n').collect();
+    // The scanner stops at the first line that is too long: what came before is parsed.
+    let too_long = raw.iter().position(|l| trim_newline(l).len() > MAX_LINE);
+    if let Some(at) = too_long {
+        raw.truncate(at);
+    }
     let mut directives = Directives {
         escape: DEFAULT_ESCAPE,
         done: false,
@@ -135,7 +148,53 @@ pub(super) fn logical_lines(
             line.push_str(&part);
             end_of_line = end;
         }
-        out.push(LogicalLine { start, text: line });
+        let mut heredocs = Vec::new();
+        if can_contain_heredoc(&line) {
+            for mut doc in heredocs_in_line(&line) {
+                let mut terminated = false;
+                while let Some(body) = raw.get(i) {
+                    i += 1;
+                    let candidate = trim_newline(body);
+                    let candidate = if doc.chomp {
+                        candidate.trim_start_matches('\t')
+                    } else {
+                        candidate
+                    };
+                    if candidate == doc.name {
+                        terminated = true;
+                        break;
+                    }
+                    doc.content.push_str(body);
+                }
+                if !terminated {
+                    return Err(DockerfileError::new(
+                        start,
+                        ErrorKind::Heredoc,
+                        "unterminated heredoc",
+                    ));
+                }
+                heredocs.push(doc);
+            }
+        }
+        out.push(LogicalLine {
+            start,
+            text: line,
+            heredocs,
+        });
+    }
+    if let Some(at) = too_long {
+        if out.is_empty() {
+            return Err(DockerfileError::new(
+                at.max(1),
+                ErrorKind::NoInstructions,
+                "file with no instructions",
+            ));
+        }
+        return Err(DockerfileError::new(
+            at,
+            ErrorKind::LineTooLong,
+            format!("dockerfile line greater than max allowed size of {MAX_LINE}"),
+        ));
     }
     Ok((out, directives.escape, raw.len()))
 }

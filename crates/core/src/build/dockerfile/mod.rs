@@ -20,7 +20,10 @@
 //! sources, destination, `--chown`/`--chmod`, WORKDIR, USER, VOLUME items, EXPOSE, STOPSIGNAL.
 //! RUN/CMD/ENTRYPOINT shell strings go to the shell unexpanded; exec-form arrays are final.
 //!
-//! Not supported (clear errors instead): heredocs (`RUN <<EOF`) and ONBUILD. Flags Docker
+//! Heredocs are read as BuildKit reads them (`RUN <<EOF`, `<<-EOF`, quoted names that keep the
+//! body literal, several on one line, `COPY <<EOF /path`): a RUN gets a shell script, a COPY or
+//! ADD gets [`InlineFile`]s. `ONBUILD` keeps its trigger as text for the image config; a build
+//! that uses the image as its base parses it with [`parse_trigger`]. Flags Docker
 //! accepts but the simulator does not model (`RUN --mount/--network/--security`, `COPY --link`,
 //! `--parents`, `--exclude`, `ADD --checksum`, `--keep-git-dir`, `--unpack`, HEALTHCHECK
 //! options) are validated like BuildKit does and then ignored.
@@ -33,6 +36,9 @@ use serde::{Deserialize, Serialize};
 mod expand;
 #[cfg(test)]
 mod expand_tests;
+mod heredoc;
+#[cfg(test)]
+mod heredoc_tests;
 mod instruction;
 mod lines;
 mod parse;
@@ -40,8 +46,8 @@ mod parse;
 mod parse_tests;
 mod words;
 
-pub use expand::{expand, expand_with_escape};
-pub use parse::parse;
+pub use expand::{expand, expand_raw, expand_with_escape};
+pub use parse::{parse, parse_trigger};
 
 /// The default escape character; `# escape=`` ` switches to a backtick.
 pub const DEFAULT_ESCAPE: char = '\\';
@@ -103,12 +109,15 @@ pub enum Instruction {
         from: Option<String>,
         chown: Option<String>,
         chmod: Option<String>,
+        /// Files given by heredocs (`COPY <<EOF /path`), after the source paths.
+        inline: Vec<InlineFile>,
     },
     Add {
         sources: Vec<String>,
         dest: String,
         chown: Option<String>,
         chmod: Option<String>,
+        inline: Vec<InlineFile>,
     },
     /// Both `ENV K=V K2="v 2"` and the legacy `ENV K rest of line`.
     Env(Vec<(String, String)>),
@@ -126,6 +135,18 @@ pub enum Instruction {
     /// Everything after the HEALTHCHECK keyword, options included, e.g. `--interval=5s CMD true`.
     Healthcheck(String),
     Maintainer(String),
+    /// `ONBUILD RUN make`: the trigger as the image config stores it (`RUN make`, heredoc
+    /// bodies appended), run by a later build whose FROM is this image.
+    Onbuild(String),
+}
+
+/// A file a heredoc gives COPY or ADD: named by the heredoc, 0644, its body as content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InlineFile {
+    pub name: String,
+    pub content: String,
+    /// Unquoted name: `$VAR`s in the body are expanded (quotes kept, see [`expand_raw`]).
+    pub expand: bool,
 }
 
 /// `ARG name[=default]`; the default is raw (quotes kept).
@@ -150,12 +171,18 @@ pub enum ErrorKind {
     Directive,
     /// An instruction BuildKit rejects; printed as `dockerfile parse error on line N: ...`.
     Instruction,
-    /// Valid Docker syntax the simulator does not model (heredocs, ONBUILD).
+    /// Valid Docker syntax the simulator does not model. Nothing raises it today (heredocs and
+    /// ONBUILD are modelled); kept so that errors saved by earlier versions still load.
     Unsupported,
     /// Stages that reference each other wrongly (`COPY --from`).
     Stage,
     /// Variable substitution failed (see [`expand`]).
     Expand,
+    /// A heredoc whose terminator never comes: `unterminated heredoc`.
+    Heredoc,
+    /// A line longer than BuildKit's scanner reads:
+    /// `dockerfile line greater than max allowed size of 65535`.
+    LineTooLong,
 }
 
 /// A Dockerfile error with its 1-based line (0 when not tied to a line, e.g. from [`expand`]).

@@ -17,13 +17,6 @@ pub(super) fn bad(message: impl Into<String>) -> Problem {
     }
 }
 
-pub(super) fn unsupported(message: impl Into<String>) -> Problem {
-    Problem {
-        kind: ErrorKind::Unsupported,
-        message: message.into(),
-    }
-}
-
 pub(super) const INSTRUCTION_NAMES: [&str; 18] = [
     "ADD",
     "ARG",
@@ -66,7 +59,7 @@ pub fn parse(text: &str) -> Result<Dockerfile, DockerfileError> {
     let mut global_args = Vec::new();
     for logical in &lines {
         let at = |p: Problem| DockerfileError::new(logical.start, p.kind, p.message);
-        match parse_line(&logical.text, escape).map_err(at)? {
+        match parse_line(&logical.text, escape, &logical.heredocs).map_err(at)? {
             Parsed::From {
                 base,
                 name,
@@ -78,8 +71,8 @@ pub fn parse(text: &str) -> Result<Dockerfile, DockerfileError> {
                 line: logical.start,
                 instructions: Vec::new(),
             }),
-            Parsed::Instruction(value) => {
-                let text = display_text(&logical.text);
+            Parsed::Instruction { value, note } => {
+                let text = named(&logical.text, note);
                 match (stages.last_mut(), value) {
                     (Some(stage), value) => {
                         stage.instructions.push(Located {
@@ -113,6 +106,43 @@ pub fn parse(text: &str) -> Result<Dockerfile, DockerfileError> {
         global_args,
         escape,
     })
+}
+
+/// The step's name: the line as BuildKit prints it, and a heredoc's summary.
+fn named(line: &str, note: Option<String>) -> String {
+    let text = display_text(line);
+    match note {
+        Some(note) => format!("{text} ({note})"),
+        None => text,
+    }
+}
+
+/// Parses an ONBUILD trigger from an image config (e.g. `RUN make`), as BuildKit does when a
+/// build uses that image as its base: one instruction, its errors placed on `line` (the FROM's
+/// line), its step named `ONBUILD RUN make`.
+pub fn parse_trigger(trigger: &str, line: usize) -> Result<Located<Instruction>, DockerfileError> {
+    // A fresh parser, as BuildKit's: the default escape, no directives of the child file.
+    let (lines, escape, _) = logical_lines(trigger).map_err(|e| e.at_line(line))?;
+    let [logical] = lines.as_slice() else {
+        return Err(DockerfileError::new(
+            line,
+            ErrorKind::Instruction,
+            "onbuild trigger should be a single expression",
+        ));
+    };
+    let at = |p: Problem| DockerfileError::new(line, p.kind, p.message);
+    match parse_line(&logical.text, escape, &logical.heredocs).map_err(at)? {
+        Parsed::Instruction { value, note } => Ok(Located {
+            line,
+            text: format!("ONBUILD {}", named(&logical.text, note)),
+            value,
+        }),
+        Parsed::From { .. } => Err(DockerfileError::new(
+            line,
+            ErrorKind::Instruction,
+            "FROM isn't allowed as an ONBUILD trigger",
+        )),
+    }
 }
 
 /// `COPY --from` must name an existing stage index and must not make stages wait on each other.

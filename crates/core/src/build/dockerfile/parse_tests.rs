@@ -193,6 +193,7 @@ fn copy_and_add() {
             from: Some("build".into()),
             chown: Some("app:app".into()),
             chmod: Some("755".into()),
+            inline: vec![],
         }
     );
     assert_eq!(
@@ -203,6 +204,7 @@ fn copy_and_add() {
             from: None,
             chown: None,
             chmod: None,
+            inline: vec![],
         }
     );
     assert_eq!(
@@ -212,6 +214,7 @@ fn copy_and_add() {
             dest: "/opt/".into(),
             chown: Some("1000".into()),
             chmod: None,
+            inline: vec![],
         }
     );
     assert_eq!(
@@ -222,6 +225,7 @@ fn copy_and_add() {
             from: None,
             chown: None,
             chmod: None,
+            inline: vec![],
         }
     );
 }
@@ -649,29 +653,6 @@ fn multi_stage() {
     assert_eq!(file.stages[0].instructions.len(), 1);
     assert_eq!(file.stages[1].line, 4);
     assert_eq!(file.stages[1].instructions[0].line, 5);
-}
-
-#[test]
-fn unsupported_features() {
-    let e = fails("FROM a\nRUN <<EOF\necho hi\nEOF\n");
-    assert_eq!((e.kind, e.line), (ErrorKind::Unsupported, 2));
-    assert!(
-        e.to_string()
-            .starts_with("dockerfile parse error on line 2: heredocs (<<EOF) are not supported"),
-        "{e}"
-    );
-    assert_eq!(
-        fails("FROM a\nCOPY <<-EOT /x\nhi\nEOT\n").kind,
-        ErrorKind::Unsupported
-    );
-    assert_eq!(
-        fails("FROM a\nRUN cat 3<<'END' > f\nEND\n").kind,
-        ErrorKind::Unsupported
-    );
-    // Not heredocs: quoted, no name, or exec form.
-    ok("FROM a\nRUN echo \"<<EOF\"\nRUN echo a << b\nRUN [\"cat\", \"<<EOF\"]\n");
-    let e = fails("FROM a\nONBUILD RUN x\n");
-    assert_eq!((e.kind, e.line), (ErrorKind::Unsupported, 2));
 }
 
 #[test]
