@@ -247,13 +247,20 @@ impl World {
                     step += 1;
                     let argv = self.shell_argv(&state, form);
                     let shown = format!("RUN {}", argv.join(" "));
+                    // A heredoc's body is not all in the step's name: the cache must see it.
+                    let body = match form {
+                        ShellOrExec::Shell(script) if !located.text.contains(script.as_str()) => {
+                            Some(sha256_digest(script.as_bytes()))
+                        }
+                        _ => None,
+                    };
                     self.cached_or_run(
                         &mut state,
                         run,
                         &label(step),
                         &located.text,
                         &shown,
-                        None,
+                        body,
                         |world, state, run, n| world.run_step(state, run, n, &argv),
                     )?;
                 }

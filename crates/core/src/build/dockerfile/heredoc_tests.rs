@@ -147,7 +147,10 @@ fn names_quoted_or_escaped_like_buildkit() {
         assert_eq!(files, vec![file(name, "body\n", expand)], "{word}");
     }
     // COPY splits its arguments on blanks (so such names only work in RUN), as BuildKit does.
-    assert_eq!(run_script("RUN <<'one two'\necho bar\none two\n"), "echo bar\n");
+    assert_eq!(
+        run_script("RUN <<'one two'\necho bar\none two\n"),
+        "echo bar\n"
+    );
     assert_eq!(run_script("RUN <<  EOF\necho bar\nEOF\n"), "echo bar\n");
     // `<<  EOF  > foo`: blanks after << belong to the word, the rest does not.
     assert_eq!(
