@@ -684,7 +684,7 @@ mod no_panics {
 
         #[test]
         fn parse_dockerfile_like_text_never_panics(
-            text in "(FROM|RUN|COPY|ENV|ARG|CMD|LABEL|HEALTHCHECK|SHELL|VOLUME|# escape=|[a-z]| |\\\\|`|\n|\"|'|\\[|\\]|=|--from|--|\\$|\\{|\\}|<<|,|:|#)*"
+            text in "(FROM|RUN|COPY|ENV|ARG|CMD|LABEL|HEALTHCHECK|SHELL|VOLUME|ONBUILD|EOF|<<-|\t|# escape=|[a-z]| |\\\\|`|\n|\"|'|\\[|\\]|=|--from|--|\\$|\\{|\\}|<<|,|:|#)*"
         ) {
             let _ = parse(&text);
             let _ = parse(&format!("FROM a\n{text}"));
