@@ -2,7 +2,7 @@
 //! regular expression subset for `grep`.
 
 use crate::fs::{FsTree, Node};
-use crate::glob::named_class;
+use crate::glob::{named_class, Dialect, Glob};
 
 // The shell's matcher is the core's one (crate::glob); callers in world/ reach it through here.
 pub use crate::glob::fnmatch;
@@ -67,11 +67,15 @@ pub fn glob(fs: &FsTree, cwd: &str, pat: &str) -> Vec<String> {
                 let Ok(entries) = fs.list_dir(real) else {
                     continue;
                 };
+                // Compiled once for the whole directory (the shell dialect never fails).
+                let Ok(matcher) = Glob::new(comp, Dialect::Shell) else {
+                    continue;
+                };
                 for (name, node) in entries {
                     if name.starts_with('.') && !comp.starts_with('.') {
                         continue;
                     }
-                    if !fnmatch(comp, &name) {
+                    if !matcher.matches(&name) {
                         continue;
                     }
                     let is_dir = matches!(node, Node::Dir { .. })
