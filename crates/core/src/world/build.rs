@@ -284,8 +284,9 @@ impl World {
                     };
                     let source_fs = from_fs.as_ref().unwrap_or(run.context);
                     let mut copied = collect_sources(source_fs, &sources, from.is_some())?;
-                    copied.extend(inline_files(inline, &env_vars, line)?);
-                    let sources = with_heredoc_names(sources, inline);
+                    let (files, sources) = dockerfile::with_inline(inline, sources, &env_vars)
+                        .map_err(|e| failed(e.at_line(line)))?;
+                    copied.extend(files);
                     let step_label = label(step);
                     let copy = CopyStep {
                         keyword: "COPY",
@@ -316,8 +317,9 @@ impl World {
                     }
                     let dest = expand(dest)?;
                     let mut copied = collect_sources(run.context, &sources, false)?;
-                    copied.extend(inline_files(inline, &env_vars, line)?);
-                    let sources = with_heredoc_names(sources, inline);
+                    let (files, sources) = dockerfile::with_inline(inline, sources, &env_vars)
+                        .map_err(|e| failed(e.at_line(line)))?;
+                    copied.extend(files);
                     let step_label = label(step);
                     let copy = CopyStep {
                         keyword: "ADD",
@@ -930,31 +932,6 @@ fn needed_stages(file: &Dockerfile, target: usize) -> Vec<usize> {
         }
     }
     (0..needed.len()).filter(|i| needed[*i]).collect()
-}
-
-/// Files given by heredocs, 0644, their bodies expanded unless the name was quoted.
-fn inline_files(
-    inline: &[dockerfile::InlineFile],
-    vars: &BTreeMap<String, String>,
-    line: usize,
-) -> Result<Vec<(String, Node)>, Failure> {
-    inline
-        .iter()
-        .map(|f| {
-            let content = if f.expand {
-                dockerfile::expand_raw(&f.content, vars).map_err(|e| failed(e.at_line(line)))?
-            } else {
-                f.content.clone()
-            };
-            Ok((f.name.clone(), Node::file(content)))
-        })
-        .collect()
-}
-
-/// The sources as BuildKit's step record names them: paths, then `<<NAME` for each heredoc.
-fn with_heredoc_names(mut sources: Vec<String>, inline: &[dockerfile::InlineFile]) -> Vec<String> {
-    sources.extend(inline.iter().map(|f| format!("<<{}", f.name)));
-    sources
 }
 
 /// The files COPY takes: each source file, or a directory's contents, with `*`/`?` wildcards

@@ -58,6 +58,30 @@ pub fn expand_raw(text: &str, vars: &BTreeMap<String, String>) -> Result<String,
     })
 }
 
+/// A file to lay down, by its name relative to the destination.
+pub type NamedFile = (String, crate::fs::Node);
+
+/// A COPY/ADD's heredoc files, as the build lays them down: (name, 0644 file), bodies expanded
+/// against `vars` unless the name was quoted; and the sources as BuildKit's step record names
+/// them, the paths then `<<NAME` for each heredoc.
+pub fn with_inline(
+    inline: &[InlineFile],
+    mut sources: Vec<String>,
+    vars: &BTreeMap<String, String>,
+) -> Result<(Vec<NamedFile>, Vec<String>), DockerfileError> {
+    let mut files = Vec::new();
+    for file in inline {
+        let content = if file.expand {
+            expand_raw(&file.content, vars)?
+        } else {
+            file.content.clone()
+        };
+        files.push((file.name.clone(), crate::fs::Node::file(content)));
+        sources.push(format!("<<{}", file.name));
+    }
+    Ok((files, sources))
+}
+
 /// How deep `${a:-${b:-...}}` may nest: the lexer recurses, and wasm stacks are small.
 pub(super) const MAX_NESTING: usize = 64;
 

@@ -46,7 +46,7 @@ mod parse;
 mod parse_tests;
 mod words;
 
-pub use expand::{expand, expand_raw, expand_with_escape};
+pub use expand::{expand, expand_raw, expand_with_escape, with_inline};
 pub use parse::{parse, parse_trigger};
 
 /// The default escape character; `# escape=`` ` switches to a backtick.
