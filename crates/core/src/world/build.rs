@@ -198,7 +198,12 @@ impl World {
         let base = dockerfile::expand_with_escape(&stage.base, &global, file.escape)
             .map_err(|e| failed(e.at_line(stage.line)))?;
         // The base's ONBUILD triggers run first, as BuildKit runs them; the new image keeps none.
-        let known = self.base_triggers(file, &base, done).len();
+        let known = self
+            .base_triggers(file, &base, done)
+            .iter()
+            .filter_map(|t| dockerfile::parse_trigger(t, stage.line).ok())
+            .filter(|t| is_step(&t.value))
+            .count();
         let total = 1
             + known
             + stage
@@ -405,7 +410,6 @@ impl World {
         }
     }
 
-    /// Starts a stage from scratch, an earlier stage or an image (pulled if missing).
     /// The ONBUILD triggers of a stage's base, where they are known before it is loaded (an
     /// earlier stage or a local image), to count the steps.
     fn base_triggers(
@@ -430,6 +434,7 @@ impl World {
             .unwrap_or_default()
     }
 
+    /// Starts a stage from scratch, an earlier stage or an image (pulled if missing).
     fn stage_base(
         &mut self,
         file: &Dockerfile,
