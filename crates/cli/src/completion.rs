@@ -8,7 +8,8 @@ use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 use sim_core::command::complete::{candidates, wants_path, Names};
 
-/// First words a REPL line can start with.
+/// First words a REPL line can start with: the core's (`sim_core::command::FIRST_WORDS`) and
+/// the REPL's own.
 const FIRST_WORDS: &[&str] = &[
     "docker", "events", "exit", "hash", "help", "quit", "reset", "tick",
 ];
@@ -65,6 +66,13 @@ impl Helper for SimHelper {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repl_offers_every_first_word_the_core_parses() {
+        for word in sim_core::command::FIRST_WORDS {
+            assert!(FIRST_WORDS.contains(word), "{word}");
+        }
+    }
 
     #[test]
     fn repl_words_come_first() {

@@ -283,27 +283,9 @@ fn lexical_absolute(path: &Path) -> PathBuf {
     out
 }
 
-/// Sizes the way docker prints them: decimal units, up to four significant digits ("1.2MB").
+/// Sizes the way the docker CLI prints them (`units.HumanSize`: four significant digits).
 pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    let decimals = match value {
-        v if v >= 100.0 => 1,
-        v if v >= 10.0 => 2,
-        _ => 3,
-    };
-    let text = format!("{value:.decimals$}");
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        &text
-    };
-    format!("{text}{}", UNITS[unit])
+    sim_core::output::human_size_with_precision(bytes, 4)
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod driver;
 pub mod event;
 mod event_summary;
 pub mod fs;
+pub mod glob;
 pub mod image;
 pub mod order;
 mod outcome;

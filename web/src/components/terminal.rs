@@ -5,15 +5,13 @@
 use std::rc::Rc;
 
 use sim_core::command::complete::{candidates, common_prefix, Names};
+use sim_core::command::FIRST_WORDS;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::app::use_texts;
 use crate::state::session::SharedEntry;
-
-/// What a browser line may start with besides `docker`.
-const FIRST_WORDS: &[&str] = &["docker", "help", "tick"];
 
 /// Entries drawn at most; older ones are summarised (the timeline keeps every event). They are
 /// hidden in steps of HIDE_STEP, and drawn into a fixed number of slots: Yew matches an unkeyed

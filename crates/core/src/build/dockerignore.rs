@@ -22,6 +22,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::glob::{Dialect, Glob};
+
 /// The parsed rules of a `.dockerignore` file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DockerIgnore {
@@ -38,7 +40,7 @@ pub struct Rule {
     pub pattern: String,
     /// `!pattern`: re-includes what earlier rules excluded.
     pub exception: bool,
-    tokens: Vec<Token>,
+    glob: Glob,
     /// Docker's fast path for `**suffix`: a plain suffix test (it differs from the general rule
     /// for `**name` without a slash, which also matches `xname`).
     suffix: Option<String>,
@@ -50,23 +52,6 @@ pub struct InvalidLine {
     pub line: usize,
     pub text: String,
     pub reason: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-enum Token {
-    Literal(char),
-    /// `?`: one character other than `/`.
-    One,
-    /// `*`: any run of characters other than `/`.
-    Star,
-    /// `**` at the end: anything at all.
-    Rest,
-    /// `**` before more pattern: nothing, or anything that ends with `/`.
-    Dirs,
-    Class {
-        negated: bool,
-        ranges: Vec<(char, char)>,
-    },
 }
 
 impl DockerIgnore {
@@ -104,17 +89,17 @@ impl DockerIgnore {
                     cleaned = relative.to_string();
                 }
             }
-            match compile(&cleaned) {
-                Some((tokens, suffix)) => {
+            match Glob::new(&cleaned, Dialect::DockerIgnore) {
+                Ok(glob) => {
                     ignore.rules.push(Rule {
                         line,
+                        suffix: suffix_fast_path(&cleaned),
                         pattern: cleaned,
                         exception,
-                        tokens,
-                        suffix,
+                        glob,
                     });
                 }
-                None => ignore.invalid.push(invalid("syntax error in pattern")),
+                Err(bad) => ignore.invalid.push(invalid(&bad.to_string())),
             }
         }
         ignore
@@ -162,8 +147,7 @@ impl Rule {
             return path.ends_with(suffix.as_str())
                 || suffix.strip_prefix('/').is_some_and(|rest| rest == path);
         }
-        let chars: Vec<char> = path.chars().collect();
-        matches_tokens(&self.tokens, &chars)
+        self.glob.matches(path)
     }
 }
 
@@ -193,149 +177,11 @@ fn clean(path: &str) -> String {
     }
 }
 
-/// Turns a cleaned pattern into tokens, as Docker's `Pattern.compile` builds its regexp.
-/// `None` for a pattern Go's `filepath.Match` rejects (an unclosed or empty class, a trailing
-/// `\` inside a class).
-fn compile(pattern: &str) -> Option<(Vec<Token>, Option<String>)> {
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    let mut plain_after_leading_stars = true;
-    while let Some(&c) = chars.get(i) {
-        i += 1;
-        match c {
-            '*' if chars.get(i) == Some(&'*') => {
-                i += 1;
-                if chars.get(i) == Some(&'/') {
-                    i += 1;
-                }
-                tokens.push(if i >= chars.len() {
-                    Token::Rest
-                } else {
-                    Token::Dirs
-                });
-            }
-            '*' => {
-                tokens.push(Token::Star);
-                plain_after_leading_stars = false;
-            }
-            '?' => {
-                tokens.push(Token::One);
-                plain_after_leading_stars = false;
-            }
-            '\\' => {
-                plain_after_leading_stars = false;
-                match chars.get(i) {
-                    Some(&next) => {
-                        tokens.push(Token::Literal(next));
-                        i += 1;
-                    }
-                    None => tokens.push(Token::Literal('\\')),
-                }
-            }
-            '[' => {
-                plain_after_leading_stars = false;
-                let (class, next) = parse_class(&chars, i)?;
-                tokens.push(class);
-                i = next;
-            }
-            _ => tokens.push(Token::Literal(c)),
-        }
-    }
-    // Docker's `**suffix` fast path: the pattern starts with `**` and nothing after it is
-    // special. It compares the raw text after `**` as a suffix.
-    let suffix = match pattern.strip_prefix("**") {
-        Some(rest) if plain_after_leading_stars && !rest.contains("**") => Some(rest.to_string()),
-        _ => None,
-    };
-    Some((tokens, suffix))
-}
-
-/// `[...]` after the `[` at `start`: `^` negates, `a-z` ranges, `\` escapes. Returns the
-/// token and the index after `]`.
-fn parse_class(chars: &[char], start: usize) -> Option<(Token, usize)> {
-    let mut i = start;
-    let negated = chars.get(i) == Some(&'^');
-    if negated {
-        i += 1;
-    }
-    let mut ranges = Vec::new();
-    let read = |i: &mut usize| -> Option<char> {
-        let c = *chars.get(*i)?;
-        *i += 1;
-        if c == '\\' {
-            let escaped = *chars.get(*i)?;
-            *i += 1;
-            return Some(escaped);
-        }
-        Some(c)
-    };
-    loop {
-        match chars.get(i) {
-            None => return None,
-            // A `]` right after `[` or `[^` is a member, as in Go's filepath.Match.
-            Some(']') if !ranges.is_empty() => {
-                return Some((Token::Class { negated, ranges }, i + 1))
-            }
-            Some(_) => {
-                let low = read(&mut i)?;
-                let high = if chars.get(i) == Some(&'-') && chars.get(i + 1) != Some(&']') {
-                    i += 1;
-                    read(&mut i)?
-                } else {
-                    low
-                };
-                if high < low {
-                    return None;
-                }
-                ranges.push((low, high));
-            }
-        }
-    }
-}
-
-/// Whether `tokens` match all of `text`, by dynamic programming over (token, position), so
-/// no pattern can make it slow.
-fn matches_tokens(tokens: &[Token], text: &[char]) -> bool {
-    let n = text.len();
-    // next[j]: tokens[t+1..] match text[j..]; filled from the last token backwards.
-    let mut next = vec![false; n + 1];
-    if let Some(last) = next.last_mut() {
-        *last = true;
-    }
-    for token in tokens.iter().rev() {
-        let mut current = vec![false; n + 1];
-        // For `Dirs`: some '/' at or after j has the rest matching right after it.
-        let mut slash_then_rest = false;
-        for j in (0..=n).rev() {
-            let here = text.get(j).copied();
-            let after = |k: usize| next.get(k).copied().unwrap_or(false);
-            let later = current.get(j + 1).copied().unwrap_or(false);
-            let value = match token {
-                Token::Literal(c) => here == Some(*c) && after(j + 1),
-                Token::One => here.is_some_and(|c| c != '/') && after(j + 1),
-                Token::Class { negated, ranges } => {
-                    here.is_some_and(|c| {
-                        ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated
-                    }) && after(j + 1)
-                }
-                Token::Star => after(j) || (here.is_some_and(|c| c != '/') && later),
-                Token::Rest => after(j) || (here.is_some() && later),
-                // `(.*/)?`: skip nothing, or up to and including some later '/'.
-                Token::Dirs => {
-                    if here == Some('/') && after(j + 1) {
-                        slash_then_rest = true;
-                    }
-                    after(j) || slash_then_rest
-                }
-            };
-            if let Some(slot) = current.get_mut(j) {
-                *slot = value;
-            }
-        }
-        next = current;
-    }
-    next.first().copied().unwrap_or(false)
+/// Docker's `**suffix` fast path: the pattern starts with `**` and nothing after it is special,
+/// so the raw text after `**` is compared as a suffix.
+fn suffix_fast_path(pattern: &str) -> Option<String> {
+    let rest = pattern.strip_prefix("**")?;
+    (!rest.contains(['*', '?', '\\', '['])).then(|| rest.to_string())
 }
 
 #[cfg(test)]

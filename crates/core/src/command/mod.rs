@@ -55,6 +55,10 @@ pub fn split_words(line: &str) -> Result<Vec<String>, ParseError> {
     })
 }
 
+/// What a command line may begin with (Tab completion offers these; each front may add its own,
+/// such as the CLI's `exit`).
+pub const FIRST_WORDS: &[&str] = &["docker", "help", "tick"];
+
 /// Parses one command line.
 pub fn parse_line(line: &str) -> Result<Command, ParseError> {
     let words = split_words(line)?;
@@ -65,16 +69,13 @@ pub fn parse_line(line: &str) -> Result<Command, ParseError> {
         "docker" => parse_docker(&words[1..]),
         "tick" | "sleep" => parse_tick(&words[1..]),
         "help" => Ok(Command::Help { topic: None }),
-        other => {
-            let known = ["docker", "tick", "help"];
-            Err(ParseError::new(
-                format!(
-                    "{other}: command not found{}",
-                    did_you_mean(other, known.iter().copied())
-                ),
-                127,
-            ))
-        }
+        other => Err(ParseError::new(
+            format!(
+                "{other}: command not found{}",
+                did_you_mean(other, FIRST_WORDS.iter().copied())
+            ),
+            127,
+        )),
     }
 }
 

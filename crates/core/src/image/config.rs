@@ -21,6 +21,10 @@ pub struct RunConfig {
     pub labels: BTreeMap<String, String>,
     pub stop_signal: Option<String>,
     pub shell: Option<Vec<String>>,
+    /// ONBUILD triggers (`RUN make`), run by a build that uses this image as its base. Left
+    /// out of the JSON when empty, so images without triggers keep their IDs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on_build: Vec<String>,
 }
 
 impl RunConfig {

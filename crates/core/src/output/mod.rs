@@ -53,8 +53,16 @@ pub fn align_tab_separated_min(lines: &[String], min_width: usize) -> String {
     out
 }
 
-/// Go's `units.HumanSizeWithPrecision(size, 3)`: decimal units, three significant digits.
+/// Go's `units.HumanSizeWithPrecision(size, 3)`: decimal units, three significant digits, as
+/// `docker images` and `docker system df` print sizes ("187MB").
 pub fn human_size(bytes: u64) -> String {
+    human_size_with_precision(bytes, 3)
+}
+
+/// Go's `units.HumanSizeWithPrecision(size, precision)` (`%.*g`): decimal units, `precision`
+/// significant digits, trailing zeros dropped. The docker CLI's `units.HumanSize` is
+/// precision 4 ("Sending build context to Docker daemon  2.048kB").
+pub fn human_size_with_precision(bytes: u64, precision: usize) -> String {
     const UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
     let mut size = bytes as f64;
     let mut unit = 0;
@@ -62,27 +70,30 @@ pub fn human_size(bytes: u64) -> String {
         size /= 1000.0;
         unit += 1;
     }
-    format!("{}{}", significant3(size), UNITS[unit])
+    format!("{}{}", significant(size, precision.max(1)), UNITS[unit])
 }
 
-/// `%.3g` for values in [0, 1000): three significant digits, trailing zeros dropped.
-fn significant3(v: f64) -> String {
-    let decimals = if v >= 100.0 {
-        0
+/// `%.{digits}g` for values in [0, 1000): `digits` significant digits, trailing zeros dropped.
+fn significant(v: f64, digits: usize) -> String {
+    let integer_digits = if v >= 100.0 {
+        3
     } else if v >= 10.0 {
-        1
-    } else {
         2
+    } else {
+        1
     };
+    let decimals = digits.saturating_sub(integer_digits);
     let text = format!("{v:.decimals$}");
     let text = if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         text
     };
-    // Rounding can carry into a fourth digit (999.6 -> "1000"); Go prints that as 1e+03.
-    if text == "1000" {
-        "1e+03".to_string()
+    // Rounding can carry into one more digit than asked (999.6 -> "1000" at three digits);
+    // Go's %g switches to an exponent then.
+    let integer_part = text.split('.').next().unwrap_or("");
+    if integer_part.len() > digits {
+        format!("1e+{:02}", integer_part.len() - 1)
     } else {
         text
     }
@@ -149,26 +160,17 @@ pub fn go_time(ms: u64) -> String {
 /// Unix seconds of the World's tick 0 (2024-01-01T00:00:00Z).
 pub const EPOCH_UNIX: u64 = 1_704_067_200;
 
-/// Days-from-civil inverse (Howard Hinnant's algorithm) for a Unix time in seconds.
+/// A Unix time in seconds as (year, month, day, hour, minute, second), by the core's one
+/// calendar routine.
 fn civil(unix: u64) -> (u64, u64, u64, u64, u64, u64) {
-    let days = unix / 86_400;
-    let rem = unix % 86_400;
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let t = crate::program::calendar::DateTime::from_unix(unix);
     (
-        y as u64,
-        m as u64,
-        d as u64,
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
+        u64::try_from(t.year).unwrap_or(0),
+        u64::from(t.month),
+        u64::from(t.day),
+        u64::from(t.hour),
+        u64::from(t.minute),
+        u64::from(t.second),
     )
 }
 
@@ -183,6 +185,10 @@ mod tests {
         assert_eq!(human_size(7_800_000), "7.8MB");
         assert_eq!(human_size(187_000_000), "187MB");
         assert_eq!(human_size(10_500), "10.5kB");
+        assert_eq!(human_size(999_600), "1e+03kB");
+        assert_eq!(human_size_with_precision(2048, 4), "2.048kB");
+        assert_eq!(human_size_with_precision(123_456_789, 4), "123.5MB");
+        assert_eq!(human_size_with_precision(999, 4), "999B");
     }
 
     #[test]

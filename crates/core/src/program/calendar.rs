@@ -1,4 +1,5 @@
-//! Calendar arithmetic on the logical clock (UTC only; containers default to UTC).
+//! Calendar arithmetic on the logical clock (UTC only; containers default to UTC): the core's one
+//! days <-> year/month/day routine, used by `date` and by the timestamps docker prints.
 
 /// A broken-down UTC time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

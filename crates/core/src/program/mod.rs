@@ -15,7 +15,7 @@ use crate::fs::FsTree;
 use serde::{Deserialize, Serialize};
 
 pub mod applets;
-mod calendar;
+pub(crate) mod calendar;
 mod exec;
 mod kernel;
 mod net;

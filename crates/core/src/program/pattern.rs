@@ -1,100 +1,11 @@
-//! Patterns: shell globs (`*`, `?`, `[...]`, with backslash escapes) for `case`, `${x#p}` and
-//! pathname expansion, and a basic regular expression subset for `grep`.
+//! Patterns: pathname expansion with shell globs (matched by [`crate::glob`]), and a basic
+//! regular expression subset for `grep`.
 
 use crate::fs::{FsTree, Node};
+use crate::glob::{named_class, Dialect, Glob};
 
-/// Does `text` match the shell pattern `pat`? Iterative with backtracking on the last `*`,
-/// so it runs in O(len(pat) * len(text)).
-pub fn fnmatch(pat: &str, text: &str) -> bool {
-    let p: Vec<char> = pat.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        let advanced = match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-                continue;
-            }
-            Some('?') => {
-                pi += 1;
-                true
-            }
-            Some('[') => match class_match(&p, pi, t.get(ti).copied().unwrap_or('\0')) {
-                Some((true, next)) => {
-                    pi = next;
-                    true
-                }
-                Some((false, _)) => false,
-                None => {
-                    // An unclosed '[' is a literal.
-                    if t.get(ti) == Some(&'[') {
-                        pi += 1;
-                        true
-                    } else {
-                        false
-                    }
-                }
-            },
-            Some('\\') if p.get(pi + 1) == t.get(ti) => {
-                pi += 2;
-                true
-            }
-            Some('\\') => false,
-            Some(c) if Some(c) == t.get(ti) => {
-                pi += 1;
-                true
-            }
-            Some(_) => false,
-            None => false,
-        };
-        if advanced {
-            ti += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    while p.get(pi) == Some(&'*') {
-        pi += 1;
-    }
-    pi == p.len()
-}
-
-/// Matches `c` against the bracket expression starting at `p[start] == '['`.
-/// Returns (matched, index after ']') or None when the bracket is not closed.
-fn class_match(p: &[char], start: usize, c: char) -> Option<(bool, usize)> {
-    let mut i = start + 1;
-    let negate = matches!(p.get(i), Some('!' | '^'));
-    if negate {
-        i += 1;
-    }
-    let mut matched = false;
-    let mut first = true;
-    loop {
-        let ch = *p.get(i)?;
-        if ch == ']' && !first {
-            return Some((matched != negate, i + 1));
-        }
-        first = false;
-        if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|&e| e != ']') {
-            let hi = *p.get(i + 2)?;
-            if ch <= c && c <= hi {
-                matched = true;
-            }
-            i += 3;
-        } else {
-            if ch == c {
-                matched = true;
-            }
-            i += 1;
-        }
-    }
-}
+// The shell's matcher is the core's one (crate::glob); callers in world/ reach it through here.
+pub use crate::glob::fnmatch;
 
 /// Does the pattern contain unescaped glob characters?
 pub fn has_glob(pat: &str) -> bool {
@@ -156,11 +67,15 @@ pub fn glob(fs: &FsTree, cwd: &str, pat: &str) -> Vec<String> {
                 let Ok(entries) = fs.list_dir(real) else {
                     continue;
                 };
+                // Compiled once for the whole directory (the shell dialect never fails).
+                let Ok(matcher) = Glob::new(comp, Dialect::Shell) else {
+                    continue;
+                };
                 for (name, node) in entries {
                     if name.starts_with('.') && !comp.starts_with('.') {
                         continue;
                     }
-                    if !fnmatch(comp, &name) {
+                    if !matcher.matches(&name) {
                         continue;
                     }
                     let is_dir = matches!(node, Node::Dir { .. })
@@ -426,21 +341,6 @@ fn compile(chars: &[char], extended: bool, icase: bool) -> Vec<Atom> {
     atoms
 }
 
-fn named_class(name: &str) -> Vec<(char, char)> {
-    match name {
-        "digit" => vec![('0', '9')],
-        "alpha" => vec![('a', 'z'), ('A', 'Z')],
-        "alnum" => vec![('a', 'z'), ('A', 'Z'), ('0', '9')],
-        "upper" => vec![('A', 'Z')],
-        "lower" => vec![('a', 'z')],
-        "space" => vec![(' ', ' '), ('\t', '\r')],
-        "blank" => vec![(' ', ' '), ('\t', '\t')],
-        "punct" => vec![('!', '/'), (':', '@'), ('[', '`'), ('{', '~')],
-        "xdigit" => vec![('0', '9'), ('a', 'f'), ('A', 'F')],
-        _ => Vec::new(),
-    }
-}
-
 fn item_matches(item: &Item, c: char) -> bool {
     match item {
         Item::Any => true,
@@ -485,19 +385,6 @@ fn match_here(atoms: &[Atom], text: &[char], pos: usize, end: bool, depth: usize
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn globs() {
-        assert!(fnmatch("*.txt", "a.txt"));
-        assert!(!fnmatch("*.txt", "a.txt.bak"));
-        assert!(fnmatch("a?c", "abc"));
-        assert!(fnmatch("[a-c]x", "bx"));
-        assert!(!fnmatch("[!a-c]x", "bx"));
-        assert!(fnmatch("\\*", "*"));
-        assert!(!fnmatch("\\*", "a"));
-        assert!(fnmatch("*", ""));
-        assert!(fnmatch("[", "["));
-    }
 
     #[test]
     fn glob_lists_sorted_matches() {

@@ -197,15 +197,6 @@ impl World {
         let Some(stage) = file.stages.get(index) else {
             return Err(failed("no build stage in current context"));
         };
-        let total = 1 + stage
-            .instructions
-            .iter()
-            .filter(|i| is_step(&i.value))
-            .count();
-        let label = |i: usize| match &stage.name {
-            Some(name) => format!("[{name} {i}/{total}]"),
-            None => format!("[{i}/{total}]"),
-        };
         // Global ARGs are visible in FROM.
         let mut global = BTreeMap::new();
         for decl in &file.global_args {
@@ -223,9 +214,32 @@ impl World {
         }
         let base = dockerfile::expand_with_escape(&stage.base, &global, file.escape)
             .map_err(|e| failed(e.at_line(stage.line)))?;
+        // The base's ONBUILD triggers run first, as BuildKit runs them; the new image keeps none.
+        let known = self
+            .base_triggers(file, &base, done)
+            .iter()
+            .filter_map(|t| dockerfile::parse_trigger(t, stage.line).ok())
+            .filter(|t| is_step(&t.value))
+            .count();
+        let total = 1
+            + known
+            + stage
+                .instructions
+                .iter()
+                .filter(|i| is_step(&i.value))
+                .count();
+        let label = |i: usize| match &stage.name {
+            Some(name) => format!("[{name} {i}/{total}]"),
+            None => format!("[{i}/{total}]"),
+        };
         let mut state = self.stage_base(file, &base, done, run, &label(1))?;
+        let triggers = std::mem::take(&mut state.config.config.on_build)
+            .iter()
+            .map(|t| dockerfile::parse_trigger(t, stage.line))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(failed)?;
         let mut step = 1;
-        for located in &stage.instructions {
+        for located in triggers.iter().chain(&stage.instructions) {
             let env_vars = self.stage_vars(&state);
             let line = located.line;
             let expand = |word: &str| {
@@ -255,13 +269,20 @@ impl World {
                     step += 1;
                     let argv = self.shell_argv(&state, form);
                     let shown = format!("RUN {}", argv.join(" "));
+                    // A heredoc's body is not all in the step's name: the cache must see it.
+                    let body = match form {
+                        ShellOrExec::Shell(script) if !located.text.contains(script.as_str()) => {
+                            Some(sha256_digest(script.as_bytes()))
+                        }
+                        _ => None,
+                    };
                     self.cached_or_run(
                         &mut state,
                         run,
                         &label(step),
                         &located.text,
                         &shown,
-                        None,
+                        body,
                         StepWork::Run(argv),
                     )
                     .await?;
@@ -271,6 +292,7 @@ impl World {
                     dest,
                     from,
                     chmod,
+                    inline,
                     ..
                 } => {
                     step += 1;
@@ -284,7 +306,10 @@ impl World {
                         None => None,
                     };
                     let source_fs = from_fs.as_ref().unwrap_or(run.context);
-                    let copied = collect_sources(source_fs, &sources, from.is_some())?;
+                    let mut copied = collect_sources(source_fs, &sources, from.is_some())?;
+                    let (files, sources) = dockerfile::with_inline(inline, sources, &env_vars)
+                        .map_err(|e| failed(e.at_line(line)))?;
+                    copied.extend(files);
                     let step_label = label(step);
                     let copy = CopyStep {
                         keyword: "COPY",
@@ -300,6 +325,7 @@ impl World {
                     sources,
                     dest,
                     chmod,
+                    inline,
                     ..
                 } => {
                     step += 1;
@@ -314,7 +340,10 @@ impl World {
                         return Err(failed(format!("failed to load {url}: the simulated builder has no internet; COPY the file from the build context instead")));
                     }
                     let dest = expand(dest)?;
-                    let copied = collect_sources(run.context, &sources, false)?;
+                    let mut copied = collect_sources(run.context, &sources, false)?;
+                    let (files, sources) = dockerfile::with_inline(inline, sources, &env_vars)
+                        .map_err(|e| failed(e.at_line(line)))?;
+                    copied.extend(files);
                     let step_label = label(step);
                     let copy = CopyStep {
                         keyword: "ADD",
@@ -341,6 +370,11 @@ impl World {
                         StepWork::Workdir(dir),
                     )
                     .await?;
+                }
+                Instruction::Onbuild(trigger) => {
+                    // Kept in the config for a later build; BuildKit adds no history line.
+                    state.config.config.on_build.push(trigger.clone());
+                    state.cache_key = step_key(&state.cache_key, &located.text, None);
                 }
                 other => {
                     // Metadata only: changes the config and the cache chain, makes no layer.
@@ -388,6 +422,30 @@ impl World {
                 argv
             }
         }
+    }
+
+    /// The ONBUILD triggers of a stage's base, where they are known before it is loaded (an
+    /// earlier stage or a local image), to count the steps.
+    fn base_triggers(
+        &self,
+        file: &Dockerfile,
+        base: &str,
+        done: &[Option<StageState>],
+    ) -> Vec<String> {
+        let lower = base.to_lowercase();
+        if let Some(i) = file
+            .stages
+            .iter()
+            .position(|s| s.name.as_deref() == Some(lower.as_str()))
+        {
+            if let Some(Some(prev)) = done.get(i) {
+                return prev.config.config.on_build.clone();
+            }
+        }
+        self.images
+            .lookup(base)
+            .map(|image| image.config.config.on_build.clone())
+            .unwrap_or_default()
     }
 
     /// Starts a stage from scratch, an earlier stage or an image (pulled if missing).
@@ -836,6 +894,7 @@ impl World {
             | Instruction::Copy { .. }
             | Instruction::Add { .. }
             | Instruction::Workdir(_)
+            | Instruction::Onbuild(_)
             | Instruction::Arg(_) => String::new(),
         })
     }
@@ -944,7 +1003,7 @@ fn collect_sources(
             fs.list_dir(dir)
                 .unwrap_or_default()
                 .into_iter()
-                .filter(|(name, _)| wildcard(pattern, name))
+                .filter(|(name, _)| crate::glob::fnmatch_file(pattern, name))
                 .map(|(name, _)| normalize(dir, &name))
                 .collect()
         } else {
@@ -974,22 +1033,6 @@ fn collect_sources(
         }
     }
     Ok(out)
-}
-
-/// `*` and `?` matching for one path component.
-fn wildcard(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
-            _ => false,
-        }
-    }
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    go(&p, &n)
 }
 
 /// Checksum of copied files (names, modes and contents), Docker's content part of the key.

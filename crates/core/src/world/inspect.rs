@@ -187,6 +187,7 @@ impl World {
                 "Volumes": Value::Object(json_map(cfg.volumes.iter().map(|p| (p.clone(), json!({}))))),
                 "Labels": Value::Object(json_map(cfg.labels.iter().map(|(k, v)| (k.clone(), json!(v))))),
                 "StopSignal": cfg.stop_signal,
+                "OnBuild": (!cfg.on_build.is_empty()).then_some(&cfg.on_build),
             },
             "Architecture": image.config.architecture,
             "Os": image.config.os,

@@ -728,7 +728,7 @@ pub fn find(k: &mut Kernel, p: &mut Proc) -> i32 {
         }
         for (shown, node) in entries {
             if let Some(n) = &name {
-                if !crate::program::pattern::fnmatch(n, file_name(&shown)) {
+                if !crate::glob::fnmatch(n, file_name(&shown)) {
                     continue;
                 }
             }

@@ -117,7 +117,7 @@ pub fn execute(fs: &mut FsTree, args: &[String]) -> Reply {
         }
         ("KEYS", [pattern]) => Reply::Array(
             db.keys()
-                .filter(|k| crate::program::pattern::fnmatch(pattern, k))
+                .filter(|k| crate::glob::fnmatch(pattern, k))
                 .map(|k| Reply::Bulk(Some(k.clone())))
                 .collect(),
         ),

@@ -3,6 +3,7 @@
 
 use super::interp::{Io, Shell};
 use super::lexer::{ParamOp, Part, Word};
+use crate::glob::{Dialect, Glob};
 use crate::program::kernel::Kernel;
 use crate::program::pattern;
 
@@ -294,35 +295,14 @@ impl Shell {
 }
 
 fn trim(v: &str, pat: &str, prefix: bool, long: bool) -> String {
-    let bounds: Vec<usize> = v
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(v.len()))
-        .collect();
+    let Ok(glob) = Glob::new(pat, Dialect::Shell) else {
+        return v.to_string();
+    };
     if prefix {
-        let candidates: Box<dyn Iterator<Item = &usize>> = if long {
-            Box::new(bounds.iter().rev())
-        } else {
-            Box::new(bounds.iter())
-        };
-        for &i in candidates {
-            if pattern::fnmatch(pat, v.get(..i).unwrap_or("")) {
-                return v.get(i..).unwrap_or("").to_string();
-            }
-        }
+        glob.trim_prefix(v, long)
     } else {
-        let candidates: Box<dyn Iterator<Item = &usize>> = if long {
-            Box::new(bounds.iter())
-        } else {
-            Box::new(bounds.iter().rev())
-        };
-        for &i in candidates {
-            if pattern::fnmatch(pat, v.get(i..).unwrap_or("")) {
-                return v.get(..i).unwrap_or("").to_string();
-            }
-        }
+        glob.trim_suffix(v, long)
     }
-    v.to_string()
 }
 
 #[cfg(test)]

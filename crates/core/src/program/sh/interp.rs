@@ -415,7 +415,7 @@ impl Shell {
                             Ok(p) => p,
                             Err(e) => return self.fatal(k, io, &e, 2),
                         };
-                        if crate::program::pattern::fnmatch(&pat, &value) {
+                        if crate::glob::fnmatch(&pat, &value) {
                             return self.run_list(k, body, io);
                         }
                     }
