@@ -5,6 +5,8 @@
 
 pub mod complete;
 pub mod flags;
+pub(crate) mod run_options;
+pub(crate) mod signal;
 pub mod spec;
 
 pub use flags::Flags;

@@ -218,7 +218,7 @@ impl World {
             ("SIZE", "Size"),
         ];
         if let Some(format) = inv.flags.value("format") {
-            return super::lifecycle::format_rows(format, &rows, COLUMNS);
+            return super::format::format_rows(format, &rows, COLUMNS);
         }
         let cells: Vec<Vec<String>> = rows
             .iter()
@@ -376,7 +376,7 @@ impl World {
             ("COMMENT", "Comment"),
         ];
         if let Some(format) = inv.flags.value("format") {
-            return super::lifecycle::format_rows(format, &rows, COLUMNS);
+            return super::format::format_rows(format, &rows, COLUMNS);
         }
         let cells: Vec<Vec<String>> = rows
             .iter()

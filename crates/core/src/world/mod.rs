@@ -8,15 +8,23 @@
 
 mod build;
 mod container;
+mod create;
+mod exec;
 mod filters;
+mod format;
 mod images;
 mod inspect;
 mod lifecycle;
+mod logs;
+mod lookup;
 mod machine;
 mod names;
 mod observe;
+mod port;
 mod prune;
+mod ps;
 mod query;
+mod stop;
 mod storage;
 mod top;
 mod volumes;

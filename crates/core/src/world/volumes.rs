@@ -107,7 +107,7 @@ impl World {
             .map(|v| json!({"Driver": "local", "Name": v.name, "Scope": "local", "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name)}))
             .collect();
         if let Some(format) = inv.flags.value("format") {
-            return super::lifecycle::format_rows(
+            return super::format::format_rows(
                 format,
                 &rows,
                 &[("DRIVER", "Driver"), ("VOLUME NAME", "Name")],

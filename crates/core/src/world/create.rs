@@ -1,0 +1,264 @@
+//! `docker create` (and the create half of `docker run`): from validated options and an
+//! image to a created container, its volumes, ports and network identity.
+
+use super::container::{Container, Mount, MountKind, PortBinding, Status};
+use super::{Failure, Handled, Reply, World};
+use crate::command::run_options::RunOptions;
+use crate::command::Invocation;
+use crate::driver::{Effect, NetworkIdentity};
+use crate::event::EventKind;
+use crate::fs::LayerDiff;
+
+impl World {
+    pub(crate) fn cmd_create(&mut self, inv: &Invocation) -> Handled {
+        let (id, _, mut reply) = self.create_for(inv, false)?;
+        reply.stdout = format!("{id}\n");
+        Ok(reply)
+    }
+
+    /// `docker run`/`create` up to a created container: its ID, whether to detach, and what
+    /// was printed on the way (pull progress).
+    pub(super) fn create_for(
+        &mut self,
+        inv: &Invocation,
+        start: bool,
+    ) -> Result<(String, bool, Reply), Failure> {
+        let verb = if start { "run" } else { "create" };
+        let cli_error = |message: String| {
+            Failure::new(
+                format!("docker: {message}\n\nRun 'docker {verb} --help' for more information"),
+                125,
+            )
+        };
+        // Validate everything before anything changes.
+        let options = RunOptions::parse(inv, &self.host).map_err(|e| cli_error(e.to_string()))?;
+        if let Some(name) = &options.name {
+            if let Some(existing) = self.container_named(name) {
+                return Err(cli_error(format!(
+                    "Error response from daemon: Conflict. The container name \"/{name}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.",
+                    existing.id
+                )));
+            }
+        }
+        let image_text = inv.args.first().cloned().unwrap_or_default();
+        let mut reply = Reply::default();
+        let image_id = match self.images.lookup(&image_text) {
+            Ok(image) => image.id.clone(),
+            Err(_) => {
+                let reference = crate::image::Reference::parse(&image_text).map_err(&cli_error)?;
+                if self.registry.manifest(&reference).is_none() {
+                    return Err(Failure::new(format!(
+                        "Unable to find image '{reference}' locally\ndocker: Error response from daemon: pull access denied for {}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied\n\nRun 'docker {verb} --help' for more information",
+                        reference.repository
+                    ), 125));
+                }
+                reply
+                    .stderr
+                    .push_str(&format!("Unable to find image '{reference}' locally\n"));
+                let pulled = self.pull(&reference)?;
+                reply.stderr.push_str(&pulled.stdout);
+                self.images
+                    .lookup(&image_text)
+                    .map(|i| i.id.clone())
+                    .map_err(|_| Failure::daemon("image vanished during pull"))?
+            }
+        };
+        let id = self.create_container(&options, &image_text, &image_id, &inv.args[1..]);
+        Ok((id, options.detach, reply))
+    }
+
+    fn create_container(
+        &mut self,
+        options: &RunOptions,
+        image_text: &str,
+        image_id: &str,
+        command: &[String],
+    ) -> String {
+        let id = self.random_hex_id();
+        let name = match &options.name {
+            Some(n) => n.clone(),
+            None => self.generate_name(),
+        };
+        let config = self
+            .images
+            .image(image_id)
+            .map(|i| i.config.config.clone())
+            .unwrap_or_default();
+        let entrypoint = match &options.entrypoint {
+            Some(e) if e.is_empty() => Vec::new(),
+            Some(e) => vec![e.clone()],
+            None => config.entrypoint.clone().unwrap_or_default(),
+        };
+        // A command on the line replaces CMD; a new entrypoint also drops the image's CMD.
+        let cmd = if !command.is_empty() {
+            command.to_vec()
+        } else if options.entrypoint.is_some() {
+            Vec::new()
+        } else {
+            config.cmd.clone().unwrap_or_default()
+        };
+        let argv: Vec<String> = entrypoint.into_iter().chain(cmd).collect();
+        let mut env = config.env_pairs();
+        for (k, v) in &options.env {
+            crate::image::set_env(&mut env, k, v);
+        }
+        let hostname = options
+            .hostname
+            .clone()
+            .unwrap_or_else(|| id[..12].to_string());
+        crate::image::set_env(&mut env, "HOSTNAME", &hostname);
+        // HOSTNAME goes first, as docker puts it.
+        if let Some(pos) = env.iter().position(|(k, _)| k == "HOSTNAME") {
+            let entry = env.remove(pos);
+            env.insert(0, entry);
+        }
+        let mut mounts = options.mounts.clone();
+        for path in &config.volumes {
+            if !mounts.iter().any(|m| m.target == *path) {
+                mounts.push(Mount {
+                    kind: MountKind::Volume,
+                    source: String::new(),
+                    target: path.clone(),
+                    read_only: false,
+                    anonymous: true,
+                });
+            }
+        }
+        for m in &mut mounts {
+            if m.kind == MountKind::Volume && (m.source.is_empty() || m.anonymous) {
+                m.source = self.random_hex_id();
+                m.anonymous = true;
+            }
+            if m.kind == MountKind::Volume && !self.volumes.contains_key(&m.source) {
+                self.create_volume(&m.source.clone(), Vec::new(), m.anonymous);
+            }
+            if m.kind == MountKind::Bind {
+                let _ = self.host.mkdir(&m.source, true);
+            }
+        }
+        let ports = options.resolve_ports(&config.exposed_ports, self.used_host_ports());
+        let ip = format!("172.17.{}.{}", self.next_ip / 256, self.next_ip % 256);
+        self.next_ip += 1;
+        let container = Container {
+            id: id.clone(),
+            name: name.clone(),
+            image_ref: image_text.to_string(),
+            image_id: image_id.to_string(),
+            created: self.now,
+            argv,
+            env,
+            hostname,
+            workdir: options.workdir.clone().unwrap_or_else(|| {
+                if config.working_dir.is_empty() {
+                    "/".into()
+                } else {
+                    config.working_dir.clone()
+                }
+            }),
+            user: options.user.clone().unwrap_or(config.user.clone()),
+            ports,
+            mounts,
+            restart: options.restart.clone(),
+            auto_remove: options.auto_remove,
+            memory: options.memory,
+            nano_cpus: options.nano_cpus,
+            labels: options.labels.clone(),
+            ip,
+            upper: LayerDiff::new(),
+            status: Status::Created,
+            pid: 0,
+            exit_code: 0,
+            oom_killed: false,
+            error: String::new(),
+            started_at: None,
+            finished_at: None,
+            restart_count: 0,
+            stopped_by_user: false,
+            main: None,
+            listening: Vec::new(),
+            peak_memory: 0,
+            past_logs: Vec::new(),
+            next_pid: 2,
+            restart_at: None,
+        };
+        self.containers.insert(id.clone(), container);
+        self.names.insert(name.clone(), id.clone());
+        let layers = self
+            .images
+            .image(image_id)
+            .map(|i| i.config.diff_ids.clone())
+            .unwrap_or_default();
+        self.store_layers(&layers);
+        let (hostname, ip, mount_points) = match self.containers.get(&id) {
+            Some(c) => (
+                c.hostname.clone(),
+                c.ip.clone(),
+                c.mounts.iter().map(|m| m.target.clone()).collect(),
+            ),
+            None => Default::default(),
+        };
+        self.issue(Effect::CreateContainer {
+            container: id.clone(),
+            layers,
+            network: NetworkIdentity {
+                name: name.clone(),
+                hostname,
+                ip,
+            },
+            mount_points,
+        });
+        self.emit(EventKind::ContainerCreated {
+            id: id.clone(),
+            name,
+            image: image_text.to_string(),
+        });
+        self.copy_up_volumes(&id);
+        id
+    }
+
+    fn used_host_ports(&self) -> Vec<u16> {
+        self.containers
+            .values()
+            .filter(|c| c.is_running())
+            .flat_map(|c| c.ports.iter().map(|p| p.host_port))
+            .collect()
+    }
+}
+
+impl RunOptions {
+    /// Host ports for `-p` and `-P`; a missing host port gets the next free one from 32768,
+    /// as docker's ephemeral range does.
+    fn resolve_ports(
+        &self,
+        exposed: &std::collections::BTreeSet<String>,
+        mut used: Vec<u16>,
+    ) -> Vec<PortBinding> {
+        let mut requests = self.publish.clone();
+        if self.publish_all {
+            for port in exposed {
+                let (num, proto) = port.split_once('/').unwrap_or((port, "tcp"));
+                if let Ok(n) = num.parse() {
+                    requests.push((None, None, n, proto.to_string()));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (ip, host_port, container_port, proto) in requests {
+            let host_port = host_port.unwrap_or_else(|| {
+                let mut p = 32768u16;
+                while used.contains(&p) && p < u16::MAX {
+                    p += 1;
+                }
+                p
+            });
+            used.push(host_port);
+            out.push(PortBinding {
+                host_ip: ip.unwrap_or_else(|| "0.0.0.0".into()),
+                host_port,
+                container_port,
+                proto,
+            });
+        }
+        out
+    }
+}

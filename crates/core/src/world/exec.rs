@@ -1,0 +1,126 @@
+//! `docker exec`: a further process in a running container.
+
+use super::logs::{no_terminal_note, push_logs};
+use super::ProcRecord;
+use super::{Failure, Handled, LogLine, Reply, World};
+use crate::command::signal::SIGKILL;
+use crate::command::Invocation;
+use crate::driver::{Effect, ProcessHandle, ProcessStart, Purpose, Target};
+use crate::event::EventKind;
+use crate::fs::normalize;
+
+/// How long a foreground `docker exec` may run.
+const EXEC_WAIT_MS: u64 = 600_000;
+
+impl World {
+    pub(crate) async fn cmd_exec(&mut self, inv: &Invocation) -> Handled {
+        let key = &inv.args[0];
+        let id = self.find_container(key)?;
+        let c = self.container(&id)?;
+        if !c.is_running() {
+            return Err(Failure::daemon(format!("container {id} is not running")));
+        }
+        let argv: Vec<String> = inv.args[1..].to_vec();
+        let mut env = c.env.clone();
+        for entry in inv.flags.values("env") {
+            let (k, v) = entry.split_once('=').unwrap_or((entry.as_str(), ""));
+            crate::image::set_env(&mut env, k, v);
+        }
+        let cwd = inv
+            .flags
+            .value("workdir")
+            .map(|w| normalize(&c.workdir, w))
+            .unwrap_or_else(|| c.workdir.clone());
+        let pid = c.next_pid;
+        let mut start = ProcessStart {
+            handle: ProcessHandle(0),
+            target: Target::Container(id.clone()),
+            purpose: Purpose::Exec,
+            pid,
+            argv: argv.clone(),
+            env,
+            cwd,
+            user: inv
+                .flags
+                .value("user")
+                .map(str::to_string)
+                .unwrap_or(c.user.clone()),
+            stdin: Vec::new(),
+            hostname: c.hostname.clone(),
+            memory: c.memory,
+            nano_cpus: c.nano_cpus,
+        };
+        if let Some(c) = self.containers.get_mut(&id) {
+            c.next_pid += 1;
+        }
+        let handle = self.new_handle();
+        start.handle = handle;
+        self.procs
+            .insert(handle, ProcRecord::new(start.target.clone(), Purpose::Exec));
+        self.issue(Effect::StartProcess(start));
+        let started = self.now;
+        let detach = inv.flags.has("detach");
+        self.wait_until(Some(self.now + EXEC_WAIT_MS), |w| {
+            w.procs
+                .get(&handle)
+                .is_none_or(|p| p.failed.is_some() || (detach && p.started) || p.settled())
+        })
+        .await;
+        let Some(record) = self.procs.get(&handle).cloned() else {
+            return Err(Failure::daemon(format!("container {id} is not running")));
+        };
+        if let Some(error) = &record.failed {
+            self.procs.remove(&handle);
+            return Err(Failure::new(
+                format!("OCI runtime exec failed: exec failed: unable to start container process: {error}: unknown"),
+                error.exit_code(),
+            ));
+        }
+        if detach {
+            if let Some(p) = self.procs.get_mut(&handle) {
+                p.detached = true;
+                p.output.clear();
+            }
+            if record.exit.is_some() {
+                self.procs.remove(&handle);
+            }
+            return Ok(Reply::default());
+        }
+        let exit_code = record.exit.map(|e| e.code()).unwrap_or(0);
+        self.emit(EventKind::ExecRan {
+            id: id.clone(),
+            argv: argv.clone(),
+            exit_code,
+        });
+        let mut reply = Reply {
+            exit_code,
+            ..Reply::default()
+        };
+        let logs: Vec<LogLine> = record
+            .output
+            .into_iter()
+            .filter(|l| l.at >= started)
+            .collect();
+        push_logs(&mut reply, &logs);
+        if let Some(note) = no_terminal_note(inv, &argv, "exec") {
+            reply.stderr.push_str(&note);
+        }
+        if record.exit.is_none() {
+            // Still running after the wait: interrupt it, as Ctrl-C would.
+            self.issue(Effect::Signal {
+                handle,
+                signal: SIGKILL,
+            });
+            if let Some(p) = self.procs.get_mut(&handle) {
+                p.detached = true;
+            }
+            reply.stderr.push_str(
+                "(simulator: the command was still running after 10 minutes and was interrupted)\n",
+            );
+            reply.exit_code = 130;
+        } else {
+            self.procs.remove(&handle);
+        }
+        Ok(reply)
+    }
+}
