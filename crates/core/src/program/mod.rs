@@ -19,6 +19,7 @@ mod calendar;
 mod exec;
 mod kernel;
 mod net;
+pub mod packages;
 pub(crate) mod pattern;
 mod rootfs;
 pub mod servers;
