@@ -6,6 +6,8 @@
 mod data;
 mod stock;
 
+pub use stock::parse_size;
+
 use crate::digest::sha256_digest;
 use crate::image::{ImageConfig, Layer, Reference};
 use serde::Serialize;

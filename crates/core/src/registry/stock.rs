@@ -142,7 +142,7 @@ pub(super) fn stamp(date: &str) -> Created {
 }
 
 /// Decimal sizes as docker prints them: "4.26MB", "388B", "8.7kB", "1.1GB".
-pub(super) fn parse_size(text: &str) -> u64 {
+pub fn parse_size(text: &str) -> u64 {
     let split = text
         .find(|c: char| c.is_ascii_alphabetic())
         .unwrap_or(text.len());

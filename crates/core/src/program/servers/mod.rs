@@ -1,6 +1,8 @@
 //! Simulated server images' programs: nginx, redis, mysql, and the images' entrypoint.
 
 pub mod http;
+mod images;
+pub mod memcache;
 pub mod mysql;
 pub mod redis;
 pub mod sql;
@@ -18,7 +20,24 @@ pub fn program(name: &str) -> Option<Applet> {
         "mysqld" => mysql::mysqld,
         "mysql" => mysql::client,
         "docker-entrypoint" => entrypoint,
-        _ => return None,
+        "postgres-entrypoint" => images::postgres_entrypoint,
+        "postgres" => images::postgres,
+        "psql" => images::psql,
+        "mongo-entrypoint" => images::mongo_entrypoint,
+        "mongod" => images::mongod,
+        "mongosh" => images::mongosh,
+        "apache" | "httpd-foreground" => images::apache,
+        "apache2-foreground" => images::apache2_foreground,
+        "wordpress-entrypoint" => images::wordpress_entrypoint,
+        "memcached-entrypoint" => images::memcached_entrypoint,
+        "memcached" => images::memcached,
+        "jenkins" => images::jenkins,
+        "php" => images::php,
+        "apk" => crate::program::packages::apk::main,
+        "apt-get" => crate::program::packages::apt::apt_get,
+        "apt" => crate::program::packages::apt::apt,
+        // Language runtimes and tools of the images (python, node, go, java, curl, ...).
+        other => return crate::program::runtimes::program(other),
     };
     Some(f)
 }
