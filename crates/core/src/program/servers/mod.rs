@@ -42,6 +42,18 @@ pub fn program(name: &str) -> Option<Applet> {
     Some(f)
 }
 
+/// What a server answers to raw text from a client such as `nc` (`echo stats | nc cache
+/// 11211`); `None` for servers whose protocol the simulator does not speak as text.
+pub fn answer_text(remote: &mut crate::program::Remote, request: &[u8]) -> Option<Vec<u8>> {
+    match &remote.kind {
+        crate::program::ServerKind::Memcached => {
+            let text = String::from_utf8_lossy(request);
+            Some(memcache::execute(remote.fs, &text).into_bytes())
+        }
+        _ => None,
+    }
+}
+
 const NGINX_ENTRYPOINT: &str = "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration
 /docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/
 /docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh
