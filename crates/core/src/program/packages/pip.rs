@@ -156,19 +156,24 @@ fn install(k: &mut Kernel, p: &Proc, args: &[String]) -> i32 {
         }
     }
     let order = resolve(table, &names, &installed).unwrap_or_default();
+    // pip collects breadth first: what was asked, then what that needs, naming the parent.
     let mut shown = String::new();
-    for name in &order {
-        let Some(package) = table.get(name) else {
+    let mut queue: Vec<(String, Option<String>)> =
+        names.iter().map(|n| (n.clone(), None)).collect();
+    let mut seen: Vec<String> = Vec::new();
+    let mut i = 0;
+    while let Some((name, parent)) = queue.get(i).cloned() {
+        i += 1;
+        if seen.contains(&name) || !order.contains(&name) {
+            continue;
+        }
+        seen.push(name.clone());
+        let Some(package) = table.get(&name) else {
             continue;
         };
-        let parent = names
-            .iter()
-            .find(|n| table.get(*n).is_some_and(|pk| pk.deps.contains(name)));
         match parent {
-            Some(from) if !names.contains(name) => {
-                shown.push_str(&format!("Collecting {name} (from {from})\n"))
-            }
-            _ => shown.push_str(&format!("Collecting {name}\n")),
+            Some(from) => shown.push_str(&format!("Collecting {name} (from {from})\n")),
+            None => shown.push_str(&format!("Collecting {name}\n")),
         }
         shown.push_str(&format!(
             "  Downloading {}-{}-py3-none-any.whl ({})\n",
@@ -176,6 +181,9 @@ fn install(k: &mut Kernel, p: &Proc, args: &[String]) -> i32 {
             package.v,
             super::kib(wheel(package))
         ));
+        for dep in &package.deps {
+            queue.push((dep.clone(), Some(name.clone())));
+        }
     }
     out.push_str(&shown);
     for name in &names {
