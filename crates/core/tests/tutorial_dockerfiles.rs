@@ -78,6 +78,15 @@ fn alpine_apk_add_curl_builds_and_curl_runs() {
     let out = run(&mut w, "docker run --rm alpine apk add curl");
     assert_eq!(out.exit_code, 1);
     assert_eq!(out.stderr, "ERROR: unable to select packages:\n  curl (no such package):\n    required by: world[curl]\n");
+    // Build tools in a virtual group, deleted in the same RUN: the layer keeps only curl.
+    let grouped = "FROM alpine\nRUN apk add --no-cache curl && apk add --no-cache --virtual .build-deps gcc musl-dev && apk del .build-deps\n";
+    let log = built(&mut w, "grouped", &[("Dockerfile", grouped)]);
+    assert!(log.contains("Installing .build-deps ("), "{log}");
+    assert!(log.contains("Purging gcc (13.2.1_git20240309-r0)"), "{log}");
+    assert_eq!(
+        layer_sizes(&mut w, "grouped").first().map(String::as_str),
+        Some("5.54MB")
+    );
     let unknown = run(
         &mut w,
         "docker run --rm alpine apk add --no-cache nosuchpkg",
@@ -136,6 +145,15 @@ fn debian_apt_get_needs_update_and_cleanup_belongs_in_the_same_run() {
         asked.stderr
     );
     assert!(ok(&mut w, "docker run --rm same curl --version").starts_with("curl 7.88.1"));
+    // Debian's python belongs to apt: pip refuses to install into it (PEP 668).
+    let pep668 = build(&mut w, "pep668", &[("Dockerfile", "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y python3-pip\nRUN pip install flask\n")]);
+    assert!(
+        pep668
+            .stderr
+            .contains("error: externally-managed-environment"),
+        "{}",
+        pep668.stderr
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use super::{catalogue, kib, put_files, resolve};
 use crate::fs::Node;
+use crate::program::calendar::DateTime;
 use crate::program::kernel::{Kernel, Proc};
 
 const DB: &str = "/lib/apk/db/installed";
@@ -15,8 +16,12 @@ const INDEXES: [(&str, &str, u64); 2] = [
     ("community", "APKINDEX.56c1f1ad.tar.gz", 1_400_100),
 ];
 
-/// (name, version, installed bytes) of every installed package, in database order.
-fn installed(k: &Kernel) -> Vec<(String, String, u64)> {
+/// One installed package: (name, version, installed bytes, dependencies of a virtual
+/// package as `apk add --virtual NAME` records them).
+type Entry = (String, String, u64, Vec<String>);
+
+/// Every installed package, in database order.
+fn installed(k: &Kernel) -> Vec<Entry> {
     let text = k
         .ctx
         .fs
@@ -35,15 +40,22 @@ fn installed(k: &Kernel) -> Vec<(String, String, u64)> {
                 field("P:")?,
                 field("V:").unwrap_or_default(),
                 field("I:").and_then(|s| s.parse().ok()).unwrap_or(0),
+                field("D:")
+                    .map(|d| d.split_whitespace().map(str::to_string).collect())
+                    .unwrap_or_default(),
             ))
         })
         .collect()
 }
 
-fn write_db(k: &mut Kernel, packages: &[(String, String, u64)]) {
+fn write_db(k: &mut Kernel, packages: &[Entry]) {
     let mut text = String::new();
-    for (name, version, size) in packages {
-        text.push_str(&format!("P:{name}\nV:{version}\nI:{size}\n\n"));
+    for (name, version, size, deps) in packages {
+        text.push_str(&format!("P:{name}\nV:{version}\nI:{size}\n"));
+        if !deps.is_empty() {
+            text.push_str(&format!("D:{}\n", deps.join(" ")));
+        }
+        text.push('\n');
     }
     k.ctx.fs.put(DB, Node::file(text));
 }
@@ -61,7 +73,7 @@ fn world(k: &Kernel) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn ok_line(packages: &[(String, String, u64)]) -> String {
+fn ok_line(packages: &[Entry]) -> String {
     let bytes: u64 = packages.iter().map(|p| p.2).sum();
     format!(
         "OK: {} MiB in {} packages\n",
@@ -105,11 +117,17 @@ pub fn main(k: &mut Kernel, p: &mut Proc) -> i32 {
     let update = args
         .iter()
         .any(|a| a == "--update" || a == "-U" || a == "--update-cache");
-    let words: Vec<String> = args
-        .iter()
-        .filter(|a| !a.starts_with('-'))
-        .cloned()
-        .collect();
+    // `--virtual NAME` (or `-t NAME`) groups what is added under one name to delete later.
+    let mut words: Vec<String> = Vec::new();
+    let mut virtual_name: Option<String> = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--virtual" || a == "-t" {
+            virtual_name = it.next().cloned();
+        } else if !a.starts_with('-') {
+            words.push(a.clone());
+        }
+    }
     let Some(command) = words.first().cloned() else {
         k.out(p, "apk-tools 2.14.4, compiled for x86_64.\n\nusage: apk [<OPTIONS>...] COMMAND [<ARGUMENTS>...]\n");
         return 1;
@@ -154,18 +172,21 @@ pub fn main(k: &mut Kernel, p: &mut Proc) -> i32 {
                 k.err(p, &msg);
                 return names.len().min(255) as i32;
             }
-            add(k, p, &names)
+            add(k, p, &names, virtual_name.as_deref())
         }
         "del" => del(k, p, &names),
         "info" => {
             let packages = installed(k);
             if names.is_empty() {
-                let list: String = packages.iter().map(|(n, _, _)| format!("{n}\n")).collect();
+                let list: String = packages
+                    .iter()
+                    .map(|(n, _, _, _)| format!("{n}\n"))
+                    .collect();
                 k.out(p, &list);
                 return 0;
             }
             for n in &names {
-                if let Some((name, version, size)) = packages.iter().find(|(pn, _, _)| pn == n) {
+                if let Some((name, version, size, _)) = packages.iter().find(|(pn, ..)| pn == n) {
                     k.out(
                         p,
                         &format!("{name}-{version} installed size:\n{}\n\n", kib(*size)),
@@ -185,10 +206,10 @@ pub fn main(k: &mut Kernel, p: &mut Proc) -> i32 {
     }
 }
 
-fn add(k: &mut Kernel, p: &Proc, names: &[String]) -> i32 {
+fn add(k: &mut Kernel, p: &Proc, names: &[String], virtual_name: Option<&str>) -> i32 {
     let table = &catalogue().apk;
     let mut packages = installed(k);
-    let have: Vec<String> = packages.iter().map(|(n, _, _)| n.clone()).collect();
+    let have: Vec<String> = packages.iter().map(|(n, ..)| n.clone()).collect();
     let unknown: Vec<&String> = names
         .iter()
         .filter(|n| !table.contains_key(*n) && !have.contains(n))
@@ -213,7 +234,7 @@ fn add(k: &mut Kernel, p: &Proc, names: &[String]) -> i32 {
             return 1;
         }
     };
-    let total = order.len();
+    let total = order.len() + usize::from(virtual_name.is_some());
     let mut out = String::new();
     for (i, name) in order.iter().enumerate() {
         let Some(package) = table.get(name) else {
@@ -229,16 +250,27 @@ fn add(k: &mut Kernel, p: &Proc, names: &[String]) -> i32 {
             package,
             &format!("/usr/share/licenses/{name}/LICENSE"),
         );
-        packages.push((name.clone(), package.v.clone(), package.bytes()));
+        packages.push((name.clone(), package.v.clone(), package.bytes(), Vec::new()));
+    }
+    // A virtual package stands for the group, so `apk del NAME` removes it all.
+    let date = DateTime::from_unix(k.ctx.now_unix).strftime("%Y%m%d.%H%M%S");
+    if let Some(group) = virtual_name {
+        out.push_str(&format!("({total}/{total}) Installing {group} ({date})\n"));
+        packages.retain(|(n, ..)| n != group);
+        packages.push((group.to_string(), date, 0, names.to_vec()));
     }
     if total > 0 {
         out.push_str("Executing busybox-1.36.1-r29.trigger\n");
     }
     write_db(k, &packages);
     let mut w = world(k);
-    for n in names {
-        if !w.contains(n) {
-            w.push(n.clone());
+    let added = match virtual_name {
+        Some(group) => vec![group.to_string()],
+        None => names.to_vec(),
+    };
+    for n in added {
+        if !w.contains(&n) {
+            w.push(n);
         }
     }
     crate::order::sort(&mut w);
@@ -254,31 +286,45 @@ fn del(k: &mut Kernel, p: &Proc, names: &[String]) -> i32 {
         return 99;
     }
     let table = &catalogue().apk;
+    let mut packages = installed(k);
     let mut w = world(k);
     w.retain(|n| !names.contains(n));
-    // What the remaining world still needs; everything else that was added goes.
-    let needed = resolve(table, &w, &|_| false).unwrap_or_default();
-    let mut packages = installed(k);
-    let removable: Vec<(String, String, u64)> = packages
+    // What the remaining world still needs (a virtual package needs its group); everything
+    // else that was added goes.
+    let roots: Vec<String> = w
         .iter()
-        .filter(|(n, _, _)| {
-            table.contains_key(n)
+        .flat_map(|n| match packages.iter().find(|(pn, ..)| pn == n) {
+            Some((_, _, _, deps)) if !deps.is_empty() => deps.clone(),
+            _ => vec![n.clone()],
+        })
+        .collect();
+    let needed = resolve(table, &roots, &|_| false).unwrap_or_default();
+    let removable: Vec<Entry> = packages
+        .iter()
+        .filter(|(n, _, _, deps)| {
+            let added = table.contains_key(n) || !deps.is_empty();
+            added
                 && !needed.contains(n)
+                && !w.contains(n)
                 && !super::APK_BASE.contains(&format!("P:{n}\n"))
         })
         .cloned()
         .collect();
     let mut out = String::new();
     let total = removable.len();
-    for (i, (name, version, _)) in removable.iter().rev().enumerate() {
+    for (i, (name, version, ..)) in removable.iter().rev().enumerate() {
         out.push_str(&format!("({}/{total}) Purging {name} ({version})\n", i + 1));
         if let Some(package) = table.get(name) {
             for path in package.files.keys() {
                 let _ = k.ctx.fs.remove(path, false);
             }
+            let _ = k
+                .ctx
+                .fs
+                .remove(&format!("/usr/share/licenses/{name}/LICENSE"), false);
         }
     }
-    packages.retain(|(n, _, _)| !removable.iter().any(|r| &r.0 == n));
+    packages.retain(|(n, ..)| !removable.iter().any(|r| &r.0 == n));
     write_db(k, &packages);
     k.ctx.fs.put(WORLD, Node::file(w.join("\n") + "\n"));
     out.push_str(&ok_line(&packages));

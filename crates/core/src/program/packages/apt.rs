@@ -228,6 +228,14 @@ fn install(k: &mut Kernel, p: &Proc, names: &[String], yes: bool) -> i32 {
             return 100;
         }
     };
+    for n in names.iter().filter(|n| !order.contains(n)) {
+        let version = have
+            .iter()
+            .find(|(h, _)| h == n)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        out.push_str(&format!("{n} is already the newest version ({version}).\n"));
+    }
     let extra: Vec<&String> = order.iter().filter(|n| !names.contains(n)).collect();
     let mut listed: Vec<&String> = order.iter().collect();
     crate::order::sort(&mut listed);

@@ -138,6 +138,15 @@ fn install(k: &mut Kernel, p: &Proc, args: &[String]) -> i32 {
     let no_cache = args.iter().any(|a| a == "--no-cache-dir")
         || p.getenv("PIP_NO_CACHE_DIR")
             .is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+    // Debian's own python is managed by apt (PEP 668): pip refuses unless told otherwise.
+    let marker = format!("/usr/lib/python{}/EXTERNALLY-MANAGED", python_short(p));
+    if p.getenv("PYTHON_VERSION").is_none()
+        && k.ctx.fs.exists(&marker)
+        && !args.iter().any(|a| a == "--break-system-packages")
+    {
+        k.err(p, "error: externally-managed-environment\n\n× This environment is externally managed\n╰─> To install Python packages system-wide, try apt install\n    python3-xyz, where xyz is the package you are trying to\n    install.\n\n    If you wish to install a non-Debian-packaged Python package,\n    create a virtual environment using python3 -m venv path/to/venv.\n    Then use path/to/venv/bin/python to install it.\n\nnote: If you believe this is a mistake, please contact your Python installation or OS distribution provider. You can override this, at the risk of breaking your Python installation or OS, by passing --break-system-packages.\nhint: See PEP 668 for the detailed specification.\n");
+        return 1;
+    }
     let reqs = match requirements(k, p, args) {
         Ok(r) => r,
         Err(code) => return code,
