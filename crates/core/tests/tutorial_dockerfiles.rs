@@ -66,7 +66,7 @@ fn alpine_apk_add_curl_builds_and_curl_runs() {
     );
     assert!(log.contains("(10/10) Installing curl (8.10.1-r0)"), "{log}");
     assert!(log.contains("OK: 14 MiB in 24 packages"), "{log}");
-    assert!(ok(&mut w, "docker run --rm a").starts_with("curl "));
+    assert!(ok(&mut w, "docker run --rm a").starts_with("curl 8.10.1 (x86_64-alpine-linux-musl)"));
     // The layer is as big as what apk installed: curl and its nine libraries.
     let sizes = layer_sizes(&mut w, "a");
     assert_eq!(

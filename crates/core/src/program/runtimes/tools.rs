@@ -44,10 +44,17 @@ pub fn curl(k: &mut Kernel, p: &mut Proc) -> i32 {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         if a == "--version" || a == "-V" {
-            k.out(
-                p,
-                "curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.14 zlib/1.2.13\n",
-            );
+            // The version of the distribution's own curl package.
+            let alpine = k
+                .ctx
+                .fs
+                .read_file("/etc/os-release")
+                .is_ok_and(|d| String::from_utf8_lossy(d).contains("ID=alpine"));
+            k.out(p, if alpine {
+                "curl 8.10.1 (x86_64-alpine-linux-musl) libcurl/8.10.1 OpenSSL/3.3.2 zlib/1.3.1 brotli/1.1.0 zstd/1.5.6 c-ares/1.33.1 libidn2/2.3.7 libpsl/0.21.5 nghttp2/1.62.1\n"
+            } else {
+                "curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.14 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 OpenLDAP/2.5.13\n"
+            });
             return 0;
         }
         if a == "-o" || a == "--output" {
