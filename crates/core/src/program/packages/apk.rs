@@ -132,7 +132,9 @@ pub fn main(k: &mut Kernel, p: &mut Proc) -> i32 {
         k.out(p, "apk-tools 2.14.4, compiled for x86_64.\n\nusage: apk [<OPTIONS>...] COMMAND [<ARGUMENTS>...]\n");
         return 1;
     };
-    let names: Vec<String> = words[1..]
+    let names: Vec<String> = words
+        .get(1..)
+        .unwrap_or(&[])
         .iter()
         .map(|n| {
             n.split(['=', '<', '>', '~'])

@@ -131,7 +131,9 @@ fn main(k: &mut Kernel, p: &mut Proc, friendly: bool) -> i32 {
         k.err(p, "E: Could not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission denied)\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), are you root?\n");
         return 100;
     }
-    let names: Vec<String> = words[1..]
+    let names: Vec<String> = words
+        .get(1..)
+        .unwrap_or(&[])
         .iter()
         .map(|n| n.split('=').next().unwrap_or(n).to_string())
         .collect();

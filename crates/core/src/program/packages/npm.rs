@@ -35,7 +35,9 @@ pub fn main(k: &mut Kernel, p: &mut Proc) -> i32 {
             k.out(p, &format!("{v}\n"));
             0
         }
-        Some("install" | "i" | "add") => install(k, p, &manifest, &args[1..], false),
+        Some("install" | "i" | "add") => {
+            install(k, p, &manifest, args.get(1..).unwrap_or(&[]), false)
+        }
         Some("ci") => {
             let lock = format!("{}/package-lock.json", p.cwd.trim_end_matches('/'));
             if !k.ctx.fs.exists(&lock) {

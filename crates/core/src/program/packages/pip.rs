@@ -75,10 +75,15 @@ pub fn main(k: &mut Kernel, p: &mut Proc) -> i32 {
             k.out(p, &format!("pip 24.2 from {site}/pip (python {short})\n"));
             0
         }
-        Some("install") => install(k, p, &args[1..]),
+        Some("install") => install(k, p, args.get(1..).unwrap_or(&[])),
         Some("uninstall") => {
             let site = site_packages(p);
-            for req in args[1..].iter().filter(|a| !a.starts_with('-')) {
+            for req in args
+                .get(1..)
+                .unwrap_or(&[])
+                .iter()
+                .filter(|a| !a.starts_with('-'))
+            {
                 let name = name_of(req);
                 let dir = format!("{site}/{}", name.replace('-', "_"));
                 if k.ctx.fs.exists(&dir) {
@@ -94,7 +99,7 @@ pub fn main(k: &mut Kernel, p: &mut Proc) -> i32 {
             0
         }
         Some("list" | "freeze") => {
-            let freeze = args[0] == "freeze";
+            let freeze = args.first().is_some_and(|a| a == "freeze");
             let site = site_packages(p);
             let mut rows: Vec<(String, String)> = k
                 .ctx

@@ -148,8 +148,13 @@ fn go_build(k: &mut Kernel, p: &mut Proc, args: &[String]) -> i32 {
 /// A program `go build` made: its code is Go the simulator does not run.
 pub fn compiled(k: &mut Kernel, p: &mut Proc) -> i32 {
     let name = p.name().to_string();
-    let path =
-        crate::program::exec::locate_from(k.ctx.fs, &p.cwd, &p.argv[0], &p.env).unwrap_or_default();
+    let path = crate::program::exec::locate_from(
+        k.ctx.fs,
+        &p.cwd,
+        p.argv.first().map_or("", String::as_str),
+        &p.env,
+    )
+    .unwrap_or_default();
     let code = k
         .ctx
         .fs

@@ -29,7 +29,7 @@ pub fn python(k: &mut Kernel, p: &mut Proc) -> i32 {
             p,
             &v,
             args.get(1).map(String::as_str).unwrap_or(""),
-            &args[2.min(args.len())..],
+            args.get(2..).unwrap_or(&[]),
         ),
         Some(script) => {
             let path = p.path(script);

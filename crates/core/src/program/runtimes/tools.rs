@@ -17,7 +17,7 @@ pub fn exec_args(k: &mut Kernel, p: &mut Proc) -> i32 {
     if argv.is_empty() {
         return 0;
     }
-    let name = argv[0].clone();
+    let name = argv.first().cloned().unwrap_or_default();
     let child = Proc { argv, ..p.clone() };
     match exec::spawn(k, child) {
         Ok(code) => code,

@@ -37,7 +37,7 @@ pub fn execute(fs: &mut FsTree, request: &str) -> String {
                 }
                 let path = item_path(key);
                 let exists = fs.exists(&path);
-                let store = match words[0] {
+                let store = match words.first().copied().unwrap_or("") {
                     "add" => !exists,
                     "replace" => exists,
                     _ => true,
