@@ -125,7 +125,14 @@ pub fn load(request: &ContextRequest, cwd: &Path) -> Result<LoadedContext, Conte
                 }
                 loaded.bytes += data.len() as u64;
                 loaded.bytes -= loaded.tree.get(&target).map_or(0, Node::size);
-                loaded.tree.put(&target, Node::File { data, mode });
+                loaded.tree.put(
+                    &target,
+                    Node::File {
+                        data,
+                        mode,
+                        filler: 0,
+                    },
+                );
             }
             // Inside the context, a missing Dockerfile is the core's error to report.
             Err(e) if e.kind() == io::ErrorKind::NotFound && !outside => {}
@@ -219,6 +226,7 @@ impl Loader {
                     Node::File {
                         data,
                         mode: mode_of(&meta, 0o644),
+                        filler: 0,
                     }
                 } else {
                     // Sockets, fifos and devices are not part of a build context.
@@ -323,7 +331,8 @@ mod tests {
             tree.get("/Dockerfile"),
             Some(&Node::File {
                 data: b"FROM busybox\nCOPY . /app\n".to_vec(),
-                mode: 0o644
+                mode: 0o644,
+                filler: 0
             })
         );
         assert!(matches!(tree.get("/src"), Some(Node::Dir { .. })));

@@ -13,9 +13,21 @@ const MAX_SYMLINK_HOPS: usize = 40;
 /// One filesystem entry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Node {
-    File { data: Vec<u8>, mode: u32 },
-    Dir { mode: u32 },
-    Symlink { target: String },
+    File {
+        data: Vec<u8>,
+        mode: u32,
+        /// Bytes the real file has beyond `data` that the simulator does not store (a stock
+        /// image's 6 MB interpreter is a short marker plus its declared size). Counted by
+        /// sizes (`ls -l`, `du`, layer and image sizes), never read.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        filler: u64,
+    },
+    Dir {
+        mode: u32,
+    },
+    Symlink {
+        target: String,
+    },
 }
 
 impl Node {
@@ -23,12 +35,36 @@ impl Node {
         Node::File {
             data: data.into(),
             mode: 0o644,
+            filler: 0,
         }
     }
     pub fn executable(data: impl Into<Vec<u8>>) -> Node {
         Node::File {
             data: data.into(),
             mode: 0o755,
+            filler: 0,
+        }
+    }
+    /// This file declared `total` bytes long (at least its stored content).
+    pub fn sized(self, total: u64) -> Node {
+        match self {
+            Node::File { data, mode, .. } => {
+                let filler = total.saturating_sub(data.len() as u64);
+                Node::File { data, mode, filler }
+            }
+            other => other,
+        }
+    }
+    /// The same entry with other permission bits (a file keeps its content and size).
+    pub fn with_mode(&self, new: u32) -> Node {
+        match self {
+            Node::File { data, filler, .. } => Node::File {
+                data: data.clone(),
+                mode: new,
+                filler: *filler,
+            },
+            Node::Dir { .. } => Node::Dir { mode: new },
+            Node::Symlink { .. } => self.clone(),
         }
     }
     pub fn dir() -> Node {
@@ -45,11 +81,15 @@ impl Node {
     /// Bytes this entry occupies (file contents, or the link target), as `du`-like sizes count.
     pub fn size(&self) -> u64 {
         match self {
-            Node::File { data, .. } => data.len() as u64,
+            Node::File { data, filler, .. } => data.len() as u64 + filler,
             Node::Dir { .. } => 0,
             Node::Symlink { target } => target.len() as u64,
         }
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Errors in the words of the C library (`strerror`), because programs print them that way.
@@ -241,9 +281,10 @@ impl FsTree {
         }
         self.require_dir(parent(&real))?;
         match self.nodes.get_mut(&real) {
-            Some(Node::File { data, .. }) => {
+            Some(Node::File { data, filler, .. }) => {
                 if !append {
                     data.clear();
+                    *filler = 0;
                 }
                 data.extend_from_slice(bytes);
                 Ok(())

@@ -53,10 +53,19 @@ pub fn set_env(env: &mut Vec<(String, String)>, key: &str, value: &str) {
     }
 }
 
+/// When an image or a step was made: ms from the World's tick 0, negative for the stock images,
+/// which were built (on their real dates) before the World began.
+pub type Created = i64;
+
+/// The creation stamp of something made at logical time `tick`.
+pub fn created_at(tick: Tick) -> Created {
+    Created::try_from(tick).unwrap_or(Created::MAX)
+}
+
 /// One line of `docker history`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
-    pub created: Tick,
+    pub created: Created,
     pub created_by: String,
     /// True for steps that only change the config (ENV, CMD, ...).
     pub empty_layer: bool,
@@ -70,7 +79,7 @@ pub struct HistoryEntry {
 pub struct ImageConfig {
     pub architecture: String,
     pub os: String,
-    pub created: Tick,
+    pub created: Created,
     pub config: RunConfig,
     /// diff_ids, bottom layer first.
     pub diff_ids: Vec<String>,
@@ -78,7 +87,7 @@ pub struct ImageConfig {
 }
 
 impl ImageConfig {
-    pub fn new(created: Tick) -> ImageConfig {
+    pub fn new(created: Created) -> ImageConfig {
         ImageConfig {
             architecture: "amd64".to_string(),
             os: "linux".to_string(),

@@ -26,6 +26,45 @@ impl Layer {
             diff,
         }
     }
+
+    /// A stock layer whose real size is `declared` bytes: the simulator stores only the files
+    /// lessons touch, and the rest of the real layer counts in the size without being stored.
+    /// The declared size is part of the digest (a PAX global header, as `git archive` writes
+    /// one), so equal files with different real sizes stay different layers.
+    pub fn declared(diff: LayerDiff, declared: u64) -> Layer {
+        let size = diff.size().max(declared);
+        if size == diff.size() {
+            return Layer::new(diff);
+        }
+        let mut builder = tar::Builder::new(Vec::new());
+        let record = pax_record("SIMULATOR.layer_size", &size.to_string());
+        let mut header = tar::Header::new_ustar();
+        header.set_entry_type(tar::EntryType::XGlobalHeader);
+        header.set_mtime(0);
+        header.set_mode(0o644);
+        header.set_size(record.len() as u64);
+        let _ = builder.append_data(&mut header, "pax_global_header", record.as_bytes());
+        let mut bytes = builder.into_inner().unwrap_or_default();
+        // The rest of the archive is the canonical tar without its end-of-archive blocks.
+        let body = canonical_tar(&diff);
+        bytes.truncate(bytes.len().saturating_sub(1024));
+        bytes.extend_from_slice(&body);
+        Layer {
+            diff_id: sha256_digest(&bytes),
+            size,
+            diff,
+        }
+    }
+}
+
+/// One PAX record: "<length> <key>=<value>\n", the length counting itself.
+fn pax_record(key: &str, value: &str) -> String {
+    let rest = key.len() + value.len() + 3;
+    let mut len = rest + 1;
+    while len.to_string().len() + rest != len {
+        len += 1;
+    }
+    format!("{len} {key}={value}\n")
 }
 
 /// The OCI ChainID of a stack of layers, bottom first: ChainID(L0) = DiffID(L0),
@@ -85,7 +124,13 @@ fn append_node(
     header.set_uid(0);
     header.set_gid(0);
     match node {
-        Node::File { data, mode } => {
+        Node::File { data, mode, filler } => {
+            // The declared size travels as a PAX record, so two files that differ only in it
+            // give different digests without the simulator hashing megabytes of filler.
+            if *filler > 0 {
+                let total = (data.len() as u64 + filler).to_string();
+                builder.append_pax_extensions([("SIMULATOR.declared_size", total.as_bytes())])?;
+            }
             header.set_entry_type(tar::EntryType::Regular);
             header.set_mode(*mode);
             header.set_size(data.len() as u64);
@@ -141,6 +186,19 @@ mod tests {
             names.push(entry.path().unwrap().to_string_lossy().into_owned());
         }
         assert_eq!(names, ["etc/", "etc/.wh.old", "etc/x"]);
+    }
+
+    #[test]
+    fn declared_size_counts_and_changes_the_digest() {
+        let files = diff(&[("/bin/python3", "marker")]);
+        let small = Layer::declared(files.clone(), 1_000);
+        let big = Layer::declared(files.clone(), 60_000_000);
+        assert_eq!(big.size, 60_000_000);
+        assert_ne!(small.diff_id, big.diff_id);
+        // Declaring less than the content is the plain layer.
+        assert_eq!(Layer::declared(files.clone(), 1), Layer::new(files));
+        // The archive still reads as a tar, the global header first.
+        assert_eq!(pax_record("k", "v"), "6 k=v\n");
     }
 
     #[test]

@@ -141,36 +141,61 @@ pub fn ellipsis(text: &str, max: usize) -> String {
     }
 }
 
-/// Logical ms since the World began, as an RFC 3339 timestamp. The World's clock starts at
-/// 2024-01-01T00:00:00Z so that dates look real and never depend on the host's clock.
-pub fn rfc3339(ms: u64) -> String {
-    let (y, mo, d, h, mi, s) = civil(EPOCH_UNIX + ms / 1000);
+/// Logical ms since the World began (negative: before it, as stock images were made), as an
+/// RFC 3339 timestamp. The World's clock starts at 2025-01-01T00:00:00Z so that dates look real,
+/// come after the stock images' real build dates, and never depend on the host's clock.
+pub fn rfc3339(ms: impl Stamp) -> String {
+    let ms = ms.ms();
+    let (y, mo, d, h, mi, s) = civil(EPOCH + ms.div_euclid(1000));
     format!(
         "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:09}Z",
-        (ms % 1000) * 1_000_000
+        ms.rem_euclid(1000) * 1_000_000
     )
 }
 
-/// `2024-01-01 00:00:05 +0000 UTC`, the `CreatedAt` form of `docker ps --format`.
-pub fn go_time(ms: u64) -> String {
-    let (y, mo, d, h, mi, s) = civil(EPOCH_UNIX + ms / 1000);
+/// `2025-01-01 00:00:05 +0000 UTC`, the `CreatedAt` form of `docker ps --format`.
+pub fn go_time(ms: impl Stamp) -> String {
+    let ms = ms.ms();
+    let (y, mo, d, h, mi, s) = civil(EPOCH + ms.div_euclid(1000));
     format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} +0000 UTC")
 }
 
-/// Unix seconds of the World's tick 0 (2024-01-01T00:00:00Z).
-pub const EPOCH_UNIX: u64 = 1_704_067_200;
+/// A time on the World's clock: a Tick (u64) or an image stamp (i64, maybe before tick 0).
+pub trait Stamp {
+    fn ms(self) -> i64;
+}
+impl Stamp for u64 {
+    fn ms(self) -> i64 {
+        i64::try_from(self).unwrap_or(i64::MAX)
+    }
+}
+impl Stamp for i64 {
+    fn ms(self) -> i64 {
+        self
+    }
+}
 
-/// A Unix time in seconds as (year, month, day, hour, minute, second), by the core's one
-/// calendar routine.
-fn civil(unix: u64) -> (u64, u64, u64, u64, u64, u64) {
-    let t = crate::program::calendar::DateTime::from_unix(unix);
+/// Milliseconds from `created` (an image stamp, possibly before the World began) to `now`.
+pub fn since(now: u64, created: i64) -> u64 {
+    let now = i64::try_from(now).unwrap_or(i64::MAX);
+    u64::try_from(now.saturating_sub(created)).unwrap_or(0)
+}
+
+/// Unix seconds of the World's tick 0 (2025-01-01T00:00:00Z).
+pub const EPOCH_UNIX: u64 = 1_735_689_600;
+const EPOCH: i64 = EPOCH_UNIX as i64;
+
+/// A Unix time in seconds (before 1970 too) as (year, month, day, hour, minute, second), by
+/// the core's one calendar routine.
+fn civil(unix: i64) -> (i64, i64, i64, i64, i64, i64) {
+    let t = crate::program::calendar::DateTime::from_unix_signed(unix);
     (
-        u64::try_from(t.year).unwrap_or(0),
-        u64::from(t.month),
-        u64::from(t.day),
-        u64::from(t.hour),
-        u64::from(t.minute),
-        u64::from(t.second),
+        t.year,
+        i64::from(t.month),
+        i64::from(t.day),
+        i64::from(t.hour),
+        i64::from(t.minute),
+        i64::from(t.second),
     )
 }
 
@@ -226,8 +251,14 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(rfc3339(0), "2024-01-01T00:00:00.000000000Z");
-        assert_eq!(go_time(86_400_000 * 60), "2024-03-01 00:00:00 +0000 UTC");
+        assert_eq!(rfc3339(0u64), "2025-01-01T00:00:00.000000000Z");
+        assert_eq!(go_time(86_400_000u64 * 59), "2025-03-01 00:00:00 +0000 UTC");
+        // Before the World began: nginx 1.27.2's image, 2024-10-02 (91 days earlier).
+        assert_eq!(
+            rfc3339(-91 * 86_400_000i64),
+            "2024-10-02T00:00:00.000000000Z"
+        );
+        assert_eq!(since(5_000, -10_000), 15_000);
         assert_eq!(ellipsis("abcdef", 4), "abc…");
     }
 }

@@ -77,7 +77,11 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 
 impl DateTime {
     pub fn from_unix(secs: u64) -> DateTime {
-        let secs = i64::try_from(secs).unwrap_or(i64::MAX / 2);
+        DateTime::from_unix_signed(i64::try_from(secs).unwrap_or(i64::MAX / 2))
+    }
+
+    /// Like [`DateTime::from_unix`], for times before 1970 too.
+    pub fn from_unix_signed(secs: i64) -> DateTime {
         let days = secs.div_euclid(86_400);
         let rem = secs.rem_euclid(86_400);
         let (year, month, day) = civil_from_days(days);

@@ -19,8 +19,10 @@ pub(crate) mod calendar;
 mod exec;
 mod kernel;
 mod net;
+pub mod packages;
 pub(crate) mod pattern;
 mod rootfs;
+mod runtimes;
 pub mod servers;
 mod sh;
 
@@ -94,6 +96,12 @@ pub enum ServerKind {
     },
     Redis,
     Mysql,
+    Memcached,
+    /// A server whose protocol the simulator does not speak (postgres, mongod, Jenkins): the
+    /// port is open, a client gets nothing it can use.
+    Opaque {
+        name: String,
+    },
 }
 
 /// A server found at a host and port, with the filesystem it keeps its data in.

@@ -3,7 +3,10 @@
 //! It keeps its own copy of every layer (blobs, by diff_id) and a manifest per tag, so push and
 //! pull can compare what each side has and skip layers that are already there.
 
+mod data;
 mod stock;
+
+pub use stock::parse_size;
 
 use crate::digest::sha256_digest;
 use crate::image::{ImageConfig, Layer, Reference};
@@ -25,20 +28,11 @@ impl Registry {
         }
     }
 
-    /// The registry with the stock images every lesson can pull.
+    /// The registry with the stock images every lesson can pull. Built once per program
+    /// (hashing a few hundred layers), then copied for each World.
     pub fn with_stock_images() -> Registry {
-        let mut registry = Registry::empty();
-        for (names, layers, config) in stock::images() {
-            for layer in layers {
-                registry.put_blob(layer);
-            }
-            for name in names {
-                if let Ok(reference) = Reference::parse(name) {
-                    registry.put_manifest(reference, config.clone());
-                }
-            }
-        }
-        registry
+        static STOCK: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+        STOCK.get_or_init(build_stock).clone()
     }
 
     pub fn has_blob(&self, diff_id: &str) -> bool {
@@ -64,6 +58,24 @@ impl Registry {
     pub fn repositories(&self) -> impl Iterator<Item = &Reference> {
         self.manifests.keys()
     }
+}
+
+fn build_stock() -> Registry {
+    let mut registry = Registry::empty();
+    let mut images = stock::images();
+    let more = data::images(&images);
+    images.extend(more);
+    for (names, layers, config) in images {
+        for layer in layers {
+            registry.put_blob(layer);
+        }
+        for name in names {
+            if let Ok(reference) = Reference::parse(&name) {
+                registry.put_manifest(reference, config.clone());
+            }
+        }
+    }
+    registry
 }
 
 /// The digest of the image manifest that a pull or push reports ("Digest: sha256:...").

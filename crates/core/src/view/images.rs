@@ -23,7 +23,7 @@ pub(super) fn images(world: &World) -> Vec<ImageView> {
             .or_default()
             .push(c.name.clone());
     }
-    let mut out: Vec<(u64, ImageView)> = store
+    let mut out: Vec<(i64, ImageView)> = store
         .images()
         .map(|image| {
             // History entries that made a layer line up with diff_ids, bottom first.

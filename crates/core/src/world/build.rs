@@ -12,7 +12,7 @@ use crate::digest::sha256_digest;
 use crate::driver::{Effect, ProcessStart, Purpose, Target};
 use crate::event::EventKind;
 use crate::fs::{normalize, FsTree, LayerDiff, Node};
-use crate::image::{HistoryEntry, ImageConfig, Layer, Reference};
+use crate::image::{created_at, HistoryEntry, ImageConfig, Layer, Reference};
 use crate::program::Stream;
 use crate::BuildContext;
 use std::collections::BTreeMap;
@@ -159,7 +159,11 @@ impl World {
             .and_then(Option::take)
             .ok_or_else(|| failed("no build stage in current context"))?;
         let mut config = final_state.config;
-        config.created = config.history.last().map(|h| h.created).unwrap_or(self.now);
+        config.created = config
+            .history
+            .last()
+            .map(|h| h.created)
+            .unwrap_or(created_at(self.now));
         let id = self.images.add_image(config);
         let n = run.begin("exporting to image");
         run.line(n, "exporting layers done");
@@ -384,7 +388,7 @@ impl World {
                     // fully cached build reproduces the same config and image ID.
                     let created = match (state.missed, state.config.history.last()) {
                         (false, Some(last)) => last.created,
-                        _ => self.now,
+                        _ => created_at(self.now),
                     };
                     state.config.history.push(HistoryEntry {
                         created,
@@ -475,7 +479,7 @@ impl World {
         }
         if lower == "scratch" {
             return Ok(StageState {
-                config: ImageConfig::new(self.now),
+                config: ImageConfig::new(created_at(self.now)),
                 rootfs: Some(FsTree::new()),
                 cache_key: sha256_digest(b"scratch"),
                 args: BTreeMap::new(),
@@ -618,7 +622,7 @@ impl World {
                 let parent = state.cache_key.clone();
                 state.config.diff_ids.push(diff_id.clone());
                 state.config.history.push(HistoryEntry {
-                    created: self.now,
+                    created: created_at(self.now),
                     created_by: format!("{shown} # buildkit"),
                     empty_layer: false,
                     comment: "buildkit.dockerfile.v0".into(),
@@ -786,10 +790,7 @@ impl World {
             || copied.iter().any(|(p, _)| p.contains('/'));
         for (relative, node) in copied {
             let node = match (node, mode) {
-                (Node::File { data, .. }, Some(m)) => Node::File {
-                    data: data.clone(),
-                    mode: m,
-                },
+                (Node::File { .. }, Some(m)) => node.with_mode(m),
                 _ => node.clone(),
             };
             let target = if into_dir || copied.len() > 1 {

@@ -5,8 +5,8 @@ use super::{Failure, Handled, Reply, World};
 use crate::command::Invocation;
 use crate::digest::short_id;
 use crate::event::EventKind;
-use crate::image::{HistoryEntry, Image, ImageConfig, Layer, LookupError, Reference};
-use crate::output::{ellipsis, go_time, human_duration, human_size, table};
+use crate::image::{created_at, HistoryEntry, Image, ImageConfig, Layer, LookupError, Reference};
+use crate::output::{ellipsis, go_time, human_duration, human_size, since, table};
 use crate::program::pattern::fnmatch;
 use crate::registry::manifest_digest;
 use serde_json::json;
@@ -134,7 +134,7 @@ impl World {
         filters.check_values("dangling", &["true", "false", "1", "0"])?;
         let filter = inv.args.first().map(|f| Reference::parse(f).ok());
         let no_trunc = inv.flags.has("no-trunc");
-        let mut rows: Vec<(u64, serde_json::Value)> = Vec::new();
+        let mut rows: Vec<(i64, serde_json::Value)> = Vec::new();
         for image in self.images.images() {
             let size = human_size(image.size(&self.images));
             let id = if no_trunc {
@@ -144,7 +144,7 @@ impl World {
             };
             let created = format!(
                 "{} ago",
-                human_duration(self.now.saturating_sub(image.config.created))
+                human_duration(since(self.now, image.config.created))
             );
             let mut tags: Vec<&Reference> = self.images.tags_of(&image.id).collect();
             let dangling = tags.is_empty();
@@ -355,7 +355,7 @@ impl World {
             };
             rows.push(json!({
                 "ID": id,
-                "CreatedSince": format!("{} ago", human_duration(self.now.saturating_sub(entry.created))),
+                "CreatedSince": format!("{} ago", human_duration(since(self.now, entry.created))),
                 "CreatedBy": created_by,
                 "Size": human_size(entry.size),
                 "Comment": entry.comment,
@@ -414,7 +414,7 @@ impl World {
         let base = self.image_or_error(&c.image_id)?.config.clone();
         let layer = Layer::new(c.upper.clone());
         let mut config = ImageConfig {
-            created: self.now,
+            created: created_at(self.now),
             ..base
         };
         config.config.env = c
@@ -427,7 +427,7 @@ impl World {
         config.config.entrypoint = None;
         config.diff_ids.push(layer.diff_id.clone());
         config.history.push(HistoryEntry {
-            created: self.now,
+            created: created_at(self.now),
             created_by: c.argv.join(" "),
             empty_layer: false,
             comment: inv.flags.value("message").unwrap_or("").to_string(),

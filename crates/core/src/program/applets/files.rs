@@ -90,7 +90,7 @@ fn blocks_k(node: &Node) -> u64 {
     match node {
         Node::Dir { .. } => 4,
         Node::Symlink { .. } => 0,
-        Node::File { data, .. } => (data.len() as u64).div_ceil(4096) * 4,
+        Node::File { .. } => node.size().div_ceil(4096) * 4,
     }
 }
 
@@ -618,8 +618,8 @@ pub fn chmod(k: &mut Kernel, p: &mut Proc) -> i32 {
             continue;
         };
         let new = match k.ctx.fs.get(&real).cloned() {
-            Some(Node::File { data, mode }) => {
-                apply_mode(spec, mode, false).map(|m| Node::File { data, mode: m })
+            Some(file @ Node::File { mode, .. }) => {
+                apply_mode(spec, mode, false).map(|m| file.with_mode(m))
             }
             Some(Node::Dir { mode }) => apply_mode(spec, mode, true).map(|m| Node::Dir { mode: m }),
             _ => {

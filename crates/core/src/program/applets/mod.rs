@@ -5,7 +5,7 @@ pub(crate) mod basic;
 mod files;
 mod sys;
 mod text;
-mod wget;
+pub mod wget;
 
 use super::kernel::{Kernel, Proc};
 

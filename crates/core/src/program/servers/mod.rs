@@ -1,6 +1,8 @@
 //! Simulated server images' programs: nginx, redis, mysql, and the images' entrypoint.
 
 pub mod http;
+mod images;
+pub mod memcache;
 pub mod mysql;
 pub mod redis;
 pub mod sql;
@@ -18,9 +20,38 @@ pub fn program(name: &str) -> Option<Applet> {
         "mysqld" => mysql::mysqld,
         "mysql" => mysql::client,
         "docker-entrypoint" => entrypoint,
-        _ => return None,
+        "postgres-entrypoint" => images::postgres_entrypoint,
+        "postgres" => images::postgres,
+        "psql" => images::psql,
+        "mongo-entrypoint" => images::mongo_entrypoint,
+        "mongod" => images::mongod,
+        "mongosh" => images::mongosh,
+        "apache" | "httpd-foreground" => images::apache,
+        "apache2-foreground" => images::apache2_foreground,
+        "wordpress-entrypoint" => images::wordpress_entrypoint,
+        "memcached-entrypoint" => images::memcached_entrypoint,
+        "memcached" => images::memcached,
+        "jenkins" => images::jenkins,
+        "php" => images::php,
+        "apk" => crate::program::packages::apk::main,
+        "apt-get" => crate::program::packages::apt::apt_get,
+        "apt" => crate::program::packages::apt::apt,
+        // Language runtimes and tools of the images (python, node, go, java, curl, ...).
+        other => return crate::program::runtimes::program(other),
     };
     Some(f)
+}
+
+/// What a server answers to raw text from a client such as `nc` (`echo stats | nc cache
+/// 11211`); `None` for servers whose protocol the simulator does not speak as text.
+pub fn answer_text(remote: &mut crate::program::Remote, request: &[u8]) -> Option<Vec<u8>> {
+    match &remote.kind {
+        crate::program::ServerKind::Memcached => {
+            let text = String::from_utf8_lossy(request);
+            Some(memcache::execute(remote.fs, &text).into_bytes())
+        }
+        _ => None,
+    }
 }
 
 const NGINX_ENTRYPOINT: &str = "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration

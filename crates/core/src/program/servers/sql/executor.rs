@@ -425,7 +425,7 @@ fn scalar(expr: &Expr, text: &str, s: &Session) -> Result<Value, SqlError> {
             "VERSION" => Ok(Some(VERSION.into())),
             "DATABASE" | "SCHEMA" => Ok(s.db.clone()),
             "USER" | "CURRENT_USER" => Ok(Some(format!("{}@localhost", s.user))),
-            "NOW" => Ok(Some("2024-01-01 00:00:00".into())),
+            "NOW" => Ok(Some("2025-01-01 00:00:00".into())),
             _ => Err(err(1305, "42000", format!("FUNCTION {f} does not exist"))),
         },
         Expr::Arithmetic { left, op, right } => {
