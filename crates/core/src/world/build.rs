@@ -519,7 +519,7 @@ impl World {
                 });
             }
             Err(reason) => {
-                run.line(n, &format!("cache miss: {}", reason.explain()));
+                run.line(n, &format!("(simulator) cache miss: {}", reason.explain()));
                 state.missed = true;
                 let (diff, after, elapsed) = work(self, state, run, n)?;
                 run.elapsed_ms += elapsed;
