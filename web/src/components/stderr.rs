@@ -68,21 +68,33 @@ mod tests {
         let pull = "Unable to find image 'busybox:latest' locally";
         assert_eq!(line_kind(pull, false), LineKind::Progress);
         assert_eq!(line_kind(pull, true), LineKind::Progress);
-        assert_eq!(line_kind("a3ed95caeb02: Pull complete", true), LineKind::Progress);
-        assert_eq!(line_kind("#5 [3/4] COPY hello.txt .", true), LineKind::Progress);
+        assert_eq!(
+            line_kind("a3ed95caeb02: Pull complete", true),
+            LineKind::Progress
+        );
+        assert_eq!(
+            line_kind("#5 [3/4] COPY hello.txt .", true),
+            LineKind::Progress
+        );
         assert_eq!(
             line_kind("#5 (simulator) cache miss: hello.txt changed", false),
             LineKind::Simulator
         );
         assert_eq!(
-            line_kind("mysql: [Warning] Using a password on the command line", false),
+            line_kind(
+                "mysql: [Warning] Using a password on the command line",
+                false
+            ),
             LineKind::Warning
         );
         assert_eq!(
             line_kind("docker: Error response from daemon: Conflict.", true),
             LineKind::Error
         );
-        assert_eq!(line_kind("ERROR: failed to solve: x", true), LineKind::Error);
+        assert_eq!(
+            line_kind("ERROR: failed to solve: x", true),
+            LineKind::Error
+        );
         assert_eq!(line_kind("sh: nope: not found", true), LineKind::Error);
         assert_eq!(line_kind("sh: nope: not found", false), LineKind::Progress);
     }

@@ -309,7 +309,7 @@ impl ContainerCheck {
 }
 
 /// `busybox` matches every tag of busybox; `hello:v2` only that tag.
-fn same_image(wanted: &str, actual: &str) -> bool {
+pub(crate) fn same_image(wanted: &str, actual: &str) -> bool {
     match (Reference::parse(wanted), Reference::parse(actual)) {
         (Ok(w), Ok(a)) if wanted.contains(':') => w == a,
         (Ok(w), Ok(a)) => w.repository == a.repository,
