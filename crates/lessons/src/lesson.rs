@@ -33,14 +33,24 @@ pub struct LessonHtml {
     /// Per step, in order.
     pub prompts: Vec<Localized>,
     pub hints: Vec<Localized>,
+    #[serde(default)]
+    pub whys: Vec<Localized>,
+    /// Per step, per choice: its text and its explanation.
+    #[serde(default)]
+    pub choices: Vec<Vec<(Localized, Localized)>>,
 }
 
 /// What the build script renders for one lesson folder: (ko, en) pairs.
 pub(crate) struct HtmlSource {
     pub prose: (&'static str, &'static str),
-    pub prompts: &'static [(&'static str, &'static str)],
-    pub hints: &'static [(&'static str, &'static str)],
+    pub prompts: &'static [Pair],
+    pub hints: &'static [Pair],
+    pub whys: &'static [Pair],
+    pub choices: &'static [&'static [(Pair, Pair)]],
 }
+
+/// A text rendered in Korean and English.
+pub(crate) type Pair = (&'static str, &'static str);
 
 impl HtmlSource {
     pub(crate) fn to_html(&self) -> LessonHtml {
@@ -49,6 +59,16 @@ impl HtmlSource {
             prose: localized(&self.prose),
             prompts: self.prompts.iter().map(localized).collect(),
             hints: self.hints.iter().map(localized).collect(),
+            whys: self.whys.iter().map(localized).collect(),
+            choices: self
+                .choices
+                .iter()
+                .map(|step| {
+                    step.iter()
+                        .map(|(text, why)| (localized(text), localized(why)))
+                        .collect()
+                })
+                .collect(),
         }
     }
 }

@@ -12,7 +12,7 @@ use yew_router::prelude::*;
 use crate::app::use_app;
 use crate::components::workbench::Workbench;
 use crate::pages::storage_owners;
-use crate::prose::{trusted_html, without_title};
+use crate::prose::{inline, trusted_html, without_title};
 use crate::route::Route;
 use crate::state::progress::{load_scenario, Export, Progress};
 use crate::state::scenario::Scenario;
@@ -85,6 +85,14 @@ fn commands_of(step: &Step) -> Vec<String> {
         }
     }
     seen
+}
+
+/// The build-time HTML of a short text without its paragraph, or the text itself.
+fn inline_or_text(html: Option<&Localized>, text: &Localized, lang: Lang) -> Html {
+    match html.map(|h| h.get(lang)).filter(|h| !h.is_empty()) {
+        Some(html) => trusted_html(inline(html)),
+        None => html! { { text.get(lang).to_string() } },
+    }
 }
 
 /// The build-time HTML of a text, or the text itself where there is none.
@@ -218,6 +226,9 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         })
     };
 
+    let choice_html =
+        |step: usize, choice: usize| lesson.html.choices.get(step).and_then(|c| c.get(choice));
+
     let step_view = |(index, step): (usize, &Step)| -> Html {
         let passed = app.progress.is_passed(&lesson.id, index);
         let is_current = current == Some(index);
@@ -249,14 +260,14 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                                 data-correct={choice.correct.to_string()}
                                 disabled={passed}
                                 onclick={Callback::from(move |_| choose.emit((index, c)))}>
-                                { choice.text.get(app.lang) }
+                                { inline_or_text(choice_html(index, c).map(|h| &h.0), &choice.text, app.lang) }
                             </button>
                         }
                     }) }
-                    if let Some(choice) = answer.and_then(|c| step.choices.get(c)) {
+                    if let Some((c, choice)) = answer.and_then(|c| step.choices.get(c).map(|x| (c, x))) {
                         <p class={classes!("choice-why", if choice.correct { "right" } else { "wrong" })} role="status">
                             { if choice.correct { texts.right } else { texts.not_quite } }{ " " }
-                            { choice.why.get(app.lang) }
+                            { inline_or_text(choice_html(index, c).map(|h| &h.1), &choice.why, app.lang) }
                             if step.kind == StepKind::Predict && !passed { { " " }{ texts.now_run_it } }
                         </p>
                     }
@@ -279,7 +290,8 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                     </p>
                 }
                 if passed && !step.why.get(app.lang).is_empty() {
-                    <p class="why"><strong>{ texts.why_passed }{ ": " }</strong>{ step.why.get(app.lang) }</p>
+                    <p class="why"><strong>{ texts.why_passed }{ ": " }</strong>
+                        { inline_or_text(lesson.html.whys.get(index), &step.why, app.lang) }</p>
                 }
                 if passed || is_current {
                     <details class="hint">
@@ -321,8 +333,10 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                                 </div>
                             }
                         }) }
-                        if let Some(right) = step.choices.iter().find(|c| c.correct) {
-                            <p class="solution-answer">{ right.text.get(app.lang) }</p>
+                        if let Some(right) = step.choices.iter().position(|c| c.correct) {
+                            <p class="solution-answer">
+                                { inline_or_text(choice_html(index, right).map(|h| &h.0), &step.choices[right].text, app.lang) }
+                            </p>
                         }
                     </details>
                 }
