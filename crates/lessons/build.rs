@@ -2,7 +2,7 @@
 //! adding a folder adds a lesson and the library itself never reads a file at run time (it also
 //! runs in the browser).
 //!
-//! A lesson folder is a directory whose name starts with a digit (`01-containers`); a missing
+//! A lesson folder is a directory whose name starts with a digit (`02-containers`); a missing
 //! `lesson.toml`, `ko.md` or `en.md` is embedded as empty text, and parsing then names the file.
 
 use std::fmt::Write as _;

@@ -30,7 +30,7 @@ enum LessonAction {
     List,
     /// Print a lesson's text and its steps
     Show {
-        /// The lesson's id, e.g. 01-containers (as `sim lesson list` shows)
+        /// The lesson's id, e.g. 02-containers (as `sim lesson list` shows)
         id: String,
         /// Also print each step's hint
         #[arg(long)]
@@ -58,7 +58,7 @@ enum LessonAction {
     },
     /// Check each step of a lesson against the saved state; exits 0 only if all pass
     Check {
-        /// The lesson's id, e.g. 01-containers
+        /// The lesson's id, e.g. 02-containers
         id: String,
     },
 }

@@ -32,13 +32,13 @@ fn list_shows_every_lesson_in_the_chosen_language() {
     let en = sim(&dir, "C", &["lesson", "list"]);
     assert_eq!(en.status.code(), Some(0), "{}", stderr(&en));
     let text = stdout(&en);
-    for id in ["01-containers", "02-images", "03-configuration", "04-data"] {
+    for id in ["02-containers", "03-images", "04-configuration", "05-data"] {
         assert!(text.contains(id), "{text}");
     }
     assert!(text.contains("What a container is"), "{text}");
     assert!(text.contains("6 steps"), "{text}");
     assert!(
-        text.contains("after: 02-images, 03-configuration"),
+        text.contains("after: 03-images, 04-configuration"),
         "{text}"
     );
 
@@ -57,7 +57,7 @@ fn list_shows_every_lesson_in_the_chosen_language() {
 #[test]
 fn show_prints_the_prose_and_the_steps() {
     let dir = TempDir::new("show");
-    let out = sim(&dir, "C", &["lesson", "show", "02-images"]);
+    let out = sim(&dir, "C", &["lesson", "show", "03-images"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("# Images and layers"), "{text}");
@@ -67,7 +67,7 @@ fn show_prints_the_prose_and_the_steps() {
         "{text}"
     );
     assert!(
-        text.contains("Choose one (sim lesson answer 02-images 3 N):"),
+        text.contains("Choose one (sim lesson answer 03-images 3 N):"),
         "{text}"
     );
     assert!(
@@ -83,7 +83,7 @@ fn show_prints_the_prose_and_the_steps() {
             "--lang",
             "ko",
             "show",
-            "02-images",
+            "03-images",
             "--hints",
             "--solution",
         ],
@@ -96,7 +96,7 @@ fn show_prints_the_prose_and_the_steps() {
     let missing = sim(&dir, "C", &["lesson", "show", "99-nothing"]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(
-        stderr(&missing).contains("there is no lesson `99-nothing` (lessons: 01-containers"),
+        stderr(&missing).contains("there is no lesson `99-nothing` (lessons: 01-history, 02-containers"),
         "{}",
         stderr(&missing)
     );
@@ -107,12 +107,12 @@ fn check_follows_the_saved_state() {
     let dir = TempDir::new("check");
     let lesson = sim_lessons::catalog()
         .ok()
-        .and_then(|c| c.get("01-containers"))
+        .and_then(|c| c.get("02-containers"))
         .cloned()
         .expect("lesson 1 is embedded");
     let steps = lesson.steps.len();
     assert!(steps > 3, "lesson 1 has its steps");
-    let before = sim(&dir, "C", &["lesson", "check", "01-containers"]);
+    let before = sim(&dir, "C", &["lesson", "check", "02-containers"]);
     assert_eq!(before.status.code(), Some(1), "nothing is done yet");
     let text = stdout(&before);
     assert!(
@@ -132,7 +132,7 @@ fn check_follows_the_saved_state() {
     // A learner who typed more than the step asked before reaching it gains nothing: the
     // first two steps pass, the third is a prediction not answered yet.
     assert_eq!(ran.status.code(), Some(0), "{}", stderr(&ran));
-    let partly = sim(&dir, "C", &["lesson", "check", "01-containers"]);
+    let partly = sim(&dir, "C", &["lesson", "check", "02-containers"]);
     assert_eq!(partly.status.code(), Some(1));
     let text = stdout(&partly);
     assert!(text.contains("✓ 1."), "{text}");
@@ -142,19 +142,19 @@ fn check_follows_the_saved_state() {
     assert!(text.contains(&format!("2/{steps} steps passed")), "{text}");
 
     // Answers are typed by number; a wrong one is explained and fails, the right one passes.
-    let wrong = sim(&dir, "C", &["lesson", "answer", "01-containers", "3", "1"]);
+    let wrong = sim(&dir, "C", &["lesson", "answer", "02-containers", "3", "1"]);
     assert_eq!(wrong.status.code(), Some(1));
     assert!(
         stdout(&wrong).starts_with("Not quite."),
         "{}",
         stdout(&wrong)
     );
-    let not_a_question = sim(&dir, "C", &["lesson", "answer", "01-containers", "1", "1"]);
+    let not_a_question = sim(&dir, "C", &["lesson", "answer", "02-containers", "1", "1"]);
     assert_eq!(not_a_question.status.code(), Some(1));
     for (index, step) in lesson.steps.iter().enumerate() {
         if let Some(right) = step.choices.iter().position(|c| c.correct) {
             let (n, c) = ((index + 1).to_string(), (right + 1).to_string());
-            let out = sim(&dir, "C", &["lesson", "answer", "01-containers", &n, &c]);
+            let out = sim(&dir, "C", &["lesson", "answer", "02-containers", &n, &c]);
             assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
             assert!(stdout(&out).starts_with("Right."), "{}", stdout(&out));
         }
@@ -173,7 +173,7 @@ fn check_follows_the_saved_state() {
             .code(),
         Some(0)
     );
-    let done = sim(&dir, "ko_KR.UTF-8", &["lesson", "check", "01-containers"]);
+    let done = sim(&dir, "ko_KR.UTF-8", &["lesson", "check", "02-containers"]);
     assert_eq!(done.status.code(), Some(0), "{}", stdout(&done));
     let text = stdout(&done);
     assert!(!text.contains('✗'), "{text}");

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lesson {
-    /// The folder name, e.g. `01-containers`.
+    /// The folder name, e.g. `02-containers`.
     pub id: String,
     /// Position in the lesson map (lower first).
     pub order: u32,
@@ -232,7 +232,7 @@ struct RawChoice {
     why: RawLocalized,
 }
 
-/// Parses one lesson folder: `dir_name` is the folder (`01-containers`), the rest the texts of
+/// Parses one lesson folder: `dir_name` is the folder (`02-containers`), the rest the texts of
 /// its `lesson.toml`, `ko.md` and `en.md`. Prerequisites are checked against other lessons by
 /// [`crate::parse_catalog`], not here.
 #[cfg(feature = "toml")]

@@ -14,14 +14,26 @@ fn lessons() -> &'static Catalog {
 }
 
 #[test]
-fn the_first_four_lessons_are_there_in_order() {
+fn the_lessons_form_one_numbered_path() {
     let ids: Vec<&str> = lessons().lessons.iter().map(|l| l.id.as_str()).collect();
-    assert!(ids.len() >= 4, "{ids:?}");
+    assert!(ids.len() >= 5, "{ids:?}");
     assert_eq!(
-        &ids[..4],
-        ["01-containers", "02-images", "03-configuration", "04-data"]
+        &ids[..5],
+        [
+            "01-history",
+            "02-containers",
+            "03-images",
+            "04-configuration",
+            "05-data"
+        ]
     );
-    assert!(lessons().get("02-images").is_some());
+    // The folder numbers are the path: 1, 2, 3... in map order, each lesson after the last.
+    for (position, lesson) in lessons().lessons.iter().enumerate() {
+        let number: usize = lesson.id[..2].parse().expect("NN-slug");
+        assert_eq!(number, position + 1, "{}", lesson.id);
+        assert_eq!(lesson.order as usize, position + 1, "{}", lesson.id);
+    }
+    assert!(lessons().get("03-images").is_some());
     assert!(lessons().get("nope").is_none());
 }
 
@@ -79,12 +91,12 @@ fn prerequisites_exist_come_earlier_and_have_no_cycles() {
             );
         }
     }
-    let data = catalog.get("04-data").map(|l| l.prerequisites.clone());
+    let data = catalog.get("05-data").map(|l| l.prerequisites.clone());
     assert_eq!(
         data,
         Some(vec![
-            "02-images".to_string(),
-            "03-configuration".to_string()
+            "03-images".to_string(),
+            "04-configuration".to_string()
         ])
     );
 }
@@ -273,7 +285,7 @@ fn lessons_do_not_depend_on_the_seed() {
 #[test]
 fn a_failing_check_says_what_is_missing() {
     let world = World::new(SEED);
-    let lesson = lessons().get("01-containers").expect("lesson 1");
+    let lesson = lessons().get("02-containers").expect("lesson 1");
     let check = lesson.steps[1].check.as_ref().expect("step 2 has a check");
     let result = check.evaluate(&world);
     assert!(!result.passed);
@@ -300,7 +312,7 @@ fn a_failing_check_says_what_is_missing() {
 
 #[test]
 fn a_step_without_files_builds_with_the_earlier_steps_files() {
-    let lesson = lessons().get("02-images").expect("lesson 2");
+    let lesson = lessons().get("03-images").expect("lesson 2");
     let first = lesson.build_context(0);
     assert!(first.exists("/Dockerfile") && first.exists("/hello.txt"));
     assert_eq!(lesson.build_context(1), first);
@@ -318,7 +330,7 @@ fn languages_parse_from_codes_and_locales() {
     assert_eq!(Lang::from_locale("ko_KR.UTF-8"), Lang::Ko);
     assert_eq!(Lang::from_locale("en_US.UTF-8"), Lang::En);
     assert_eq!(Lang::from_locale(""), Lang::En);
-    let lesson = lessons().get("01-containers").expect("lesson 1");
+    let lesson = lessons().get("02-containers").expect("lesson 1");
     assert_eq!(lesson.title.get(Lang::Ko), lesson.title.ko);
     assert_eq!(lesson.title.get(Lang::En), lesson.title.en);
 }
