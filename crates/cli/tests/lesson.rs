@@ -96,7 +96,8 @@ fn show_prints_the_prose_and_the_steps() {
     let missing = sim(&dir, "C", &["lesson", "show", "99-nothing"]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(
-        stderr(&missing).contains("there is no lesson `99-nothing` (lessons: 01-history, 02-containers"),
+        stderr(&missing)
+            .contains("there is no lesson `99-nothing` (lessons: 01-history, 02-containers"),
         "{}",
         stderr(&missing)
     );
