@@ -238,7 +238,7 @@ impl ContainerCheck {
             if &c.hostname != hostname {
                 return Some(Localized::new(
                     format!(
-                        "{who_ko}의 호스트 이름은 {}입니다 ({}가 아님).",
+                        "{who_ko}의 호스트 이름은 {}입니다. {}이어야 합니다.",
                         quoted(&c.hostname),
                         quoted(hostname)
                     ),
