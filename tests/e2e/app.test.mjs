@@ -84,6 +84,29 @@ test('a newcomer switches to Korean and finishes every lesson', async () => {
   assert.deepEqual(errors, [], 'no console errors');
 });
 
+test('a second newcomer finishes every lesson in English', async () => {
+  const english = await freshBrowser();
+  try {
+    const { page, errors } = english;
+    await page.goto(base);
+    await page.locator('.lesson-card').first().waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    // The map marks the first lesson as the next one to take.
+    assert.equal(await page.locator('.lesson-card.next').getAttribute('data-lesson'), await page.locator('.lesson-card').first().getAttribute('data-lesson'));
+    const lessons = await page.locator('.lesson-card').evaluateAll((cards) => cards.map((c) => c.dataset.lesson));
+    for (const [n, id] of lessons.entries()) {
+      await finishLesson(page, id);
+      if (n === 0) await screenshot(page, 'lesson-1-en');
+    }
+    await page.goto(base);
+    await page.locator('.lesson-card').first().waitFor();
+    assert.equal(await page.locator('.lesson-card.complete').count(), lessons.length);
+    assert.deepEqual(errors, [], 'no console errors');
+  } finally {
+    await english.close();
+  }
+});
+
 test('a reload keeps the language, the progress and the terminal', async () => {
   const { page, errors } = learner;
   await page.goto(base);
