@@ -151,10 +151,10 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 from = now;
                 changed = true;
             }
-            if from != *since {
-                since.set(from);
-            }
+            // Stepping back in the timeline shows a shorter trace for a while; only a pass
+            // moves where the next step begins.
             if changed {
+                since.set(from);
                 app.set_progress.emit(progress);
             }
         });
