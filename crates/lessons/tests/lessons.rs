@@ -334,3 +334,55 @@ fn languages_parse_from_codes_and_locales() {
     assert_eq!(lesson.title.get(Lang::Ko), lesson.title.ko);
     assert_eq!(lesson.title.get(Lang::En), lesson.title.en);
 }
+
+#[test]
+fn what_happened_before_a_step_began_does_not_count() {
+    let lesson = lessons()
+        .get("02-containers")
+        .expect("the containers lesson");
+    let step = &lesson.steps[2];
+    let right = right_answer(step);
+    let context = sim_core::BuildContext::default();
+    let mut world = World::new(SEED);
+    for line in [
+        "docker run -d --name box1 busybox sleep 3600",
+        "docker exec box1 hostname",
+        "docker exec box1 ps",
+    ] {
+        world.run_line(line, &context);
+    }
+    // Done before the step began: it does not pass, although the whole trace holds it.
+    let begins = world.events().len();
+    assert!(
+        step.check
+            .as_ref()
+            .expect("a check")
+            .evaluate(&world)
+            .passed
+    );
+    assert!(!step.judge(&world, begins, right).passed);
+    world.run_line("docker exec box1 hostname", &context);
+    assert!(!step.judge(&world, begins, right).passed, "half of it");
+    world.run_line("docker exec box1 ps", &context);
+    assert!(step.judge(&world, begins, right).passed);
+    assert!(
+        !step.judge(&world, begins, None).passed,
+        "a prediction needs its answer"
+    );
+
+    // A walk over the trace: typing step 3 before step 2's `docker ps` leaves step 3 undone.
+    let mut early = World::new(SEED);
+    for line in [
+        "docker run busybox echo hi",
+        "docker run -d --name box1 busybox sleep 3600",
+        "docker exec box1 hostname",
+        "docker exec box1 ps",
+        "docker ps",
+    ] {
+        early.run_line(line, &context);
+    }
+    let answers: Answers = [(2, right.expect("step 3 asks"))].into_iter().collect();
+    let walked = walk(lesson, &early, &answers);
+    assert!(walked[0].passed && walked[1].passed, "{walked:?}");
+    assert!(!walked[2].passed, "{walked:?}");
+}
