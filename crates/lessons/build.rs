@@ -2,7 +2,7 @@
 //! adding a folder adds a lesson and the library itself never reads a file at run time (it also
 //! runs in the browser).
 //!
-//! A lesson folder is a directory whose name starts with a digit (`01-containers`); a missing
+//! A lesson folder is a directory whose name starts with a digit (`02-containers`); a missing
 //! `lesson.toml`, `ko.md` or `en.md` is embedded as empty text, and parsing then names the file.
 
 use std::fmt::Write as _;
@@ -125,11 +125,28 @@ fn rendered(dir: &Path) -> String {
     };
     let prompts: Vec<String> = steps.iter().map(|s| pair(s, "prompt")).collect();
     let hints: Vec<String> = steps.iter().map(|s| pair(s, "hint")).collect();
+    let whys: Vec<String> = steps.iter().map(|s| pair(s, "why")).collect();
+    // Per step, per choice: (text, why), each a (ko, en) pair.
+    let choices: Vec<String> = steps
+        .iter()
+        .map(|s| {
+            let list = s.get("choices").and_then(|c| c.as_array());
+            let each: Vec<String> = list
+                .map(|l| l.as_slice())
+                .unwrap_or_default()
+                .iter()
+                .map(|c| format!("({}, {})", pair(c, "text"), pair(c, "why")))
+                .collect();
+            format!("&[{}]", each.join(", "))
+        })
+        .collect();
     format!(
-        "crate::lesson::HtmlSource {{ prose: ({:?}, {:?}), prompts: &[{}], hints: &[{}] }}",
+        "crate::lesson::HtmlSource {{ prose: ({:?}, {:?}), prompts: &[{}], hints: &[{}], whys: &[{}], choices: &[{}] }}",
         prose[0],
         prose[1],
         prompts.join(", "),
-        hints.join(", ")
+        hints.join(", "),
+        whys.join(", "),
+        choices.join(", ")
     )
 }

@@ -8,6 +8,16 @@ pub fn trusted_html(html: &str) -> Html {
     Html::from_html_unchecked(AttrValue::from(html.to_string()))
 }
 
+/// A one-paragraph text as inline HTML (for a button or a sentence): without its `<p>`.
+pub fn inline(html: &str) -> &str {
+    let trimmed = html.trim();
+    trimmed
+        .strip_prefix("<p>")
+        .and_then(|rest| rest.strip_suffix("</p>"))
+        .filter(|inner| !inner.contains("<p>"))
+        .unwrap_or(trimmed)
+}
+
 /// Prose without its leading `<h1>`: the page shows the lesson's title already.
 pub fn without_title(html: &str) -> &str {
     let trimmed = html.trim_start();
@@ -21,7 +31,17 @@ pub fn without_title(html: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::without_title;
+    use super::{inline, without_title};
+
+    #[test]
+    fn one_paragraph_loses_its_p_and_two_keep_them() {
+        assert_eq!(
+            inline("<p>Run <code>ps</code></p>\n"),
+            "Run <code>ps</code>"
+        );
+        assert_eq!(inline("<p>a</p>\n<p>b</p>"), "<p>a</p>\n<p>b</p>");
+        assert_eq!(inline("plain"), "plain");
+    }
 
     #[test]
     fn only_a_leading_level_one_heading_is_dropped() {

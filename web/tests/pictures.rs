@@ -121,6 +121,16 @@ async fn isolation_shows_the_host_and_each_hostname() {
     assert!(html.contains("hostname: webhost"));
     assert!(html.contains("[web]"));
     assert!(html.contains("/sbin/init"));
+    // The host's header sits a full line above its first process row, not on top of it.
+    let y_of = |needle: &str| -> i32 {
+        let at = html
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {html}"));
+        let tag = &html[html[..at].rfind("<text").expect("a text element")..at];
+        let y = tag.split("y=\"").nth(1).and_then(|r| r.split('"').next());
+        y.and_then(|v| v.parse().ok()).expect("a y attribute")
+    };
+    assert!(y_of("/sbin/init") - y_of("   PID  COMMAND") >= 18, "{html}");
 }
 
 #[wasm_bindgen_test]

@@ -162,7 +162,7 @@ fn run(cli: Cli) -> Result<i32, String> {
             }
             Ok(0)
         }
-        Some(Commands::Lesson(args)) => lesson::run(args, open),
+        Some(Commands::Lesson(args)) => lesson::run(args, &state_dir, open),
         Some(Commands::Hash) => {
             out(&format!("{}\n", open()?.world().trace_hash()));
             Ok(0)

@@ -1,7 +1,7 @@
 //! What can be wrong with a lesson folder, always naming the file and the problem.
 
 /// A lesson that cannot be used. `file` is relative to the workspace, e.g.
-/// `lessons/01-containers/lesson.toml`.
+/// `lessons/02-containers/lesson.toml`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LessonError {
     /// The TOML does not parse, or does not have the lesson's shape (a missing field, an

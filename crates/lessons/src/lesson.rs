@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lesson {
-    /// The folder name, e.g. `01-containers`.
+    /// The folder name, e.g. `02-containers`.
     pub id: String,
     /// Position in the lesson map (lower first).
     pub order: u32,
@@ -33,14 +33,24 @@ pub struct LessonHtml {
     /// Per step, in order.
     pub prompts: Vec<Localized>,
     pub hints: Vec<Localized>,
+    #[serde(default)]
+    pub whys: Vec<Localized>,
+    /// Per step, per choice: its text and its explanation.
+    #[serde(default)]
+    pub choices: Vec<Vec<(Localized, Localized)>>,
 }
 
 /// What the build script renders for one lesson folder: (ko, en) pairs.
 pub(crate) struct HtmlSource {
     pub prose: (&'static str, &'static str),
-    pub prompts: &'static [(&'static str, &'static str)],
-    pub hints: &'static [(&'static str, &'static str)],
+    pub prompts: &'static [Pair],
+    pub hints: &'static [Pair],
+    pub whys: &'static [Pair],
+    pub choices: &'static [&'static [(Pair, Pair)]],
 }
+
+/// A text rendered in Korean and English.
+pub(crate) type Pair = (&'static str, &'static str);
 
 impl HtmlSource {
     pub(crate) fn to_html(&self) -> LessonHtml {
@@ -49,6 +59,16 @@ impl HtmlSource {
             prose: localized(&self.prose),
             prompts: self.prompts.iter().map(localized).collect(),
             hints: self.hints.iter().map(localized).collect(),
+            whys: self.whys.iter().map(localized).collect(),
+            choices: self
+                .choices
+                .iter()
+                .map(|step| {
+                    step.iter()
+                        .map(|(text, why)| (localized(text), localized(why)))
+                        .collect()
+                })
+                .collect(),
         }
     }
 }
@@ -58,6 +78,21 @@ impl Lesson {
     /// nearest earlier step that has files, so that a step may rebuild what an earlier step
     /// wrote. Empty if no step so far has files (or `index` is out of range).
     pub fn build_context(&self, index: usize) -> BuildContext {
+        BuildContext::from_files(&self.build_context_files(index))
+    }
+
+    /// The build context the solution of step `index` uses: the step's starting context with
+    /// the learner's edits of a `write` or `fix` step applied.
+    pub fn solution_context(&self, index: usize) -> BuildContext {
+        let mut files = self.build_context_files(index);
+        if let Some(step) = self.steps.get(index) {
+            files.extend(step.solution_files.clone());
+        }
+        BuildContext::from_files(&files)
+    }
+
+    /// The files of [`Lesson::build_context`], by path.
+    pub fn build_context_files(&self, index: usize) -> BTreeMap<String, String> {
         self.steps
             .get(..=index.min(self.steps.len().saturating_sub(1)))
             .unwrap_or_default()
@@ -65,19 +100,66 @@ impl Lesson {
             .rev()
             .find(|s| !s.files.is_empty())
             .filter(|_| index < self.steps.len())
-            .map(Step::build_context)
+            .map(|s| s.files.clone())
             .unwrap_or_default()
     }
+}
+
+/// What the learner does in a step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepKind {
+    /// Type commands; the check decides.
+    #[default]
+    Do,
+    /// Choose what will happen first, then run it: the check decides, and the choice is
+    /// explained either way.
+    Predict,
+    /// Choose an answer; only the right one passes, and every choice says why.
+    Quiz,
+    /// Write or edit a file of the build context (the Dockerfile), then build: the check
+    /// inspects the result.
+    Write,
+    /// The step's files start broken: find and fix the mistake, then build.
+    Fix,
+}
+
+impl StepKind {
+    /// Whether the learner answers a question in this step.
+    pub fn asks(self) -> bool {
+        matches!(self, StepKind::Predict | StepKind::Quiz)
+    }
+}
+
+/// One answer of a quiz or prediction, and why it is right or wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub text: Localized,
+    #[serde(default)]
+    pub correct: bool,
+    pub why: Localized,
 }
 
 /// One thing the learner does, and how to tell that it is done.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
+    pub kind: StepKind,
     pub prompt: Localized,
+    /// The first hint: a nudge that names no command.
     pub hint: Localized,
-    pub check: Check,
+    /// Why the step passed: what the learner just saw, said after the fact.
+    pub why: Localized,
+    /// The answers a quiz or prediction offers (empty otherwise).
+    pub choices: Vec<Choice>,
+    /// Decides whether the step is done (a quiz has none: its answer decides).
+    pub check: Option<Check>,
     /// Command lines that do the step, in order (what `sim` or the web terminal accepts).
     pub solution: Vec<String>,
+    /// Commands that come close without doing the step's point; each must leave it unpassed.
+    pub near_misses: Vec<Vec<String>>,
+    /// For `write` and `fix` steps: the files as the learner should leave them (what the
+    /// solution's builds use, over the step's starting files).
+    pub solution_files: BTreeMap<String, String>,
     /// The build context for `docker build` lines: path (relative to the context directory) to
     /// content. A step without files uses the nearest earlier step's
     /// ([`Lesson::build_context`]).
@@ -123,15 +205,34 @@ struct RawLocalized {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawStep {
+    #[serde(default)]
+    kind: StepKind,
     prompt: RawLocalized,
     hint: RawLocalized,
-    check: Check,
+    why: Option<RawLocalized>,
+    #[serde(default)]
+    choices: Vec<RawChoice>,
+    check: Option<Check>,
+    #[serde(default)]
     solution: Vec<String>,
     #[serde(default)]
+    near_misses: Vec<Vec<String>>,
+    #[serde(default)]
     files: BTreeMap<String, String>,
+    #[serde(default)]
+    solution_files: BTreeMap<String, String>,
 }
 
-/// Parses one lesson folder: `dir_name` is the folder (`01-containers`), the rest the texts of
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChoice {
+    text: RawLocalized,
+    #[serde(default)]
+    correct: bool,
+    why: RawLocalized,
+}
+
+/// Parses one lesson folder: `dir_name` is the folder (`02-containers`), the rest the texts of
 /// its `lesson.toml`, `ko.md` and `en.md`. Prerequisites are checked against other lessons by
 /// [`crate::parse_catalog`], not here.
 #[cfg(feature = "toml")]
@@ -207,18 +308,42 @@ fn validate(
         let n = index + 1;
         let prompt = localized(&file, &format!("step {n} prompt"), step.prompt)?;
         let hint = localized(&file, &format!("step {n} hint"), step.hint)?;
-        if step.solution.iter().all(|line| line.trim().is_empty()) {
-            return Err(invalid(format!("step {n} has no solution command")));
+        let why = match step.why {
+            Some(raw) => localized(&file, &format!("step {n} why"), raw)?,
+            None => Localized::default(),
+        };
+        let mut choices = Vec::with_capacity(step.choices.len());
+        for (c, choice) in step.choices.into_iter().enumerate() {
+            let field = format!("step {n} choice {}", c + 1);
+            choices.push(Choice {
+                text: localized(&file, &field, choice.text)?,
+                correct: choice.correct,
+                why: localized(&file, &format!("{field} why"), choice.why)?,
+            });
         }
-        if let Err(problem) = step.check.validate() {
+        if let Err(problem) = shape(step.kind, &choices, step.check.as_ref(), &step.solution) {
+            return Err(invalid(format!("step {n} ({:?}): {problem}", step.kind)));
+        }
+        let edits = matches!(step.kind, StepKind::Write | StepKind::Fix);
+        if edits == step.solution_files.is_empty() {
+            return Err(invalid(format!(
+                "step {n}: `solution_files` belong to `write` and `fix` steps, which need them"
+            )));
+        }
+        if let Some(Err(problem)) = step.check.as_ref().map(Check::validate) {
             return Err(invalid(format!("step {n} check: {problem}")));
         }
         steps.push(Step {
+            kind: step.kind,
             prompt,
             hint,
+            why,
+            choices,
             check: step.check,
             solution: step.solution,
+            near_misses: step.near_misses,
             files: step.files,
+            solution_files: step.solution_files,
         });
     }
     Ok(Lesson {
@@ -230,6 +355,39 @@ fn validate(
         steps,
         html: LessonHtml::default(),
     })
+}
+
+/// What each kind of step needs: a quiz its choices (one right) and no commands; the others a
+/// check and a solution; a prediction choices too.
+fn shape(
+    kind: StepKind,
+    choices: &[Choice],
+    check: Option<&Check>,
+    solution: &[String],
+) -> Result<(), String> {
+    if kind.asks() {
+        if choices.len() < 2 {
+            return Err("needs at least two [[steps.choices]]".into());
+        }
+        if choices.iter().filter(|c| c.correct).count() != 1 {
+            return Err("exactly one choice must have `correct = true`".into());
+        }
+    } else if !choices.is_empty() {
+        return Err("only `predict` and `quiz` steps have choices".into());
+    }
+    if kind == StepKind::Quiz {
+        if check.is_some() || !solution.is_empty() {
+            return Err("a quiz is decided by its answer: no check and no solution".into());
+        }
+        return Ok(());
+    }
+    if check.is_none() {
+        return Err("has no [steps.check]".into());
+    }
+    if solution.iter().all(|line| line.trim().is_empty()) {
+        return Err("has no solution command".into());
+    }
+    Ok(())
 }
 
 fn localized(file: &str, field: &str, raw: RawLocalized) -> Result<Localized, LessonError> {

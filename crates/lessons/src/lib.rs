@@ -11,13 +11,15 @@ pub mod check;
 mod error;
 mod lang;
 mod lesson;
+mod progress;
 
 #[cfg(feature = "toml")]
 pub use catalog::parse_catalog;
 pub use catalog::{catalog, prebuilt_catalog, sources, Catalog};
-pub use check::{Check, CheckResult};
+pub use check::{Check, CheckResult, Evaluation};
 pub use error::LessonError;
 pub use lang::{Lang, Localized};
 #[cfg(feature = "toml")]
 pub use lesson::parse_lesson;
-pub use lesson::{parse_lesson_json, Lesson, LessonHtml, LessonSource, Step};
+pub use lesson::{parse_lesson_json, Choice, Lesson, LessonHtml, LessonSource, Step, StepKind};
+pub use progress::{walk, Answers, Judgement, StepProgress};

@@ -1,5 +1,6 @@
 pub mod files;
 pub mod scenario_tools;
+pub mod stderr;
 pub mod terminal;
 pub mod timeline;
 pub mod workbench;

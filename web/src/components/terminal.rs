@@ -11,6 +11,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::app::use_texts;
+use crate::components::stderr::line_kind;
 use crate::state::session::SharedEntry;
 
 /// Entries drawn at most; older ones are summarised (the timeline keeps every event). They are
@@ -222,7 +223,10 @@ fn EntryView(props: &EntryProps) -> Html {
                 <pre class="stdout">{ outcome.stdout.trim_end_matches('\n') }</pre>
             }
             if !outcome.stderr.is_empty() {
-                <pre class="stderr">{ outcome.stderr.trim_end_matches('\n') }</pre>
+                <pre class="stderr">{ for outcome.stderr.trim_end_matches('\n').split('\n').map(|line| {
+                    let kind = line_kind(line, outcome.exit_code != 0);
+                    html! { <span class={classes!("line", kind.class())}>{ line }</span> }
+                }) }</pre>
             }
         </div>
     }

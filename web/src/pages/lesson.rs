@@ -1,17 +1,18 @@
-//! `#/lesson/<id>`: the lesson's prose, its steps with live checks, and a workbench. A step
-//! passes when its check holds on the World; passed steps are remembered, so stepping back in
-//! the timeline or reloading never takes progress away.
+//! `#/lesson/<id>`: the lesson's prose, its steps with live checks, and a workbench. The steps
+//! sit beside the terminal. A step passes when what the learner did after it became current
+//! meets its check (or, for a quiz, when the right answer is chosen); passed steps are
+//! remembered, so stepping back in the timeline or reloading never takes progress away.
 
 use std::rc::Rc;
 
-use sim_lessons::{Lang, Lesson, Localized, Step};
+use sim_lessons::{Lang, Lesson, Localized, Step, StepKind};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::use_app;
 use crate::components::workbench::Workbench;
 use crate::pages::storage_owners;
-use crate::prose::{trusted_html, without_title};
+use crate::prose::{inline, trusted_html, without_title};
 use crate::route::Route;
 use crate::state::progress::{load_scenario, Export, Progress};
 use crate::state::scenario::Scenario;
@@ -51,6 +52,49 @@ fn starting_scenario(lesson: Option<&Lesson>) -> Scenario {
     scenario
 }
 
+/// The label of a step that is not plain commands.
+fn kind_label(kind: StepKind, texts: &crate::text::Texts) -> Option<&'static str> {
+    match kind {
+        StepKind::Do => None,
+        StepKind::Predict => Some(texts.kind_predict),
+        StepKind::Quiz => Some(texts.kind_quiz),
+        StepKind::Write => Some(texts.kind_write),
+        StepKind::Fix => Some(texts.kind_fix),
+    }
+}
+
+/// The second hint: which commands the solution uses (`docker run`, `tick`), not their
+/// arguments.
+fn commands_of(step: &Step) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for line in &step.solution {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let take = if words.first() == Some(&"docker") {
+            2
+        } else {
+            1
+        };
+        let command = words
+            .iter()
+            .take(take)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !command.is_empty() && !seen.contains(&command) {
+            seen.push(command);
+        }
+    }
+    seen
+}
+
+/// The build-time HTML of a short text without its paragraph, or the text itself.
+fn inline_or_text(html: Option<&Localized>, text: &Localized, lang: Lang) -> Html {
+    match html.map(|h| h.get(lang)).filter(|h| !h.is_empty()) {
+        Some(html) => trusted_html(inline(html)),
+        None => html! { { text.get(lang).to_string() } },
+    }
+}
+
 /// The build-time HTML of a text, or the text itself where there is none.
 fn html_or_text(html: Option<&Localized>, text: &Localized, lang: Lang) -> Html {
     match html.map(|h| h.get(lang)).filter(|h| !h.is_empty()) {
@@ -71,18 +115,32 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
     });
     let owners = use_memo((), |_| (*storage_owners()).clone());
     let offer = use_state(|| None::<(u32, String)>);
+    // Where the current step began in the trace: what happened before does not count for it.
+    let since = use_state(|| session.world().events().len());
+    let answers = lesson
+        .and_then(|l| app.progress.answers.get(&l.id).cloned())
+        .unwrap_or_default();
 
-    // After every change: pass every step whose check now holds, in order.
+    // After every change and every answer: pass the current step if what was done since it
+    // began meets it; the next step then begins here.
     {
         let app = app.clone();
         let session = session.clone();
         let lesson = lesson.cloned();
-        use_effect_with(session.revision, move |_| {
+        let since = since.clone();
+        use_effect_with((session.revision, answers.clone()), move |(_, answers)| {
             let Some(lesson) = lesson else { return };
             let mut progress = (*app.progress).clone();
+            let world = session.world();
+            let now = world.events().len();
+            let mut from = (*since).min(now);
             let mut changed = false;
             while let Some(index) = current_step(&lesson, &progress) {
-                if !lesson.steps[index].check.evaluate(&session.world()).passed {
+                let step = &lesson.steps[index];
+                if !step
+                    .judge(&world, from, answers.get(&index).copied())
+                    .passed
+                {
                     break;
                 }
                 progress
@@ -90,9 +148,13 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                     .entry(lesson.id.clone())
                     .or_default()
                     .insert(index);
+                from = now;
                 changed = true;
             }
+            // Stepping back in the timeline shows a shorter trace for a while; only a pass
+            // moves where the next step begins.
             if changed {
+                since.set(from);
                 app.set_progress.emit(progress);
             }
         });
@@ -144,6 +206,29 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         })
     };
 
+    let choose = {
+        let app = app.clone();
+        let id = lesson.id.clone();
+        Callback::from(move |(step, choice): (usize, usize)| {
+            let mut progress = (*app.progress).clone();
+            progress
+                .answers
+                .entry(id.clone())
+                .or_default()
+                .insert(step, choice);
+            app.set_progress.emit(progress);
+        })
+    };
+    let use_file = {
+        let dispatcher = session.dispatcher();
+        Callback::from(move |(name, text): (String, String)| {
+            dispatcher.dispatch(Action::SetFile { name, text });
+        })
+    };
+
+    let choice_html =
+        |step: usize, choice: usize| lesson.html.choices.get(step).and_then(|c| c.get(choice));
+
     let step_view = |(index, step): (usize, &Step)| -> Html {
         let passed = app.progress.is_passed(&lesson.id, index);
         let is_current = current == Some(index);
@@ -152,23 +237,73 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         } else {
             html! { <span class="check waiting" aria-label={texts.check_waiting}>{ "○" }</span> }
         };
-        let live = is_current.then(|| step.check.evaluate(&session.world()));
+        let answer = app.progress.answer(&lesson.id, index);
+        let live = is_current.then(|| {
+            step.judge(
+                &session.world(),
+                (*since).min(session.world().events().len()),
+                answer,
+            )
+        });
+        let kind = kind_label(step.kind, texts);
+        let choices = (!step.choices.is_empty() && (passed || is_current)).then(|| {
+            html! {
+                <div class="choices" role="group" aria-label={texts.choose}>
+                    { for step.choices.iter().enumerate().map(|(c, choice)| {
+                        let chosen = answer == Some(c);
+                        let choose = choose.clone();
+                        let class = classes!("choice", chosen.then_some("chosen"),
+                            (chosen && choice.correct).then_some("right"),
+                            (chosen && !choice.correct).then_some("wrong"));
+                        html! {
+                            <button type="button" {class} aria-pressed={chosen.to_string()}
+                                data-correct={choice.correct.to_string()}
+                                disabled={passed}
+                                onclick={Callback::from(move |_| choose.emit((index, c)))}>
+                                { inline_or_text(choice_html(index, c).map(|h| &h.0), &choice.text, app.lang) }
+                            </button>
+                        }
+                    }) }
+                    if let Some((c, choice)) = answer.and_then(|c| step.choices.get(c).map(|x| (c, x))) {
+                        <p class={classes!("choice-why", if choice.correct { "right" } else { "wrong" })} role="status">
+                            { if choice.correct { texts.right } else { texts.not_quite } }{ " " }
+                            { inline_or_text(choice_html(index, c).map(|h| &h.1), &choice.why, app.lang) }
+                            if step.kind == StepKind::Predict && !passed { { " " }{ texts.now_run_it } }
+                        </p>
+                    }
+                </div>
+            }
+        });
         html! {
             <li class={classes!("step", passed.then_some("passed"), is_current.then_some("current"))}
                 id={format!("step-{}", index + 1)} data-passed={passed.to_string()}
+                data-kind={format!("{:?}", step.kind).to_lowercase()}
                 aria-current={is_current.then_some("step")}>
-                <h3>{ status }{ " " }{ texts.step }{ " " }{ index + 1 }</h3>
+                <h3>{ status }{ " " }{ texts.step }{ " " }{ index + 1 }
+                    if let Some(kind) = kind { <span class="step-kind">{ kind }</span> }
+                </h3>
                 <div class="prompt-text">{ html_or_text(lesson.html.prompts.get(index), &step.prompt, app.lang) }</div>
+                { choices.unwrap_or_default() }
                 if let Some(result) = live {
                     <p class="check-detail" role="status" aria-live="polite">
                         { texts.check_waiting }{ ": " }{ result.detail.get(app.lang) }
                     </p>
+                }
+                if passed && !step.why.get(app.lang).is_empty() {
+                    <p class="why"><strong>{ texts.why_passed }{ ": " }</strong>
+                        { inline_or_text(lesson.html.whys.get(index), &step.why, app.lang) }</p>
                 }
                 if passed || is_current {
                     <details class="hint">
                         <summary>{ texts.hint }</summary>
                         { html_or_text(lesson.html.hints.get(index), &step.hint, app.lang) }
                     </details>
+                    if !step.solution.is_empty() {
+                        <details class="hint commands">
+                            <summary>{ texts.hint_commands }</summary>
+                            <p>{ for commands_of(step).into_iter().map(|c| html! { <><code>{ c }</code>{ " " }</> }) }</p>
+                        </details>
+                    }
                     <details class="solution">
                         <summary>{ texts.solution }</summary>
                         <ul class="solution-lines">
@@ -183,6 +318,26 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                                 }
                             }) }
                         </ul>
+                        { for step.solution_files.iter().map(|(name, text)| {
+                            let use_file = use_file.clone();
+                            let pair = (name.clone(), text.clone());
+                            html! {
+                                <div class="solution-file">
+                                    <p><code>{ name }</code>{ " " }
+                                        <button type="button" class="use-file"
+                                            onclick={Callback::from(move |_| use_file.emit(pair.clone()))}>
+                                            { texts.use_file }
+                                        </button>
+                                    </p>
+                                    <pre>{ text }</pre>
+                                </div>
+                            }
+                        }) }
+                        if let Some(right) = step.choices.iter().position(|c| c.correct) {
+                            <p class="solution-answer">
+                                { inline_or_text(choice_html(index, right).map(|h| &h.0), &step.choices[right].text, app.lang) }
+                            </p>
+                        }
                     </details>
                 }
             </li>
@@ -205,6 +360,8 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             <div class="lesson-grid">
                 <div class="lesson-text">
                     <article class="prose">{ trusted_html(without_title(lesson.html.prose.get(app.lang))) }</article>
+                </div>
+                <div class="lesson-work">
                     <ol class="steps" role="list">
                         { for lesson.steps.iter().enumerate().map(step_view) }
                     </ol>
@@ -218,9 +375,9 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                             }
                         </div>
                     }
+                    <Workbench session={session.clone()} {owner} owners={Rc::clone(&owners)}
+                        offer={(*offer).clone()} {on_imported} />
                 </div>
-                <Workbench session={session.clone()} {owner} owners={Rc::clone(&owners)}
-                    offer={(*offer).clone()} {on_imported} />
             </div>
         </main>
     }

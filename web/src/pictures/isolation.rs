@@ -19,6 +19,10 @@ const BOX_X: i32 = 450;
 const BOX_W: i32 = 300;
 const BOX_H: i32 = 74;
 const LINE: i32 = 18;
+/// The host's `PID COMMAND` header line, and the baseline of its first process row one full
+/// line below it (closer, the header is drawn over the first row).
+const HOST_HEADER_Y: i32 = 36;
+const HOST_ROWS_Y: i32 = HOST_HEADER_Y + LINE;
 
 #[derive(Properties, PartialEq)]
 pub struct IsolationPictureProps {
@@ -45,12 +49,13 @@ pub fn IsolationPicture(props: &IsolationPictureProps) -> Html {
     lines.truncate(MAX_HOST_LINES);
     sim_core::order::sort_by_key(&mut lines, |p| p.pid);
 
-    let host_h = 40 + lines.len() as i32 * LINE + if hidden_lines > 0 { LINE } else { 0 };
+    let host_h =
+        HOST_ROWS_Y - 4 + lines.len() as i32 * LINE + if hidden_lines > 0 { LINE } else { 0 };
     let boxes_h = boxes.len() as i32 * (BOX_H + 10) + if hidden_boxes > 0 { 24 } else { 0 };
     let height = host_h.max(boxes_h) + 16;
 
     let host_rows = lines.iter().enumerate().map(|(i, p)| {
-        let y = 44 + i as i32 * LINE;
+        let y = HOST_ROWS_Y + i as i32 * LINE;
         let class = if p.container.is_some() { "pic-proc pic-proc-container" } else { "pic-proc" };
         let who = p
             .container
@@ -70,7 +75,7 @@ pub fn IsolationPicture(props: &IsolationPictureProps) -> Html {
             .iter()
             .position(|p| p.container.as_deref() == Some(c.name.as_str()) && p.container_pid == Some(1));
         let link = host_row.map(|row| {
-            let hy = 44 + row as i32 * LINE - 5;
+            let hy = HOST_ROWS_Y + row as i32 * LINE - 5;
             html! {
                 <line class="pic-link pic-same-process" x1={(HOST_W - 4).to_string()} y1={hy.to_string()}
                     x2={BOX_X.to_string()} y2={(y + 50).to_string()}>
@@ -124,10 +129,10 @@ pub fn IsolationPicture(props: &IsolationPictureProps) -> Html {
         <>
             <rect class="pic-box pic-host" x="0" y="4" width={HOST_W.to_string()} height={(host_h - 4).to_string()} rx="10" />
             { text(12, 22, "pic-label pic-strong", format!("{} · {}: {}", t(lang, Label::Host), t(lang, Label::Hostname), host.hostname)) }
-            { text(12, 36, "pic-small pic-mono pic-muted", "   PID  COMMAND") }
+            { text(12, HOST_HEADER_Y, "pic-small pic-mono pic-muted", "   PID  COMMAND") }
             { for host_rows }
             if hidden_lines > 0 {
-                { text(12, 44 + lines.len() as i32 * LINE, "pic-small", more(lang, hidden_lines)) }
+                { text(12, HOST_ROWS_Y + lines.len() as i32 * LINE, "pic-small", more(lang, hidden_lines)) }
             }
             { for container_boxes }
             if hidden_boxes > 0 {

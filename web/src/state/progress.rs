@@ -15,10 +15,13 @@ const PROGRESS_KEY: &str = "sim.progress";
 const SCENARIO_PREFIX: &str = "sim.scenario.";
 pub const PLAYGROUND: &str = "playground";
 
-/// Passed steps per lesson id.
+/// Passed steps per lesson id, and the answers chosen in quiz and prediction steps.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
     pub passed: BTreeMap<String, BTreeSet<usize>>,
+    /// Lesson id → step index → choice index.
+    #[serde(default)]
+    pub answers: BTreeMap<String, BTreeMap<usize, usize>>,
 }
 
 impl Progress {
@@ -33,6 +36,10 @@ impl Progress {
 
     pub fn passed_count(&self, lesson: &str) -> usize {
         self.passed.get(lesson).map_or(0, BTreeSet::len)
+    }
+
+    pub fn answer(&self, lesson: &str, step: usize) -> Option<usize> {
+        self.answers.get(lesson).and_then(|a| a.get(&step)).copied()
     }
 
     pub fn is_passed(&self, lesson: &str, step: usize) -> bool {
@@ -146,6 +153,7 @@ mod tests {
             version: 1,
             progress: Progress {
                 passed: BTreeMap::from([("01-container".to_string(), BTreeSet::from([0, 1]))]),
+                answers: BTreeMap::from([("01-container".to_string(), BTreeMap::from([(2, 1)]))]),
             },
             scenarios: BTreeMap::from([(PLAYGROUND.to_string(), Scenario::default())]),
         };

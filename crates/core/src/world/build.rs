@@ -590,7 +590,7 @@ impl World {
                 });
             }
             Err(reason) => {
-                run.line(n, &format!("cache miss: {}", reason.explain()));
+                run.line(n, &format!("(simulator) cache miss: {}", reason.explain()));
                 state.missed = true;
                 let ran = matches!(work, StepWork::Run(_));
                 let (diff, after, elapsed) = match work {

@@ -55,6 +55,14 @@ pub struct ContainerCheck {
     /// Where the volume or bind mount is (or, alone, any mount at this path).
     pub target: Option<String>,
     pub hostname: Option<String>,
+    /// A memory limit (`-m`) of at least this many MiB.
+    pub memory_mib_at_least: Option<u64>,
+    /// A CPU limit (`--cpus`), e.g. `0.5`.
+    pub cpus: Option<String>,
+    /// The restart policy's name (`no`, `always`, `on-failure`, `unless-stopped`).
+    pub restart: Option<String>,
+    /// Whether the kernel killed its last run for using more memory than its limit.
+    pub oom_killed: Option<bool>,
     /// Exactly this many containers must match.
     pub count: Option<usize>,
     /// At least this many must match (1 when neither this nor `count` is given).
@@ -71,6 +79,14 @@ impl ContainerCheck {
         }
         if let Some(target) = &self.target {
             super::absolute(target, "target")?;
+        }
+        if let Some(cpus) = &self.cpus {
+            nano_cpus(cpus).ok_or_else(|| format!("`cpus` = `{cpus}` is not a number of CPUs"))?;
+        }
+        if let Some(restart) = &self.restart {
+            if !["no", "always", "on-failure", "unless-stopped"].contains(&restart.as_str()) {
+                return Err(format!("`restart` = `{restart}` is not a restart policy"));
+            }
         }
         Ok(())
     }
@@ -215,11 +231,14 @@ impl ContainerCheck {
                 format!("{who} does not have {} mounted.", what.en),
             ));
         }
+        if let Some(unmet) = self.unmet_limits(c, &who, &who_ko) {
+            return Some(unmet);
+        }
         if let Some(hostname) = &self.hostname {
             if &c.hostname != hostname {
                 return Some(Localized::new(
                     format!(
-                        "{who_ko}의 호스트 이름은 {}입니다 ({}가 아님).",
+                        "{who_ko}의 호스트 이름은 {}입니다. {}이어야 합니다.",
                         quoted(&c.hostname),
                         quoted(hostname)
                     ),
@@ -229,6 +248,63 @@ impl ContainerCheck {
                         quoted(hostname)
                     ),
                 ));
+            }
+        }
+        None
+    }
+
+    /// Limits, restart policy and the OOM kill: what `docker run -m/--cpus/--restart` set.
+    fn unmet_limits(&self, c: &Container, who: &str, who_ko: &str) -> Option<Localized> {
+        const MIB: u64 = 1024 * 1024;
+        if let Some(min) = self.memory_mib_at_least {
+            if c.memory.is_none_or(|m| m < min * MIB) {
+                let now = c.memory.map_or_else(
+                    || "없음(no limit)".to_string(),
+                    |m| format!("{} MiB", m / MIB),
+                );
+                return Some(Localized::new(
+                    format!(
+                        "{who_ko}의 메모리 제한(-m)이 {min} MiB 이상이어야 합니다. 지금: {now}."
+                    ),
+                    format!("{who} needs a memory limit (-m) of at least {min} MiB; it has {now}."),
+                ));
+            }
+        }
+        if let Some(cpus) = &self.cpus {
+            if c.nano_cpus != nano_cpus(cpus) {
+                return Some(Localized::new(
+                    format!("{who_ko}에 CPU 제한 --cpus {cpus}가 없습니다."),
+                    format!("{who} does not have the CPU limit --cpus {cpus}."),
+                ));
+            }
+        }
+        if let Some(restart) = &self.restart {
+            if &c.restart.name != restart {
+                return Some(Localized::new(
+                    format!(
+                        "{who_ko}의 재시작 정책은 {}입니다 (--restart {restart}가 필요합니다).",
+                        quoted(&c.restart.name)
+                    ),
+                    format!(
+                        "{who} has the restart policy {}, not --restart {restart}.",
+                        quoted(&c.restart.name)
+                    ),
+                ));
+            }
+        }
+        if let Some(oom) = self.oom_killed {
+            if c.oom_killed != oom {
+                return Some(if oom {
+                    Localized::new(
+                        format!("{who_ko}는 메모리 부족으로 강제 종료(OOM kill)되지 않았습니다."),
+                        format!("{who} was not killed for running out of memory (OOM)."),
+                    )
+                } else {
+                    Localized::new(
+                        format!("{who_ko}는 메모리 부족으로 강제 종료(OOM kill)되었습니다."),
+                        format!("{who} was killed for running out of memory (OOM)."),
+                    )
+                });
             }
         }
         None
@@ -296,6 +372,22 @@ impl ContainerCheck {
             ko.push(format!("호스트 이름이 {}인", quoted(hostname)));
             en.push_str(&format!(" with hostname {}", quoted(hostname)));
         }
+        if let Some(min) = self.memory_mib_at_least {
+            ko.push(format!("메모리 제한이 {min} MiB 이상인"));
+            en.push_str(&format!(" with a memory limit of at least {min} MiB"));
+        }
+        if let Some(cpus) = &self.cpus {
+            ko.push(format!("--cpus {cpus}로 제한한"));
+            en.push_str(&format!(" limited to --cpus {cpus}"));
+        }
+        if let Some(restart) = &self.restart {
+            ko.push(format!("재시작 정책이 {restart}인"));
+            en.push_str(&format!(" with restart policy {restart}"));
+        }
+        if self.oom_killed == Some(true) {
+            ko.push("메모리 부족으로 강제 종료된".to_string());
+            en.push_str(" killed for running out of memory");
+        }
         if let Some(code) = self.exit_code {
             ko.push(format!("종료 코드 {code}로 끝난"));
             en.push_str(&format!(" that exited with code {code}"));
@@ -308,8 +400,14 @@ impl ContainerCheck {
     }
 }
 
+/// `0.5` CPUs as docker stores them (nano CPUs), or None for text that is no such number.
+fn nano_cpus(text: &str) -> Option<u64> {
+    let value: f64 = text.trim().parse().ok()?;
+    (value.is_finite() && value > 0.0).then(|| (value * 1e9).round() as u64)
+}
+
 /// `busybox` matches every tag of busybox; `hello:v2` only that tag.
-fn same_image(wanted: &str, actual: &str) -> bool {
+pub(crate) fn same_image(wanted: &str, actual: &str) -> bool {
     match (Reference::parse(wanted), Reference::parse(actual)) {
         (Ok(w), Ok(a)) if wanted.contains(':') => w == a,
         (Ok(w), Ok(a)) => w.repository == a.repository,

@@ -1,7 +1,7 @@
 //! `kind = "image"` (an image with this tag exists) and `kind = "build"` (a `docker build` of
 //! this tag happened, and how much of it came from the build cache).
 
-use super::{quoted, reference, CheckResult};
+use super::{quoted, reference, CheckResult, Evaluation};
 use serde::{Deserialize, Serialize};
 use sim_core::image::Reference;
 use sim_core::{EventKind, World};
@@ -13,6 +13,8 @@ pub struct ImageCheck {
     pub tag: String,
     /// The image has at least this many layers (`docker history` rows with a size).
     pub min_layers: Option<usize>,
+    /// Text in the image's command (`CMD`, after any `ENTRYPOINT`), joined by spaces.
+    pub cmd: Option<String>,
 }
 
 impl ImageCheck {
@@ -33,6 +35,29 @@ impl ImageCheck {
             );
         };
         let layers = image.config.diff_ids.len();
+        let run = &image.config.config;
+        let command: Vec<String> = run
+            .entrypoint
+            .iter()
+            .chain(run.cmd.iter())
+            .flatten()
+            .cloned()
+            .collect();
+        let command = command.join(" ");
+        if let Some(wanted) = self.cmd.as_ref().filter(|w| !command.contains(w.as_str())) {
+            return CheckResult::fail(
+                format!(
+                    "{tag} 이미지의 명령은 {}입니다. {}이(가) 들어가야 합니다 (Dockerfile의 CMD).",
+                    quoted(&command),
+                    quoted(wanted)
+                ),
+                format!(
+                    "Image {tag} runs {}; it should run {} (the Dockerfile's CMD).",
+                    quoted(&command),
+                    quoted(wanted)
+                ),
+            );
+        }
         match self.min_layers {
             Some(min) if layers < min => CheckResult::fail(
                 format!("{tag} 이미지의 레이어는 {layers}개입니다. {min}개 이상이어야 합니다."),
@@ -74,6 +99,8 @@ pub struct BuildCheck {
 struct Build {
     tags: Vec<String>,
     cached: Vec<bool>,
+    /// Trace index of its `image_built` event.
+    index: usize,
 }
 
 impl Build {
@@ -92,13 +119,14 @@ impl Build {
 fn builds(world: &World) -> Vec<Build> {
     let mut found = Vec::new();
     let mut steps = Vec::new();
-    for event in world.events() {
+    for (index, event) in world.events().iter().enumerate() {
         match &event.kind {
             EventKind::Command { .. } => steps.clear(),
             EventKind::BuildStep { cached, .. } => steps.push(*cached),
             EventKind::ImageBuilt { tags, .. } => found.push(Build {
                 tags: tags.clone(),
                 cached: std::mem::take(&mut steps),
+                index,
             }),
             _ => {}
         }
@@ -111,15 +139,16 @@ impl BuildCheck {
         reference(&self.tag, "tag")
     }
 
-    pub(crate) fn evaluate(&self, world: &World) -> CheckResult {
+    pub(crate) fn evaluate(&self, world: &World, since: usize) -> Evaluation {
         let tag = quoted(&self.tag);
         let wanted = Reference::parse(&self.tag).ok();
         let of_tag: Vec<Build> = builds(world)
             .into_iter()
             .filter(|b| {
-                b.tags
-                    .iter()
-                    .any(|t| Reference::parse(t).ok() == wanted && wanted.is_some())
+                b.index >= since
+                    && b.tags
+                        .iter()
+                        .any(|t| Reference::parse(t).ok() == wanted && wanted.is_some())
             })
             .collect();
         let (ko_kind, en_kind) = match self.cache {
@@ -136,13 +165,15 @@ impl BuildCheck {
         };
         let matching = of_tag
             .iter()
-            .filter(|b| self.cache == CacheUse::Any || b.cache_use() == self.cache)
-            .count();
-        if matching > 0 {
-            return CheckResult::pass(
-                format!("{ko_kind}{tag} 빌드를 확인했습니다."),
-                format!("Found a build of {tag}{en_kind}."),
-            );
+            .find(|b| self.cache == CacheUse::Any || b.cache_use() == self.cache);
+        if let Some(build) = matching {
+            return Evaluation {
+                result: CheckResult::pass(
+                    format!("{ko_kind}{tag} 빌드를 확인했습니다."),
+                    format!("Found a build of {tag}{en_kind}."),
+                ),
+                at: Some(super::trace::command_end(world, build.index)),
+            };
         }
         let last = of_tag.last().map(|b| {
             let hits = b.cached.iter().filter(|c| **c).count();
@@ -169,9 +200,12 @@ impl BuildCheck {
                 ),
             )
         });
-        CheckResult::fail(
-            format!("{ko_kind}{tag} 빌드가 필요합니다.{ko_last}"),
-            format!("Need a build of {tag}{en_kind}.{en_last}"),
-        )
+        Evaluation {
+            result: CheckResult::fail(
+                format!("{ko_kind}{tag} 빌드가 필요합니다.{ko_last}"),
+                format!("Need a build of {tag}{en_kind}.{en_last}"),
+            ),
+            at: None,
+        }
     }
 }

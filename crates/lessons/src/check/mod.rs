@@ -14,6 +14,7 @@ mod trace;
 pub use container::{ContainerCheck, ContainerState};
 pub use files::{ContainerFileCheck, HostFileCheck, VolumeCheck, VolumeFileCheck};
 pub use image::{BuildCheck, CacheUse, ImageCheck};
+pub(crate) use trace::command_end;
 pub use trace::{CommandCheck, EventCheck, ProcessCheck, Via};
 
 use crate::lang::Localized;
@@ -55,6 +56,9 @@ pub enum Check {
 #[serde(deny_unknown_fields)]
 pub struct GroupCheck {
     pub checks: Vec<Check>,
+    /// For `all`: each check must be met after the one before it (remove, then read).
+    #[serde(default)]
+    pub in_order: bool,
 }
 
 /// The answer of a check: passed or not, and for the learner what was found or what is missing.
@@ -80,21 +84,45 @@ impl CheckResult {
     }
 }
 
+/// A check's answer over part of the trace, and where in the trace it was met.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evaluation {
+    pub result: CheckResult,
+    /// For a check on what happened (a process, a command, an event, a build): the trace index
+    /// of the last event of the command that met it. `None` for a check on the present state
+    /// only (a container, an image, a file), or one that failed.
+    pub at: Option<usize>,
+}
+
+impl Evaluation {
+    fn state(result: CheckResult) -> Evaluation {
+        Evaluation { result, at: None }
+    }
+}
+
 impl Check {
+    /// Whether the check holds, counting everything in the trace.
     pub fn evaluate(&self, world: &World) -> CheckResult {
+        self.evaluate_since(world, 0).result
+    }
+
+    /// Whether the check holds, counting only what happened from trace index `since` on (the
+    /// present state counts as it is): a step's check counts what the learner did after the
+    /// step became current.
+    pub fn evaluate_since(&self, world: &World, since: usize) -> Evaluation {
         match self {
-            Check::Container(c) => c.evaluate(world),
-            Check::Image(c) => c.evaluate(world),
-            Check::Build(c) => c.evaluate(world),
-            Check::Process(c) => c.evaluate(world),
-            Check::Command(c) => c.evaluate(world),
-            Check::Event(c) => c.evaluate(world),
-            Check::Volume(c) => c.evaluate(world),
-            Check::ContainerFile(c) => c.evaluate(world),
-            Check::VolumeFile(c) => c.evaluate(world),
-            Check::HostFile(c) => c.evaluate(world),
-            Check::All(group) => all(group, world),
-            Check::Any(group) => any(group, world),
+            Check::Container(c) => Evaluation::state(c.evaluate(world)),
+            Check::Image(c) => Evaluation::state(c.evaluate(world)),
+            Check::Build(c) => c.evaluate(world, since),
+            Check::Process(c) => c.evaluate(world, since),
+            Check::Command(c) => c.evaluate(world, since),
+            Check::Event(c) => c.evaluate(world, since),
+            Check::Volume(c) => Evaluation::state(c.evaluate(world)),
+            Check::ContainerFile(c) => Evaluation::state(c.evaluate(world)),
+            Check::VolumeFile(c) => Evaluation::state(c.evaluate(world)),
+            Check::HostFile(c) => Evaluation::state(c.evaluate(world)),
+            Check::All(group) => all(group, world, since),
+            Check::Any(group) => any(group, world, since),
         }
     }
 
@@ -121,25 +149,44 @@ impl Check {
     }
 }
 
-fn all(group: &GroupCheck, world: &World) -> CheckResult {
-    let results: Vec<CheckResult> = group.checks.iter().map(|c| c.evaluate(world)).collect();
-    match results.iter().find(|r| !r.passed) {
-        Some(missing) => missing.clone(),
-        None => joined(true, &results),
+fn all(group: &GroupCheck, world: &World, since: usize) -> Evaluation {
+    let mut parts: Vec<Evaluation> = Vec::with_capacity(group.checks.len());
+    let mut from = since;
+    for check in &group.checks {
+        let part = check.evaluate_since(world, from);
+        if group.in_order {
+            if let Some(at) = part.at {
+                from = at + 1;
+            }
+        }
+        parts.push(part);
+    }
+    if let Some(missing) = parts.iter().find(|p| !p.result.passed) {
+        return Evaluation::state(missing.result.clone());
+    }
+    let results: Vec<CheckResult> = parts.iter().map(|p| p.result.clone()).collect();
+    Evaluation {
+        result: joined(true, &results),
+        at: parts.iter().filter_map(|p| p.at).max(),
     }
 }
 
-fn any(group: &GroupCheck, world: &World) -> CheckResult {
-    let results: Vec<CheckResult> = group.checks.iter().map(|c| c.evaluate(world)).collect();
-    match results.iter().find(|r| r.passed) {
+fn any(group: &GroupCheck, world: &World, since: usize) -> Evaluation {
+    let parts: Vec<Evaluation> = group
+        .checks
+        .iter()
+        .map(|c| c.evaluate_since(world, since))
+        .collect();
+    let results: Vec<CheckResult> = parts.iter().map(|p| p.result.clone()).collect();
+    match parts.iter().find(|p| p.result.passed) {
         Some(found) => found.clone(),
-        None => {
+        None => Evaluation::state({
             let options = joined(false, &results);
             CheckResult::fail(
                 format!("다음 중 하나가 필요합니다: {}", options.detail.ko),
                 format!("One of these is needed: {}", options.detail.en),
             )
-        }
+        }),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Checks on what happened, read from the event trace: `process` (a program ran in a
 //! container), `command` (a command line ran) and `event` (any event kind with given fields).
 
-use super::{quoted, required, CheckResult};
+use super::container::same_image;
+use super::{quoted, required, CheckResult, Evaluation};
 use serde::{Deserialize, Serialize};
 use sim_core::{EventKind, World};
 use std::collections::BTreeMap;
@@ -28,69 +29,116 @@ pub struct ProcessCheck {
     pub via: Option<Via>,
     /// The exit code it ended with (a main process that is still running has none yet).
     pub exit_code: Option<i32>,
+    /// The image its container was made from (`busybox` matches any tag).
+    pub image: Option<String>,
 }
 
 /// One process start found in the trace.
 struct Ran {
     container: String,
+    image: String,
     argv: String,
     via: Via,
     exit_code: Option<i32>,
+    /// The trace index where it started, and where it was last heard of (its exit).
+    start: usize,
+    end: usize,
 }
 
 fn processes(world: &World) -> Vec<Ran> {
-    let mut names: BTreeMap<&str, &str> = BTreeMap::new();
+    // Container ID to (name, image).
+    let mut names: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
     let mut found: Vec<Ran> = Vec::new();
     // Main processes still waiting for their exit: container ID to index in `found`.
     let mut open: BTreeMap<&str, usize> = BTreeMap::new();
-    for event in world.events() {
+    for (index, event) in world.events().iter().enumerate() {
         match &event.kind {
-            EventKind::ContainerCreated { id, name, .. } => {
-                names.insert(id, name);
+            EventKind::ContainerCreated { id, name, image } => {
+                names.insert(id, (name, image));
+            }
+            EventKind::ContainerRenamed { id, name, .. } => {
+                if let Some(entry) = names.get_mut(id.as_str()) {
+                    entry.0 = name;
+                }
             }
             EventKind::ContainerStarted { id, name, argv } => {
                 open.insert(id, found.len());
                 found.push(Ran {
                     container: name.clone(),
+                    image: names.get(id.as_str()).map_or("", |n| n.1).to_string(),
                     argv: argv.join(" "),
                     via: Via::Run,
                     exit_code: None,
+                    start: index,
+                    end: index,
                 });
             }
             EventKind::ContainerExited { id, exit_code, .. } => {
                 if let Some(ran) = open.remove(id.as_str()).and_then(|i| found.get_mut(i)) {
                     ran.exit_code = Some(*exit_code);
+                    ran.end = index;
                 }
             }
             EventKind::ExecRan {
                 id,
                 argv,
                 exit_code,
-            } => found.push(Ran {
-                container: names.get(id.as_str()).copied().unwrap_or(id).to_string(),
-                argv: argv.join(" "),
-                via: Via::Exec,
-                exit_code: Some(*exit_code),
-            }),
+            } => {
+                let (name, image) = names.get(id.as_str()).copied().unwrap_or((id, ""));
+                found.push(Ran {
+                    container: name.to_string(),
+                    image: image.to_string(),
+                    argv: argv.join(" "),
+                    via: Via::Exec,
+                    exit_code: Some(*exit_code),
+                    start: index,
+                    end: index,
+                });
+            }
             _ => {}
         }
     }
     found
 }
 
+/// The last event of the command that event `index` belongs to: a step done by a command
+/// leaves the rest of that command's events to it, not to the next step.
+pub(crate) fn command_end(world: &World, index: usize) -> usize {
+    let events = world.events();
+    events
+        .get(index + 1..)
+        .unwrap_or_default()
+        .iter()
+        .position(|e| matches!(e.kind, EventKind::Command { .. }))
+        .map_or(events.len().saturating_sub(1), |offset| index + offset)
+}
+
 impl ProcessCheck {
     pub(crate) fn validate(&self) -> Result<(), String> {
+        if let Some(image) = &self.image {
+            super::reference(image, "image")?;
+        }
         required(&self.command, "command")
     }
 
-    pub(crate) fn evaluate(&self, world: &World) -> CheckResult {
+    pub(crate) fn evaluate(&self, world: &World, since: usize) -> Evaluation {
         let all = processes(world);
         let hit = all.iter().find(|r| {
-            r.argv.contains(self.command.as_str())
+            r.start >= since
+                && r.argv.contains(self.command.as_str())
                 && self.container.as_ref().is_none_or(|c| &r.container == c)
+                && self.image.as_ref().is_none_or(|i| same_image(i, &r.image))
                 && self.via.is_none_or(|v| r.via == v)
                 && self.exit_code.is_none_or(|code| r.exit_code == Some(code))
         });
+        let at = hit.map(|r| command_end(world, r.end));
+        Evaluation {
+            result: self.explain(hit),
+            at,
+        }
+    }
+
+    fn explain(&self, hit: Option<&Ran>) -> CheckResult {
         let command = quoted(&self.command);
         let (ko_where, en_where) = match &self.container {
             Some(c) => (
@@ -153,10 +201,11 @@ impl CommandCheck {
         required(&self.starts_with, "starts_with")
     }
 
-    pub(crate) fn evaluate(&self, world: &World) -> CheckResult {
+    pub(crate) fn evaluate(&self, world: &World, since: usize) -> Evaluation {
         let wanted: Vec<&str> = self.starts_with.split_whitespace().collect();
         let events = world.events();
-        let ran = events.iter().enumerate().any(|(i, event)| {
+        let ran = events.iter().enumerate().skip(since).find(|(i, event)| {
+            let i = *i;
             let EventKind::Command { line } = &event.kind else {
                 return false;
             };
@@ -173,8 +222,9 @@ impl CommandCheck {
                 .any(|e| matches!(e.kind, EventKind::CommandFailed { .. }));
             !failed
         });
+        let at = ran.map(|(i, _)| command_end(world, i));
         let command = quoted(&self.starts_with);
-        if ran {
+        let result = if ran.is_some() {
             CheckResult::pass(
                 format!("{command} 명령을 실행했습니다."),
                 format!("{command} ran."),
@@ -184,7 +234,8 @@ impl CommandCheck {
                 format!("{command}(으)로 시작하는 명령을 성공적으로 실행해야 합니다."),
                 format!("Run a command starting with {command} (without an error)."),
             )
-        }
+        };
+        Evaluation { result, at }
     }
 }
 
@@ -270,17 +321,30 @@ impl EventCheck {
         }
     }
 
-    pub(crate) fn evaluate(&self, world: &World) -> CheckResult {
-        let found = world.events().iter().any(|event| {
-            let Ok(serde_json::Value::Object(map)) = serde_json::to_value(event) else {
-                return false;
-            };
-            map.get("kind").and_then(|k| k.as_str()) == Some(self.event.as_str())
-                && self
-                    .fields
-                    .iter()
-                    .all(|(k, v)| map.get(k).is_some_and(|value| field_matches(value, v)))
-        });
+    pub(crate) fn evaluate(&self, world: &World, since: usize) -> Evaluation {
+        let found_at = world
+            .events()
+            .iter()
+            .enumerate()
+            .skip(since)
+            .find(|(_, event)| {
+                let Ok(serde_json::Value::Object(map)) = serde_json::to_value(event) else {
+                    return false;
+                };
+                map.get("kind").and_then(|k| k.as_str()) == Some(self.event.as_str())
+                    && self
+                        .fields
+                        .iter()
+                        .all(|(k, v)| map.get(k).is_some_and(|value| field_matches(value, v)))
+            });
+        let at = found_at.map(|(i, _)| command_end(world, i));
+        Evaluation {
+            result: self.explain(at.is_some()),
+            at,
+        }
+    }
+
+    fn explain(&self, found: bool) -> CheckResult {
         if let Some(result) = self.plain_words(found) {
             return result;
         }

@@ -56,13 +56,7 @@ fn authenticate(
     let ok = match load_accounts(fs) {
         Some(acc) => acc.users.get(user).is_some_and(|h| *h == hash(password)),
         // A data directory without accounts: fall back to the environment it started with.
-        None => {
-            user == "root"
-                && env_get(env, "MYSQL_ROOT_PASSWORD")
-                    .or_else(|| env_get(env, "MYSQL_PASS"))
-                    .unwrap_or("")
-                    == password
-        }
+        None => user == "root" && env_get(env, "MYSQL_ROOT_PASSWORD").unwrap_or("") == password,
     };
     if ok {
         Ok(())
@@ -100,9 +94,9 @@ pub fn mysqld(k: &mut Kernel, p: &mut Proc) -> i32 {
                 .filter(|v| !v.is_empty())
                 .map(str::to_string)
         };
-        let root_password = if let Some(pw) =
-            get("MYSQL_ROOT_PASSWORD").or_else(|| get("MYSQL_PASS"))
-        {
+        // Only these three count, and only now, on an empty data directory: the image ignores
+        // any other name (MYSQL_PASS) and, once initialised, the password in the environment.
+        let root_password = if let Some(pw) = get("MYSQL_ROOT_PASSWORD") {
             pw
         } else if get("MYSQL_ALLOW_EMPTY_PASSWORD").is_some() {
             String::new()
@@ -113,7 +107,7 @@ pub fn mysqld(k: &mut Kernel, p: &mut Proc) -> i32 {
             k.out(p, &out);
             k.err(
                 p,
-                "error: database is uninitialized and password option is not specified\n    You need to specify one of the following as an environment variable:\n    - MYSQL_ROOT_PASSWORD\n    - MYSQL_ALLOW_EMPTY_PASSWORD\n    - MYSQL_RANDOM_ROOT_PASSWORD\n",
+                &format!("{ep_ts} [ERROR] [Entrypoint]: Database is uninitialized and password option is not specified\n\tYou need to specify one of the following as an environment variable:\n\t- MYSQL_ROOT_PASSWORD\n\t- MYSQL_ALLOW_EMPTY_PASSWORD\n\t- MYSQL_RANDOM_ROOT_PASSWORD\n"),
             );
             return 1;
         };

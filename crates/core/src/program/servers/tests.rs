@@ -57,11 +57,54 @@ fn redis_data_survives_in_data_dir() {
 
 #[test]
 fn mysql_requires_a_password_option() {
+    // MYSQL_PASS is not one of the image's variables: it is refused like no variable at all.
+    for env in [vec![], vec![("MYSQL_PASS".to_string(), "pw".to_string())]] {
+        let mut fs = rootfs();
+        let mut run = Run::default();
+        run.env.extend(env);
+        let r = run.go(&mut fs, &mut NoNetwork, &["docker-entrypoint.sh", "mysqld"]);
+        assert_eq!(r.exit, Exit::Code(1));
+        let err = stderr(&r);
+        assert!(err.contains(" [ERROR] [Entrypoint]: Database is uninitialized and password option is not specified\n\tYou need to specify one of the following as an environment variable:\n\t- MYSQL_ROOT_PASSWORD\n\t- MYSQL_ALLOW_EMPTY_PASSWORD\n\t- MYSQL_RANDOM_ROOT_PASSWORD\n"), "{err}");
+        assert!(!fs.exists("/var/lib/mysql/mysql"));
+    }
+}
+
+#[test]
+fn the_root_password_counts_only_when_the_data_directory_is_empty() {
     let mut fs = rootfs();
-    let r = Run::default().go(&mut fs, &mut NoNetwork, &["docker-entrypoint.sh", "mysqld"]);
-    assert_eq!(r.exit, Exit::Code(1));
-    assert!(stderr(&r).starts_with("error: database is uninitialized and password option is not specified\n    You need to specify one of the following as an environment variable:\n    - MYSQL_ROOT_PASSWORD\n    - MYSQL_ALLOW_EMPTY_PASSWORD\n    - MYSQL_RANDOM_ROOT_PASSWORD\n"));
-    assert!(!fs.exists("/var/lib/mysql/mysql"));
+    let mut first = Run::default();
+    first.env.push(("MYSQL_ROOT_PASSWORD".into(), "old".into()));
+    assert_eq!(
+        first
+            .go(&mut fs, &mut NoNetwork, &["docker-entrypoint.sh", "mysqld"])
+            .exit,
+        Exit::Running
+    );
+    // A new container on the same data (a volume) with another password keeps the old one.
+    let mut second = Run::default();
+    second
+        .env
+        .push(("MYSQL_ROOT_PASSWORD".into(), "new".into()));
+    let r = second.go(&mut fs, &mut NoNetwork, &["docker-entrypoint.sh", "mysqld"]);
+    assert_eq!(r.exit, Exit::Running);
+    assert!(!stdout(&r).contains("Initializing database files"));
+    let client = Run {
+        local_servers: vec![(3306, ServerKind::Mysql)],
+        env: second.env.clone(),
+        ..Run::default()
+    };
+    let login = |fs: &mut _, pw: &str| {
+        client
+            .go(
+                fs,
+                &mut NoNetwork,
+                &["mysql", "-uroot", pw, "-e", "SELECT 1"],
+            )
+            .exit
+    };
+    assert_eq!(login(&mut fs, "-pnew"), Exit::Code(1));
+    assert_eq!(login(&mut fs, "-pold"), Exit::Code(0));
 }
 
 #[test]
@@ -158,7 +201,7 @@ fn mysql_initialises_serves_and_keeps_data() {
 fn mysqld_is_oom_killed_under_256m() {
     let mut fs = rootfs();
     let mut server = Run::default();
-    server.env.push(("MYSQL_PASS".into(), "pw".into()));
+    server.env.push(("MYSQL_ROOT_PASSWORD".into(), "pw".into()));
     server.memory_limit = Some(256 * MIB);
     let r = server.go(&mut fs, &mut NoNetwork, &["docker-entrypoint.sh", "mysqld"]);
     assert_eq!(r.exit, Exit::OomKilled);
