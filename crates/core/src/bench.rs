@@ -48,6 +48,7 @@ pub fn hash_trace(n: usize) -> String {
     for i in 0..n {
         trace.push(
             i as u64,
+            crate::DEFAULT_HOST,
             EventKind::ContainerStarted {
                 id: format!("{i:064x}"),
                 name: format!("c{i}"),

@@ -84,6 +84,15 @@ pub enum EventKind {
         restart_count: u32,
         delay_ms: u64,
     },
+    /// `host add`: a new server with an engine of its own.
+    HostAdded {
+        name: String,
+    },
+    /// `host rm`: a server and the containers on it are gone.
+    HostRemoved {
+        name: String,
+        containers: usize,
+    },
     /// `docker rename`: the same container under a new name.
     ContainerRenamed {
         id: String,
@@ -119,6 +128,8 @@ pub struct Event {
     /// Position in the trace, from 0.
     pub seq: u64,
     pub at: Tick,
+    /// The host it happened on.
+    pub host: String,
     #[serde(flatten)]
     pub kind: EventKind,
 }
@@ -131,10 +142,11 @@ pub struct Trace {
 }
 
 impl Trace {
-    pub fn push(&mut self, at: Tick, kind: EventKind) -> &Event {
+    pub fn push(&mut self, at: Tick, host: &str, kind: EventKind) -> &Event {
         let event = Event {
             seq: self.events.len() as u64,
             at,
+            host: host.to_string(),
             kind,
         };
         // serde_json output for these types is stable (struct field order, no maps with random

@@ -42,6 +42,8 @@ impl EventKind {
             EventKind::ContainerExited { .. } => "container_exited",
             EventKind::ContainerRestarting { .. } => "container_restarting",
             EventKind::ContainerRenamed { .. } => "container_renamed",
+            EventKind::HostAdded { .. } => "host_added",
+            EventKind::HostRemoved { .. } => "host_removed",
             EventKind::ContainerRemoved { .. } => "container_removed",
             EventKind::ExecRan { .. } => "exec_ran",
             EventKind::VolumeCreated { .. } => "volume_created",
@@ -179,6 +181,18 @@ impl EventKind {
                 delay_ms,
                 ..
             } => format!("{name} restarts (restart #{restart_count}) after {delay_ms} ms"),
+            EventKind::HostAdded { name } if ko => {
+                format!("서버 {name} 추가: 도커 엔진이 하나 더 생김")
+            }
+            EventKind::HostAdded { name } => {
+                format!("added host {name} with its own docker engine")
+            }
+            EventKind::HostRemoved { name, containers } if ko => {
+                format!("서버 {name} 제거: 컨테이너 {containers}개도 함께 사라짐")
+            }
+            EventKind::HostRemoved { name, containers } => {
+                format!("removed host {name} and its {containers} container(s)")
+            }
             EventKind::ContainerRenamed { old_name, name, .. } if ko => {
                 format!("컨테이너 이름 변경: {old_name} → {name}")
             }

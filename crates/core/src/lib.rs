@@ -1,12 +1,37 @@
 //! sim-core: the deterministic model of images, layers, containers and volumes.
 //!
-//! Sans-IO: the core owns the state and decides; fronts (the `sim` CLI, the web app) parse
-//! nothing themselves and perform all I/O. Same seed + same commands = same events, byte for
-//! byte, natively and on wasm32.
+//! Sans-IO, in the shape of quinn-proto: the core owns the state and decides; it never does
+//! I/O, never reads a clock and never calls a driver. A front feeds a [`Machine`] (a [`World`]
+//! and the command in flight) with command lines, carries the effects it hands out to a
+//! [`Driver`] (which runs processes and keeps files on a host), and brings back what the host
+//! saw, each stamped with the logical time it happened:
 //!
-//! Entry points for fronts: [`World::new`], [`World::run_line`] (one command line, with the
-//! build context a `docker build` in it should use), [`command::build_context_request`] (which
-//! directory a line wants as its build context), [`World::events`] and [`World::trace_hash`].
+//! - in: [`Machine::submit`] (a command line), [`Machine::handle_observation`],
+//!   [`Machine::handle_timeout`];
+//! - out: [`Machine::poll_effect`], [`Machine::poll_timeout`], [`Machine::poll_outcome`], and
+//!   the events of the trace ([`World::events`]).
+//!
+//! A command that must wait on its host (a foreground `docker run`, `docker stop`'s grace
+//! period, a build's `RUN`) simply stays in flight until the observations it waits for have
+//! come in or its deadline has passed. [`SimDriver`] answers effects by running the simulated
+//! programs on the logical clock; [`run_until_idle`] is the loop that joins the two:
+//!
+//! ```
+//! use sim_core::{run_until_idle, BuildContext, Machine, SimDriver, World};
+//!
+//! let mut machine = Machine::new(World::new(42));
+//! let mut driver = SimDriver::new();
+//! machine.submit("docker run --rm busybox echo hello", &BuildContext::default()).unwrap();
+//! assert!(run_until_idle(&mut machine, &mut driver));
+//! let outcome = machine.poll_outcome().unwrap();
+//! assert!(outcome.stdout.ends_with("hello\n"));
+//! ```
+//!
+//! [`World::run_line`] does exactly this with a simulated host of its own, for fronts that only
+//! simulate. Same seed + same commands = same events, byte for byte, natively and on wasm32.
+//!
+//! Other entry points for fronts: [`command::build_context_request`] (which directory a line
+//! wants as its build context), [`World::events`] and [`World::trace_hash`].
 
 pub mod bench;
 pub mod build;

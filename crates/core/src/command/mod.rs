@@ -21,11 +21,24 @@ pub enum Command {
     Tick { ms: u64 },
     /// `help` or `docker --help` or `docker run --help`.
     Help { topic: Option<Sub> },
+    /// `host ls|add|rm`: the servers of the World.
+    Host(HostCommand),
+}
+
+/// The `host` command: list, add and remove the World's servers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostCommand {
+    Ls,
+    Add { names: Vec<String> },
+    Rm { names: Vec<String>, force: bool },
 }
 
 /// A docker subcommand with its flags and arguments.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Invocation {
+    /// The host it addresses (`-H NAME`, `--host tcp://NAME:2375`, `DOCKER_HOST=NAME`);
+    /// `None` is the front's current host.
+    pub host: Option<String>,
     pub sub: Sub,
     pub flags: Flags,
     pub args: Vec<String>,
@@ -59,16 +72,30 @@ pub fn split_words(line: &str) -> Result<Vec<String>, ParseError> {
 
 /// What a command line may begin with (Tab completion offers these; each front may add its own,
 /// such as the CLI's `exit`).
-pub const FIRST_WORDS: &[&str] = &["docker", "help", "tick"];
+pub const FIRST_WORDS: &[&str] = &["docker", "help", "host", "tick"];
 
 /// Parses one command line.
 pub fn parse_line(line: &str) -> Result<Command, ParseError> {
-    let words = split_words(line)?;
+    let mut words = split_words(line)?;
+    // `DOCKER_HOST=NAME docker ...`: the environment variable for one command.
+    let mut env_host = None;
+    while let Some(value) = words.first().and_then(|w| w.strip_prefix("DOCKER_HOST=")) {
+        env_host = Some(host_name_of(value));
+        words.remove(0);
+    }
     let Some(first) = words.first() else {
         return Err(ParseError::new("empty command", 0));
     };
     match first.as_str() {
-        "docker" => parse_docker(&words[1..]),
+        "docker" => {
+            let (flag_host, rest) = docker_global_flags(&words[1..])?;
+            let mut command = parse_docker(rest)?;
+            if let Command::Docker(inv) = &mut command {
+                inv.host = flag_host.or(env_host);
+            }
+            Ok(command)
+        }
+        "host" => parse_host(&words[1..]),
         "tick" | "sleep" => parse_tick(&words[1..]),
         "help" => Ok(Command::Help { topic: None }),
         other => Err(ParseError::new(
@@ -78,6 +105,91 @@ pub fn parse_line(line: &str) -> Result<Command, ParseError> {
             ),
             127,
         )),
+    }
+}
+
+/// docker's global options before the subcommand: `-H`/`--host` (the others it has are not
+/// simulated and are refused by name).
+fn docker_global_flags(words: &[String]) -> Result<(Option<String>, &[String]), ParseError> {
+    let mut host = None;
+    let mut rest = words;
+    while let Some(first) = rest.first() {
+        let value = if first == "-H" || first == "--host" {
+            let Some(value) = rest.get(1) else {
+                return Err(ParseError::new(
+                    format!(
+                        "flag needs an argument: '{}' in {first}",
+                        first.trim_start_matches('-').chars().next().unwrap_or('H')
+                    ),
+                    125,
+                ));
+            };
+            rest = &rest[2..];
+            value.clone()
+        } else if let Some(value) = first
+            .strip_prefix("--host=")
+            .or_else(|| first.strip_prefix("-H="))
+        {
+            rest = &rest[1..];
+            value.to_string()
+        } else {
+            break;
+        };
+        host = Some(host_name_of(&value));
+    }
+    Ok((host, rest))
+}
+
+/// The host a `-H` value names: `NAME`, `tcp://NAME:2375`, `ssh://user@NAME`; the local
+/// socket (`unix:///var/run/docker.sock`) is the default host.
+pub fn host_name_of(value: &str) -> String {
+    if value.starts_with("unix://") || value.starts_with("npipe://") {
+        return crate::DEFAULT_HOST.to_string();
+    }
+    let without_scheme = value.split_once("://").map_or(value, |(_, rest)| rest);
+    let without_user = without_scheme
+        .rsplit_once('@')
+        .map_or(without_scheme, |(_, rest)| rest);
+    let name = without_user
+        .split([':', '/'])
+        .next()
+        .unwrap_or(without_user);
+    name.to_string()
+}
+
+fn parse_host(args: &[String]) -> Result<Command, ParseError> {
+    let usage = || {
+        ParseError::new(
+            "usage: host ls | host add NAME... | host rm [-f] NAME...\n\nServers of this simulation, each with its own docker engine; address one with `docker -H NAME ...`.",
+            1,
+        )
+    };
+    let Some(verb) = args.first() else {
+        return Err(usage());
+    };
+    let rest = &args[1..];
+    match verb.as_str() {
+        "ls" | "list" if rest.is_empty() => Ok(Command::Host(HostCommand::Ls)),
+        "add" if !rest.is_empty() => Ok(Command::Host(HostCommand::Add {
+            names: rest.to_vec(),
+        })),
+        "rm" | "remove" => {
+            let force = rest.iter().any(|a| a == "-f" || a == "--force");
+            let names: Vec<String> = rest
+                .iter()
+                .filter(|a| *a != "-f" && *a != "--force")
+                .cloned()
+                .collect();
+            if let Some(flag) = names.iter().find(|n| n.starts_with('-')) {
+                return Err(ParseError::new(format!("unknown flag: {flag}"), 1));
+            }
+            if names.is_empty() {
+                return Err(usage());
+            }
+            Ok(Command::Host(HostCommand::Rm { names, force }))
+        }
+        "--help" | "-h" | "help" => Err(usage()),
+        _ => Err(usage()),
     }
 }
 
@@ -123,6 +235,7 @@ fn parse_docker(words: &[String]) -> Result<Command, ParseError> {
     }
     if first == "--version" || first == "-v" {
         return Ok(Command::Docker(Invocation {
+            host: None,
             sub: Sub::Version,
             flags: Flags::default(),
             args: Vec::new(),
@@ -212,6 +325,7 @@ fn parse_docker(words: &[String]) -> Result<Command, ParseError> {
         ));
     }
     Ok(Command::Docker(Invocation {
+        host: None,
         sub: spec.sub,
         flags,
         args,
@@ -311,7 +425,7 @@ pub fn help_text(topic: Option<Sub>) -> String {
                     spec.summary
                 ));
             }
-            out.push_str("\nSimulator commands:\n  tick DURATION   Let logical time pass (tick 10s)\n  help            This help\n");
+            out.push_str("\nGlobal options:\n  -H, --host NAME Address the docker engine of host NAME (also tcp://NAME:2375, DOCKER_HOST=NAME)\n\nSimulator commands:\n  tick DURATION   Let logical time pass (tick 10s)\n  host ls         List the hosts (servers), each with its own docker engine\n  host add NAME   Add a host; host rm [-f] NAME removes it with its containers\n  help            This help\n");
             out
         }
     }
@@ -320,6 +434,57 @@ pub fn help_text(topic: Option<Sub>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn host_of(line: &str) -> Option<String> {
+        match parse_line(line) {
+            Ok(Command::Docker(inv)) => inv.host,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn docker_addresses_a_host_as_docker_spells_it() {
+        assert_eq!(host_of("docker ps"), None);
+        assert_eq!(host_of("docker -H node-2 ps").as_deref(), Some("node-2"));
+        assert_eq!(
+            host_of("docker --host tcp://node-2:2375 ps").as_deref(),
+            Some("node-2")
+        );
+        assert_eq!(
+            host_of("docker -H=ssh://me@web-1 ps").as_deref(),
+            Some("web-1")
+        );
+        assert_eq!(
+            host_of("DOCKER_HOST=tcp://b:2376 docker ps").as_deref(),
+            Some("b")
+        );
+        // The flag wins over the environment, as in docker.
+        assert_eq!(
+            host_of("DOCKER_HOST=b docker -H c ps").as_deref(),
+            Some("c")
+        );
+        assert_eq!(
+            host_of("docker -H unix:///var/run/docker.sock ps").as_deref(),
+            Some(crate::DEFAULT_HOST)
+        );
+        assert!(parse_line("docker -H").is_err());
+    }
+
+    #[test]
+    fn host_commands_parse_and_refuse_bad_forms() {
+        assert_eq!(parse_line("host ls"), Ok(Command::Host(HostCommand::Ls)));
+        assert_eq!(
+            parse_line("host rm -f a b"),
+            Ok(Command::Host(HostCommand::Rm {
+                names: vec!["a".into(), "b".into()],
+                force: true
+            }))
+        );
+        assert!(parse_line("host").is_err());
+        assert!(parse_line("host add").is_err());
+        assert!(parse_line("host rm --bogus a").is_err());
+        assert!(parse_line("host fly").is_err());
+    }
 
     fn docker(line: &str) -> Invocation {
         match parse_line(line) {

@@ -138,6 +138,8 @@ pub enum Effect {
     RemoveContainer { container: String },
     /// Remove a volume and its files.
     RemoveVolume { name: String },
+    /// The host is gone, with everything on it (its containers were removed first).
+    RemoveHost,
 }
 
 /// How a process ended.

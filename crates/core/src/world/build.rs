@@ -164,7 +164,7 @@ impl World {
             .last()
             .map(|h| h.created)
             .unwrap_or(created_at(self.now));
-        let id = self.images.add_image(config);
+        let id = self.engine.images.add_image(config);
         let n = run.begin("exporting to image");
         run.line(n, "exporting layers done");
         run.line(n, &format!("writing image {id} done"));
@@ -173,7 +173,7 @@ impl World {
         }
         run.line(n, "DONE 0.0s");
         for tag in &tags {
-            self.images.tag(tag.clone(), &id);
+            self.engine.images.tag(tag.clone(), &id);
         }
         self.emit(EventKind::ImageBuilt {
             id: id.clone(),
@@ -446,7 +446,8 @@ impl World {
                 return prev.config.config.on_build.clone();
             }
         }
-        self.images
+        self.engine
+            .images
             .lookup(base)
             .map(|image| image.config.config.on_build.clone())
             .unwrap_or_default()
@@ -493,13 +494,14 @@ impl World {
             reference.qualified()
         ));
         run.line(n, "DONE 0.0s");
-        if self.images.lookup(base).is_err() {
+        if self.engine.images.lookup(base).is_err() {
             if self.registry.manifest(&reference).is_none() {
                 return Err(failed(format!("{}: failed to resolve source metadata for {}: pull access denied, repository does not exist or may require authorization", reference, reference.qualified())));
             }
             self.pull(&reference)?;
         }
         let image = self
+            .engine
             .images
             .lookup(base)
             .map_err(|_| failed(format!("{base}: not found")))?;
@@ -531,16 +533,17 @@ impl World {
             if let Some(Some(state)) = done.get(i) {
                 return Ok(match &state.rootfs {
                     Some(fs) => fs.clone(),
-                    None => self.images.rootfs_of(&state.config.diff_ids),
+                    None => self.engine.images.rootfs_of(&state.config.diff_ids),
                 });
             }
         }
         let reference =
             Reference::parse(from).map_err(|e| failed(format!("invalid --from {from}: {e}")))?;
-        if self.images.lookup(from).is_err() {
+        if self.engine.images.lookup(from).is_err() {
             self.pull(&reference)?;
         }
-        self.images
+        self.engine
+            .images
             .lookup(from)
             .map(|i| i.rootfs.clone())
             .map_err(|_| failed(format!("{from}: not found")))
@@ -548,7 +551,7 @@ impl World {
 
     fn materialize(&self, state: &mut StageState) -> FsTree {
         if state.rootfs.is_none() {
-            state.rootfs = Some(self.images.rootfs_of(&state.config.diff_ids));
+            state.rootfs = Some(self.engine.images.rootfs_of(&state.config.diff_ids));
         }
         state.rootfs.clone().unwrap_or_default()
     }
@@ -572,8 +575,14 @@ impl World {
         } else if state.missed {
             Err(MissReason::EarlierStepChanged)
         } else {
-            self.build_cache
-                .lookup(&state.cache_key, text, checksum.as_deref(), &self.images)
+            self.engine
+                .build_cache
+                .lookup(
+                    &state.cache_key,
+                    text,
+                    checksum.as_deref(),
+                    &self.engine.images,
+                )
                 .cloned()
         };
         match lookup {
@@ -618,7 +627,7 @@ impl World {
                 let layer = Layer::new(diff);
                 let diff_id = layer.diff_id.clone();
                 let size = layer.size;
-                self.images.add_layer(layer);
+                self.engine.images.add_layer(layer);
                 let parent = state.cache_key.clone();
                 state.config.diff_ids.push(diff_id.clone());
                 state.config.history.push(HistoryEntry {
@@ -629,7 +638,7 @@ impl World {
                     size,
                 });
                 state.rootfs = Some(after);
-                state.cache_key = self.build_cache.insert(CacheRecord {
+                state.cache_key = self.engine.build_cache.insert(CacheRecord {
                     parent,
                     instruction: text.to_string(),
                     checksum,

@@ -31,7 +31,8 @@ impl World {
             )
         };
         // Validate everything before anything changes.
-        let options = RunOptions::parse(inv, &self.host).map_err(|e| cli_error(e.to_string()))?;
+        let options =
+            RunOptions::parse(inv, &self.engine.host).map_err(|e| cli_error(e.to_string()))?;
         if let Some(name) = &options.name {
             if let Some(existing) = self.container_named(name) {
                 return Err(cli_error(format!(
@@ -42,7 +43,7 @@ impl World {
         }
         let image_text = inv.args.first().cloned().unwrap_or_default();
         let mut reply = Reply::default();
-        let image_id = match self.images.lookup(&image_text) {
+        let image_id = match self.engine.images.lookup(&image_text) {
             Ok(image) => image.id.clone(),
             Err(_) => {
                 let reference = crate::image::Reference::parse(&image_text).map_err(&cli_error)?;
@@ -57,7 +58,8 @@ impl World {
                     .push_str(&format!("Unable to find image '{reference}' locally\n"));
                 let pulled = self.pull(&reference)?;
                 reply.stderr.push_str(&pulled.stdout);
-                self.images
+                self.engine
+                    .images
                     .lookup(&image_text)
                     .map(|i| i.id.clone())
                     .map_err(|_| Failure::daemon("image vanished during pull"))?
@@ -80,6 +82,7 @@ impl World {
             None => self.generate_name(),
         };
         let config = self
+            .engine
             .images
             .image(image_id)
             .map(|i| i.config.config.clone())
@@ -129,16 +132,20 @@ impl World {
                 m.source = self.random_hex_id();
                 m.anonymous = true;
             }
-            if m.kind == MountKind::Volume && !self.volumes.contains_key(&m.source) {
+            if m.kind == MountKind::Volume && !self.engine.volumes.contains_key(&m.source) {
                 self.create_volume(&m.source.clone(), Vec::new(), m.anonymous);
             }
             if m.kind == MountKind::Bind {
-                let _ = self.host.mkdir(&m.source, true);
+                let _ = self.engine.host.mkdir(&m.source, true);
             }
         }
         let ports = options.resolve_ports(&config.exposed_ports, self.used_host_ports());
-        let ip = format!("172.17.{}.{}", self.next_ip / 256, self.next_ip % 256);
-        self.next_ip += 1;
+        let ip = format!(
+            "172.17.{}.{}",
+            self.engine.next_ip / 256,
+            self.engine.next_ip % 256
+        );
+        self.engine.next_ip += 1;
         let container = Container {
             id: id.clone(),
             name: name.clone(),
@@ -181,15 +188,16 @@ impl World {
             next_pid: 2,
             restart_at: None,
         };
-        self.containers.insert(id.clone(), container);
-        self.names.insert(name.clone(), id.clone());
+        self.engine.containers.insert(id.clone(), container);
+        self.engine.names.insert(name.clone(), id.clone());
         let layers = self
+            .engine
             .images
             .image(image_id)
             .map(|i| i.config.diff_ids.clone())
             .unwrap_or_default();
         self.store_layers(&layers);
-        let (hostname, ip, mount_points) = match self.containers.get(&id) {
+        let (hostname, ip, mount_points) = match self.engine.containers.get(&id) {
             Some(c) => (
                 c.hostname.clone(),
                 c.ip.clone(),
@@ -217,7 +225,8 @@ impl World {
     }
 
     fn used_host_ports(&self) -> Vec<u16> {
-        self.containers
+        self.engine
+            .containers
             .values()
             .filter(|c| c.is_running())
             .flat_map(|c| c.ports.iter().map(|p| p.host_port))

@@ -50,7 +50,7 @@ impl World {
             memory: c.memory,
             nano_cpus: c.nano_cpus,
         };
-        if let Some(c) = self.containers.get_mut(&id) {
+        if let Some(c) = self.engine.containers.get_mut(&id) {
             c.next_pid += 1;
         }
         let handle = self.new_handle();

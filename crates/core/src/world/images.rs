@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 impl World {
     fn image_or_error(&self, text: &str) -> Result<&Image, Failure> {
-        self.images.lookup(text).map_err(|e| match e {
+        self.engine.images.lookup(text).map_err(|e| match e {
             LookupError::NotFound => Failure::daemon(format!("No such image: {text}")),
             LookupError::Ambiguous => {
                 Failure::daemon(format!("multiple IDs found with provided prefix: {text}"))
@@ -43,19 +43,19 @@ impl World {
         let mut downloaded = Vec::new();
         let mut skipped = Vec::new();
         for diff_id in &config.diff_ids {
-            if self.images.has_layer(diff_id) {
+            if self.engine.images.has_layer(diff_id) {
                 out.push_str(&format!("{}: Already exists\n", short_id(diff_id)));
                 skipped.push(diff_id.clone());
             } else if let Some(layer) = self.registry.blob(diff_id).cloned() {
                 out.push_str(&format!("{}: Pull complete\n", short_id(diff_id)));
-                self.images.add_layer(layer);
+                self.engine.images.add_layer(layer);
                 downloaded.push(diff_id.clone());
             }
         }
         let (digest, _) = manifest_digest(&config);
-        let previous = self.images.tagged(reference).map(str::to_string);
-        let id = self.images.add_image(config);
-        self.images.tag(reference.clone(), &id);
+        let previous = self.engine.images.tagged(reference).map(str::to_string);
+        let id = self.engine.images.add_image(config);
+        self.engine.images.tag(reference.clone(), &id);
         let status = if previous.as_deref() == Some(id.as_str()) {
             format!("Status: Image is up to date for {reference}")
         } else {
@@ -90,7 +90,7 @@ impl World {
     pub(crate) fn cmd_push(&mut self, inv: &Invocation) -> Handled {
         let text = &inv.args[0];
         let reference = Reference::parse(text).map_err(|e| Failure::new(e, 1))?;
-        let image = self.images.tagged(&reference).and_then(|id| self.images.image(id)).ok_or_else(|| {
+        let image = self.engine.images.tagged(&reference).and_then(|id| self.engine.images.image(id)).ok_or_else(|| {
             Failure::new(format!("Error response from daemon: An image does not exist locally with the tag: {}", reference.repository), 1)
         })?;
         let config = image.config.clone();
@@ -109,7 +109,7 @@ impl World {
             if self.registry.has_blob(diff_id) {
                 out.push_str(&format!("{}: Layer already exists\n", short_id(diff_id)));
                 skipped.push(diff_id.clone());
-            } else if let Some(layer) = self.images.layer(diff_id).cloned() {
+            } else if let Some(layer) = self.engine.images.layer(diff_id).cloned() {
                 out.push_str(&format!("{}: Pushed\n", short_id(diff_id)));
                 self.registry.put_blob(layer);
                 pushed.push(diff_id.clone());
@@ -135,8 +135,8 @@ impl World {
         let filter = inv.args.first().map(|f| Reference::parse(f).ok());
         let no_trunc = inv.flags.has("no-trunc");
         let mut rows: Vec<(i64, serde_json::Value)> = Vec::new();
-        for image in self.images.images() {
-            let size = human_size(image.size(&self.images));
+        for image in self.engine.images.images() {
+            let size = human_size(image.size(&self.engine.images));
             let id = if no_trunc {
                 image.id.clone()
             } else {
@@ -146,7 +146,7 @@ impl World {
                 "{} ago",
                 human_duration(since(self.now, image.config.created))
             );
-            let mut tags: Vec<&Reference> = self.images.tags_of(&image.id).collect();
+            let mut tags: Vec<&Reference> = self.engine.images.tags_of(&image.id).collect();
             let dangling = tags.is_empty();
             if !filters.accepts("dangling", |d| truth(d) == Some(dangling)) {
                 continue;
@@ -244,7 +244,7 @@ impl World {
                 1,
             )
         })?;
-        self.images.tag(target.clone(), &id);
+        self.engine.images.tag(target.clone(), &id);
         self.emit(EventKind::ImageTagged {
             reference: target.to_string(),
             id,
@@ -262,9 +262,9 @@ impl World {
             let id = image.id.clone();
             let by_reference = Reference::parse(text)
                 .ok()
-                .filter(|r| self.images.tagged(r) == Some(id.as_str()));
-            let tags: Vec<Reference> = self.images.tags_of(&id).cloned().collect();
-            let user = self.containers.values().find(|c| c.image_id == id);
+                .filter(|r| self.engine.images.tagged(r) == Some(id.as_str()));
+            let tags: Vec<Reference> = self.engine.images.tags_of(&id).cloned().collect();
+            let user = self.engine.containers.values().find(|c| c.image_id == id);
             let removes_image = by_reference.is_none() || tags.len() <= 1;
             if let Some(c) = user {
                 if removes_image && !force {
@@ -295,14 +295,14 @@ impl World {
                 None => tags.clone(),
             };
             for r in &untag {
-                if self.images.untag(r).is_some() {
+                if self.engine.images.untag(r).is_some() {
                     out.push_str(&format!("Untagged: {r}\n"));
                     self.emit(EventKind::ImageUntagged {
                         reference: r.to_string(),
                     });
                 }
             }
-            let still_tagged = self.images.tags_of(&id).next().is_some();
+            let still_tagged = self.engine.images.tags_of(&id).next().is_some();
             if !still_tagged && !in_use {
                 out.push_str(&format!("Deleted: {id}\n"));
                 for (layer, _) in self.delete_image(&id) {
@@ -317,14 +317,15 @@ impl World {
     /// with their sizes.
     pub(super) fn delete_image(&mut self, id: &str) -> Vec<(String, u64)> {
         let layers_before: Vec<(String, u64)> = self
+            .engine
             .images
             .layers()
             .map(|l| (l.diff_id.clone(), l.size))
             .collect();
-        self.images.remove_image(id);
+        self.engine.images.remove_image(id);
         let deleted: Vec<(String, u64)> = layers_before
             .into_iter()
-            .filter(|(d, _)| !self.images.has_layer(d))
+            .filter(|(d, _)| !self.engine.images.has_layer(d))
             .collect();
         self.emit(EventKind::ImageDeleted {
             id: id.to_string(),
@@ -408,7 +409,7 @@ impl World {
                 1,
             ));
         }
-        let Some(c) = self.containers.get(&id) else {
+        let Some(c) = self.engine.containers.get(&id) else {
             return Err(Failure::daemon(format!("No such container: {id}")));
         };
         let base = self.image_or_error(&c.image_id)?.config.clone();
@@ -434,10 +435,10 @@ impl World {
             size: layer.size,
         });
         let container_name = c.name.clone();
-        self.images.add_layer(layer);
-        let image_id = self.images.add_image(config);
+        self.engine.images.add_layer(layer);
+        let image_id = self.engine.images.add_image(config);
         if let Some(r) = reference {
-            self.images.tag(r.clone(), &image_id);
+            self.engine.images.tag(r.clone(), &image_id);
             self.emit(EventKind::ImageTagged {
                 reference: r.to_string(),
                 id: image_id.clone(),
@@ -452,10 +453,11 @@ impl World {
 
     pub(crate) fn cmd_diff(&mut self, inv: &Invocation) -> Handled {
         let id = self.find_container(&inv.args[0])?;
-        let Some(c) = self.containers.get(&id) else {
+        let Some(c) = self.engine.containers.get(&id) else {
             return Err(Failure::daemon(format!("No such container: {id}")));
         };
         let lower = self
+            .engine
             .images
             .image(&c.image_id)
             .map(|i| i.rootfs.clone())
@@ -471,59 +473,82 @@ impl World {
 
     pub(crate) fn cmd_system_df(&mut self, _inv: &Invocation) -> Handled {
         let used_images: BTreeSet<&str> = self
+            .engine
             .containers
             .values()
             .map(|c| c.image_id.as_str())
             .collect();
-        let total_images = self.images.images().count();
+        let total_images = self.engine.images.images().count();
         let active_images = self
+            .engine
             .images
             .images()
             .filter(|i| used_images.contains(i.id.as_str()))
             .count();
         // Shared layers count once, as docker's SIZE column does.
-        let image_bytes = self.images.unique_layer_bytes();
+        let image_bytes = self.engine.images.unique_layer_bytes();
         let used_layers: BTreeSet<&String> = self
+            .engine
             .images
             .images()
             .filter(|i| used_images.contains(i.id.as_str()))
             .flat_map(|i| i.config.diff_ids.iter())
             .collect();
         let reclaimable_images: u64 = self
+            .engine
             .images
             .layers()
             .filter(|l| !used_layers.contains(&l.diff_id))
             .map(|l| l.size)
             .sum();
-        let containers = self.containers.len();
-        let running = self.containers.values().filter(|c| c.is_running()).count();
-        let container_bytes: u64 = self.containers.values().map(|c| c.upper.size()).sum();
+        let containers = self.engine.containers.len();
+        let running = self
+            .engine
+            .containers
+            .values()
+            .filter(|c| c.is_running())
+            .count();
+        let container_bytes: u64 = self
+            .engine
+            .containers
+            .values()
+            .map(|c| c.upper.size())
+            .sum();
         let stopped_bytes: u64 = self
+            .engine
             .containers
             .values()
             .filter(|c| !c.is_running())
             .map(|c| c.upper.size())
             .sum();
-        let volumes = self.volumes.len();
+        let volumes = self.engine.volumes.len();
         let used_volumes: BTreeSet<&str> = self
+            .engine
             .containers
             .values()
             .flat_map(|c| c.mounts.iter().map(|m| m.source.as_str()))
             .collect();
         let active_volumes = self
+            .engine
             .volumes
             .keys()
             .filter(|v| used_volumes.contains(v.as_str()))
             .count();
-        let volume_bytes: u64 = self.volumes.values().map(|v| v.files.total_size()).sum();
+        let volume_bytes: u64 = self
+            .engine
+            .volumes
+            .values()
+            .map(|v| v.files.total_size())
+            .sum();
         let unused_volume_bytes: u64 = self
+            .engine
             .volumes
             .values()
             .filter(|v| !used_volumes.contains(v.name.as_str()))
             .map(|v| v.files.total_size())
             .sum();
-        let cache_records = self.build_cache.len();
-        let cache_bytes = self.build_cache.size(&self.images);
+        let cache_records = self.engine.build_cache.len();
+        let cache_bytes = self.engine.build_cache.size(&self.engine.images);
         let pct = |part: u64, whole: u64| (part * 100).checked_div(whole).unwrap_or(0);
         let rows = vec![
             vec![

@@ -46,20 +46,20 @@ impl World {
             let container = (kind.is_none() || kind == Some("container"))
                 .then(|| self.find_container(key).ok())
                 .flatten()
-                .and_then(|id| self.containers.get(&id));
+                .and_then(|id| self.engine.containers.get(&id));
             if let Some(c) = container {
                 items.push(self.container_json(c));
                 continue;
             }
             let image = (kind.is_none() || kind == Some("image"))
-                .then(|| self.images.lookup(key).ok())
+                .then(|| self.engine.images.lookup(key).ok())
                 .flatten();
             if let Some(image) = image {
                 items.push(self.image_json(image));
                 continue;
             }
             let volume = (kind.is_none() || kind == Some("volume"))
-                .then(|| self.volumes.get(key))
+                .then(|| self.engine.volumes.get(key))
                 .flatten();
             if let Some(v) = volume {
                 items.push(self.volume_json(v));
@@ -78,6 +78,7 @@ impl World {
             )
         }));
         let exposed = self
+            .engine
             .images
             .image(&c.image_id)
             .map(|i| {
@@ -163,12 +164,17 @@ impl World {
 
     /// A stable pseudo host PID for a running container (its position among containers).
     fn container_index(&self, id: &str) -> usize {
-        self.containers.keys().position(|k| k == id).unwrap_or(0)
+        self.engine
+            .containers
+            .keys()
+            .position(|k| k == id)
+            .unwrap_or(0)
     }
 
     fn image_json(&self, image: &Image) -> Value {
         let cfg = &image.config.config;
         let tags: Vec<String> = self
+            .engine
             .images
             .tags_of(&image.id)
             .map(|r| r.to_string())
@@ -191,7 +197,7 @@ impl World {
             },
             "Architecture": image.config.architecture,
             "Os": image.config.os,
-            "Size": image.size(&self.images),
+            "Size": image.size(&self.engine.images),
             "RootFS": {"Type": "layers", "Layers": image.config.diff_ids},
         })
     }

@@ -43,7 +43,7 @@ impl World {
             reply.stdout.push_str(&format!("{id}\n"));
             return Ok(reply);
         }
-        let argv = self.containers.get(&id).map(|c| c.argv.clone());
+        let argv = self.engine.containers.get(&id).map(|c| c.argv.clone());
         let mut reply = self.attach_until_exit(&id, reply).await?;
         if let Some(note) = argv.and_then(|argv| no_terminal_note(inv, &argv, "run")) {
             reply.stderr.push_str(&note);
@@ -54,7 +54,7 @@ impl World {
     /// Foreground `docker run`/`start -a`: wait until the main process ends (or show what it
     /// printed so far if it keeps running), and return its output and exit code.
     pub(super) async fn attach_until_exit(&mut self, id: &str, mut reply: Reply) -> Handled {
-        let Some(c) = self.containers.get(id) else {
+        let Some(c) = self.engine.containers.get(id) else {
             // Already ended and removed (`--rm` of a process that exits at once).
             let (logs, code) = self.recently_removed.get(id).cloned().unwrap_or_default();
             push_logs(&mut reply, &logs);
@@ -79,6 +79,7 @@ impl World {
         } else {
             // The container may be gone already (--rm); its exit code was recorded then.
             reply.exit_code = self
+                .engine
                 .containers
                 .get(id)
                 .map(|c| c.exit_code)
@@ -136,7 +137,7 @@ impl World {
         }
         // A published host port can be bound only once.
         for p in &c.ports {
-            let taken = self.containers.values().any(|o| {
+            let taken = self.engine.containers.values().any(|o| {
                 o.id != c.id && o.is_running() && o.ports.iter().any(|q| q.host_port == p.host_port)
             });
             if taken {
@@ -173,7 +174,7 @@ impl World {
         let handle = self.new_handle();
         self.procs
             .insert(handle, ProcRecord::new(start.target.clone(), Purpose::Main));
-        if let Some(c) = self.containers.get_mut(id) {
+        if let Some(c) = self.engine.containers.get_mut(id) {
             c.main = Some(handle);
         }
         self.issue(Effect::StartProcess(ProcessStart { handle, ..start }));
@@ -183,6 +184,7 @@ impl World {
     /// A restart timer fell due: start the container again (a failure shows in its state).
     pub(crate) fn fire_timer(&mut self, id: &str, at: Tick) {
         if self
+            .engine
             .containers
             .get(id)
             .is_some_and(|c| c.restart_at == Some(at))
@@ -197,7 +199,7 @@ impl World {
 
     /// Records the end of a container's main process and applies --rm and restart policies.
     pub(super) fn container_exited(&mut self, id: &str, at: Tick, code: i32, oom: bool) {
-        let Some(c) = self.containers.get_mut(id) else {
+        let Some(c) = self.engine.containers.get_mut(id) else {
             return;
         };
         c.main = None;
@@ -230,11 +232,12 @@ impl World {
             self.remove_container(id, true);
         } else if restart {
             let delay = (RESTART_BACKOFF_MS << restart_count.min(20)).min(RESTART_BACKOFF_MAX_MS);
-            if let Some(c) = self.containers.get_mut(id) {
+            if let Some(c) = self.engine.containers.get_mut(id) {
                 c.restart_count += 1;
                 c.restart_at = Some(at + delay);
             }
-            self.timers.insert((at + delay, id.to_string()));
+            self.timers
+                .insert((at + delay, self.host_name.clone(), id.to_string()));
             self.emit(EventKind::ContainerRestarting {
                 id: id.to_string(),
                 name,
@@ -247,10 +250,10 @@ impl World {
     /// Removes a container: its writable layer is thrown away; named volumes stay, anonymous
     /// ones go when `remove_anonymous` (`rm -v`, `--rm`).
     pub(super) fn remove_container(&mut self, id: &str, remove_anonymous: bool) {
-        let Some(mut c) = self.containers.remove(id) else {
+        let Some(mut c) = self.engine.containers.remove(id) else {
             return;
         };
-        self.names.remove(&c.name);
+        self.engine.names.remove(&c.name);
         if let Some(handle) = c.main.take() {
             self.procs.remove(&handle);
         }
@@ -269,10 +272,11 @@ impl World {
         if remove_anonymous {
             for m in c.mounts.iter().filter(|m| m.anonymous) {
                 let in_use = self
+                    .engine
                     .containers
                     .values()
                     .any(|o| o.mounts.iter().any(|om| om.source == m.source));
-                if !in_use && self.volumes.remove(&m.source).is_some() {
+                if !in_use && self.engine.volumes.remove(&m.source).is_some() {
                     self.issue(Effect::RemoveVolume {
                         name: m.source.clone(),
                     });
@@ -314,7 +318,7 @@ impl World {
         let mut reply = Reply::default();
         for (key, id) in inv.args.iter().zip(&ids) {
             self.stop_container(id, grace).await;
-            if let Some(c) = self.containers.get_mut(id) {
+            if let Some(c) = self.engine.containers.get_mut(id) {
                 c.stopped_by_user = false;
             }
             match self.start_container(id).await {

@@ -7,7 +7,7 @@ use crate::program::Stream;
 
 impl World {
     pub(super) fn logs_of(&self, id: &str, from: Tick, until: Tick) -> Vec<LogLine> {
-        let logs = match self.containers.get(id) {
+        let logs = match self.engine.containers.get(id) {
             Some(c) => c.logs(until),
             None => self
                 .recently_removed

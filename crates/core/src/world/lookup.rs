@@ -10,11 +10,12 @@ impl World {
         if let Some(c) = self.container_named(key.trim_start_matches('/')) {
             return Ok(c.id.clone());
         }
-        if self.containers.contains_key(key) {
+        if self.engine.containers.contains_key(key) {
             return Ok(key.to_string());
         }
         if !key.is_empty() && key.chars().all(|c| c.is_ascii_hexdigit()) {
             let mut matches = self
+                .engine
                 .containers
                 .range(key.to_string()..)
                 .take_while(|(id, _)| id.starts_with(key));
@@ -32,14 +33,16 @@ impl World {
     }
 
     pub(super) fn container(&self, id: &str) -> Result<&Container, Failure> {
-        self.containers
+        self.engine
+            .containers
             .get(id)
             .ok_or_else(|| Failure::daemon(format!("No such container: {id}")))
     }
 
     /// The container still runs the main process `handle` (or, for `None`, any).
     pub(crate) fn runs(&self, id: &str, handle: Option<ProcessHandle>) -> bool {
-        self.containers
+        self.engine
+            .containers
             .get(id)
             .is_some_and(|c| c.is_running() && (handle.is_none() || c.main == handle))
     }

@@ -9,9 +9,11 @@
 mod build;
 mod container;
 mod create;
+mod engine;
 mod exec;
 mod filters;
 mod format;
+mod hosts;
 mod images;
 mod inspect;
 mod lifecycle;
@@ -36,14 +38,14 @@ pub use container::{
 pub use machine::{Busy, Machine};
 pub(crate) use observe::ProcRecord;
 
-use crate::build::BuildCache;
 use crate::command::{self, Command, Invocation, Sub};
 use crate::driver::{Effect, ProcessHandle, SandboxId, SimDriver};
 use crate::event::{EventKind, Tick, Trace};
-use crate::fs::FsTree;
+
 use crate::image::ImageStore;
 use crate::registry::Registry;
 use crate::{BuildContext, Outcome};
+use engine::Engine;
 use machine::SharedPort;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -59,28 +61,21 @@ pub struct World {
     rng: ChaCha8Rng,
     now: Tick,
     trace: Trace,
-    images: ImageStore,
     registry: Registry,
-    build_cache: BuildCache,
-    containers: BTreeMap<String, Container>,
-    /// Container name to ID, for lookups by name.
-    names: BTreeMap<String, String>,
-    volumes: BTreeMap<String, Volume>,
-    /// The simulated host's files: where bind mounts (`-v /srv/data:/data`) keep their data.
-    host: FsTree,
-    /// Pending container restarts: (when, container id).
-    timers: BTreeSet<(Tick, String)>,
+    /// The engine of the host commands address now (`host_name`).
+    engine: Engine,
+    /// The other hosts' engines, by host name.
+    parked: BTreeMap<String, Engine>,
+    /// Pending container restarts: (when, host, container id).
+    timers: BTreeSet<(Tick, String, String)>,
     /// When commands waiting on their host give up waiting.
     deadlines: BTreeSet<Tick>,
-    next_ip: u32,
     /// Output and exit code of containers removed during the current command.
     recently_removed: BTreeMap<String, (Vec<LogLine>, i32)>,
     /// Where effects go out and observations come in (see [`Machine`]).
     pub(crate) port: SharedPort,
-    /// The host commands address.
+    /// The host `engine` belongs to.
     host_name: String,
-    /// Layers already sent to the host (by diff_id).
-    stored_layers: BTreeSet<String>,
     /// Processes started and not yet done with.
     pub(crate) procs: BTreeMap<ProcessHandle, ProcRecord>,
     next_handle: u64,
@@ -163,20 +158,14 @@ impl World {
             rng: ChaCha8Rng::seed_from_u64(seed),
             now: 0,
             trace: Trace::default(),
-            images: ImageStore::default(),
             registry,
-            build_cache: BuildCache::default(),
-            containers: BTreeMap::new(),
-            names: BTreeMap::new(),
-            volumes: BTreeMap::new(),
-            host: FsTree::new(),
+            engine: Engine::new(),
+            parked: BTreeMap::new(),
             timers: BTreeSet::new(),
             deadlines: BTreeSet::new(),
-            next_ip: 2,
             recently_removed: BTreeMap::new(),
             port: SharedPort::default(),
             host_name: DEFAULT_HOST.to_string(),
-            stored_layers: BTreeSet::new(),
             procs: BTreeMap::new(),
             next_handle: 1,
             next_sandbox: 1,
@@ -208,6 +197,35 @@ impl World {
             .push_back((self.host_name.clone(), effect));
     }
 
+    /// Makes `name` the host that commands and effects address; false if there is none.
+    pub(crate) fn enter_host(&mut self, name: &str) -> bool {
+        if name == self.host_name {
+            return true;
+        }
+        let Some(engine) = self.parked.remove(name) else {
+            return false;
+        };
+        let previous = std::mem::replace(&mut self.engine, engine);
+        let previous_name = std::mem::replace(&mut self.host_name, name.to_string());
+        self.parked.insert(previous_name, previous);
+        true
+    }
+
+    /// Runs `work` with `host` entered, then goes back; nothing happens for an unknown host.
+    pub(crate) fn on_host<R>(
+        &mut self,
+        host: &str,
+        work: impl FnOnce(&mut World) -> R,
+    ) -> Option<R> {
+        let back = self.host_name.clone();
+        if !self.enter_host(host) {
+            return None;
+        }
+        let result = work(self);
+        self.enter_host(&back);
+        Some(result)
+    }
+
     pub(crate) fn new_handle(&mut self) -> ProcessHandle {
         let handle = ProcessHandle(self.next_handle);
         self.next_handle += 1;
@@ -223,14 +241,14 @@ impl World {
     /// Sends the host every layer of `diff_ids` it does not have yet, bottom first.
     pub(crate) fn store_layers(&mut self, diff_ids: &[String]) {
         for diff_id in diff_ids {
-            if self.stored_layers.contains(diff_id) {
+            if self.engine.stored_layers.contains(diff_id) {
                 continue;
             }
-            let Some(layer) = self.images.layer(diff_id) else {
+            let Some(layer) = self.engine.images.layer(diff_id) else {
                 continue;
             };
             let diff = layer.diff.clone();
-            self.stored_layers.insert(diff_id.clone());
+            self.engine.stored_layers.insert(diff_id.clone());
             self.issue(Effect::StoreLayer {
                 diff_id: diff_id.clone(),
                 diff,
@@ -318,6 +336,8 @@ impl World {
                 (String::new(), message, failure.exit_code)
             }
         };
+        // `-H` addressed another host for this command only.
+        self.enter_host(DEFAULT_HOST);
         Outcome {
             stdout,
             stderr,
@@ -334,7 +354,18 @@ impl World {
                 self.sleep(ms).await;
                 Ok(Reply::default())
             }
-            Command::Docker(inv) => self.docker(inv, context).await,
+            Command::Docker(inv) => {
+                if let Some(host) = &inv.host {
+                    if !self.enter_host(host) {
+                        return Err(Failure::new(
+                            format!("Cannot connect to the Docker daemon at tcp://{host}:2375. Is the docker daemon running?"),
+                            1,
+                        ));
+                    }
+                }
+                self.docker(inv, context).await
+            }
+            Command::Host(command) => self.cmd_host(command).await,
         }
     }
 
@@ -391,48 +422,31 @@ impl World {
     /// files and the clock. Tests use it to prove a failed command changed nothing.
     pub fn state_digest(&self) -> String {
         let mut text = format!("now={}\n", self.now);
-        for image in self.images.images() {
-            text.push_str(&format!("image {}\n", image.id));
+        let mut engines: Vec<(&String, &Engine)> = self.parked.iter().collect();
+        engines.push((&self.host_name, &self.engine));
+        crate::order::sort_by(&mut engines, &|a, b| a.0.cmp(b.0));
+        for (name, engine) in engines {
+            text.push_str(&format!("host {name}\n"));
+            engine.describe(&mut text);
         }
-        for (reference, id) in self.images.tags() {
-            text.push_str(&format!("tag {reference} {id}\n"));
-        }
-        for c in self.containers.values() {
-            text.push_str(&format!(
-                "container {} {} {:?} {} {}\n",
-                c.id,
-                c.name,
-                c.status,
-                c.exit_code,
-                serde_json::to_string(&c.upper).unwrap_or_default()
-            ));
-        }
-        for v in self.volumes.values() {
-            text.push_str(&format!(
-                "volume {} {}\n",
-                v.name,
-                serde_json::to_string(&v.files).unwrap_or_default()
-            ));
-        }
-        text.push_str(&serde_json::to_string(&self.host).unwrap_or_default());
         crate::digest::sha256_digest(text.as_bytes())
     }
 
     /// Read access for fronts that draw pictures: containers in ID order.
     pub fn containers(&self) -> impl Iterator<Item = &Container> {
-        self.containers.values()
+        self.engine.containers.values()
     }
 
     pub fn volumes(&self) -> impl Iterator<Item = &Volume> {
-        self.volumes.values()
+        self.engine.volumes.values()
     }
 
     pub fn images(&self) -> &ImageStore {
-        &self.images
+        &self.engine.images
     }
 
     pub(crate) fn emit(&mut self, kind: EventKind) {
-        self.trace.push(self.now, kind);
+        self.trace.push(self.now, &self.host_name, kind);
         if self.frames.is_some() {
             // Events are emitted after the change they report, so this is the state "at" it.
             let frame = crate::view::snapshot(self);
@@ -466,15 +480,15 @@ impl World {
         }
     }
 
-    /// Fires the restart timers `due` accepts, earliest first.
+    /// Fires the restart timers `due` accepts, earliest first, each on its own host.
     fn fire_timers(&mut self, due: impl Fn(Tick) -> bool) {
-        while let Some((at, id)) = self.timers.first().cloned() {
+        while let Some((at, host, id)) = self.timers.first().cloned() {
             if !due(at) {
                 break;
             }
-            self.timers.remove(&(at, id.clone()));
+            self.timers.remove(&(at, host.clone(), id.clone()));
             self.now = self.now.max(at);
-            self.fire_timer(&id, at);
+            self.on_host(&host, |w| w.fire_timer(&id, at));
         }
     }
 }

@@ -65,7 +65,10 @@ impl World {
     }
 
     pub(crate) fn container_named(&self, name: &str) -> Option<&super::Container> {
-        self.names.get(name).and_then(|id| self.containers.get(id))
+        self.engine
+            .names
+            .get(name)
+            .and_then(|id| self.engine.containers.get(id))
     }
 
     /// `docker rename CONTAINER NEW_NAME`.
@@ -78,6 +81,7 @@ impl World {
             )));
         }
         let old_name = self
+            .engine
             .containers
             .get(&id)
             .map(|c| c.name.clone())
@@ -93,11 +97,11 @@ impl World {
                 other.id
             )));
         }
-        if let Some(c) = self.containers.get_mut(&id) {
+        if let Some(c) = self.engine.containers.get_mut(&id) {
             c.name = new_name.clone();
         }
-        self.names.remove(&old_name);
-        self.names.insert(new_name.clone(), id.clone());
+        self.engine.names.remove(&old_name);
+        self.engine.names.insert(new_name.clone(), id.clone());
         self.emit(EventKind::ContainerRenamed {
             id,
             old_name,

@@ -46,7 +46,7 @@ impl ProcRecord {
 
 impl World {
     /// Takes in one observation from `host` (the current time is when it happened).
-    pub(crate) fn observe(&mut self, _host: &str, observation: Observation) {
+    pub(crate) fn observe(&mut self, observation: Observation) {
         let at = self.now;
         let handle = observation.handle();
         let main_of = handle.and_then(|h| self.main_container_of(h));
@@ -61,7 +61,7 @@ impl World {
             }
             Observation::StartFailed { handle, error } => {
                 if let Some(id) = main_of {
-                    if let Some(c) = self.containers.get_mut(&id) {
+                    if let Some(c) = self.engine.containers.get_mut(&id) {
                         c.main = None;
                         c.error = error.to_string();
                         c.exit_code = error.exit_code();
@@ -79,7 +79,7 @@ impl World {
             } => {
                 let line = LogLine { at, stream, bytes };
                 if let Some(id) = main_of {
-                    if let Some(c) = self.containers.get_mut(&id) {
+                    if let Some(c) = self.engine.containers.get_mut(&id) {
                         c.past_logs.push(line);
                     }
                 } else if let Some(p) = self.procs.get_mut(&handle) {
@@ -87,12 +87,12 @@ impl World {
                 }
             }
             Observation::Listening { ports, .. } => {
-                if let Some(c) = main_of.and_then(|id| self.containers.get_mut(&id)) {
+                if let Some(c) = main_of.and_then(|id| self.engine.containers.get_mut(&id)) {
                     c.listening = ports;
                 }
             }
             Observation::Memory { peak, .. } => {
-                if let Some(c) = main_of.and_then(|id| self.containers.get_mut(&id)) {
+                if let Some(c) = main_of.and_then(|id| self.engine.containers.get_mut(&id)) {
                     c.peak_memory = c.peak_memory.max(peak);
                 }
             }
@@ -125,6 +125,7 @@ impl World {
         let record = self.procs.get(&handle)?;
         match (&record.target, record.purpose) {
             (Target::Container(id), Purpose::Main) => self
+                .engine
                 .containers
                 .get(id)
                 .filter(|c| c.main == Some(handle))
@@ -140,7 +141,7 @@ impl World {
     }
 
     fn main_started(&mut self, id: &str, at: crate::event::Tick) {
-        let Some(c) = self.containers.get_mut(id) else {
+        let Some(c) = self.engine.containers.get_mut(id) else {
             return;
         };
         c.status = Status::Running;
@@ -164,16 +165,16 @@ impl World {
     fn files_observed(&mut self, of: FilesOf, files: FilesNow) {
         match (of, files) {
             (FilesOf::Container(id), FilesNow::Layer(upper)) => {
-                if let Some(c) = self.containers.get_mut(&id) {
+                if let Some(c) = self.engine.containers.get_mut(&id) {
                     c.upper = upper;
                 }
             }
             (FilesOf::Volume(name), FilesNow::Tree(tree)) => {
-                if let Some(v) = self.volumes.get_mut(&name) {
+                if let Some(v) = self.engine.volumes.get_mut(&name) {
                     v.files = tree;
                 }
             }
-            (FilesOf::Host, FilesNow::Tree(tree)) => self.host = tree,
+            (FilesOf::Host, FilesNow::Tree(tree)) => self.engine.host = tree,
             (FilesOf::Sandbox(sandbox), FilesNow::Layer(changes)) => {
                 self.sandbox_changes.insert(sandbox, changes);
             }

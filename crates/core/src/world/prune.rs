@@ -14,6 +14,7 @@ impl World {
     pub(crate) fn cmd_container_prune(&mut self, inv: &Invocation) -> Handled {
         confirmed(inv, "WARNING! This will remove all stopped containers.")?;
         let stopped: Vec<(String, u64)> = self
+            .engine
             .containers
             .values()
             // A container waiting to be restarted by its policy is not stopped.
@@ -44,18 +45,19 @@ impl World {
         };
         confirmed(inv, warning)?;
         let unused: Vec<String> = self
+            .engine
             .images
             .images()
-            .filter(|i| !self.containers.values().any(|c| c.image_id == i.id))
-            .filter(|i| all || self.images.tags_of(&i.id).next().is_none())
+            .filter(|i| !self.engine.containers.values().any(|c| c.image_id == i.id))
+            .filter(|i| all || self.engine.images.tags_of(&i.id).next().is_none())
             .map(|i| i.id.clone())
             .collect();
         let mut lines = Vec::new();
         let mut reclaimed = 0;
         for id in unused {
-            let tags: Vec<Reference> = self.images.tags_of(&id).cloned().collect();
+            let tags: Vec<Reference> = self.engine.images.tags_of(&id).cloned().collect();
             for r in tags {
-                if self.images.untag(&r).is_some() {
+                if self.engine.images.untag(&r).is_some() {
                     lines.push(format!("untagged: {r}"));
                     self.emit(EventKind::ImageUntagged {
                         reference: r.to_string(),
@@ -85,6 +87,7 @@ impl World {
         };
         confirmed(inv, warning)?;
         let unused: Vec<String> = self
+            .engine
             .volumes
             .values()
             .filter(|v| (all || v.anonymous) && self.volume_users(&v.name).is_empty())
@@ -92,7 +95,7 @@ impl World {
             .collect();
         let mut reclaimed = 0;
         for name in &unused {
-            if let Some(volume) = self.volumes.remove(name) {
+            if let Some(volume) = self.engine.volumes.remove(name) {
                 reclaimed += volume.files.total_size();
                 self.issue(Effect::RemoveVolume { name: name.clone() });
                 self.emit(EventKind::VolumeRemoved { name: name.clone() });

@@ -50,6 +50,7 @@ impl World {
         let no_trunc = inv.flags.has("no-trunc");
         // Newest first, as docker lists them.
         let mut shown: Vec<&Container> = self
+            .engine
             .containers
             .values()
             .filter(|c| all || c.is_running())
@@ -96,7 +97,11 @@ impl World {
             && filters.accepts("ancestor", |v| {
                 c.image_ref == v
                     || c.image_id.trim_start_matches("sha256:").starts_with(v)
-                    || self.images.lookup(v).is_ok_and(|i| i.id == c.image_id)
+                    || self
+                        .engine
+                        .images
+                        .lookup(v)
+                        .is_ok_and(|i| i.id == c.image_id)
             })
             && filters.accepts("label", |v| label_matches(v, &c.labels))
             && filters.accepts("volume", |v| mounts_volume(c, v))
@@ -118,6 +123,7 @@ impl World {
             })
             .collect();
         let exposed = self
+            .engine
             .images
             .image(&c.image_id)
             .map(|i| &i.config.config.exposed_ports);
@@ -180,7 +186,7 @@ impl World {
             "State": c.status.as_str(),
             "Ports": self.ports_text(c),
             "Names": c.name,
-            "Size": format!("{} (virtual {})", human_size(c.upper.size()), human_size(c.upper.size() + self.images.image(&c.image_id).map(|i| i.size(&self.images)).unwrap_or(0))),
+            "Size": format!("{} (virtual {})", human_size(c.upper.size()), human_size(c.upper.size() + self.engine.images.image(&c.image_id).map(|i| i.size(&self.engine.images)).unwrap_or(0))),
             "Mounts": c.mounts.iter().map(|m| m.source.chars().take(15).collect::<String>()).collect::<Vec<_>>().join(","),
             "Labels": c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","),
         })

@@ -6,6 +6,6 @@ impl World {
     /// The contents of a regular file on the simulated host (where bind mounts such as
     /// `-v /srv/data:/data` keep their data), or `None` if there is no such file.
     pub fn host_file(&self, path: &str) -> Option<&[u8]> {
-        self.host.read_file(path).ok()
+        self.engine.host.read_file(path).ok()
     }
 }

@@ -42,7 +42,7 @@ impl World {
     /// (A shell or `sleep` as PID 1 has no handler, so the kernel ignores SIGTERM and the
     /// container is killed after the grace period, exit 137, as with real docker.)
     pub(super) async fn stop_container(&mut self, id: &str, grace: u64) {
-        let Some(c) = self.containers.get_mut(id) else {
+        let Some(c) = self.engine.containers.get_mut(id) else {
             return;
         };
         c.stopped_by_user = true;
@@ -70,7 +70,7 @@ impl World {
     }
 
     /// SIGKILL, and wait for the host to report the end.
-    async fn kill_and_wait(&mut self, id: &str, handle: ProcessHandle) {
+    pub(super) async fn kill_and_wait(&mut self, id: &str, handle: ProcessHandle) {
         self.issue(Effect::Signal {
             handle,
             signal: SIGKILL,
@@ -86,14 +86,19 @@ impl World {
         let number = signal_number(signal)
             .ok_or_else(|| Failure::daemon(format!("Invalid signal: {signal}")))?;
         for (key, id) in inv.args.iter().zip(&ids) {
-            if !self.containers.get(id).is_some_and(Container::is_running) {
+            if !self
+                .engine
+                .containers
+                .get(id)
+                .is_some_and(Container::is_running)
+            {
                 return Err(Failure::daemon(format!(
                     "cannot kill container: {key}: container {id} is not running"
                 )));
             }
         }
         for id in &ids {
-            let Some(c) = self.containers.get_mut(id) else {
+            let Some(c) = self.engine.containers.get_mut(id) else {
                 continue;
             };
             c.stopped_by_user = true;
@@ -116,15 +121,25 @@ impl World {
         let ids = self.resolve_all(&inv.args)?;
         let force = inv.flags.has("force");
         for (key, id) in inv.args.iter().zip(&ids) {
-            if !force && self.containers.get(id).is_some_and(Container::is_running) {
+            if !force
+                && self
+                    .engine
+                    .containers
+                    .get(id)
+                    .is_some_and(Container::is_running)
+            {
                 return Err(Failure::daemon(format!(
                     "cannot remove container \"/{}\": container is running: stop the container before removing or force remove",
-                    self.containers.get(id).map(|c| c.name.as_str()).unwrap_or(key)
+                    self.engine.containers.get(id).map(|c| c.name.as_str()).unwrap_or(key)
                 )));
             }
         }
         for id in &ids {
-            let running = self.containers.get_mut(id).filter(|c| c.is_running());
+            let running = self
+                .engine
+                .containers
+                .get_mut(id)
+                .filter(|c| c.is_running());
             if let Some(handle) = running.and_then(|c| {
                 c.stopped_by_user = true;
                 c.main

@@ -25,19 +25,23 @@ impl World {
     /// name or ID: what its processes would see now.
     pub fn container_files(&self, key: &str) -> Option<FsTree> {
         let id = self.find_container(key).ok()?;
-        self.containers.get(&id).map(|c| self.container_fs(c))
+        self.engine
+            .containers
+            .get(&id)
+            .map(|c| self.container_fs(c))
     }
 
     /// The merged filesystem of a container now, as the model knows it.
     pub(crate) fn container_fs(&self, c: &Container) -> FsTree {
-        let mut fs = lower_fs(&self.images, c);
+        let mut fs = lower_fs(&self.engine.images, c);
         c.upper.apply_to(&mut fs);
         overlay_mounts(&mut fs, &c.mounts, |kind, source| match kind {
             MountKind::Volume => self
+                .engine
                 .volumes
                 .get(source)
                 .map(|v| (&v.files, "/".to_string())),
-            MountKind::Bind => Some((&self.host, source.to_string())),
+            MountKind::Bind => Some((&self.engine.host, source.to_string())),
         });
         fs
     }
@@ -45,10 +49,10 @@ impl World {
     /// Fills empty named volumes from the image's files at their mount paths, as docker does
     /// the first time a volume is mounted.
     pub(crate) fn copy_up_volumes(&mut self, id: &str) {
-        let Some(c) = self.containers.get(id) else {
+        let Some(c) = self.engine.containers.get(id) else {
             return;
         };
-        let Some(image) = self.images.image(&c.image_id) else {
+        let Some(image) = self.engine.images.image(&c.image_id) else {
             return;
         };
         let mut filled = Vec::new();
@@ -56,7 +60,7 @@ impl World {
             if m.kind != MountKind::Volume {
                 continue;
             }
-            let Some(volume) = self.volumes.get(&m.source) else {
+            let Some(volume) = self.engine.volumes.get(&m.source) else {
                 continue;
             };
             let has_content = image.rootfs.descendants(&m.target).next().is_some();
@@ -73,7 +77,7 @@ impl World {
                 path: path.clone(),
                 files: content.clone(),
             });
-            if let Some(v) = self.volumes.get_mut(&name) {
+            if let Some(v) = self.engine.volumes.get_mut(&name) {
                 v.files = content;
             }
             self.emit(EventKind::VolumeCopiedUp { name, path });

@@ -17,7 +17,7 @@ impl World {
         labels: Vec<(String, String)>,
         anonymous: bool,
     ) {
-        self.volumes.insert(
+        self.engine.volumes.insert(
             name.to_string(),
             Volume {
                 name: name.to_string(),
@@ -36,7 +36,8 @@ impl World {
     }
 
     pub(super) fn volume_users(&self, name: &str) -> Vec<String> {
-        self.containers
+        self.engine
+            .containers
             .values()
             .filter(|c| c.mounts.iter().any(|m| m.source == name))
             .map(|c| c.id.clone())
@@ -64,7 +65,7 @@ impl World {
             }
         }
         // Creating an existing volume is not an error in docker: it prints the name again.
-        if !self.volumes.contains_key(&name) {
+        if !self.engine.volumes.contains_key(&name) {
             let labels = inv
                 .flags
                 .values("label")
@@ -83,6 +84,7 @@ impl World {
         let filters = Filters::parse(inv, "volume ls", &["name", "dangling", "driver", "label"])?;
         filters.check_values("dangling", &["true", "false", "1", "0"])?;
         let shown: Vec<&Volume> = self
+            .engine
             .volumes
             .values()
             .filter(|v| {
@@ -90,7 +92,7 @@ impl World {
                     && filters.accepts("driver", |d| d == "local")
                     && filters.accepts("label", |l| label_matches(l, &v.labels))
                     && filters.accepts("dangling", |d| {
-                        truth(d) == Some(is_dangling(v, self.containers.values()))
+                        truth(d) == Some(is_dangling(v, self.engine.containers.values()))
                     })
             })
             .collect();
@@ -138,6 +140,7 @@ impl World {
         let mut items = Vec::new();
         for name in &inv.args {
             let v = self
+                .engine
                 .volumes
                 .get(name)
                 .ok_or_else(|| Failure::new(format!("Error: No such volume: {name}"), 1))?;
@@ -149,7 +152,7 @@ impl World {
     pub(crate) fn cmd_volume_rm(&mut self, inv: &Invocation) -> Handled {
         // Check every name first so that a refusal removes nothing.
         for name in &inv.args {
-            if !self.volumes.contains_key(name) {
+            if !self.engine.volumes.contains_key(name) {
                 if inv.flags.has("force") {
                     continue;
                 }
@@ -165,7 +168,7 @@ impl World {
         }
         let mut out = String::new();
         for name in &inv.args {
-            if self.volumes.remove(name).is_some() {
+            if self.engine.volumes.remove(name).is_some() {
                 self.issue(Effect::RemoveVolume { name: name.clone() });
                 self.emit(EventKind::VolumeRemoved { name: name.clone() });
             }

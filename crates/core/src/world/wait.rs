@@ -29,12 +29,13 @@ impl World {
             // arrives late is taken in now.
             self.fire_timers_before(at);
             self.now = self.now.max(at);
-            self.observe(&host, observation);
+            // A host removed meanwhile has nobody left to hear it.
+            self.on_host(&host, |w| w.observe(observation));
         }
         let clock = self.port.borrow().clock;
         self.advance_to(clock);
         let next_timeout = [
-            self.timers.first().map(|(at, _)| *at),
+            self.timers.first().map(|(at, _, _)| *at),
             self.deadlines.first().copied(),
         ]
         .into_iter()
@@ -46,7 +47,7 @@ impl World {
     }
 
     fn fire_timers_before(&mut self, at: Tick) {
-        while let Some((due, _)) = self.timers.first() {
+        while let Some((due, _, _)) = self.timers.first() {
             if *due >= at {
                 break;
             }

@@ -436,6 +436,10 @@ impl Driver for SimDriver {
             Effect::RemoveVolume { name } => {
                 self.host(host_name).volumes.remove(&name);
             }
+            Effect::RemoveHost => {
+                self.hosts.remove(host_name);
+                self.queue.retain(|_, (host, _)| host != host_name);
+            }
         }
     }
 
