@@ -10,7 +10,7 @@ use sim_core::view::{run_line_with_frames, snapshot, Snapshot};
 use sim_core::{command::build_context_request, Event, Outcome, World};
 use yew::Reducible;
 
-use super::scenario::{build_context, Files, Scenario, ScenarioStep};
+use super::scenario::{build_context, editor_files, Files, Scenario, Step};
 
 /// One command line as typed, what it printed and the events it caused. Shared as `Rc` and
 /// compared by pointer, so the terminal and the timeline redraw only new lines.
@@ -83,7 +83,7 @@ pub struct Session {
     world: Rc<RefCell<World>>,
     pub seed: u64,
     /// Every step typed, including undone ones after the cursor.
-    pub steps: Rc<Vec<ScenarioStep>>,
+    pub steps: Rc<Vec<Step>>,
     /// How many steps are applied to the World.
     pub cursor: usize,
     /// When the timeline stands at one event of the step at the cursor: its index there.
@@ -121,7 +121,7 @@ impl Session {
             scenario.seed,
             Rc::new(scenario.steps),
             Position::after(cursor),
-            Rc::new(scenario.files),
+            Rc::new(editor_files(&scenario.files)),
             0,
         )
     }
@@ -130,7 +130,7 @@ impl Session {
     /// snapshot per event when `at` is one of its events.
     fn replayed(
         seed: u64,
-        steps: Rc<Vec<ScenarioStep>>,
+        steps: Rc<Vec<Step>>,
         at: Position,
         files: Rc<Files>,
         revision: u64,
@@ -251,8 +251,7 @@ impl Session {
         Scenario {
             seed: self.seed,
             steps: self.steps[..self.cursor].to_vec(),
-            files: (*self.files).clone(),
-            ..Scenario::default()
+            files: build_context(&self.files),
         }
     }
 
@@ -274,8 +273,8 @@ impl Session {
         {
             let mut world = self.world.borrow_mut();
             for line in lines {
-                let files = build_context_request(&line).map(|_| (*self.files).clone());
-                let step = ScenarioStep { line, files };
+                let files = build_context_request(&line).map(|_| build_context(&self.files));
+                let step = Step::new(line, files);
                 transcript.push(apply(&mut world, &step));
                 steps.push(step);
             }
@@ -307,20 +306,18 @@ impl Session {
     }
 }
 
-fn apply(world: &mut World, step: &ScenarioStep) -> SharedEntry {
-    let context = step.files.as_ref().map(build_context).unwrap_or_default();
-    let outcome = world.run_line(&step.line, &context);
+fn apply(world: &mut World, step: &Step) -> SharedEntry {
+    let outcome = step.run(world);
     entry(world, step, outcome)
 }
 
 /// [`apply`], also taking a picture snapshot at each event of the step.
-fn apply_with_frames(world: &mut World, step: &ScenarioStep) -> (SharedEntry, Vec<Snapshot>) {
-    let context = step.files.as_ref().map(build_context).unwrap_or_default();
-    let (outcome, frames) = run_line_with_frames(world, &step.line, &context);
+fn apply_with_frames(world: &mut World, step: &Step) -> (SharedEntry, Vec<Snapshot>) {
+    let (outcome, frames) = run_line_with_frames(world, &step.line, step.context());
     (entry(world, step, outcome), frames)
 }
 
-fn entry(world: &mut World, step: &ScenarioStep, outcome: Outcome) -> SharedEntry {
+fn entry(world: &mut World, step: &Step, outcome: Outcome) -> SharedEntry {
     // The page has no use for the driver's effect log; a long session must not keep it.
     drop(world.take_effects());
     let events = world.events();
