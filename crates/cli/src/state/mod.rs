@@ -160,6 +160,18 @@ impl State {
         context: Option<BuildContext>,
     ) -> (Outcome, Result<(), StateError>) {
         let step = Step::new(line, context);
+        if let Err(refused) = self.check(&step) {
+            // Run, it would make a journal that no later `sim` can load.
+            let end = self.world.events().len() as u64;
+            let outcome = Outcome {
+                stderr: format!("sim: not run: {refused}\n"),
+                exit_code: 1,
+                first_event: end,
+                end_event: end,
+                ..Outcome::default()
+            };
+            return (outcome, Ok(()));
+        }
         let outcome = step.run(&mut self.world);
         self.ran += 1;
         let saved = match self.old_format.take() {
@@ -176,6 +188,17 @@ impl State {
             None => self.append(&step),
         };
         (outcome, saved)
+    }
+
+    /// The scenario limits the journal is read back with, for one more step.
+    fn check(&self, step: &Step) -> Result<(), ScenarioError> {
+        if self.ran >= MAX_STEPS {
+            return Err(ScenarioError::TooBig {
+                what: format!("the saved state has {} commands", self.ran),
+                limit: MAX_STEPS.to_string(),
+            });
+        }
+        step.check(self.ran + 1)
     }
 
     /// Forgets everything: deletes the journal and starts a fresh world with the same seed.

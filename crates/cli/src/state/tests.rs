@@ -1,5 +1,6 @@
 use super::*;
 use sim_core::fs::Node;
+use sim_core::scenario::MAX_LINE_BYTES;
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sim-state-{}-{name}", std::process::id()));
@@ -148,5 +149,28 @@ fn unreadable_journals_name_the_file_and_say_to_reset() {
         assert!(err.contains(&journal.display().to_string()), "{err}");
         assert!(err.contains("run `sim reset`"), "{err}");
     }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_line_the_journal_could_not_load_again_is_refused_before_it_runs() {
+    let dir = temp_dir("refused");
+    let mut state = State::open(&dir, None).unwrap();
+    state.run("docker volume create a", None).1.unwrap();
+    let events = state.world().events().len();
+    let long = format!("docker volume create {}", "b".repeat(MAX_LINE_BYTES));
+    let (outcome, saved) = state.run(&long, None);
+    saved.unwrap();
+    assert_eq!(outcome.exit_code, 1);
+    assert!(
+        outcome
+            .stderr
+            .starts_with("sim: not run: the scenario is too big: command 2 is "),
+        "{}",
+        outcome.stderr
+    );
+    assert_eq!(state.world().events().len(), events, "nothing ran");
+    let again = State::open(&dir, None).unwrap();
+    assert_eq!(again.ran(), 1);
     fs::remove_dir_all(&dir).unwrap();
 }
