@@ -10,7 +10,8 @@ use sim_core::view::{run_line_with_frames, snapshot, Snapshot};
 use sim_core::{command::build_context_request, Event, Outcome, World};
 use yew::Reducible;
 
-use super::scenario::{build_context, editor_files, Files, Scenario, Step};
+use super::scenario::{build_context, editor_files, Files, Scenario, ScenarioError, Step};
+use sim_core::scenario::MAX_STEPS;
 
 /// One command line as typed, what it printed and the events it caused. Shared as `Rc` and
 /// compared by pointer, so the terminal and the timeline redraw only new lines.
@@ -100,6 +101,9 @@ pub struct Session {
     pub trace_hash: String,
     /// Changes whenever the World or the files do, for effects that depend on them.
     pub revision: u64,
+    /// Why the last lines typed were not run: a scenario over the limits could not be saved,
+    /// shared or loaded again.
+    pub refused: Option<Rc<str>>,
 }
 
 impl Default for Session {
@@ -162,6 +166,7 @@ impl Session {
             transcript: Rc::new(transcript),
             files,
             revision,
+            refused: None,
         };
         session.focused(at.event)
     }
@@ -230,6 +235,7 @@ impl Session {
             // Same World: only the pictures move.
             let mut moved = (*self).clone();
             moved.revision += 1;
+            moved.refused = None;
             return Rc::new(moved.focused(at.event));
         }
         Rc::new(Session::replayed(
@@ -270,11 +276,16 @@ impl Session {
         }
         let mut steps = (*self.steps).clone();
         let mut transcript = (*self.transcript).clone();
+        let mut refused = None;
         {
             let mut world = self.world.borrow_mut();
             for line in lines {
                 let files = build_context_request(&line).map(|_| build_context(&self.files));
                 let step = Step::new(line, files);
+                if let Err(e) = check_one_more(&steps, &step) {
+                    refused = Some(Rc::from(format!("not run: {e}")));
+                    continue;
+                }
                 transcript.push(apply(&mut world, &step));
                 steps.push(step);
             }
@@ -294,6 +305,7 @@ impl Session {
             frames: Rc::default(),
             trace_hash: world.trace_hash(),
             revision: self.revision + 1,
+            refused,
         })
     }
 
@@ -302,8 +314,20 @@ impl Session {
         change(Rc::make_mut(&mut changed.files));
         // Files are saved with the scenario, so they count as a change.
         changed.revision += 1;
+        changed.refused = None;
         Rc::new(changed)
     }
+}
+
+/// The scenario limits for `steps` with `step` after them.
+fn check_one_more(steps: &[Step], step: &Step) -> Result<(), ScenarioError> {
+    if steps.len() >= MAX_STEPS {
+        return Err(ScenarioError::TooBig {
+            what: format!("it has {} commands", steps.len()),
+            limit: MAX_STEPS.to_string(),
+        });
+    }
+    step.check(steps.len() + 1)
 }
 
 fn apply(world: &mut World, step: &Step) -> SharedEntry {
@@ -369,6 +393,25 @@ mod tests {
 
     fn run(session: Rc<Session>, line: &str) -> Rc<Session> {
         session.reduce(Action::RunAll(vec![line.to_string()]))
+    }
+
+    #[test]
+    fn a_line_over_the_limits_is_refused_and_the_scenario_stays_loadable() {
+        let mut session = run(Rc::new(Session::default()), "docker volume create a");
+        let long = format!("echo {}", "x".repeat(sim_core::scenario::MAX_LINE_BYTES));
+        session = session.reduce(Action::RunAll(vec![long, "docker volume create b".into()]));
+        let refused = session.refused.as_deref().unwrap_or_default();
+        assert!(
+            refused.starts_with("not run: the scenario is too big: command 2 "),
+            "{refused}"
+        );
+        let lines: Vec<_> = session.steps.iter().map(|s| s.line.as_str()).collect();
+        assert_eq!(lines, ["docker volume create a", "docker volume create b"]);
+        assert_eq!(session.transcript.len(), 2);
+        let json = session.scenario().to_json();
+        assert!(Scenario::from_json(json.as_bytes()).is_ok());
+        session = run(session, "docker volume ls");
+        assert_eq!(session.refused, None);
     }
 
     #[test]
