@@ -161,7 +161,7 @@ impl State {
     ) -> (Outcome, Result<(), StateError>) {
         let step = Step::new(line, context);
         if let Err(refused) = self.check(&step) {
-            // Run, it would make a journal that no later `sim` can load.
+            // Saved, it would make a journal that no later `sim` could load.
             let end = self.world.events().len() as u64;
             let outcome = Outcome {
                 stderr: format!("sim: not run: {refused}\n"),
