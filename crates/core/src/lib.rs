@@ -6,7 +6,8 @@
 //!
 //! Entry points for fronts: [`World::new`], [`World::run_line`] (one command line, with the
 //! build context a `docker build` in it should use), [`command::build_context_request`] (which
-//! directory a line wants as its build context), [`World::events`] and [`World::trace_hash`].
+//! directory a line wants as its build context), [`World::events`] and [`World::trace_hash`]. A [`scenario::Scenario`] (seed + lines with their
+//! build contexts) is what fronts save, share and replay.
 
 pub mod bench;
 pub mod build;
@@ -23,6 +24,7 @@ mod outcome;
 pub mod output;
 pub mod program;
 pub mod registry;
+pub mod scenario;
 pub mod view;
 mod world;
 
