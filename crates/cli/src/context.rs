@@ -17,6 +17,9 @@ use std::path::{Component, Path, PathBuf};
 /// Larger contexts are refused: the journal stores every build's context.
 pub const MAX_CONTEXT_BYTES: u64 = 50 * 1000 * 1000;
 pub const MAX_CONTEXT_ENTRIES: usize = 20_000;
+// Whatever is loaded can be saved in the journal (a `-f` Dockerfile from elsewhere on top).
+const _: () = assert!(MAX_CONTEXT_BYTES < sim_core::scenario::MAX_FILES_BYTES);
+const _: () = assert!(MAX_CONTEXT_ENTRIES < sim_core::scenario::MAX_FILES_ENTRIES);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ContextError {
@@ -133,6 +136,10 @@ pub fn load(request: &ContextRequest, cwd: &Path) -> Result<LoadedContext, Conte
                         filler: 0,
                     },
                 );
+                // A `-f` file from elsewhere counts too: the journal must be able to hold it.
+                if loaded.bytes > MAX_CONTEXT_BYTES {
+                    return Err(ContextError::TooLarge { path: root });
+                }
             }
             // Inside the context, a missing Dockerfile is the core's error to report.
             Err(e) if e.kind() == io::ErrorKind::NotFound && !outside => {}

@@ -69,7 +69,7 @@ fn state_persists_across_invocations() {
 
     let journal = fs::read_to_string(dir.journal()).unwrap();
     let lines: Vec<&str> = journal.lines().collect();
-    assert_eq!(lines[0], r#"{"version":1,"seed":42}"#);
+    assert_eq!(lines[0], r#"{"v":2,"seed":42}"#);
     assert_eq!(lines[1], r#"{"line":"docker ps"}"#);
     assert_eq!(lines[2], r#"{"line":"docker images"}"#);
 }
@@ -105,10 +105,7 @@ fn a_different_seed_needs_a_reset() {
     assert!(!dir.journal().exists());
     assert_eq!(code(&sim(&dir, &["--seed", "8", "docker", "ps"])), 0);
     let journal = fs::read_to_string(dir.journal()).unwrap();
-    assert!(
-        journal.starts_with(r#"{"version":1,"seed":8}"#),
-        "{journal}"
-    );
+    assert!(journal.starts_with(r#"{"v":2,"seed":8}"#), "{journal}");
 }
 
 #[test]
@@ -170,6 +167,71 @@ fn a_damaged_journal_is_reported_and_left_alone() {
     assert_eq!(code(&sim(&dir, &["hash"])), 0);
 }
 
+/// The context directory the journal in tests/fixtures/journal-v1.jsonl was made with.
+fn old_context(dir: &TempDir) {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let ctx = dir.path().join("ctx");
+    fs::create_dir_all(ctx.join("conf")).unwrap();
+    let files = [
+        (
+            "Dockerfile",
+            "FROM busybox\nCOPY . /app\nRUN /app/run.sh\n",
+            0o644,
+        ),
+        ("run.sh", "#!/bin/sh\necho built > /built\n", 0o755),
+        ("conf/app.conf", "port=80\n", 0o644),
+    ];
+    for (name, text, mode) in files {
+        fs::write(ctx.join(name), text).unwrap();
+        fs::set_permissions(ctx.join(name), fs::Permissions::from_mode(mode)).unwrap();
+    }
+    fs::set_permissions(ctx.join("conf"), fs::Permissions::from_mode(0o755)).unwrap();
+    symlink("conf/app.conf", ctx.join("link.conf")).unwrap();
+}
+
+#[test]
+fn a_journal_saved_by_the_first_sim_still_loads_and_is_carried_on() {
+    let dir = TempDir::new("oldjournal");
+    fs::create_dir_all(dir.journal().parent().unwrap()).unwrap();
+    let old = include_str!("fixtures/journal-v1.jsonl");
+    fs::write(dir.journal(), old).unwrap();
+    let before = hash(&dir);
+    assert_eq!(
+        fs::read_to_string(dir.journal()).unwrap(),
+        old,
+        "reading changes nothing"
+    );
+
+    // Its container and volume are there; the next lines carry on in the current format.
+    let ps = sim(&dir, &["docker", "ps", "-a"]);
+    assert_eq!(code(&ps), 0, "{}", stderr(&ps));
+    assert!(
+        stdout(&ps).contains("Exited (0)") && stdout(&ps).contains(" one\n"),
+        "{}",
+        stdout(&ps)
+    );
+    assert_eq!(
+        stdout(&sim(&dir, &["docker", "volume", "ls", "-q"])),
+        "data\n"
+    );
+    let journal = fs::read_to_string(dir.journal()).unwrap();
+    assert!(journal.starts_with("{\"v\":2,\"seed\":5}\n"), "{journal}");
+    assert_eq!(journal.lines().count(), 7, "{journal}");
+    assert_ne!(hash(&dir), before);
+
+    // The same lines typed into a fresh state, from the same directory, end the same.
+    let fresh = TempDir::new("oldjournal-fresh");
+    old_context(&fresh);
+    let lines = "docker build -t app ctx\n\
+        docker run --name one app cat /app/conf/app.conf /built\n\
+        docker volume create data\ndocker ps -a\ndocker ps -a\ndocker volume ls -q\n";
+    fs::write(fresh.path().join("s.sim"), lines).unwrap();
+    let script = sim(&fresh, &["--seed", "5", "script", "--quiet", "s.sim"]);
+    assert_eq!(code(&script), 0, "{}", stderr(&script));
+    assert_eq!(hash(&fresh), hash(&dir));
+    assert_eq!(fs::read_to_string(fresh.journal()).unwrap(), journal);
+}
+
 #[test]
 fn a_missing_build_context_is_dockers_error() {
     let dir = TempDir::new("nocontext");
@@ -198,9 +260,12 @@ fn a_build_context_is_loaded_and_saved_with_the_line() {
     let journal = fs::read_to_string(dir.journal()).unwrap();
     let entry: serde_json::Value = serde_json::from_str(journal.lines().nth(1).unwrap()).unwrap();
     assert_eq!(entry["line"], "docker build -t app app");
-    let nodes = &entry["context"]["nodes"];
-    assert!(nodes.get("/conf/app.conf").is_some(), "{entry}");
-    assert!(nodes.get("/Dockerfile").is_some(), "{entry}");
+    let files = &entry["files"];
+    assert_eq!(files["conf/app.conf"], "port=80\n", "{entry}");
+    assert_eq!(
+        files["Dockerfile"], "FROM busybox\nCOPY conf /conf\n",
+        "{entry}"
+    );
 
     // The saved context is replayed, not the directory: changing it changes nothing.
     let before = hash(&dir);

@@ -31,7 +31,9 @@
 //! simulate. Same seed + same commands = same events, byte for byte, natively and on wasm32.
 //!
 //! Other entry points for fronts: [`command::build_context_request`] (which directory a line
-//! wants as its build context), [`World::events`] and [`World::trace_hash`].
+//! wants as its build context), [`World::events`] and [`World::trace_hash`]. A
+//! [`scenario::Scenario`] (seed + lines with their build contexts) is what fronts save, share
+//! and replay.
 
 pub mod bench;
 pub mod build;
@@ -48,6 +50,7 @@ mod outcome;
 pub mod output;
 pub mod program;
 pub mod registry;
+pub mod scenario;
 pub mod view;
 mod world;
 

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::app::use_texts;
 use crate::state::progress::Export;
-use crate::state::scenario::Scenario;
+use crate::state::scenario::{to_link_payload, Scenario};
 
 #[derive(Properties, PartialEq)]
 pub struct ScenarioToolsProps {
@@ -30,7 +30,7 @@ pub fn share_link(scenario: &Scenario) -> String {
             ))
         })
         .unwrap_or_default();
-    format!("{base}#/share/{}", scenario.to_link_payload())
+    format!("{base}#/share/{}", to_link_payload(scenario))
 }
 
 #[component]

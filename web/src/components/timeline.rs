@@ -9,7 +9,7 @@ use sim_core::Language;
 use yew::prelude::*;
 
 use crate::app::{use_app, use_texts};
-use crate::state::scenario::ScenarioStep;
+use crate::state::scenario::Step;
 use crate::state::session::{Position, SharedEntry};
 
 /// Commands drawn at first (the newest); "show all" draws the rest. Older ones are hidden in
@@ -20,7 +20,7 @@ const SLOTS: usize = SHOWN_STEPS + HIDE_STEP;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
-    pub steps: Rc<Vec<ScenarioStep>>,
+    pub steps: Rc<Vec<Step>>,
     pub transcript: Rc<Vec<SharedEntry>>,
     pub cursor: usize,
     /// The event of the step at the cursor the pictures show, if not the end of the step.

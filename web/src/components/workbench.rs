@@ -83,6 +83,9 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
             <div class="work-main">
                 <Terminal transcript={Rc::clone(&session.transcript)} {history}
                     {names} {on_run} offer={props.offer.clone()} />
+                if let Some(refused) = session.refused.as_deref() {
+                    <p class="error" role="alert">{ refused }</p>
+                }
                 <FilesEditor files={Rc::clone(&session.files)} {on_set} {on_rename} {on_delete} />
             </div>
             <section class="panel pictures-panel" aria-labelledby="pictures-heading">

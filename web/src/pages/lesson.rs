@@ -15,7 +15,7 @@ use crate::pages::storage_owners;
 use crate::prose::{inline, trusted_html, without_title};
 use crate::route::Route;
 use crate::state::progress::{load_scenario, Export, Progress};
-use crate::state::scenario::Scenario;
+use crate::state::scenario::{build_context, Scenario};
 use crate::state::session::{Action, Session};
 use crate::text::texts;
 
@@ -47,7 +47,7 @@ fn step_file_changes(lesson: &Lesson, index: usize) -> Vec<(String, String)> {
 fn starting_scenario(lesson: Option<&Lesson>) -> Scenario {
     let mut scenario = Scenario::default();
     if let Some(step) = lesson.and_then(|l| l.steps.iter().find(|s| !s.files.is_empty())) {
-        scenario.files = step.files.clone();
+        scenario.files = build_context(&step.files);
     }
     scenario
 }

@@ -7,7 +7,7 @@ use yew_router::prelude::*;
 use crate::app::use_texts;
 use crate::route::Route;
 use crate::state::progress::{save_scenario, PLAYGROUND};
-use crate::state::scenario::Scenario;
+use crate::state::scenario::from_link_payload;
 
 #[derive(Properties, PartialEq)]
 pub struct SharePageProps {
@@ -18,9 +18,7 @@ pub struct SharePageProps {
 pub fn SharePage(props: &SharePageProps) -> Html {
     let texts = use_texts();
     let navigator = use_navigator();
-    let decoded = use_memo(props.payload.clone(), |payload| {
-        Scenario::from_link_payload(payload)
-    });
+    let decoded = use_memo(props.payload.clone(), |payload| from_link_payload(payload));
     {
         let decoded = decoded.clone();
         use_effect_with(props.payload.clone(), move |_| {

@@ -68,7 +68,8 @@ pub fn save_lang(lang: Lang) {
 /// The saved scenario of a lesson (by id) or of the playground.
 pub fn load_scenario(owner: &str) -> Option<Scenario> {
     let scenario: Scenario = LocalStorage::get(format!("{SCENARIO_PREFIX}{owner}")).ok()?;
-    scenario.validated().ok()
+    scenario.check().ok()?;
+    Some(scenario)
 }
 
 pub fn save_scenario(owner: &str, scenario: &Scenario) {
@@ -102,6 +103,13 @@ impl Export {
     /// Reads an exported file; a single shared scenario is accepted too (it goes to the
     /// playground).
     pub fn parse(bytes: &[u8]) -> Result<Export, String> {
+        if bytes.len() > sim_core::scenario::MAX_JSON_BYTES {
+            return Err(format!(
+                "the file is too big ({} bytes, at most {} are read); choose an exported file",
+                bytes.len(),
+                sim_core::scenario::MAX_JSON_BYTES
+            ));
+        }
         if let Ok(export) = serde_json::from_slice::<Export>(bytes) {
             if export.format != EXPORT_FORMAT {
                 return Err(format!("unknown format `{}`", export.format));
@@ -110,7 +118,7 @@ impl Export {
                 return Err(ScenarioError::NewerVersion(export.version).to_string());
             }
             for scenario in export.scenarios.values() {
-                scenario.clone().validated().map_err(|e| e.to_string())?;
+                scenario.check().map_err(|e| e.to_string())?;
             }
             return Ok(export);
         }
@@ -168,5 +176,20 @@ mod tests {
         assert!(Export::parse(b"\x00\x01garbage").is_err());
         let truncated = &bytes[..bytes.len() / 2];
         assert!(Export::parse(truncated).is_err());
+    }
+
+    /// An export of the first app (format version 1), kept as it was written.
+    const VERSION_1_EXPORT: &str = r#"{"format":"container-simulator-export","version":1,"progress":{"passed":{"01-containers":[0,2]}},"scenarios":{"playground":{"v":1,"seed":42,"steps":[{"line":"docker build -t app .","files":{"Dockerfile":"FROM busybox\nCOPY a.txt /\n","a.txt":"one\n"}},{"line":"docker run --rm app cat /a.txt"}],"files":{"Dockerfile":"FROM busybox\nCOPY a.txt /\n","a.txt":"one\n"}}}}"#;
+
+    #[test]
+    fn files_exported_by_the_first_app_still_import() {
+        let export = Export::parse(VERSION_1_EXPORT.as_bytes()).unwrap();
+        assert!(export.progress.is_passed("01-containers", 2));
+        let (_, outcomes) = export.scenarios[PLAYGROUND].replay();
+        assert_eq!(outcomes[1].stdout, "one\n");
+
+        let newer = VERSION_1_EXPORT.replacen("\"version\":1", "\"version\":9", 1);
+        let err = Export::parse(newer.as_bytes()).unwrap_err();
+        assert!(err.contains("newer version of the simulator"), "{err}");
     }
 }

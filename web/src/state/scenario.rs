@@ -1,129 +1,49 @@
-//! A scenario is everything needed to rebuild a World: the seed and the command lines in order,
-//! each with the build-context files it ran with. The timeline replays it, a share link carries
-//! it in the URL fragment, and exported files hold it as JSON.
+//! The page's side of the core's scenario ([`sim_core::scenario`]): the timeline replays one, a
+//! share link carries its JSON as base64url in the URL fragment, exported files hold it as
+//! JSON. Here: the link encoding, and the files editor's text files as a build context.
 
 use std::collections::BTreeMap;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use serde::{Deserialize, Serialize};
+use sim_core::fs::Node;
 use sim_core::BuildContext;
 
-/// Fixed so that a lesson replayed in the browser gives the same events as in the `sim` CLI.
-pub const DEFAULT_SEED: u64 = 42;
+pub use sim_core::scenario::{Scenario, ScenarioError, Step, FORMAT_VERSION};
 
-/// Bumped when the format changes incompatibly; older links then get a clear message.
-pub const FORMAT_VERSION: u32 = 1;
-
-/// Lines beyond this are refused on import: a link is typed by people, not generated forever.
-const MAX_STEPS: usize = 10_000;
-const MAX_LINE_BYTES: usize = 4_096;
-const MAX_FILE_BYTES: usize = 256 * 1024;
-
-/// The build context: file name (relative, `/`-separated) to its text.
+/// The files editor's content: file name (relative, `/`-separated) to its text.
 pub type Files = BTreeMap<String, String>;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScenarioStep {
-    pub line: String,
-    /// The context a `docker build` on this line used; absent for other lines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<Files>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Scenario {
-    #[serde(rename = "v")]
-    pub version: u32,
-    pub seed: u64,
-    pub steps: Vec<ScenarioStep>,
-    /// The files editor's content at the end, so a shared link shows the same files.
-    #[serde(default)]
-    pub files: Files,
-}
-
-impl Default for Scenario {
-    fn default() -> Self {
-        Scenario {
-            version: FORMAT_VERSION,
-            seed: DEFAULT_SEED,
-            steps: Vec::new(),
-            files: Files::new(),
-        }
-    }
-}
-
-/// Why a link or file could not be read, in words for the person who pasted it.
+/// Why a link could not be opened, in words for the person who pasted it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ScenarioError {
+pub enum LinkError {
     NotBase64,
-    NotJson(String),
-    NewerVersion(u32),
-    TooBig(&'static str),
+    Scenario(ScenarioError),
 }
 
-impl std::fmt::Display for ScenarioError {
+impl std::fmt::Display for LinkError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ScenarioError::NotBase64 => {
-                write!(
-                    f,
-                    "the link is damaged (it is not valid base64url; was it cut off?)"
-                )
-            }
-            ScenarioError::NotJson(e) => write!(f, "the scenario is damaged: {e}"),
-            ScenarioError::NewerVersion(v) => write!(
+            LinkError::NotBase64 => write!(
                 f,
-                "the scenario has format version {v}; this app reads version {FORMAT_VERSION}"
+                "the link is damaged (it is not valid base64url; was it cut off?): copy the whole link again"
             ),
-            ScenarioError::TooBig(what) => write!(f, "the scenario is too big ({what})"),
+            LinkError::Scenario(e) => e.fmt(f),
         }
     }
 }
 
-impl Scenario {
-    /// The text for a link's fragment: base64url of the JSON (no padding, URL-safe).
-    pub fn to_link_payload(&self) -> String {
-        let json = serde_json::to_vec(self).unwrap_or_default();
-        URL_SAFE_NO_PAD.encode(json)
-    }
+/// The text for a link's fragment: base64url of the JSON (no padding, URL-safe).
+pub fn to_link_payload(scenario: &Scenario) -> String {
+    URL_SAFE_NO_PAD.encode(scenario.to_json())
+}
 
-    pub fn from_link_payload(payload: &str) -> Result<Scenario, ScenarioError> {
-        let bytes = URL_SAFE_NO_PAD
-            .decode(payload.trim().trim_end_matches('='))
-            .map_err(|_| ScenarioError::NotBase64)?;
-        Scenario::from_json(&bytes)
-    }
-
-    pub fn from_json(bytes: &[u8]) -> Result<Scenario, ScenarioError> {
-        let scenario: Scenario =
-            serde_json::from_slice(bytes).map_err(|e| ScenarioError::NotJson(e.to_string()))?;
-        scenario.validated()
-    }
-
-    /// Checks limits and version, so that nothing imported can hang or confuse the app.
-    pub fn validated(self) -> Result<Scenario, ScenarioError> {
-        if self.version > FORMAT_VERSION {
-            return Err(ScenarioError::NewerVersion(self.version));
-        }
-        if self.steps.len() > MAX_STEPS {
-            return Err(ScenarioError::TooBig("more than 10000 commands"));
-        }
-        if self.steps.iter().any(|s| s.line.len() > MAX_LINE_BYTES) {
-            return Err(ScenarioError::TooBig("a command longer than 4 KiB"));
-        }
-        let file_sets = self
-            .steps
-            .iter()
-            .filter_map(|s| s.files.as_ref())
-            .chain(std::iter::once(&self.files));
-        for files in file_sets {
-            if files.values().map(String::len).sum::<usize>() > MAX_FILE_BYTES {
-                return Err(ScenarioError::TooBig("files larger than 256 KiB"));
-            }
-        }
-        Ok(self)
-    }
+/// Reads a link's fragment, from this app or from the first one (format version 1).
+pub fn from_link_payload(payload: &str) -> Result<Scenario, LinkError> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload.trim().trim_end_matches('='))
+        .map_err(|_| LinkError::NotBase64)?;
+    Scenario::from_json(&bytes).map_err(LinkError::Scenario)
 }
 
 /// The files as a build context rooted at `/`, where `docker build .` looks for them.
@@ -131,65 +51,90 @@ pub fn build_context(files: &Files) -> BuildContext {
     BuildContext::from_files(files)
 }
 
+/// The text files of a context, for the editor (which has no place for binary files,
+/// directories or links: a scenario made by the `sim` CLI may hold those).
+pub fn editor_files(context: &BuildContext) -> Files {
+    context
+        .iter()
+        .filter_map(|(path, node)| match node {
+            Node::File { data, .. } => {
+                let text = String::from_utf8(data.clone()).ok()?;
+                Some((path.trim_start_matches('/').to_string(), text))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn sample() -> Scenario {
+    fn files() -> Files {
         let mut files = Files::new();
         files.insert("Dockerfile".into(), "FROM busybox\nCOPY app.txt /\n".into());
         files.insert("app.txt".into(), "안녕\n".into());
+        files
+    }
+
+    fn sample() -> Scenario {
         Scenario {
-            version: FORMAT_VERSION,
             seed: 7,
             steps: vec![
-                ScenarioStep {
-                    line: "docker build -t app .".into(),
-                    files: Some(files.clone()),
-                },
-                ScenarioStep {
-                    line: "docker run --rm app cat /app.txt".into(),
-                    files: None,
-                },
+                Step::new("docker build -t app .", Some(build_context(&files()))),
+                Step::new("docker run --rm app cat /app.txt", None),
             ],
-            files,
+            files: build_context(&files()),
         }
     }
 
     #[test]
     fn a_link_payload_round_trips() {
         let scenario = sample();
-        let payload = scenario.to_link_payload();
+        let payload = to_link_payload(&scenario);
         assert!(payload
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
-        assert_eq!(Scenario::from_link_payload(&payload), Ok(scenario));
+        assert_eq!(from_link_payload(&payload), Ok(scenario));
+    }
+
+    /// A link made by the first app (format version 1), kept as it was shared.
+    const VERSION_1_LINK: &str = "eyJ2IjoxLCJzZWVkIjo3LCJzdGVwcyI6W3sibGluZSI6ImRvY2tlciBidWlsZCAtdCBhcHAgLiIsImZpbGVzIjp7IkRvY2tlcmZpbGUiOiJGUk9NIGJ1c3lib3hcbkNPUFkgYXBwLnR4dCAvXG4iLCJhcHAudHh0Ijoi7JWI64WVXG4ifX0seyJsaW5lIjoiZG9ja2VyIHJ1biAtLXJtIGFwcCBjYXQgL2FwcC50eHQifV0sImZpbGVzIjp7IkRvY2tlcmZpbGUiOiJGUk9NIGJ1c3lib3hcbkNPUFkgYXBwLnR4dCAvXG4iLCJhcHAudHh0Ijoi7JWI64WVXG4ifX0";
+
+    #[test]
+    fn links_of_the_first_app_still_open() {
+        let scenario = from_link_payload(VERSION_1_LINK).unwrap();
+        assert_eq!(scenario, sample());
+        assert_eq!(editor_files(&scenario.files), files());
+        let (_, outcomes) = scenario.replay();
+        assert_eq!(outcomes[1].stdout, "안녕\n");
     }
 
     #[test]
     fn damaged_links_are_errors_not_panics() {
-        let payload = sample().to_link_payload();
+        let payload = to_link_payload(&sample());
         for cut in [1, payload.len() / 2, payload.len() - 1] {
-            assert!(Scenario::from_link_payload(&payload[..cut]).is_err());
+            let err = from_link_payload(&payload[..cut]).unwrap_err();
+            assert!(!err.to_string().is_empty());
         }
+        assert_eq!(from_link_payload("%%%"), Err(LinkError::NotBase64));
+        let newer = URL_SAFE_NO_PAD.encode(br#"{"v":99,"seed":1,"steps":[]}"#);
         assert_eq!(
-            Scenario::from_link_payload("%%%"),
-            Err(ScenarioError::NotBase64)
-        );
-        let newer = br#"{"v":99,"seed":1,"steps":[]}"#;
-        assert_eq!(
-            Scenario::from_json(newer),
-            Err(ScenarioError::NewerVersion(99))
+            from_link_payload(&newer),
+            Err(LinkError::Scenario(ScenarioError::NewerVersion(99)))
         );
     }
 
     #[test]
-    fn files_become_a_context_at_the_root() {
-        let context = build_context(&sample().files);
+    fn files_become_a_context_at_the_root_and_back() {
+        let context = build_context(&files());
         assert_eq!(
             context.read_file("/app.txt").ok(),
             Some("안녕\n".as_bytes())
         );
         assert!(context.exists("/Dockerfile"));
+        let mut nested = files();
+        nested.insert("src/main.py".into(), "print(1)\n".into());
+        assert_eq!(editor_files(&build_context(&nested)), nested);
     }
 }

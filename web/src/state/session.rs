@@ -10,7 +10,8 @@ use sim_core::view::{run_line_with_frames, snapshot, Snapshot};
 use sim_core::{command::build_context_request, Event, Outcome, World};
 use yew::Reducible;
 
-use super::scenario::{build_context, Files, Scenario, ScenarioStep};
+use super::scenario::{build_context, editor_files, Files, Scenario, ScenarioError, Step};
+use sim_core::scenario::MAX_STEPS;
 
 /// One command line as typed, what it printed and the events it caused. Shared as `Rc` and
 /// compared by pointer, so the terminal and the timeline redraw only new lines.
@@ -83,7 +84,7 @@ pub struct Session {
     world: Rc<RefCell<World>>,
     pub seed: u64,
     /// Every step typed, including undone ones after the cursor.
-    pub steps: Rc<Vec<ScenarioStep>>,
+    pub steps: Rc<Vec<Step>>,
     /// How many steps are applied to the World.
     pub cursor: usize,
     /// When the timeline stands at one event of the step at the cursor: its index there.
@@ -100,6 +101,9 @@ pub struct Session {
     pub trace_hash: String,
     /// Changes whenever the World or the files do, for effects that depend on them.
     pub revision: u64,
+    /// Why the last lines typed were not run: a scenario over the limits could not be saved,
+    /// shared or loaded again.
+    pub refused: Option<Rc<str>>,
 }
 
 impl Default for Session {
@@ -121,7 +125,7 @@ impl Session {
             scenario.seed,
             Rc::new(scenario.steps),
             Position::after(cursor),
-            Rc::new(scenario.files),
+            Rc::new(editor_files(&scenario.files)),
             0,
         )
     }
@@ -130,7 +134,7 @@ impl Session {
     /// snapshot per event when `at` is one of its events.
     fn replayed(
         seed: u64,
-        steps: Rc<Vec<ScenarioStep>>,
+        steps: Rc<Vec<Step>>,
         at: Position,
         files: Rc<Files>,
         revision: u64,
@@ -162,6 +166,7 @@ impl Session {
             transcript: Rc::new(transcript),
             files,
             revision,
+            refused: None,
         };
         session.focused(at.event)
     }
@@ -230,6 +235,7 @@ impl Session {
             // Same World: only the pictures move.
             let mut moved = (*self).clone();
             moved.revision += 1;
+            moved.refused = None;
             return Rc::new(moved.focused(at.event));
         }
         Rc::new(Session::replayed(
@@ -251,8 +257,7 @@ impl Session {
         Scenario {
             seed: self.seed,
             steps: self.steps[..self.cursor].to_vec(),
-            files: (*self.files).clone(),
-            ..Scenario::default()
+            files: build_context(&self.files),
         }
     }
 
@@ -271,11 +276,16 @@ impl Session {
         }
         let mut steps = (*self.steps).clone();
         let mut transcript = (*self.transcript).clone();
+        let mut refused = None;
         {
             let mut world = self.world.borrow_mut();
             for line in lines {
-                let files = build_context_request(&line).map(|_| (*self.files).clone());
-                let step = ScenarioStep { line, files };
+                let files = build_context_request(&line).map(|_| build_context(&self.files));
+                let step = Step::new(line, files);
+                if let Err(e) = check_one_more(&steps, &step) {
+                    refused = Some(Rc::from(format!("not run: {e}")));
+                    continue;
+                }
                 transcript.push(apply(&mut world, &step));
                 steps.push(step);
             }
@@ -295,6 +305,7 @@ impl Session {
             frames: Rc::default(),
             trace_hash: world.trace_hash(),
             revision: self.revision + 1,
+            refused,
         })
     }
 
@@ -303,24 +314,34 @@ impl Session {
         change(Rc::make_mut(&mut changed.files));
         // Files are saved with the scenario, so they count as a change.
         changed.revision += 1;
+        changed.refused = None;
         Rc::new(changed)
     }
 }
 
-fn apply(world: &mut World, step: &ScenarioStep) -> SharedEntry {
-    let context = step.files.as_ref().map(build_context).unwrap_or_default();
-    let outcome = world.run_line(&step.line, &context);
+/// The scenario limits for `steps` with `step` after them.
+fn check_one_more(steps: &[Step], step: &Step) -> Result<(), ScenarioError> {
+    if steps.len() >= MAX_STEPS {
+        return Err(ScenarioError::TooBig {
+            what: format!("it has {} commands", steps.len()),
+            limit: MAX_STEPS.to_string(),
+        });
+    }
+    step.check(steps.len() + 1)
+}
+
+fn apply(world: &mut World, step: &Step) -> SharedEntry {
+    let outcome = step.run(world);
     entry(world, step, outcome)
 }
 
 /// [`apply`], also taking a picture snapshot at each event of the step.
-fn apply_with_frames(world: &mut World, step: &ScenarioStep) -> (SharedEntry, Vec<Snapshot>) {
-    let context = step.files.as_ref().map(build_context).unwrap_or_default();
-    let (outcome, frames) = run_line_with_frames(world, &step.line, &context);
+fn apply_with_frames(world: &mut World, step: &Step) -> (SharedEntry, Vec<Snapshot>) {
+    let (outcome, frames) = run_line_with_frames(world, &step.line, step.context());
     (entry(world, step, outcome), frames)
 }
 
-fn entry(world: &mut World, step: &ScenarioStep, outcome: Outcome) -> SharedEntry {
+fn entry(world: &mut World, step: &Step, outcome: Outcome) -> SharedEntry {
     // The page has no use for the driver's effect log; a long session must not keep it.
     drop(world.take_effects());
     let events = world.events();
@@ -372,6 +393,25 @@ mod tests {
 
     fn run(session: Rc<Session>, line: &str) -> Rc<Session> {
         session.reduce(Action::RunAll(vec![line.to_string()]))
+    }
+
+    #[test]
+    fn a_line_over_the_limits_is_refused_and_the_scenario_stays_loadable() {
+        let mut session = run(Rc::new(Session::default()), "docker volume create a");
+        let long = format!("echo {}", "x".repeat(sim_core::scenario::MAX_LINE_BYTES));
+        session = session.reduce(Action::RunAll(vec![long, "docker volume create b".into()]));
+        let refused = session.refused.as_deref().unwrap_or_default();
+        assert!(
+            refused.starts_with("not run: the scenario is too big: command 2 "),
+            "{refused}"
+        );
+        let lines: Vec<_> = session.steps.iter().map(|s| s.line.as_str()).collect();
+        assert_eq!(lines, ["docker volume create a", "docker volume create b"]);
+        assert_eq!(session.transcript.len(), 2);
+        let json = session.scenario().to_json();
+        assert!(Scenario::from_json(json.as_bytes()).is_ok());
+        session = run(session, "docker volume ls");
+        assert_eq!(session.refused, None);
     }
 
     #[test]

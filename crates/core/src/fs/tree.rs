@@ -163,8 +163,11 @@ pub struct FsTree {
 }
 
 impl FsTree {
-    pub fn new() -> FsTree {
-        FsTree::default()
+    /// `const`, so that an empty context can be a `static` (scenario steps without files).
+    pub const fn new() -> FsTree {
+        FsTree {
+            nodes: BTreeMap::new(),
+        }
     }
 
     /// Regular files from relative names (`Dockerfile`, `src/app.py`) and their contents, each
