@@ -167,7 +167,17 @@ fn head_tail(k: &mut Kernel, p: &mut Proc, tail: bool) -> i32 {
             return 1;
         }
     };
-    let (ins, failed) = inputs(k, p, &files, who);
+    let from_stdin = files.is_empty() || files == ["-"];
+    let (ins, failed) = if !tail && from_stdin {
+        // head reads only what it prints, so an endless writer before it is no problem.
+        let data = match (c, n) {
+            (Some((_, count)), _) => p.stdin.take_bytes(count),
+            (None, n) => p.stdin.take_lines(n.map_or(10, |(_, count)| count)),
+        };
+        (vec![("-".to_string(), data)], false)
+    } else {
+        inputs(k, p, &files, who)
+    };
     let many = ins.len() > 1;
     let mut out: Vec<u8> = Vec::new();
     for (i, (name, data)) in ins.iter().enumerate() {

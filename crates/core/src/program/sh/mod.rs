@@ -6,6 +6,7 @@ mod builtins;
 mod expand;
 mod interp;
 mod lexer;
+mod memory;
 mod parser;
 pub mod test;
 
@@ -100,7 +101,9 @@ fn main_inner(k: &mut Kernel, p: &mut Proc) -> i32 {
         let data = io.stdin.take_all();
         (String::from_utf8_lossy(&data).into_owned(), 1)
     };
-    sh.run_source(k, &src, first_line, &io)
+    let code = sh.run_source(k, &src, first_line, &io);
+    sh.release(k);
+    code
 }
 
 #[cfg(test)]

@@ -255,8 +255,15 @@ fn time_budget_and_sleep() {
     assert_eq!(r.exit, Exit::Running, "the step budget bounds CPU");
     let r = short.go(&mut fs, &mut NoNetwork, &["sleep", "infinity"]);
     assert_eq!((r.exit, r.elapsed_ms), (Exit::Running, 3000));
+    // Endless recursion ends as ash's does: SIGSEGV, exit 139, which the parent shell reports.
     let r = short.go(&mut fs, &mut NoNetwork, &["sh", "-c", "f() { f; }; f"]);
-    assert!(matches!(r.exit, Exit::Code(2) | Exit::Running));
+    assert_eq!(r.exit, Exit::Code(139));
+    let r = short.go(
+        &mut fs,
+        &mut NoNetwork,
+        &["sh", "-c", "sh -c 'f() { f; }; f'; echo rc=$?"],
+    );
+    assert_eq!(r.combined_output(), "Segmentation fault\nrc=139\n");
 }
 
 #[test]
