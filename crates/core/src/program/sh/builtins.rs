@@ -8,8 +8,8 @@ use crate::program::kernel::Kernel;
 
 const BUILTINS: &[&str] = &[
     ":", ".", "[", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit", "export",
-    "false", "hash", "local", "printf", "pwd", "read", "readonly", "return", "set", "shift",
-    "source", "test", "trap", "true", "type", "umask", "unset", "wait",
+    "false", "getopts", "hash", "kill", "local", "printf", "pwd", "read", "readonly", "return",
+    "set", "shift", "source", "test", "trap", "true", "type", "umask", "unset", "wait",
 ];
 
 const SPECIAL: &[&str] = &[
@@ -48,7 +48,10 @@ pub fn run(sh: &mut Shell, k: &mut Kernel, argv: &[String], io: &Io, line: u32) 
     let name = argv.first().map(String::as_str).unwrap_or("");
     let args = argv.get(1..).unwrap_or(&[]);
     match name {
-        ":" | "true" | "hash" | "wait" | "trap" => 0,
+        ":" | "true" | "hash" | "wait" => 0,
+        "trap" => super::traps::trap(sh, k, args, io, line),
+        "kill" => super::traps::kill(sh, k, argv, io),
+        "getopts" => super::traps::getopts(sh, k, args, io),
         "false" => 1,
         "echo" | "printf" => {
             let mut p = sh.proc_for(argv.to_vec(), Vec::new(), io);

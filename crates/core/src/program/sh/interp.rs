@@ -59,6 +59,12 @@ pub struct Shell {
     /// What this shell has counted with the kernel: memory and bytes really held.
     pub mem_bytes: u64,
     pub held_bytes: u64,
+    /// `trap` actions by signal number (0 is EXIT).
+    pub traps: BTreeMap<u32, String>,
+    /// State of `$RANDOM`'s generator.
+    pub random: std::cell::Cell<u64>,
+    /// `getopts`: the OPTIND it last showed, the argument it is in and the position there.
+    pub getopts_at: (usize, usize, usize),
 }
 
 const MAX_CALL_DEPTH: u32 = 200;
@@ -96,6 +102,9 @@ impl Shell {
             unheld: BTreeMap::new(),
             mem_bytes: 0,
             held_bytes: 0,
+            traps: BTreeMap::new(),
+            random: std::cell::Cell::new(u64::from(pid).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
+            getopts_at: (0, 0, 0),
         };
         if !sh.vars.contains_key("PATH") {
             sh.set_var("PATH", exec::DEFAULT_PATH);
@@ -121,6 +130,7 @@ impl Shell {
             "#" => Some(self.positional.len().to_string()),
             "0" => Some(self.arg0.clone()),
             "!" => Some(self.last_bg.map(|p| p.to_string()).unwrap_or_default()),
+            "RANDOM" => Some(self.next_random().to_string()),
             "-" => Some(if self.errexit {
                 "e".into()
             } else {
@@ -186,6 +196,20 @@ impl Shell {
         self.status = code;
         self.flow = Flow::Exit;
         code
+    }
+
+    /// A copy of this shell for a subshell: traps other than ignored ones are reset.
+    pub fn subshell(&self) -> Shell {
+        let mut sub = self.clone();
+        sub.flow = Flow::Normal;
+        sub.traps.retain(|_, action| action.is_empty());
+        sub
+    }
+
+    /// A subshell ends: its EXIT trap runs.
+    fn end_subshell(&mut self, k: &mut Kernel, io: &Io, status: i32) -> i32 {
+        self.status = status;
+        self.run_exit_trap(k, io)
     }
 
     fn interrupted(&self, k: &Kernel) -> bool {
@@ -308,9 +332,9 @@ impl Shell {
                     let mine = k.steps.saturating_add(STAGE_STEPS);
                     k.stage_limit = Some(outer_limit.map_or(mine, |l| l.min(mine)));
                 }
-                let mut sub = self.clone();
-                sub.flow = Flow::Normal;
+                let mut sub = self.subshell();
                 status = sub.run_command(k, cmd, &stage_io);
+                status = sub.end_subshell(k, &stage_io, status);
                 self.forget_child(k, &sub);
                 let blocked = !last && k.take_blocked();
                 k.stage_limit = outer_limit;
@@ -365,8 +389,9 @@ impl Shell {
         match c {
             Compound::Brace(list) => self.run_list(k, list, io),
             Compound::Subshell(list) => {
-                let mut sub = self.clone();
+                let mut sub = self.subshell();
                 let status = sub.run_list(k, list, io);
+                let status = sub.end_subshell(k, io, status);
                 self.forget_child(k, &sub);
                 status
             }
@@ -746,10 +771,10 @@ impl Shell {
             out: Target::Buf(buf),
             err: io.err.clone(),
         };
-        let mut sub = self.clone();
-        sub.flow = Flow::Normal;
+        let mut sub = self.subshell();
         sub.depth += 1;
         let status = sub.run_source(k, src, 1, &sub_io);
+        let status = sub.end_subshell(k, &sub_io, status);
         self.forget_child(k, &sub);
         self.subst_status = Some(status);
         let bytes = k.take_buffer(buf);

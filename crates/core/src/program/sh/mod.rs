@@ -9,6 +9,7 @@ mod lexer;
 mod memory;
 mod parser;
 pub mod test;
+mod traps;
 
 use super::kernel::{Kernel, Proc, MIB};
 use interp::{Io, Shell};
@@ -101,7 +102,8 @@ fn main_inner(k: &mut Kernel, p: &mut Proc) -> i32 {
         let data = io.stdin.take_all();
         (String::from_utf8_lossy(&data).into_owned(), 1)
     };
-    let code = sh.run_source(k, &src, first_line, &io);
+    sh.run_source(k, &src, first_line, &io);
+    let code = sh.run_exit_trap(k, &io);
     sh.release(k);
     code
 }
