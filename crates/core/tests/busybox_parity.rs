@@ -26,6 +26,10 @@ const FILES: &[(&str, &str)] = &[
     ("words", "b\na\nb\nc\na\n"),
     ("csv", "root:x:0\ndaemon:x:1\nbin:x:2\n"),
     ("sub/inner.txt", "inner\n"),
+    (
+        "data.csv",
+        "name,age,city\nann,31,oslo\nbob,25,rome\ncy,40,oslo\n",
+    ),
 ];
 
 const SCRIPTS: &[&str] = &[
@@ -76,6 +80,36 @@ const SCRIPTS: &[&str] = &[
     "echo $RANDOM | grep -c '^[0-9][0-9]*$'",
     "f() { f; }; f",
     "sh -c 'f() { f; }; f'; echo rc=$?",
+    // expr
+    "expr 1 + 2; expr 10 / 3; expr 10 % 3; expr 3 \\* 4; expr 5 - 7; expr -5 + 2",
+    "expr a + 1; echo rc=$?; expr 1 / 0; echo rc=$?; expr; echo rc=$?; expr 1 +; echo rc=$?",
+    "expr length hello; expr substr hello 2 3; expr index hello l; expr hello : 'h.*'; expr hello : '\\(h.\\)'",
+    "expr hello : x; echo rc=$?; expr match abc 'a\\(.\\)'; expr 1 = 1; expr a \\< b; expr 2 \\> 10; echo rc=$?",
+    "expr '' \\| 5; expr 0 \\& 3; echo rc=$?; expr 3 \\& 4; expr \\( 1 + 2 \\) \\* 3; expr abc; expr 0; echo rc=$?",
+    "i=0; while [ $i -lt 3 ]; do i=$(expr $i + 1); echo $i; done; expr 9999999999999999999 + 1",
+    // xargs
+    "printf 'a b  c\\nd\\n' | xargs; echo a b c d e | xargs -n 2 echo x; echo '1 2' | xargs -I {} echo '<{}>'",
+    "echo a | xargs nosuch; echo rc=$?; echo a | xargs false; echo rc=$?; echo \"'a b' c\" | xargs -n1",
+    "printf '' | xargs echo e; printf 'a\\0b\\0' | xargs -0 echo; echo a b | xargs -t echo; ls | xargs -n 1 echo f:",
+    "find sub -type f | xargs cat; echo nums words | xargs wc -l",
+    // links
+    "ln -s a.txt l; ln -s nowhere dang; readlink l; echo rc=$?; readlink a.txt; echo rc=$?; readlink -f l; readlink -f nope/x; echo rc=$?",
+    "ln -s a.txt l; readlink -f dang; realpath l a.txt sub/../nums; realpath nope; echo rc=$?; realpath nope/x; echo rc=$?",
+    // checksums and base64
+    "echo hi | md5sum; md5sum a.txt nums; sha1sum a.txt; sha256sum a.txt; sha512sum words",
+    "sha1sum a.txt nope; echo rc=$?; md5sum a.txt > sums; md5sum -c sums; echo x >> a.txt; md5sum -c sums; echo rc=$?",
+    "echo hello | base64; echo aGVsbG8K | base64 -d; base64 a.txt; base64 a.txt | base64 -d; printf '' | base64",
+    "head -c 100 a.txt nums words csv | base64; echo 'YQ==' | base64 -d; echo",
+    // sed
+    "sed -n '2p' a.txt; sed 's/o/0/g;2d' a.txt; sed 'k' a.txt; echo rc=$?; sed 's/a/b' a.txt; echo rc=$?",
+    "sed -e 's/\\(s\\)\\(e\\)/\\2\\1/' -e '$a\\\nend' a.txt; sed '/second/,$s/^/> /' a.txt; sed = a.txt",
+    "sed 'y/ot/OT/' a.txt; sed -n '/i/{p;p}' a.txt; sed '2q' a.txt; sed '1!G;h;$!d' a.txt",
+    "sed 's/x*/-/g' words; sed -E 's/(l+)/[\\1]/2' a.txt; sed 's/e/E/2g' a.txt; sed p nofile; echo rc=$?",
+    "sed '2i\\hello' a.txt; sed '2c changed' a.txt; sed 's/o/\\n/' a.txt | wc -l; sed '$!N;s/\\n/ /' a.txt",
+    "sed -i 's/hello/bye/' a.txt; cat a.txt; sed -n '$=' nums; sed '/^2$/d' nums; sed -n '/a/,/b/p' words",
+    "echo 'key=value' | sed 's/\\([^=]*\\)=\\(.*\\)/\\2=\\1/'; echo hello world | sed 's/[[:space:]]/_/g; s/^./\\U&/'",
+    "echo /usr/local/bin | sed 's|/|:|g'; echo aaa | sed 's/a/b/2'; printf 'a\\nb\\nc\\n' | sed -n '2{p;q}'; echo abc | sed 's/b*/X/g'",
+    "sed -e :a -e '$!N;s/\\n//;ta' words; sed 's/.*/<&>/' csv; sed '3,$d' a.txt; sed '0~2d' nums; echo rc=$?",
 ];
 
 fn real_busybox() -> Option<&'static Path> {
@@ -113,9 +147,11 @@ fn real(script: &str, tag: &str) -> (String, String, i32) {
         .output()
         .expect("run busybox");
     let _ = std::fs::remove_dir_all(&root);
+    // The simulated side works in /work: show the real scratch directory by that name.
+    let text = |b: &[u8]| String::from_utf8_lossy(b).replace(&work.display().to_string(), "/work");
     (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+        text(&out.stdout),
+        text(&out.stderr),
         // A shell killed by a signal: the 128+N its parent (and docker) reports.
         out.status
             .code()

@@ -20,6 +20,7 @@ mod exec;
 mod kernel;
 mod net;
 pub(crate) mod pattern;
+pub(crate) mod regex;
 mod rootfs;
 pub mod servers;
 mod sh;

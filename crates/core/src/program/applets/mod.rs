@@ -2,10 +2,15 @@
 //! and error wording follow busybox 1.36.
 
 pub(crate) mod basic;
+mod checksums;
+mod expr;
 mod files;
+mod links;
+mod sed;
 mod sys;
 mod text;
 mod wget;
+mod xargs;
 
 use super::kernel::{Kernel, Proc};
 
@@ -67,6 +72,13 @@ pub fn lookup(name: &str) -> Option<Applet> {
         "tee" => text::tee,
         "wget" => wget::wget,
         "httpd" => crate::program::servers::http::httpd,
+        "expr" => expr::expr,
+        "xargs" => xargs::xargs,
+        "readlink" => links::readlink,
+        "realpath" => links::realpath,
+        "md5sum" | "sha1sum" | "sha256sum" | "sha512sum" => checksums::sum,
+        "base64" => checksums::base64,
+        "sed" => sed::sed,
         _ => return None,
     };
     Some(f)
