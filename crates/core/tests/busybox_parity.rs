@@ -109,6 +109,27 @@ const SCRIPTS: &[&str] = &[
     "sed -i 's/hello/bye/' a.txt; cat a.txt; sed -n '$=' nums; sed '/^2$/d' nums; sed -n '/a/,/b/p' words",
     "echo 'key=value' | sed 's/\\([^=]*\\)=\\(.*\\)/\\2=\\1/'; echo hello world | sed 's/[[:space:]]/_/g; s/^./\\U&/'",
     "echo /usr/local/bin | sed 's|/|:|g'; echo aaa | sed 's/a/b/2'; printf 'a\\nb\\nc\\n' | sed -n '2{p;q}'; echo abc | sed 's/b*/X/g'",
+    // awk
+    "awk '{print $1}' a.txt; awk -F: '{print $1, $3}' csv; awk -F, 'NR>1 {print $2}' data.csv",
+    "awk '{s+=$1} END {print s, NR, s/NR}' nums; awk 'BEGIN {print 1/3, 100000000, 1e20, 0.1+0.2, -3}'",
+    "awk 'BEGIN { x; print length(x), x+0; printf \"%d %5.2f %s %c %x|%-4s|%04d\\n\", 3.9, 3.14159, \"s\", 65, 255, \"ab\", 42 }'",
+    "echo 'a b c' | awk '{ $2 = \"X\"; print; print NF; NF=2; print; $5=\"e\"; print }'",
+    "awk 'BEGIN { print substr(\"hello\", 2), substr(\"hello\", 0, 2), substr(\"hello\", -1, 3), index(\"abc\",\"c\"), toupper(\"aB\"), split(\"a:b:c\", arr, \":\"), arr[3] }'",
+    "awk 'BEGIN { s=\"aaa\"; print gsub(/a/, \"b\", s), s; t=\"hello\"; sub(/l+/, \"[&]\", t); print t; print match(\"xxabc\", /ab/), RSTART, RLENGTH }'",
+    "awk 'BEGIN{a[\"x\"];a[\"b\"];a[\"m\"];a[\"a\"];a[\"c\"];for(k in a)print k}'; awk 'BEGIN{for(i=1;i<=15;i++)a[i]; for(k in a) printf \"%s \", k; print \"\"}'",
+    "awk -F, 'NR>1 {n[$3]++; s[$3]+=$2} END {for (c in n) print c, n[c], s[c]/n[c]}' data.csv",
+    "awk '/second/,/third/ {print NR\": \"$0}' a.txt; awk '$1 > 5' nums; awk 'NR==2, NR==3' words; awk '!seen[$0]++' words",
+    "awk 'length > 5' a.txt; awk '{print NF, $NF}' a.txt; awk '{ $1 = $1; print }' OFS=- a.txt; awk -v x=5 'BEGIN {print x*2}'",
+    "awk 'function f(n) { return n <= 1 ? 1 : n * f(n-1) } BEGIN { print f(5), f(10) }'; awk 'BEGIN { while (i < 3) { i++; if (i == 2) continue; print i } }'",
+    "awk 'BEGIN { for (i = 0; i < 3; i++) printf \"%d,\", i; print \"\"; do { j++ } while (j < 5); print j; exit 3 } END { print \"end\" }'; echo rc=$?",
+    "awk '{ print > \"out.txt\" } END { print NR }' a.txt; cat out.txt; awk 'BEGIN { printf \"%s\\n\", \"to err\" > \"/dev/stderr\" }'",
+    "awk 'BEGIN { x = \"10\"; y = 9; print (x < y), (\"10\" < \"9\"), (10 < 9) }'; echo '10 9' | awk '{ print ($1 < $2) }'",
+    "awk '{ print toupper(substr($0, 1, 1)) substr($0, 2) }' words; awk 'END { print $0 }' a.txt; awk 'BEGIN { getline; print \"got \" $0 }' < a.txt",
+    "awk '{' a.txt; echo rc=$?; awk 'BEGIN { print 1/0 }'; echo rc=$?; awk '{print}' nofile; echo rc=$?",
+    "awk 'BEGIN { n = split(\"2024-01-15\", d, \"-\"); print n, d[1], d[2]+0, d[3] }'; echo 'x=1;y=2' | awk -F'[=;]' '{print $2 + $4}'",
+    "ps | awk 'NR==1 {print $1}'; seq 10 | awk '$1 % 2 == 0 { sum += $1 } END { print sum }'; echo 'a  b   c' | awk '{print $2}'",
+    "awk 'BEGIN { printf \"%5s|%-5s|%.2s\\n\", \"ab\", \"cd\", \"efgh\"; printf \"%e %g %g %G\\n\", 1234.5, 0.00001, 123456789, 1e-10 }'",
+    "awk 'BEGIN { a[1,2] = 3; for (k in a) { split(k, p, SUBSEP); print p[1], p[2], a[k] }; if ((1,2) in a) print \"yes\"; delete a[1,2]; print length(a) }'",
     "sed -e :a -e '$!N;s/\\n//;ta' words; sed 's/.*/<&>/' csv; sed '3,$d' a.txt; sed '0~2d' nums; echo rc=$?",
 ];
 
@@ -212,7 +233,11 @@ fn simulated(script: &str) -> (String, String, i32) {
 }
 
 /// Snippets whose output differs from the real busybox on purpose, with the reason.
-const KNOWN: &[(&str, &str)] = &[];
+const KNOWN: &[(&str, &str)] = &[(
+    "awk -F, 'NR>1 {n[$3]++; s[$3]+=$2} END {for (c in n) print c, n[c], s[c]/n[c]}' data.csv",
+    "`for (k in a)` visits keys in the order of busybox's hash table; the simulator follows \
+     that layout for short keys but not for every key (POSIX leaves the order unspecified)",
+)];
 
 #[test]
 fn scripts_match_real_busybox() {

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod applets;
 mod calendar;
+pub(crate) mod cformat;
 mod exec;
 mod kernel;
 mod net;

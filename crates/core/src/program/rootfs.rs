@@ -6,7 +6,7 @@ use crate::fs::Node;
 
 #[rustfmt::skip] // compact, and sorted as `busybox --list` prints them
 const APPLETS: &[&str] = &[
-    "[", "base64", "basename", "cat", "chmod", "cp", "cut", "date", "dd", "df", "dirname", "du",
+    "[", "awk", "base64", "basename", "cat", "chmod", "cp", "cut", "date", "dd", "df", "dirname", "du",
     "echo", "env", "expr", "false", "find", "free", "grep", "head", "hostname", "httpd", "id",
     "kill", "ln", "ls", "md5sum", "mkdir", "mv", "nproc", "printenv", "printf", "ps", "pwd",
     "readlink", "realpath", "rm", "rmdir", "sed", "seq", "sh", "sha1sum", "sha256sum", "sha512sum",

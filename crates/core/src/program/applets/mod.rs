@@ -1,6 +1,7 @@
 //! busybox applets. Each takes the kernel and its process and returns the exit code; output
 //! and error wording follow busybox 1.36.
 
+mod awk;
 pub(crate) mod basic;
 mod checksums;
 mod expr;
@@ -79,6 +80,7 @@ pub fn lookup(name: &str) -> Option<Applet> {
         "md5sum" | "sha1sum" | "sha256sum" | "sha512sum" => checksums::sum,
         "base64" => checksums::base64,
         "sed" => sed::sed,
+        "awk" => awk::awk,
         _ => return None,
     };
     Some(f)
