@@ -194,6 +194,32 @@ fn adversarial_programs_end_as_docker_reports_them() {
         adversarial("sh -c 'f() { f; }; f'; echo rc=$?", None).combined_output(),
         "Segmentation fault\nrc=139\n"
     );
+    // Endless or growing loops in awk and sed, and a hostile regex.
+    for script in [
+        "awk 'BEGIN { while (1) x = x \"aaaaaaaaaaaaaaaa\" }'",
+        "awk 'BEGIN { while (1) a[i++] = i }'",
+        "awk 'function f() { f() } BEGIN { f() }'",
+        "yes | sed -n p | head -n 2",
+    ] {
+        let r = adversarial(script, None);
+        assert!(
+            matches!(r.exit, Exit::Running | Exit::Code(_)),
+            "{script}: {r:?}"
+        );
+    }
+    let r = adversarial(
+        "printf 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' | grep -c -E '(a*)*b'; echo rc=$?",
+        None,
+    );
+    assert_eq!(r.combined_output(), "0\nrc=1\n");
+    let r = adversarial(
+        "printf 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' | sed -E 's/(a*)*b/x/'",
+        None,
+    );
+    assert_eq!(
+        r.combined_output(),
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\n"
+    );
     docker_reports_the_oom_kill();
 }
 

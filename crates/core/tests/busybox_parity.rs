@@ -130,6 +130,9 @@ const SCRIPTS: &[&str] = &[
     "ps | awk 'NR==1 {print $1}'; seq 10 | awk '$1 % 2 == 0 { sum += $1 } END { print sum }'; echo 'a  b   c' | awk '{print $2}'",
     "awk 'BEGIN { printf \"%5s|%-5s|%.2s\\n\", \"ab\", \"cd\", \"efgh\"; printf \"%e %g %g %G\\n\", 1234.5, 0.00001, 123456789, 1e-10 }'",
     "awk 'BEGIN { a[1,2] = 3; for (k in a) { split(k, p, SUBSEP); print p[1], p[2], a[k] }; if ((1,2) in a) print \"yes\"; delete a[1,2]; print length(a) }'",
+    // od and hexdump
+    "printf 'hello world\\n\\tA\\001' > h; od h; od -c h; od -An -tx1 h; od -x h; hexdump -C h; hexdump h",
+    "printf '' | od; printf '' | hexdump -C; printf 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' | hexdump -C; seq 40 | od -c | tail -n 3; od -b a.txt | head -2",
     "sed -e :a -e '$!N;s/\\n//;ta' words; sed 's/.*/<&>/' csv; sed '3,$d' a.txt; sed '0~2d' nums; echo rc=$?",
 ];
 

@@ -6,12 +6,12 @@ use crate::fs::Node;
 
 #[rustfmt::skip] // compact, and sorted as `busybox --list` prints them
 const APPLETS: &[&str] = &[
-    "[", "awk", "base64", "basename", "cat", "chmod", "cp", "cut", "date", "dd", "df", "dirname", "du",
-    "echo", "env", "expr", "false", "find", "free", "grep", "head", "hostname", "httpd", "id",
-    "kill", "ln", "ls", "md5sum", "mkdir", "mv", "nproc", "printenv", "printf", "ps", "pwd",
-    "readlink", "realpath", "rm", "rmdir", "sed", "seq", "sh", "sha1sum", "sha256sum", "sha512sum",
-    "sleep", "sort", "stat", "tail", "tee", "test", "touch", "tr", "true", "uname", "uniq",
-    "uptime", "wc", "wget", "which", "whoami", "xargs", "yes",
+    "[", "awk", "base64", "basename", "cat", "chmod", "cp", "cut", "date", "dd", "df", "dirname",
+    "du", "echo", "env", "expr", "false", "find", "free", "grep", "head", "hexdump", "hostname",
+    "httpd", "id", "kill", "ln", "ls", "md5sum", "mkdir", "mv", "nproc", "od", "printenv", "printf",
+    "ps", "pwd", "readlink", "realpath", "rm", "rmdir", "sed", "seq", "sh", "sha1sum", "sha256sum",
+    "sha512sum", "sleep", "sort", "stat", "tail", "tee", "test", "touch", "tr", "true", "uname",
+    "uniq", "uptime", "wc", "wget", "which", "whoami", "xargs", "yes",
 ];
 
 /// The applets the simulated busybox provides (each is a link in /bin).

@@ -4,6 +4,7 @@
 mod awk;
 pub(crate) mod basic;
 mod checksums;
+mod dump;
 mod expr;
 mod files;
 mod links;
@@ -81,6 +82,8 @@ pub fn lookup(name: &str) -> Option<Applet> {
         "base64" => checksums::base64,
         "sed" => sed::sed,
         "awk" => awk::awk,
+        "od" => dump::od,
+        "hexdump" => dump::hexdump,
         _ => return None,
     };
     Some(f)

@@ -395,9 +395,39 @@ fn substitute(space: &mut String, re: &Regex, repl: &str, global: bool, nth: usi
     replaced
 }
 
+/// The input read a line at a time (never split up front: it may be megabytes of short lines).
+struct Lines {
+    text: String,
+    pos: usize,
+    /// What `D` left to restart the cycle with.
+    pushback: Option<String>,
+    /// Lines read so far (the current line number).
+    count: usize,
+}
+
+impl Lines {
+    fn next_line(&mut self) -> Option<String> {
+        if let Some(line) = self.pushback.take() {
+            return Some(line);
+        }
+        let rest = self.text.get(self.pos..).filter(|r| !r.is_empty())?;
+        let (line, used) = match rest.find('\n') {
+            Some(i) => (rest.get(..i).unwrap_or(""), i + 1),
+            None => (rest, rest.len()),
+        };
+        let line = line.to_string();
+        self.pos += used;
+        self.count += 1;
+        Some(line)
+    }
+
+    fn at_end(&self) -> bool {
+        self.pushback.is_none() && self.pos >= self.text.len()
+    }
+}
+
 struct Run {
-    lines: Vec<String>,
-    next: usize,
+    src: Lines,
     out: String,
     quiet: bool,
     last_re: Option<Regex>,
@@ -407,7 +437,7 @@ impl Run {
     fn matches(&mut self, addr: &Addr, lineno: usize, space: &str) -> bool {
         match addr {
             Addr::Line(n) => *n == lineno,
-            Addr::Last => self.next >= self.lines.len(),
+            Addr::Last => self.src.at_end(),
             Addr::Re(re) => {
                 if let Some(r) = re {
                     self.last_re = Some(r.clone());
@@ -445,31 +475,47 @@ fn selected(run: &mut Run, l: &mut Line, lineno: usize, space: &str) -> bool {
 }
 
 /// Runs the script over `input`; returns the output and the exit code (from `q`).
-fn execute(k: &mut Kernel, prog: &mut [Line], input: &str, quiet: bool) -> (String, i32) {
+fn execute(
+    k: &mut Kernel,
+    prog: &mut [Line],
+    input: String,
+    quiet: bool,
+    stdout: Option<&Proc>,
+) -> (String, i32) {
     let mut run = Run {
-        lines: input.lines().map(str::to_string).collect(),
-        next: 0,
+        src: Lines {
+            text: input,
+            pos: 0,
+            pushback: None,
+            count: 0,
+        },
         out: String::new(),
         quiet,
         last_re: None,
     };
     let mut hold = String::new();
     let mut code = 0;
-    'cycle: while run.next < run.lines.len() {
+    'cycle: while !run.src.at_end() {
         if !k.step() {
             break;
         }
-        let mut space = run.lines.get(run.next).cloned().unwrap_or_default();
-        run.next += 1;
-        let mut lineno = run.next;
+        if let Some(p) = stdout.filter(|_| run.out.len() >= 64 * 1024) {
+            k.out(p, &std::mem::take(&mut run.out));
+        }
+        let mut space = run.src.next_line().unwrap_or_default();
+        let mut lineno = run.src.count;
         let mut append = String::new();
         let mut substituted = false;
         let mut pc = 0;
-        let mut budget = 10_000usize;
+        let mut budget = 100usize;
         while let Some(line) = prog.get(pc).cloned() {
             budget = budget.saturating_sub(1);
+            if budget == 0 && !k.step() {
+                // A branch loop that never ends: the real sed spins forever.
+                return (run.out, 0);
+            }
             if budget == 0 {
-                break;
+                budget = 100;
             }
             let mut l = line;
             let sel = selected(&mut run, &mut l, lineno, &space);
@@ -575,33 +621,30 @@ fn execute(k: &mut Kernel, prog: &mut [Line], input: &str, quiet: bool) -> (Stri
                     'D' => {
                         if let Some((_, rest)) = space.split_once('\n') {
                             // Restart the cycle with what is left, reading no new line.
-                            run.next -= 1;
-                            if let Some(slot) = run.lines.get_mut(run.next) {
-                                *slot = rest.to_string();
-                            }
+                            run.src.pushback = Some(rest.to_string());
                         }
                         run.out.push_str(&append);
                         continue 'cycle;
                     }
                     '=' => run.out.push_str(&format!("{lineno}\n")),
                     'n' | 'N' => {
-                        if run.next >= run.lines.len() {
+                        if run.src.at_end() {
                             // No next line: the space is printed and sed ends.
                             break;
                         }
+                        let next = run.src.next_line().unwrap_or_default();
                         if *c == 'n' {
                             if !run.quiet {
                                 run.out.push_str(&space);
                                 run.out.push('\n');
                             }
-                            space = run.lines.get(run.next).cloned().unwrap_or_default();
+                            space = next;
                         } else {
                             space.push('\n');
-                            space.push_str(run.lines.get(run.next).map_or("", String::as_str));
+                            space.push_str(&next);
                         }
                         run.out.push_str(&std::mem::take(&mut append));
-                        run.next += 1;
-                        lineno = run.next;
+                        lineno = run.src.count;
                     }
                     'h' => hold = space.clone(),
                     'H' => {
@@ -715,7 +758,8 @@ pub fn sed(k: &mut Kernel, p: &mut Proc) -> i32 {
         for f in &files {
             match read(k, p, f) {
                 Ok(d) => {
-                    let (out, _) = execute(k, &mut prog, &String::from_utf8_lossy(&d), quiet);
+                    let text = String::from_utf8_lossy(&d).into_owned();
+                    let (out, _) = execute(k, &mut prog, text, quiet, None);
                     let path = p.path(f);
                     let _ = k.ctx.fs.write_file(&path, out.as_bytes(), false);
                 }
@@ -750,7 +794,7 @@ pub fn sed(k: &mut Kernel, p: &mut Proc) -> i32 {
             }
         }
     }
-    let (out, code) = execute(k, &mut prog, &input, quiet);
+    let (out, code) = execute(k, &mut prog, input, quiet, Some(p));
     k.out(p, &out);
     if code != 0 {
         code

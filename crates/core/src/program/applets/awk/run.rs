@@ -203,6 +203,9 @@ enum Flow {
 
 type R<T> = Result<T, String>;
 
+/// Deepest user-function recursion (the simulator's stack is smaller than busybox's).
+const MAX_CALLS: usize = 64;
+
 pub struct Awk<'r, 'k, 'a> {
     pub k: &'r mut Kernel<'k, 'a>,
     pub p: Proc,
@@ -216,7 +219,7 @@ pub struct Awk<'r, 'k, 'a> {
     pub exit_code: i32,
     pub(super) rand: u64,
     /// The records of the current input not yet read, and the inputs after it.
-    pending: std::collections::VecDeque<String>,
+    pending: (String, usize),
     inputs: std::collections::VecDeque<(String, String)>,
     depth: usize,
     /// `exit` ran inside a function: unwind to the top.
@@ -237,7 +240,7 @@ impl<'r, 'k, 'a> Awk<'r, 'k, 'a> {
             opened: BTreeSet::new(),
             exit_code: 0,
             rand: 0x2545_F491_4F6C_DD1D,
-            pending: Default::default(),
+            pending: (String::new(), 0),
             inputs: Default::default(),
             depth: 0,
             exiting: false,
@@ -511,7 +514,7 @@ impl<'r, 'k, 'a> Awk<'r, 'k, 'a> {
 
     pub fn eval(&mut self, e: &Expr) -> R<Val> {
         self.depth += 1;
-        if self.depth > 400 {
+        if self.depth > MAX_CALLS * 3 {
             self.depth -= 1;
             return Err("function nesting too deep".into());
         }
@@ -609,7 +612,9 @@ impl<'r, 'k, 'a> Awk<'r, 'k, 'a> {
             Expr::Concat(a, b) => {
                 let mut s = self.eval(a)?.str();
                 s.push_str(&self.eval(b)?.str());
-                if s.len() > 8 << 20 {
+                if s.len() as u64 > crate::program::kernel::HELD_CAP / 4 {
+                    // Past what the simulator holds: it stops following (still running).
+                    self.k.run_forever();
                     return Err("string too long".into());
                 }
                 Val::Str(s)
@@ -650,7 +655,17 @@ impl<'r, 'k, 'a> Awk<'r, 'k, 'a> {
     /// of one.
     fn next_record(&mut self) -> R<Option<String>> {
         loop {
-            if let Some(line) = self.pending.pop_front() {
+            // Lines are cut from the input one at a time (it may hold millions).
+            let (text, pos) = &mut self.pending;
+            let next = text.get(*pos..).filter(|r| !r.is_empty()).map(|rest| {
+                let (line, used) = match rest.find('\n') {
+                    Some(i) => (rest.get(..i).unwrap_or(""), i + 1),
+                    None => (rest, rest.len()),
+                };
+                (line.to_string(), used)
+            });
+            if let Some((line, used)) = next {
+                self.pending.1 += used;
                 let nr = self.get_var("NR")?.num() + 1.0;
                 self.set_var("NR", Val::Num(nr))?;
                 let fnr = self.get_var("FNR")?.num() + 1.0;
@@ -662,7 +677,7 @@ impl<'r, 'k, 'a> Awk<'r, 'k, 'a> {
             };
             self.set_global("FILENAME", Val::Str(name));
             self.set_global("FNR", Val::Num(0.0));
-            self.pending = text.lines().map(str::to_string).collect();
+            self.pending = (text, 0);
         }
     }
 
@@ -670,7 +685,7 @@ impl<'r, 'k, 'a> Awk<'r, 'k, 'a> {
         let Some((params, body)) = self.prog.funcs.get(name).cloned() else {
             return Err(format!("Call to undefined function {name}"));
         };
-        if self.frames.len() >= 200 {
+        if self.frames.len() >= MAX_CALLS {
             return Err("function nesting too deep".into());
         }
         let mut frame = BTreeMap::new();
