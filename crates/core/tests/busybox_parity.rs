@@ -133,6 +133,9 @@ const SCRIPTS: &[&str] = &[
     // od and hexdump
     "printf 'hello world\\n\\tA\\001' > h; od h; od -c h; od -An -tx1 h; od -x h; hexdump -C h; hexdump h",
     "printf '' | od; printf '' | hexdump -C; printf 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' | hexdump -C; seq 40 | od -c | tail -n 3; od -b a.txt | head -2",
+    // tar (member order inside a directory is the file system's: one entry per directory here)
+    "tar cvf x.tar sub a.txt; echo rc=$?; tar tf x.tar; mkdir out && tar xvf x.tar -C out; find out | sort; cat out/sub/inner.txt",
+    "tar cf - sub | tar tf -; tar tf nope.tar; echo rc=$?; tar cf y.tar nope; echo rc=$?; tar xf x.tar -O 2>&1; tar cf x.tar a.txt && tar xOf x.tar a.txt",
     "sed -e :a -e '$!N;s/\\n//;ta' words; sed 's/.*/<&>/' csv; sed '3,$d' a.txt; sed '0~2d' nums; echo rc=$?",
 ];
 

@@ -10,7 +10,7 @@ const APPLETS: &[&str] = &[
     "du", "echo", "env", "expr", "false", "find", "free", "grep", "head", "hexdump", "hostname",
     "httpd", "id", "kill", "ln", "ls", "md5sum", "mkdir", "mv", "nproc", "od", "printenv", "printf",
     "ps", "pwd", "readlink", "realpath", "rm", "rmdir", "sed", "seq", "sh", "sha1sum", "sha256sum",
-    "sha512sum", "sleep", "sort", "stat", "tail", "tee", "test", "touch", "tr", "true", "uname",
+    "sha512sum", "sleep", "sort", "stat", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname",
     "uniq", "uptime", "wc", "wget", "which", "whoami", "xargs", "yes",
 ];
 

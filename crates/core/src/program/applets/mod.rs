@@ -10,6 +10,7 @@ mod files;
 mod links;
 mod sed;
 mod sys;
+mod tar;
 mod text;
 mod wget;
 mod xargs;
@@ -84,6 +85,7 @@ pub fn lookup(name: &str) -> Option<Applet> {
         "awk" => awk::awk,
         "od" => dump::od,
         "hexdump" => dump::hexdump,
+        "tar" => tar::tar,
         _ => return None,
     };
     Some(f)
