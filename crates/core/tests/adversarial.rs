@@ -10,7 +10,7 @@
 
 use sim_core::fs::FsTree;
 use sim_core::program::{
-    busybox_rootfs, run, Exit, NoNetwork, ProcInfo, ProcessCtx, ProcessResult, ProcessSpec,
+    busybox_rootfs, run, Exit, NoNetwork, ProcInfo, ProcessCtx, ProcessResult, ProcessSpec, Stream,
 };
 use sim_core::{BuildContext, World};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -219,6 +219,26 @@ fn adversarial_programs_end_as_docker_reports_them() {
     assert_eq!(
         r.combined_output(),
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\n"
+    );
+    // Stdout and stderr chunks keep the order they were written in.
+    let r = adversarial("echo a; echo b >&2; echo c; ls /nope; echo d", None);
+    let chunks: Vec<(Stream, String)> = r
+        .output
+        .iter()
+        .map(|c| (c.stream, String::from_utf8_lossy(&c.bytes).into_owned()))
+        .collect();
+    assert_eq!(
+        chunks,
+        [
+            (Stream::Stdout, "a\n".to_string()),
+            (Stream::Stderr, "b\n".to_string()),
+            (Stream::Stdout, "c\n".to_string()),
+            (
+                Stream::Stderr,
+                "ls: /nope: No such file or directory\n".to_string()
+            ),
+            (Stream::Stdout, "d\n".to_string()),
+        ]
     );
     docker_reports_the_oom_kill();
 }
