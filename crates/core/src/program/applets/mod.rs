@@ -8,6 +8,7 @@ mod dump;
 mod expr;
 mod files;
 mod links;
+mod nc;
 mod sed;
 mod sys;
 mod tar;
@@ -86,6 +87,7 @@ pub fn lookup(name: &str) -> Option<Applet> {
         "od" => dump::od,
         "hexdump" => dump::hexdump,
         "tar" => tar::tar,
+        "nc" => nc::nc,
         _ => return None,
     };
     Some(f)
