@@ -612,6 +612,8 @@ impl<'r, 'k, 'a> Awk<'r, 'k, 'a> {
             Expr::Concat(a, b) => {
                 let mut s = self.eval(a)?.str();
                 s.push_str(&self.eval(b)?.str());
+                // Copying costs steps, so a string grown in a loop cannot take quadratic time.
+                self.k.work(s.len() as u64);
                 if s.len() as u64 > crate::program::kernel::HELD_CAP / 4 {
                     // Past what the simulator holds: it stops following (still running).
                     self.k.run_forever();
