@@ -136,6 +136,19 @@ const SCRIPTS: &[&str] = &[
     // tar (member order inside a directory is the file system's: one entry per directory here)
     "tar cvf x.tar sub a.txt; echo rc=$?; tar tf x.tar; mkdir out && tar xvf x.tar -C out; find out | sort; cat out/sub/inner.txt",
     "tar cf - sub | tar tf -; tar tf nope.tar; echo rc=$?; tar cf y.tar nope; echo rc=$?; tar xf x.tar -O 2>&1; tar cf x.tar a.txt && tar xOf x.tar a.txt",
+    // everyday commands
+    "wc -w a.txt; wc -c < a.txt; sort -k2 -t, data.csv; sort -t, -k2 -n data.csv | head -n 2; sort -u words",
+    "cut -d, -f2 data.csv | tail -n +2 | sort -n | tail -n 1; tr '[:lower:]' '[:upper:]' < a.txt; tr -d '\\n' < words; echo",
+    "grep -c '' a.txt; grep -o 'o' a.txt | wc -l; grep -w second a.txt; grep -e hello -e third a.txt; grep -l hello a.txt nums",
+    "find . -name '*.txt' | sort; find . -type d | sort; ls -1 | head -n 3; basename $(pwd)",
+    "x=5; [ $x -gt 3 ] && echo big; [ \"$x\" = 5 ] && echo five; test -n \"$x\"; echo $?; [ ! -e nope ] && echo none",
+    "for f in *.txt; do echo \"file: $f\"; done; for i in $(seq 3); do printf '%02d ' $i; done; echo",
+    "echo ${#PATH} > /dev/null; name=world; echo \"hello, ${name}!\"; echo 'single $name'; echo \"a\\tb\"",
+    "count=0; while read line; do count=$((count+1)); done < a.txt; echo $count; cat a.txt | while read a b; do echo \"$b\"; done",
+    "case hello in h*) echo starts with h;; esac; s=abc; echo ${s#a} ${s%c} ${s:-x}; unset s; echo ${s:-unset}",
+    "echo $((10 / 3)) $((10 % 3)) $((2 ** 8)) $((1 + 2 * 3)); a=3; b=4; echo $((a * b)); let c=a+b 2>/dev/null; echo rc=$?",
+    "printf '%s\\n' one two three | sort -r; printf '%-10s|\\n' left; printf '%5.1f\\n' 3.14159; printf '%x %o %c\\n' 255 8 65",
+    "uniq -d words; sort words | uniq -u; head -c 5 a.txt; echo; tail -c 6 a.txt; cat -n a.txt; tac a.txt; echo rc=$?",
     "sed -e :a -e '$!N;s/\\n//;ta' words; sed 's/.*/<&>/' csv; sed '3,$d' a.txt; sed '0~2d' nums; echo rc=$?",
 ];
 

@@ -41,15 +41,31 @@ pub fn cat(k: &mut Kernel, p: &mut Proc) -> i32 {
     if files.is_empty() {
         files.push("-".into());
     }
+    let number = p.args().iter().any(|a| a == "-n");
+    let mut line_no = 0usize;
+    // `-n` numbers lines across all the files, as busybox does.
+    let mut emit = |k: &mut Kernel, p: &Proc, data: &[u8]| {
+        if !number {
+            k.out_bytes(p, data);
+            return;
+        }
+        let mut out = Vec::new();
+        for line in data.split_inclusive(|&b| b == b'\n') {
+            line_no += 1;
+            out.extend_from_slice(format!("{line_no:6}\t").as_bytes());
+            out.extend_from_slice(line);
+        }
+        k.out_bytes(p, &out);
+    };
     let mut status = 0;
     for f in files {
         if f == "-" {
             let data = p.stdin.take_all();
-            k.out_bytes(p, &data);
+            emit(k, p, &data);
             continue;
         }
         match read(k, p, &f) {
-            Ok(data) => k.out_bytes(p, &data),
+            Ok(data) => emit(k, p, &data),
             Err(FsError::IsADirectory) => {
                 k.err(p, "cat: read error: Is a directory\n");
                 status = 1;

@@ -74,6 +74,7 @@ pub fn lookup(name: &str) -> Option<Applet> {
         "uniq" => text::uniq,
         "tr" => text::tr,
         "tee" => text::tee,
+        "tac" => text::tac,
         "wget" => wget::wget,
         "httpd" => crate::program::servers::http::httpd,
         "expr" => expr::expr,
