@@ -561,6 +561,9 @@ pub fn seq(k: &mut Kernel, p: &mut Proc) -> i32 {
         } else if a == "-s" && args.len() > 1 {
             sep = args.get(1).cloned().unwrap_or_default();
             args.drain(..2);
+        } else if let Some(s) = a.strip_prefix("-s").filter(|s| !s.is_empty()) {
+            sep = s.to_string();
+            args.remove(0);
         } else {
             break;
         }

@@ -153,7 +153,12 @@ fn head_tail(k: &mut Kernel, p: &mut Proc, tail: bool) -> i32 {
         match v {
             None => Ok(None),
             Some(s) => {
-                let plus = s.starts_with('+');
+                // tail: `+N` counts from the start; head: `-N` means all but the last N.
+                let plus = if tail {
+                    s.starts_with('+')
+                } else {
+                    s.starts_with('-')
+                };
                 s.trim_start_matches(['+', '-'])
                     .parse::<usize>()
                     .map(|x| Some((plus, x)))
@@ -169,7 +174,8 @@ fn head_tail(k: &mut Kernel, p: &mut Proc, tail: bool) -> i32 {
         }
     };
     let from_stdin = files.is_empty() || files == ["-"];
-    let (ins, failed) = if !tail && from_stdin {
+    let all_but = !tail && (plus_minus_all_but(&n) || plus_minus_all_but(&c));
+    let (ins, failed) = if !tail && from_stdin && !all_but {
         // head reads only what it prints, so an endless writer before it is no problem.
         let data = match (c, n) {
             (Some((_, count)), _) => p.stdin.take_bytes(count),
@@ -195,6 +201,8 @@ fn head_tail(k: &mut Kernel, p: &mut Proc, tail: bool) -> i32 {
                 } else {
                     data.get(data.len().saturating_sub(count)..).unwrap_or(&[])
                 }
+            } else if plus {
+                data.get(..data.len().saturating_sub(count)).unwrap_or(&[])
             } else {
                 data.get(..count.min(data.len())).unwrap_or(&[])
             };
@@ -209,6 +217,9 @@ fn head_tail(k: &mut Kernel, p: &mut Proc, tail: bool) -> i32 {
             } else {
                 ls.get(ls.len().saturating_sub(count)..).unwrap_or(&[])
             }
+        } else if plus_minus_all_but(&n) {
+            // `head -n -N`: all but the last N lines.
+            ls.get(..ls.len().saturating_sub(count)).unwrap_or(&[])
         } else {
             ls.get(..count.min(ls.len())).unwrap_or(&[])
         };
@@ -222,6 +233,11 @@ fn head_tail(k: &mut Kernel, p: &mut Proc, tail: bool) -> i32 {
         k.run_forever();
     }
     i32::from(failed)
+}
+
+/// Whether a head count was given as `-N` (all but the last N).
+fn plus_minus_all_but(n: &Option<(bool, usize)>) -> bool {
+    matches!(n, Some((true, _)))
 }
 
 pub fn head(k: &mut Kernel, p: &mut Proc) -> i32 {

@@ -424,8 +424,5 @@ fn which(sh: &mut Shell, k: &mut Kernel, names: &[String], io: &Io, verbose: boo
         };
         k.write(&io.out, line.as_bytes());
     }
-    if status != 0 && !verbose {
-        return 1;
-    }
     status
 }
