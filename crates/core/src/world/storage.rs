@@ -314,4 +314,15 @@ impl Network for WorldNetwork<'_> {
         let (fs, env) = self.opened.get_mut(&id).ok_or(NetError::Refused)?;
         Ok(Remote { kind, env, fs })
     }
+
+    /// A running container's address by name, hostname or IP (the caller's own included).
+    fn address(&mut self, host: &str) -> Option<String> {
+        self.world
+            .containers
+            .values()
+            .filter(|c| c.id == self.caller || c.is_running())
+            .find(|c| c.name == host || c.hostname == host || c.ip == host)
+            .map(|c| c.ip.clone())
+            .filter(|ip| !ip.is_empty())
+    }
 }

@@ -9,6 +9,7 @@ mod expr;
 mod files;
 mod links;
 mod nc;
+mod netinfo;
 mod sed;
 mod sys;
 mod tar;
@@ -89,6 +90,10 @@ pub fn lookup(name: &str) -> Option<Applet> {
         "hexdump" => dump::hexdump,
         "tar" => tar::tar,
         "nc" => nc::nc,
+        "ping" => netinfo::ping,
+        "nslookup" => netinfo::nslookup,
+        "ifconfig" => netinfo::ifconfig,
+        "ip" => netinfo::ip,
         _ => return None,
     };
     Some(f)
