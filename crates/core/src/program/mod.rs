@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub mod applets;
 mod calendar;
 pub(crate) mod cformat;
+pub(crate) mod deflate;
 mod exec;
 mod kernel;
 mod net;

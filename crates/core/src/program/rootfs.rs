@@ -7,12 +7,12 @@ use crate::fs::Node;
 #[rustfmt::skip] // compact, and sorted as `busybox --list` prints them
 const APPLETS: &[&str] = &[
     "[", "awk", "base64", "basename", "cat", "chmod", "cp", "cut", "date", "dd", "df", "dirname",
-    "du", "echo", "env", "expr", "false", "find", "free", "grep", "head", "hexdump", "hostname",
-    "httpd", "id", "ifconfig", "ip", "kill", "ln", "ls", "md5sum", "mkdir", "mv", "nc", "nproc",
-    "nslookup", "od", "ping", "printenv", "printf", "ps", "pwd", "readlink", "realpath", "rm",
-    "rmdir", "sed", "seq", "sh", "sha1sum", "sha256sum", "sha512sum", "sleep", "sort", "stat",
-    "tac", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname", "uniq", "uptime", "wc",
-    "wget", "which", "whoami", "xargs", "yes",
+    "du", "echo", "env", "expr", "false", "find", "free", "grep", "gunzip", "gzip", "head",
+    "hexdump", "hostname", "httpd", "id", "ifconfig", "ip", "kill", "ln", "ls", "md5sum", "mkdir",
+    "mv", "nc", "nproc", "nslookup", "od", "ping", "printenv", "printf", "ps", "pwd", "readlink",
+    "realpath", "rm", "rmdir", "sed", "seq", "sh", "sha1sum", "sha256sum", "sha512sum", "sleep",
+    "sort", "stat", "tac", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname", "uniq",
+    "uptime", "wc", "wget", "which", "whoami", "xargs", "yes", "zcat",
 ];
 
 /// The applets the simulated busybox provides (each is a link in /bin).

@@ -7,6 +7,7 @@ mod checksums;
 mod dump;
 mod expr;
 mod files;
+mod gzip;
 mod links;
 mod nc;
 mod netinfo;
@@ -94,6 +95,7 @@ pub fn lookup(name: &str) -> Option<Applet> {
         "nslookup" => netinfo::nslookup,
         "ifconfig" => netinfo::ifconfig,
         "ip" => netinfo::ip,
+        "gzip" | "gunzip" | "zcat" => gzip::gzip,
         _ => return None,
     };
     Some(f)

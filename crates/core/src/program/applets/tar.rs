@@ -1,5 +1,5 @@
-//! `tar`: create (`c`), list (`t`) and extract (`x`) uncompressed archives, with `-f FILE`
-//! (`-` for stdin/stdout), `-C DIR`, `-v` and `-O`. Compression is not simulated and says so.
+//! `tar`: create (`c`), list (`t`) and extract (`x`) archives, plain or gzip-compressed, with `-f FILE`
+//! (`-` for stdin/stdout), `-C DIR`, `-v`, `-O` and `-z` (gzip).
 
 use super::files::read;
 use crate::fs::Node;
@@ -135,13 +135,6 @@ pub fn tar(k: &mut Kernel, p: &mut Proc) -> i32 {
         k.err(p, "tar: must specify one of -c, -x, -t\n");
         return 1;
     }
-    if o.compress {
-        k.err(
-            p,
-            "tar: compression is not simulated here: use an uncompressed archive\n",
-        );
-        return 1;
-    }
     let base = o
         .dir
         .as_deref()
@@ -163,6 +156,11 @@ pub fn tar(k: &mut Kernel, p: &mut Proc) -> i32 {
             }
         }
         let data = b.into_inner().unwrap_or_default();
+        let data = if o.compress {
+            crate::program::deflate::gzip(&data, None)
+        } else {
+            data
+        };
         if o.verbose {
             let list: String = names.iter().map(|n| format!("{n}\n")).collect();
             if archive == "-" {
@@ -192,6 +190,18 @@ pub fn tar(k: &mut Kernel, p: &mut Proc) -> i32 {
                 return 1;
             }
         }
+    };
+    // `z`: the archive is gzip-compressed (without it busybox reads it raw and fails).
+    let data = if o.compress {
+        match crate::program::deflate::gunzip(&data, crate::program::kernel::HELD_CAP as usize) {
+            Ok(d) => d,
+            Err(e) => {
+                k.err(p, &format!("tar: {e}\n"));
+                return 1;
+            }
+        }
+    } else {
+        data
     };
     let mut listing = String::new();
     let mut ar = tar::Archive::new(data.as_slice());
