@@ -37,6 +37,15 @@ fn main_inner(k: &mut Kernel, p: &mut Proc) -> i32 {
         pid
     };
     let mut sh = Shell::new(p, pid);
+    // $RANDOM differs between containers and runs, yet the same seed replays it: mix in the
+    // logical clock and the hostname.
+    let mut seed = k.ctx.now_unix ^ u64::from(pid).rotate_left(32);
+    for b in k.ctx.hostname.bytes() {
+        seed = seed
+            .wrapping_mul(0x100_0000_01b3)
+            .wrapping_add(u64::from(b));
+    }
+    sh.random.set(seed | 1);
     let io = Io {
         stdin: p.stdin.clone(),
         out: p.out.clone(),

@@ -388,3 +388,18 @@ fn nested_parameter_operands_are_bounded() {
     assert_eq!(sh(&mut fs, &deep).2, Exit::Code(2));
     assert_eq!(sh(&mut fs, "echo ${a:-${b:-${c:-deep}}}").0, "deep\n");
 }
+
+#[test]
+fn random_is_seeded_and_replays() {
+    let mut fs = rootfs();
+    let (first, _, _) = sh(&mut fs, "echo $RANDOM $RANDOM $RANDOM");
+    let (again, _, _) = sh(&mut fs, "echo $RANDOM $RANDOM $RANDOM");
+    assert_eq!(first, again, "the same run gives the same numbers");
+    let values: Vec<u32> = first
+        .split_whitespace()
+        .map(|v| v.parse().expect("a number"))
+        .collect();
+    assert_eq!(values.len(), 3);
+    assert!(values.iter().all(|v| *v < 32768));
+    assert!(values.windows(2).any(|w| w[0] != w[1]));
+}
