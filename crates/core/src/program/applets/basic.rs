@@ -349,7 +349,13 @@ pub fn printenv(k: &mut Kernel, p: &mut Proc) -> i32 {
 pub fn hostname(k: &mut Kernel, p: &mut Proc) -> i32 {
     let name = k.ctx.hostname.to_string();
     if p.args().iter().any(|a| a == "-i") {
-        k.out(p, "172.17.0.2\n");
+        // The container's own address, as the network knows it.
+        let ip = k
+            .ctx
+            .network
+            .address(&name)
+            .unwrap_or_else(|| "172.17.0.2".into());
+        k.out(p, &format!("{ip}\n"));
         return 0;
     }
     k.out(p, &format!("{name}\n"));
