@@ -16,12 +16,31 @@ pub const MAX_DEPTH: u32 = 64;
 /// Logical cost of one executed command.
 pub const STEP_MS: u64 = 1;
 pub const MIB: u64 = 1024 * 1024;
+/// The simulated host's memory: a container without `--memory` is OOM-killed past it. Only
+/// sizes are counted; nothing near this is ever allocated (see [`HELD_CAP`]).
+pub const HOST_MEMORY: u64 = 2048 * MIB;
+/// Most bytes of content one run really holds (variables, pipe and capture buffers, files
+/// written). Past it the simulator stops following the process, which counts as still
+/// running, so whatever is typed the simulator's own memory stays bounded.
+pub const HELD_CAP: u64 = 32 * MIB;
+/// Most output one run sends to the terminal (`docker logs` keeps it in the World's state).
+pub const TERM_CAP: u64 = MIB;
+/// What a Linux pipe holds before its writer blocks: all a pipe costs in memory.
+pub const PIPE_SIZE: u64 = 64 * 1024;
+/// Steps a pipeline stage that feeds another may take before it counts as blocked on its
+/// reader (so `while :; do echo y; done | head -n 1` ends as it does for real).
+pub const STAGE_STEPS: u64 = 50_000;
+/// Bytes of copying or writing that cost one step (bounds the CPU big strings can take).
+pub const WORK_BYTES_PER_STEP: u64 = 4096;
 
 /// Why the run stopped before its first process exited by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Halt {
     Running,
     Oom,
+    /// A pipeline stage that feeds another stopped where a real one would wait for its reader
+    /// (the pipe is full, or it took its share of steps); its reader sees unfinished input.
+    Blocked,
 }
 
 /// Where a process writes one of its output streams.
@@ -38,10 +57,13 @@ pub enum Target {
 }
 
 /// Standard input: bytes plus a shared read position, so `read` in a loop consumes lines.
+/// Input from a writer that has not finished (it blocked on a full pipe) carries the run's
+/// "starved" flag: reading to its end raises it, since a real reader would wait there.
 #[derive(Clone, Debug, Default)]
 pub struct Input {
     data: Rc<Vec<u8>>,
     pos: Rc<Cell<usize>>,
+    more: Option<Rc<Cell<bool>>>,
 }
 
 impl Input {
@@ -49,6 +71,21 @@ impl Input {
         Input {
             data: Rc::new(data),
             pos: Rc::new(Cell::new(0)),
+            more: None,
+        }
+    }
+
+    /// Input whose writer would write more: reaching its end raises `starved`.
+    pub fn unfinished(data: Vec<u8>, starved: Rc<Cell<bool>>) -> Input {
+        Input {
+            more: Some(starved),
+            ..Input::new(data)
+        }
+    }
+
+    fn reached_end(&self) {
+        if let Some(flag) = &self.more {
+            flag.set(true);
         }
     }
 
@@ -56,22 +93,60 @@ impl Input {
     pub fn take_all(&self) -> Vec<u8> {
         let rest = self.data.get(self.pos.get()..).unwrap_or(&[]).to_vec();
         self.pos.set(self.data.len());
+        self.reached_end();
         rest
+    }
+
+    /// Up to `n` bytes, consuming them: a reader that has enough does not wait for more.
+    pub fn take_bytes(&self, n: usize) -> Vec<u8> {
+        let rest = self.data.get(self.pos.get()..).unwrap_or(&[]);
+        match rest.get(..n) {
+            Some(part) => {
+                self.pos.set(self.pos.get() + n);
+                part.to_vec()
+            }
+            None => self.take_all(),
+        }
+    }
+
+    /// Up to `n` lines (with their newlines), consuming them.
+    pub fn take_lines(&self, n: usize) -> Vec<u8> {
+        if n == 0 {
+            return Vec::new();
+        }
+        let rest = self.data.get(self.pos.get()..).unwrap_or(&[]);
+        let end = rest
+            .iter()
+            .enumerate()
+            .filter(|(_, &b)| b == b'\n')
+            .nth(n - 1)
+            .map(|(i, _)| i + 1);
+        match end {
+            Some(end) => self.take_bytes(end),
+            None => self.take_all(),
+        }
     }
 
     /// Everything not read yet, without consuming it.
     pub fn peek_all(&self) -> &[u8] {
+        self.reached_end();
         self.data.get(self.pos.get()..).unwrap_or(&[])
     }
 
     /// One line without its newline, or None at end of input.
     pub fn read_line(&self) -> Option<Vec<u8>> {
-        let rest = self.peek_all();
+        let rest = self.data.get(self.pos.get()..).unwrap_or(&[]);
         if rest.is_empty() {
+            self.reached_end();
             return None;
         }
         let (line, used) = match rest.iter().position(|&b| b == b'\n') {
             Some(i) => (rest.get(..i).unwrap_or(&[]).to_vec(), i + 1),
+            None if self.more.is_some() => {
+                // The rest of this line has not been written yet.
+                self.reached_end();
+                return None;
+            }
             None => (rest.to_vec(), rest.len()),
         };
         self.pos.set(self.pos.get().saturating_add(used));
@@ -132,6 +207,17 @@ pub struct Kernel<'k, 'a> {
     pub depth: u32,
     /// Next pid handed to a child process (for `$$` of subshells and logs).
     pub next_pid: u32,
+    /// Content bytes this run holds (see [`HELD_CAP`]) and has sent to the terminal.
+    pub held: u64,
+    pub term_bytes: u64,
+    /// Which buffers are pipes (the rest capture `$(...)`).
+    pipes: Vec<bool>,
+    /// Raised when a reader reaches the end of an unfinished pipe.
+    pub starved: Rc<Cell<bool>>,
+    /// Step count at which the current feeding pipeline stage counts as blocked.
+    pub stage_limit: Option<u64>,
+    /// The signal that killed the last program that died of one ("Segmentation fault").
+    pub signal: Option<&'static str>,
 }
 
 impl<'k, 'a> Kernel<'k, 'a> {
@@ -155,6 +241,12 @@ impl<'k, 'a> Kernel<'k, 'a> {
             halted: None,
             depth: 0,
             next_pid,
+            held: 0,
+            term_bytes: 0,
+            pipes: Vec::new(),
+            starved: Rc::new(Cell::new(false)),
+            stage_limit: None,
+            signal: None,
         }
     }
 
@@ -164,7 +256,7 @@ impl<'k, 'a> Kernel<'k, 'a> {
     }
 
     pub fn halted(&self) -> bool {
-        self.halted.is_some()
+        self.halted.is_some() || self.starved.get()
     }
 
     /// One executed command: costs a millisecond and a step; may exhaust the budget.
@@ -174,10 +266,71 @@ impl<'k, 'a> Kernel<'k, 'a> {
         }
         self.steps = self.steps.saturating_add(1);
         self.advance(STEP_MS);
-        if self.steps >= STEP_BUDGET {
+        self.check_steps();
+        !self.halted()
+    }
+
+    /// Copying or writing `bytes`: costs steps (no logical time), so big strings cannot make
+    /// the simulator spin.
+    pub fn work(&mut self, bytes: u64) {
+        if self.halted() || bytes < WORK_BYTES_PER_STEP {
+            return;
+        }
+        self.steps = self.steps.saturating_add(bytes / WORK_BYTES_PER_STEP);
+        self.check_steps();
+    }
+
+    fn check_steps(&mut self) {
+        if self.stage_limit.is_some_and(|l| self.steps >= l) {
+            self.halted = Some(Halt::Blocked);
+        } else if self.steps >= STEP_BUDGET {
             self.run_forever();
         }
-        !self.halted()
+    }
+
+    /// After a command ran: a reader that reached the end of an unfinished pipe waits there
+    /// forever; inside a stage that feeds another it is blocked, otherwise still running.
+    pub fn settle_starved(&mut self) {
+        if self.starved.get() {
+            self.starved.set(false);
+            if self.halted.is_none() {
+                self.halted = Some(if self.stage_limit.is_some() {
+                    Halt::Blocked
+                } else {
+                    Halt::Running
+                });
+            }
+        }
+    }
+
+    /// The stage that just ran stopped blocked on its reader: clears that and says so.
+    pub fn take_blocked(&mut self) -> bool {
+        self.settle_starved();
+        if self.halted == Some(Halt::Blocked) {
+            self.halted = None;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Takes `bytes` of content the simulator really holds; past [`HELD_CAP`] the writer
+    /// stops (blocked when it feeds a pipe, else the run counts as still running).
+    pub fn hold(&mut self, bytes: u64, into_pipe: bool) -> bool {
+        if self.held.saturating_add(bytes) > HELD_CAP {
+            if into_pipe && self.stage_limit.is_some() {
+                self.halted = Some(Halt::Blocked);
+            } else {
+                self.run_forever();
+            }
+            return false;
+        }
+        self.held += bytes;
+        true
+    }
+
+    pub fn unhold(&mut self, bytes: u64) {
+        self.held = self.held.saturating_sub(bytes);
     }
 
     /// Lets logical time pass (sleep); stops at the budget.
@@ -206,11 +359,9 @@ impl<'k, 'a> Kernel<'k, 'a> {
         }
         self.mem = self.mem.saturating_add(bytes);
         self.peak = self.peak.max(self.mem);
-        if let Some(limit) = self.ctx.memory_limit {
-            if self.mem > limit {
-                self.halted = Some(Halt::Oom);
-                return false;
-            }
+        if self.mem > self.ctx.memory_limit.unwrap_or(HOST_MEMORY) {
+            self.halted = Some(Halt::Oom);
+            return false;
         }
         true
     }
@@ -223,25 +374,67 @@ impl<'k, 'a> Kernel<'k, 'a> {
         self.listening.push((port, kind));
     }
 
-    /// A new pipe or capture buffer.
+    /// A new capture buffer (`$(...)`): its content counts in full.
     pub fn new_buffer(&mut self) -> usize {
         self.buffers.push(Vec::new());
+        self.pipes.push(false);
         self.buffers.len() - 1
     }
 
+    /// A new pipe: it costs at most [`PIPE_SIZE`] of memory, as a real one.
+    pub fn new_pipe(&mut self) -> usize {
+        let id = self.new_buffer();
+        if let Some(p) = self.pipes.get_mut(id) {
+            *p = true;
+        }
+        id
+    }
+
+    fn is_pipe(&self, id: usize) -> bool {
+        self.pipes.get(id).copied().unwrap_or(false)
+    }
+
+    /// Memory a buffer of `len` bytes costs.
+    fn buffer_cost(&self, id: usize, len: u64) -> u64 {
+        if self.is_pipe(id) {
+            len.min(PIPE_SIZE)
+        } else {
+            len
+        }
+    }
+
     pub fn take_buffer(&mut self, id: usize) -> Vec<u8> {
-        self.buffers
+        let data = self
+            .buffers
             .get_mut(id)
             .map(std::mem::take)
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let len = data.len() as u64;
+        self.free(self.buffer_cost(id, len));
+        self.unhold(len);
+        data
     }
 
     pub fn write(&mut self, target: &Target, bytes: &[u8]) {
         if self.halted() || bytes.is_empty() {
             return;
         }
+        let len = bytes.len() as u64;
+        self.work(len);
         match target {
             Target::Term(stream) => {
+                let room = TERM_CAP.saturating_sub(self.term_bytes);
+                if len > room {
+                    // More than a terminal keeps: show what fits, then stop following.
+                    let fits = bytes.get(..room as usize).unwrap_or(&[]);
+                    self.term_bytes = TERM_CAP;
+                    if !fits.is_empty() {
+                        self.write(target, fits);
+                    }
+                    self.run_forever();
+                    return;
+                }
+                self.term_bytes += len;
                 let at_ms = self.clock;
                 match self.output.last_mut() {
                     Some(last) if last.at_ms == at_ms && last.stream == *stream => {
@@ -255,11 +448,20 @@ impl<'k, 'a> Kernel<'k, 'a> {
                 }
             }
             Target::Buf(id) => {
+                let before = self.buffers.get(*id).map_or(0, |b| b.len() as u64);
+                let cost = self.buffer_cost(*id, before + len) - self.buffer_cost(*id, before);
+                if !self.hold(len, self.is_pipe(*id)) || !self.alloc(cost) {
+                    return;
+                }
                 if let Some(buf) = self.buffers.get_mut(*id) {
                     buf.extend_from_slice(bytes);
                 }
             }
             Target::File(path) => {
+                // Files written count against the memory limit (tmpfs, page cache).
+                if !self.hold(len, false) || !self.alloc(len) {
+                    return;
+                }
                 // Opened (created) by whoever made the target; a vanished parent loses the data
                 // as a write to an unlinked file would.
                 let _ = self.ctx.fs.write_file(path, bytes, true);
@@ -286,8 +488,9 @@ impl<'k, 'a> Kernel<'k, 'a> {
     /// The exit of the run as the result reports it.
     pub fn exit(&self, code: i32) -> Exit {
         match self.halted {
-            Some(Halt::Running) => Exit::Running,
+            Some(Halt::Running | Halt::Blocked) => Exit::Running,
             Some(Halt::Oom) => Exit::OomKilled,
+            None if self.starved.get() => Exit::Running,
             None => Exit::Code(code),
         }
     }

@@ -16,11 +16,14 @@ use serde::{Deserialize, Serialize};
 
 pub mod applets;
 pub(crate) mod calendar;
+pub(crate) mod cformat;
+pub(crate) mod deflate;
 mod exec;
 mod kernel;
 mod net;
 pub mod packages;
 pub(crate) mod pattern;
+pub(crate) mod regex;
 mod rootfs;
 mod runtimes;
 pub mod servers;

@@ -4,12 +4,15 @@
 use super::binary_file;
 use crate::fs::Node;
 
+#[rustfmt::skip] // compact, and sorted as `busybox --list` prints them
 const APPLETS: &[&str] = &[
-    "[", "basename", "cat", "chmod", "cp", "cut", "date", "dd", "df", "dirname", "du", "echo",
-    "env", "false", "find", "free", "grep", "head", "hostname", "httpd", "id", "kill", "ln", "ls",
-    "mkdir", "mv", "nproc", "printenv", "printf", "ps", "pwd", "rm", "rmdir", "seq", "sh", "sleep",
-    "sort", "stat", "tail", "tee", "test", "touch", "tr", "true", "uname", "uniq", "uptime", "wc",
-    "wget", "which", "whoami", "yes",
+    "[", "awk", "base64", "basename", "cat", "chmod", "cp", "cut", "date", "dd", "df", "dirname",
+    "du", "echo", "env", "expr", "false", "find", "free", "grep", "gunzip", "gzip", "head",
+    "hexdump", "hostname", "httpd", "id", "ifconfig", "ip", "kill", "ln", "ls", "md5sum", "mkdir",
+    "mv", "nc", "nproc", "nslookup", "od", "ping", "printenv", "printf", "ps", "pwd", "readlink",
+    "realpath", "rm", "rmdir", "sed", "seq", "sh", "sha1sum", "sha256sum", "sha512sum", "sleep",
+    "sort", "stat", "tac", "tail", "tar", "tee", "test", "touch", "tr", "true", "uname", "uniq",
+    "uptime", "wc", "wget", "which", "whoami", "xargs", "yes", "zcat",
 ];
 
 /// The applets the simulated busybox provides (each is a link in /bin).

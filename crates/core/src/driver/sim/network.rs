@@ -44,4 +44,18 @@ impl Network for HostNetwork<'_> {
         let (fs, env) = self.opened.get_mut(id).ok_or(NetError::Refused)?;
         Ok(Remote { kind, env, fs })
     }
+
+    /// A running container's address by name, hostname or IP (the caller's own included).
+    fn address(&mut self, host: &str) -> Option<String> {
+        self.host
+            .containers
+            .iter()
+            .filter(|(id, _)| {
+                Some(id.as_str()) == self.caller.as_deref() || self.host.main_of(id).is_some()
+            })
+            .map(|(_, c)| &c.network)
+            .find(|n| n.name == host || n.hostname == host || n.ip == host)
+            .map(|n| n.ip.clone())
+            .filter(|ip| !ip.is_empty())
+    }
 }

@@ -349,7 +349,13 @@ pub fn printenv(k: &mut Kernel, p: &mut Proc) -> i32 {
 pub fn hostname(k: &mut Kernel, p: &mut Proc) -> i32 {
     let name = k.ctx.hostname.to_string();
     if p.args().iter().any(|a| a == "-i") {
-        k.out(p, "172.17.0.2\n");
+        // The container's own address, as the network knows it.
+        let ip = k
+            .ctx
+            .network
+            .address(&name)
+            .unwrap_or_else(|| "172.17.0.2".into());
+        k.out(p, &format!("{ip}\n"));
         return 0;
     }
     k.out(p, &format!("{name}\n"));
@@ -561,6 +567,9 @@ pub fn seq(k: &mut Kernel, p: &mut Proc) -> i32 {
         } else if a == "-s" && args.len() > 1 {
             sep = args.get(1).cloned().unwrap_or_default();
             args.drain(..2);
+        } else if let Some(s) = a.strip_prefix("-s").filter(|s| !s.is_empty()) {
+            sep = s.to_string();
+            args.remove(0);
         } else {
             break;
         }
@@ -607,6 +616,8 @@ pub fn seq(k: &mut Kernel, p: &mut Proc) -> i32 {
     };
     let mut out = String::new();
     let mut i: u64 = 0;
+    // Written in chunks as it goes: a reader that has enough, a full pipe or a full terminal
+    // stops it, as they would stop the real one.
     loop {
         let v = first + step * i as f64;
         if (step > 0.0 && v > last + 1e-9) || (step < 0.0 && v < last - 1e-9) {
@@ -615,11 +626,21 @@ pub fn seq(k: &mut Kernel, p: &mut Proc) -> i32 {
         if i > 0 {
             out.push_str(&sep);
         }
-        let s = fmt(v);
+        let s = if decimals == 0 && v.abs() < 9.0e15 {
+            (v as i64).to_string()
+        } else {
+            fmt(v)
+        };
         out.push_str(&format!("{s:0>wide$}"));
         i += 1;
-        if i > 1_000_000 {
-            break;
+        if out.len() >= 64 * 1024 {
+            // Formatting a number costs about as much as copying 32 bytes.
+            k.work(32 * 64 * 1024 / 8);
+            k.out(p, &out);
+            out.clear();
+            if k.halted() {
+                return 0;
+            }
         }
     }
     if i > 0 {
@@ -672,12 +693,11 @@ pub fn yes(k: &mut Kernel, p: &mut Proc) -> i32 {
         p.args().join(" ")
     };
     let line = format!("{word}\n");
-    // Enough for any reader in a pipeline; a real `yes` is stopped by SIGPIPE.
-    for _ in 0..10_000 {
-        k.out(p, &line);
-    }
-    if matches!(p.out, crate::program::kernel::Target::Term(_)) {
-        k.run_forever();
+    // Writes until something stops it: a reader that has enough, a full pipe or terminal,
+    // the memory limit, or the end of the time it may run.
+    let chunk = line.repeat((8192 / line.len()).max(1));
+    while !k.halted() {
+        k.out(p, &chunk);
     }
     0
 }

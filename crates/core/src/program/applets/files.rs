@@ -41,15 +41,31 @@ pub fn cat(k: &mut Kernel, p: &mut Proc) -> i32 {
     if files.is_empty() {
         files.push("-".into());
     }
+    let number = p.args().iter().any(|a| a == "-n");
+    let mut line_no = 0usize;
+    // `-n` numbers lines across all the files, as busybox does.
+    let mut emit = |k: &mut Kernel, p: &Proc, data: &[u8]| {
+        if !number {
+            k.out_bytes(p, data);
+            return;
+        }
+        let mut out = Vec::new();
+        for line in data.split_inclusive(|&b| b == b'\n') {
+            line_no += 1;
+            out.extend_from_slice(format!("{line_no:6}\t").as_bytes());
+            out.extend_from_slice(line);
+        }
+        k.out_bytes(p, &out);
+    };
     let mut status = 0;
     for f in files {
         if f == "-" {
             let data = p.stdin.take_all();
-            k.out_bytes(p, &data);
+            emit(k, p, &data);
             continue;
         }
         match read(k, p, &f) {
-            Ok(data) => k.out_bytes(p, &data),
+            Ok(data) => emit(k, p, &data),
             Err(FsError::IsADirectory) => {
                 k.err(p, "cat: read error: Is a directory\n");
                 status = 1;
@@ -521,7 +537,24 @@ pub fn stat(k: &mut Kernel, p: &mut Proc) -> i32 {
     let mut status = 0;
     let when =
         DateTime::from_unix(super::sys::now(k)).strftime("%Y-%m-%d %H:%M:%S.000000000 +0000");
-    for f in p.args().to_vec().iter().filter(|a| !a.starts_with('-')) {
+    let args = p.args().to_vec();
+    // `-c FORMAT` (or `--format=FORMAT`): only the fields asked for.
+    let format = args
+        .iter()
+        .position(|a| a == "-c")
+        .and_then(|i| args.get(i + 1).cloned())
+        .or_else(|| {
+            args.iter()
+                .find_map(|a| a.strip_prefix("--format=").map(str::to_string))
+        });
+    let skip = args.iter().position(|a| a == "-c").map(|i| i + 1);
+    let files: Vec<&String> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| !a.starts_with('-') && Some(*i) != skip)
+        .map(|(_, a)| a)
+        .collect();
+    for f in files {
         let path = p.path(f);
         let node = match k.ctx.fs.lstat(&path) {
             Ok(n) => n.clone(),
@@ -541,6 +574,36 @@ pub fn stat(k: &mut Kernel, p: &mut Proc) -> i32 {
             Node::File { mode, .. } | Node::Dir { mode } => mode,
             Node::Symlink { .. } => 0o777,
         };
+        if let Some(fmt) = &format {
+            let mut out = String::new();
+            let mut chars = fmt.chars();
+            while let Some(c) = chars.next() {
+                if c != '%' {
+                    out.push(c);
+                    continue;
+                }
+                match chars.next() {
+                    Some('s') => out.push_str(&display_size(&node).to_string()),
+                    Some('n') => out.push_str(f),
+                    Some('a') => out.push_str(&format!("{mode:o}")),
+                    Some('A') => out.push_str(&mode_string(&node)),
+                    Some('F') => out.push_str(kind),
+                    Some('U' | 'G') => out.push_str("root"),
+                    Some('u' | 'g') => out.push('0'),
+                    Some('h') => out.push('1'),
+                    Some('b') => out.push_str(&(blocks_k(&node) * 2).to_string()),
+                    Some('%') => out.push('%'),
+                    Some(other) => {
+                        out.push('?');
+                        let _ = other;
+                    }
+                    None => out.push('%'),
+                }
+            }
+            out.push('\n');
+            k.out(p, &out);
+            continue;
+        }
         let name = match &node {
             Node::Symlink { target } => format!("'{f}' -> '{target}'"),
             _ => f.clone(),

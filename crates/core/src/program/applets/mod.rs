@@ -1,11 +1,22 @@
 //! busybox applets. Each takes the kernel and its process and returns the exit code; output
 //! and error wording follow busybox 1.36.
 
+mod awk;
 pub(crate) mod basic;
+mod checksums;
+mod dump;
+mod expr;
 mod files;
+mod gzip;
+mod links;
+mod nc;
+mod netinfo;
+mod sed;
 mod sys;
+mod tar;
 mod text;
 pub mod wget;
+mod xargs;
 
 use super::kernel::{Kernel, Proc};
 
@@ -65,8 +76,26 @@ pub fn lookup(name: &str) -> Option<Applet> {
         "uniq" => text::uniq,
         "tr" => text::tr,
         "tee" => text::tee,
+        "tac" => text::tac,
         "wget" => wget::wget,
         "httpd" => crate::program::servers::http::httpd,
+        "expr" => expr::expr,
+        "xargs" => xargs::xargs,
+        "readlink" => links::readlink,
+        "realpath" => links::realpath,
+        "md5sum" | "sha1sum" | "sha256sum" | "sha512sum" => checksums::sum,
+        "base64" => checksums::base64,
+        "sed" => sed::sed,
+        "awk" => awk::awk,
+        "od" => dump::od,
+        "hexdump" => dump::hexdump,
+        "tar" => tar::tar,
+        "nc" => nc::nc,
+        "ping" => netinfo::ping,
+        "nslookup" => netinfo::nslookup,
+        "ifconfig" => netinfo::ifconfig,
+        "ip" => netinfo::ip,
+        "gzip" | "gunzip" | "zcat" => gzip::gzip,
         _ => return None,
     };
     Some(f)

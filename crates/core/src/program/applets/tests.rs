@@ -234,3 +234,93 @@ fn wget_and_httpd_and_nginx() {
         "nginx without 'daemon off;' daemonizes and exits"
     );
 }
+
+#[test]
+fn nc_talks_to_the_servers() {
+    let mut fs = rootfs();
+    let mut web = OneHost {
+        name: "web".into(),
+        port: 80,
+        kind: ServerKind::Http {
+            docroot: "/usr/share/nginx/html".into(),
+        },
+        env: Vec::new(),
+        fs: rootfs(),
+    };
+    let r = Run {
+        stdin: b"GET /50x.html HTTP/1.0\r\n\r\n".to_vec(),
+        ..Run::default()
+    }
+    .go(&mut fs, &mut web, &["nc", "web", "80"]);
+    let out = stdout(&r);
+    assert!(out.starts_with("HTTP/1.1 200 OK\r\n"), "{out}");
+    assert!(out.ends_with("<h1>An error occurred.</h1>\n</body>\n</html>\n"));
+    let r = Run::default().go(&mut fs, &mut web, &["nc", "-zv", "web", "80"]);
+    assert_eq!(
+        (r.exit, stderr(&r)),
+        (Exit::Code(0), "web (172.17.0.3:80) open\n".into())
+    );
+    let r = Run::default().go(&mut fs, &mut web, &["nc", "-z", "web", "81"]);
+    assert_eq!((r.exit, stderr(&r)), (Exit::Code(1), String::new()));
+    let r = Run::default().go(&mut fs, &mut web, &["nc", "nowhere", "80"]);
+    assert_eq!(stderr(&r), "nc: bad address 'nowhere'\n");
+    let r = Run::default().go(&mut fs, &mut web, &["nc", "-l", "-p", "8080"]);
+    assert_eq!(r.exit, Exit::Running);
+
+    let mut cache = OneHost {
+        name: "cache".into(),
+        port: 6379,
+        kind: ServerKind::Redis,
+        env: Vec::new(),
+        fs: rootfs(),
+    };
+    let r = Run {
+        stdin: b"SET a 5\nINCR a\nGET a\nGET nope\nPING\n".to_vec(),
+        ..Run::default()
+    }
+    .go(&mut fs, &mut cache, &["nc", "cache", "6379"]);
+    assert_eq!(stdout(&r), "+OK\r\n:6\r\n$1\r\n6\r\n$-1\r\n+PONG\r\n");
+}
+
+#[test]
+fn ping_and_nslookup_resolve_as_the_network_does() {
+    let mut fs = rootfs();
+    let mut web = OneHost {
+        name: "web".into(),
+        port: 80,
+        kind: ServerKind::Http {
+            docroot: "/usr/share/nginx/html".into(),
+        },
+        env: Vec::new(),
+        fs: rootfs(),
+    };
+    let r = Run::default().go(&mut fs, &mut web, &["ping", "-c", "2", "web"]);
+    assert_eq!(r.exit, Exit::Code(0));
+    assert_eq!(r.elapsed_ms, 1000, "one second between two pings");
+    let out = stdout(&r);
+    assert!(
+        out.starts_with("PING web (172.17.0.3): 56 data bytes\n64 bytes from 172.17.0.3: seq=0 ")
+    );
+    assert!(out.contains("2 packets transmitted, 2 packets received, 0% packet loss\n"));
+    let r = Run::default().go(&mut fs, &mut web, &["ping", "nowhere"]);
+    assert_eq!(
+        (r.exit, stderr(&r)),
+        (Exit::Code(1), "ping: bad address 'nowhere'\n".into())
+    );
+    let r = Run {
+        budget_ms: 5_000,
+        ..Run::default()
+    }
+    .go(&mut fs, &mut web, &["ping", "web"]);
+    assert_eq!(r.exit, Exit::Running, "without -c it pings until stopped");
+    assert_eq!(stdout(&r).lines().count(), 6);
+    let r = Run::default().go(&mut fs, &mut web, &["nslookup", "web"]);
+    assert!(stdout(&r).ends_with("Name:\tweb\nAddress: 172.17.0.3\n\n"));
+    let r = Run::default().go(&mut fs, &mut web, &["nslookup", "nope"]);
+    assert_eq!(r.exit, Exit::Code(1));
+    assert!(stdout(&r).contains("** server can't find nope: NXDOMAIN\n"));
+    // Without an address of its own (a build step) only the loopback shows.
+    let r = Run::default().go(&mut fs, &mut web, &["ip", "addr"]);
+    assert!(stdout(&r).starts_with("1: lo: <LOOPBACK,UP,LOWER_UP>"));
+    assert!(!stdout(&r).contains("eth0"));
+}

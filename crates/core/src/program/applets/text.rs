@@ -61,7 +61,8 @@ pub fn wc(k: &mut Kernel, p: &mut Proc) -> i32 {
         // Messages for missing files are worded "wc: NAME: ..."; already printed.
         failed = true;
     }
-    let pad = !(opts.operands.is_empty() && ncols == 1);
+    // One count of at most one input is printed bare, as busybox does.
+    let pad = !(opts.operands.len() <= 1 && ncols == 1);
     let mut totals = [0u64; 3];
     let mut out = String::new();
     let fmt = |counts: [u64; 3], name: Option<&str>| {
@@ -152,7 +153,12 @@ fn head_tail(k: &mut Kernel, p: &mut Proc, tail: bool) -> i32 {
         match v {
             None => Ok(None),
             Some(s) => {
-                let plus = s.starts_with('+');
+                // tail: `+N` counts from the start; head: `-N` means all but the last N.
+                let plus = if tail {
+                    s.starts_with('+')
+                } else {
+                    s.starts_with('-')
+                };
                 s.trim_start_matches(['+', '-'])
                     .parse::<usize>()
                     .map(|x| Some((plus, x)))
@@ -167,7 +173,18 @@ fn head_tail(k: &mut Kernel, p: &mut Proc, tail: bool) -> i32 {
             return 1;
         }
     };
-    let (ins, failed) = inputs(k, p, &files, who);
+    let from_stdin = files.is_empty() || files == ["-"];
+    let all_but = !tail && (plus_minus_all_but(&n) || plus_minus_all_but(&c));
+    let (ins, failed) = if !tail && from_stdin && !all_but {
+        // head reads only what it prints, so an endless writer before it is no problem.
+        let data = match (c, n) {
+            (Some((_, count)), _) => p.stdin.take_bytes(count),
+            (None, n) => p.stdin.take_lines(n.map_or(10, |(_, count)| count)),
+        };
+        (vec![("-".to_string(), data)], false)
+    } else {
+        inputs(k, p, &files, who)
+    };
     let many = ins.len() > 1;
     let mut out: Vec<u8> = Vec::new();
     for (i, (name, data)) in ins.iter().enumerate() {
@@ -184,6 +201,8 @@ fn head_tail(k: &mut Kernel, p: &mut Proc, tail: bool) -> i32 {
                 } else {
                     data.get(data.len().saturating_sub(count)..).unwrap_or(&[])
                 }
+            } else if plus {
+                data.get(..data.len().saturating_sub(count)).unwrap_or(&[])
             } else {
                 data.get(..count.min(data.len())).unwrap_or(&[])
             };
@@ -198,6 +217,9 @@ fn head_tail(k: &mut Kernel, p: &mut Proc, tail: bool) -> i32 {
             } else {
                 ls.get(ls.len().saturating_sub(count)..).unwrap_or(&[])
             }
+        } else if plus_minus_all_but(&n) {
+            // `head -n -N`: all but the last N lines.
+            ls.get(..ls.len().saturating_sub(count)).unwrap_or(&[])
         } else {
             ls.get(..count.min(ls.len())).unwrap_or(&[])
         };
@@ -211,6 +233,11 @@ fn head_tail(k: &mut Kernel, p: &mut Proc, tail: bool) -> i32 {
         k.run_forever();
     }
     i32::from(failed)
+}
+
+/// Whether a head count was given as `-N` (all but the last N).
+fn plus_minus_all_but(n: &Option<(bool, usize)>) -> bool {
+    matches!(n, Some((true, _)))
 }
 
 pub fn head(k: &mut Kernel, p: &mut Proc) -> i32 {
@@ -305,6 +332,31 @@ pub fn grep(k: &mut Kernel, p: &mut Proc) -> i32 {
         inputs(k, p, &operands, "grep")
     };
     let many = (operands.len() > 1 || opts.has('H')) && !opts.has('h');
+    let finders: Vec<crate::program::regex::Regex> = if opts.has('o') {
+        patterns
+            .iter()
+            .filter_map(|pat| {
+                let (pat, ext) = if fixed {
+                    let escaped: String = pat
+                        .chars()
+                        .flat_map(|c| {
+                            if "\\.[]*^$+?|(){}".contains(c) {
+                                vec!['\\', c]
+                            } else {
+                                vec![c]
+                            }
+                        })
+                        .collect();
+                    (escaped, true)
+                } else {
+                    (pat.clone(), opts.has('E') || p.name() == "egrep")
+                };
+                crate::program::regex::Regex::new(&pat, ext, icase).ok()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let max: Option<usize> = opts.value('m').and_then(|v| v.parse().ok());
     let mut out = String::new();
     let mut any = false;
@@ -331,12 +383,29 @@ pub fn grep(k: &mut Kernel, p: &mut Proc) -> i32 {
             if opts.has('c') || opts.has('l') || opts.has('L') {
                 continue;
             }
-            if many {
-                out.push_str(&format!("{shown}:"));
+            let prefix = format!(
+                "{}{}",
+                if many {
+                    format!("{shown}:")
+                } else {
+                    String::new()
+                },
+                if opts.has('n') {
+                    format!("{}:", i + 1)
+                } else {
+                    String::new()
+                }
+            );
+            if opts.has('o') && !opts.has('v') {
+                // Each match on its own line.
+                for m in only_matching(&finders, line) {
+                    out.push_str(&prefix);
+                    out.push_str(&m);
+                    out.push('\n');
+                }
+                continue;
             }
-            if opts.has('n') {
-                out.push_str(&format!("{}:", i + 1));
-            }
+            out.push_str(&prefix);
             out.push_str(line);
             out.push('\n');
         }
@@ -357,6 +426,31 @@ pub fn grep(k: &mut Kernel, p: &mut Proc) -> i32 {
     } else {
         1
     }
+}
+
+/// The non-empty matches of any of `res` in `line`, left to right (`grep -o`).
+fn only_matching(res: &[crate::program::regex::Regex], line: &str) -> Vec<String> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < chars.len() {
+        let best = res
+            .iter()
+            .filter_map(|r| {
+                r.find_at(&chars, pos)
+                    .and_then(|c| c.first().copied().flatten())
+            })
+            .min_by_key(|(s, e)| (*s, usize::MAX - e));
+        match best {
+            Some((s, e)) if e > s => {
+                out.push(chars.get(s..e).unwrap_or(&[]).iter().collect());
+                pos = e;
+            }
+            Some((s, _)) => pos = s + 1,
+            None => break,
+        }
+    }
+    out
 }
 
 /// A cut/field list like `1,3-5,7-`.
@@ -658,6 +752,25 @@ pub fn tee(k: &mut Kernel, p: &mut Proc) -> i32 {
     }
     k.out_bytes(p, &data);
     status
+}
+
+/// `tac`: the lines of the inputs, last first.
+pub fn tac(k: &mut Kernel, p: &mut Proc) -> i32 {
+    let operands: Vec<String> = p.args().to_vec();
+    let (ins, failed) = inputs(k, p, &operands, "tac");
+    let mut out = Vec::new();
+    for (_, data) in &ins {
+        let mut lines: Vec<&[u8]> = data.split_inclusive(|&b| b == b'\n').collect();
+        lines.reverse();
+        for l in lines {
+            out.extend_from_slice(l);
+            if !l.ends_with(b"\n") {
+                out.push(b'\n');
+            }
+        }
+    }
+    k.out_bytes(p, &out);
+    i32::from(failed)
 }
 
 #[cfg(test)]

@@ -191,7 +191,16 @@ impl P<'_> {
             &["*", "/", "%"],
         ];
         let Some(ops) = LEVELS.get(level) else {
-            return self.unary();
+            // `**` binds tightest of the binary operators, to the right: 2**3**2 is 512.
+            let base = self.unary()?;
+            if !self.eat("**") {
+                return Ok(base);
+            }
+            let exp = self.binary(level)?;
+            if exp < 0 {
+                return Err("exponent less than 0".into());
+            }
+            return Ok(base.wrapping_pow(u32::try_from(exp).unwrap_or(u32::MAX)));
         };
         let mut lhs = self.binary(level + 1)?;
         while let Some(op) = self.peek_op().filter(|o| ops.contains(o)) {
@@ -323,6 +332,10 @@ mod tests {
         assert_eq!(calc("0x10 + 010"), Ok(24));
         assert_eq!(calc("1 ? 5 : 6"), Ok(5));
         assert_eq!(calc("7/0"), Err("divide by zero".into()));
+        assert_eq!(calc("2**10"), Ok(1024));
+        assert_eq!(calc("2**3**2"), Ok(512));
+        assert_eq!(calc("-2**2 + 2*3**2"), Ok(22));
+        assert_eq!(calc("2**-1"), Err("exponent less than 0".into()));
         assert!(calc("1 +").is_err());
         assert!(calc(&"(".repeat(10_000)).is_err());
     }

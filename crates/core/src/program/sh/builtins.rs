@@ -8,8 +8,8 @@ use crate::program::kernel::Kernel;
 
 const BUILTINS: &[&str] = &[
     ":", ".", "[", "break", "cd", "command", "continue", "echo", "eval", "exec", "exit", "export",
-    "false", "hash", "local", "printf", "pwd", "read", "readonly", "return", "set", "shift",
-    "source", "test", "trap", "true", "type", "umask", "unset", "wait",
+    "false", "getopts", "hash", "kill", "let", "local", "printf", "pwd", "read", "readonly",
+    "return", "set", "shift", "source", "test", "trap", "true", "type", "umask", "unset", "wait",
 ];
 
 const SPECIAL: &[&str] = &[
@@ -48,7 +48,10 @@ pub fn run(sh: &mut Shell, k: &mut Kernel, argv: &[String], io: &Io, line: u32) 
     let name = argv.first().map(String::as_str).unwrap_or("");
     let args = argv.get(1..).unwrap_or(&[]);
     match name {
-        ":" | "true" | "hash" | "wait" | "trap" => 0,
+        ":" | "true" | "hash" | "wait" => 0,
+        "trap" => super::traps::trap(sh, k, args, io, line),
+        "kill" => super::traps::kill(sh, k, argv, io),
+        "getopts" => super::traps::getopts(sh, k, args, io),
         "false" => 1,
         "echo" | "printf" => {
             let mut p = sh.proc_for(argv.to_vec(), Vec::new(), io);
@@ -206,6 +209,24 @@ pub fn run(sh: &mut Shell, k: &mut Kernel, argv: &[String], io: &Io, line: u32) 
             sh.run_external(k, rest, env, io)
         }
         "type" => which(sh, k, args, io, true),
+        "let" => {
+            // Each argument is an arithmetic expression; true when the last is not zero.
+            let mut last = 0;
+            for a in args {
+                match sh.arith(a) {
+                    Ok(v) => last = v,
+                    Err(e) => {
+                        sh.error(k, io, &format!("let: {e}"));
+                        return 1;
+                    }
+                }
+            }
+            if args.is_empty() {
+                sh.error(k, io, "let: expression expected");
+                return 1;
+            }
+            i32::from(last == 0)
+        }
         "umask" => {
             if args.is_empty() {
                 k.write(&io.out, b"0022\n");
@@ -402,9 +423,6 @@ fn which(sh: &mut Shell, k: &mut Kernel, names: &[String], io: &Io, verbose: boo
             }
         };
         k.write(&io.out, line.as_bytes());
-    }
-    if status != 0 && !verbose {
-        return 1;
     }
     status
 }

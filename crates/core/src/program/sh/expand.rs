@@ -3,8 +3,9 @@
 
 use super::interp::{Io, Shell};
 use super::lexer::{ParamOp, Part, Word};
+use super::memory::BIG_VALUE;
 use crate::glob::{Dialect, Glob};
-use crate::program::kernel::Kernel;
+use crate::program::kernel::{Kernel, HELD_CAP};
 use crate::program::pattern;
 
 /// A field being built: its text, and the same text as a glob pattern (quoted characters
@@ -15,18 +16,26 @@ struct Field {
     pattern: String,
     glob: bool,
     exists: bool,
+    /// Bytes of the value too big to hold (assignments only): counted, not kept.
+    unheld: u64,
 }
 
 impl Field {
     fn push(&mut self, s: &str, quoted: bool) {
-        for c in s.chars() {
-            self.text.push(c);
-            if quoted && matches!(c, '*' | '?' | '[' | '\\') {
-                self.pattern.push('\\');
-            } else if !quoted && matches!(c, '*' | '?' | '[') {
-                self.glob = true;
+        if !s.contains(['*', '?', '[', '\\']) {
+            // Nothing to escape or glob: copy it whole (values can be megabytes).
+            self.text.push_str(s);
+            self.pattern.push_str(s);
+        } else {
+            for c in s.chars() {
+                self.text.push(c);
+                if quoted && matches!(c, '*' | '?' | '[' | '\\') {
+                    self.pattern.push('\\');
+                } else if !quoted && matches!(c, '*' | '?' | '[') {
+                    self.glob = true;
+                }
+                self.pattern.push(c);
             }
-            self.pattern.push(c);
         }
         if quoted || !s.is_empty() {
             self.exists = true;
@@ -53,8 +62,15 @@ impl Shell {
         io: &Io,
     ) -> Result<Vec<String>, String> {
         let mut out = Vec::new();
+        let mut bytes = 0u64;
         for w in words {
             for f in self.expand(k, w, io, Mode::Fields)? {
+                bytes = bytes.saturating_add(f.text.len() as u64 + 32);
+                if bytes > HELD_CAP {
+                    // More arguments than the simulator holds: it stops following.
+                    k.run_forever();
+                    return Ok(Vec::new());
+                }
                 if f.glob {
                     let matches = pattern::glob(k.ctx.fs, &self.cwd, &f.pattern);
                     if !matches.is_empty() {
@@ -65,7 +81,26 @@ impl Shell {
                 out.push(f.text);
             }
         }
+        k.work(bytes);
         Ok(out)
+    }
+
+    /// An assignment's value: the text held and the bytes beyond it only counted.
+    pub fn expand_sized(
+        &mut self,
+        k: &mut Kernel,
+        word: &Word,
+        io: &Io,
+    ) -> Result<(String, u64), String> {
+        let fields = self.expand(k, word, io, Mode::Single)?;
+        let unheld = fields.iter().map(|f| f.unheld).sum();
+        let text = fields
+            .into_iter()
+            .map(|f| f.text)
+            .collect::<Vec<_>>()
+            .join(" ");
+        k.work(text.len() as u64);
+        Ok((text, unheld))
     }
 
     pub fn expand_single(
@@ -148,6 +183,30 @@ impl Shell {
                     word,
                     quoted,
                 } => {
+                    if self.is_unheld(name) {
+                        match op {
+                            ParamOp::Length => {
+                                let len = self.unheld_len(name).to_string();
+                                cur.push(&len, true);
+                                continue;
+                            }
+                            ParamOp::Alt(_) => {}
+                            ParamOp::TrimPrefix(_) | ParamOp::TrimSuffix(_) => {
+                                k.run_forever();
+                                return Ok(Vec::new());
+                            }
+                            _ if mode == Mode::Single => {
+                                cur.unheld = cur.unheld.saturating_add(self.unheld_len(name));
+                                cur.exists = true;
+                                continue;
+                            }
+                            _ => {
+                                // Its content is needed and was never kept.
+                                k.run_forever();
+                                return Ok(Vec::new());
+                            }
+                        }
+                    }
                     if name == "@" && *op == ParamOp::Plain && *quoted {
                         let args = self.positional.clone();
                         for (j, a) in args.iter().enumerate() {
@@ -171,6 +230,16 @@ impl Shell {
                     let value = self.arith(&expr)?.to_string();
                     self.add_value(&mut cur, &mut fields, &value, *quoted, split, &ifs, mode);
                 }
+            }
+            if cur.unheld > 0 || cur.text.len() as u64 > BIG_VALUE {
+                if mode != Mode::Single {
+                    k.run_forever();
+                    return Ok(Vec::new());
+                }
+                // Too big to hold: keep counting its length only.
+                cur.unheld = cur.unheld.saturating_add(cur.text.len() as u64);
+                cur.text = String::new();
+                cur.pattern = String::new();
             }
         }
         if cur.exists || (mode != Mode::Fields && fields.is_empty()) {

@@ -4,7 +4,7 @@
 use super::parser::{parse, AndOr, Command, Compound, List, Pipeline, Redir, RedirKind, Simple};
 use crate::fs::FsError;
 use crate::program::exec::{self, ExecError};
-use crate::program::kernel::{Halt, Input, Kernel, Proc, Target};
+use crate::program::kernel::{Halt, Input, Kernel, Proc, Target, STAGE_STEPS};
 use crate::program::Stream;
 use std::collections::BTreeMap;
 
@@ -54,6 +54,17 @@ pub struct Shell {
     pub depth: u32,
     /// Exit status of the last command substitution in the current command.
     pub subst_status: Option<i32>,
+    /// Variables whose values are too big to hold: their lengths (see memory.rs).
+    pub unheld: BTreeMap<String, u64>,
+    /// What this shell has counted with the kernel: memory and bytes really held.
+    pub mem_bytes: u64,
+    pub held_bytes: u64,
+    /// `trap` actions by signal number (0 is EXIT).
+    pub traps: BTreeMap<u32, String>,
+    /// State of `$RANDOM`'s generator.
+    pub random: std::cell::Cell<u64>,
+    /// `getopts`: the OPTIND it last showed, the argument it is in and the position there.
+    pub getopts_at: (usize, usize, usize),
 }
 
 const MAX_CALL_DEPTH: u32 = 200;
@@ -88,6 +99,12 @@ impl Shell {
             frames: Vec::new(),
             depth: 0,
             subst_status: None,
+            unheld: BTreeMap::new(),
+            mem_bytes: 0,
+            held_bytes: 0,
+            traps: BTreeMap::new(),
+            random: std::cell::Cell::new(u64::from(pid).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
+            getopts_at: (0, 0, 0),
         };
         if !sh.vars.contains_key("PATH") {
             sh.set_var("PATH", exec::DEFAULT_PATH);
@@ -113,6 +130,7 @@ impl Shell {
             "#" => Some(self.positional.len().to_string()),
             "0" => Some(self.arg0.clone()),
             "!" => Some(self.last_bg.map(|p| p.to_string()).unwrap_or_default()),
+            "RANDOM" => Some(self.next_random().to_string()),
             "-" => Some(if self.errexit {
                 "e".into()
             } else {
@@ -129,6 +147,9 @@ impl Shell {
     }
 
     pub fn set_var(&mut self, name: &str, value: &str) {
+        if !self.unheld.is_empty() {
+            self.unheld.remove(name);
+        }
         match self.vars.get_mut(name) {
             Some(v) => v.value = value.to_string(),
             None => {
@@ -177,6 +198,20 @@ impl Shell {
         code
     }
 
+    /// A copy of this shell for a subshell: traps other than ignored ones are reset.
+    pub fn subshell(&self) -> Shell {
+        let mut sub = self.clone();
+        sub.flow = Flow::Normal;
+        sub.traps.retain(|_, action| action.is_empty());
+        sub
+    }
+
+    /// A subshell ends: its EXIT trap runs.
+    fn end_subshell(&mut self, k: &mut Kernel, io: &Io, status: i32) -> i32 {
+        self.status = status;
+        self.run_exit_trap(k, io)
+    }
+
     fn interrupted(&self, k: &Kernel) -> bool {
         k.halted() || self.flow != Flow::Normal
     }
@@ -215,6 +250,7 @@ impl Shell {
             ..io.clone()
         };
         child.run_and_or(k, and_or, &bg_io);
+        self.forget_child(k, &child);
         if k.halted == Some(Halt::Running) {
             k.halted = None;
         }
@@ -282,19 +318,36 @@ impl Shell {
                     break;
                 }
                 let last = i + 1 == n;
-                let buf = if last { None } else { Some(k.new_buffer()) };
+                let buf = if last { None } else { Some(k.new_pipe()) };
                 let stage_io = Io {
                     stdin: input.clone(),
                     out: buf.map(Target::Buf).unwrap_or_else(|| io.out.clone()),
                     err: io.err.clone(),
                 };
-                let mut sub = self.clone();
-                sub.flow = Flow::Normal;
+                // A stage that feeds another may stop where a real one would wait for its
+                // reader (pipe full, or its share of steps taken): the reader then sees
+                // unfinished input, and waits forever only if it reads to its end.
+                let outer_limit = k.stage_limit;
+                if !last {
+                    let mine = k.steps.saturating_add(STAGE_STEPS);
+                    k.stage_limit = Some(outer_limit.map_or(mine, |l| l.min(mine)));
+                }
+                let mut sub = self.subshell();
                 status = sub.run_command(k, cmd, &stage_io);
+                status = sub.end_subshell(k, &stage_io, status);
+                self.forget_child(k, &sub);
+                let blocked = !last && k.take_blocked();
+                k.stage_limit = outer_limit;
                 if let Some(b) = buf {
-                    input = Input::new(k.take_buffer(b));
+                    let data = k.take_buffer(b);
+                    input = if blocked {
+                        Input::unfinished(data, k.starved.clone())
+                    } else {
+                        Input::new(data)
+                    };
                 }
             }
+            k.settle_starved();
             status
         };
         let status = if pipeline.negate {
@@ -336,8 +389,11 @@ impl Shell {
         match c {
             Compound::Brace(list) => self.run_list(k, list, io),
             Compound::Subshell(list) => {
-                let mut sub = self.clone();
-                sub.run_list(k, list, io)
+                let mut sub = self.subshell();
+                let status = sub.run_list(k, list, io);
+                let status = sub.end_subshell(k, io, status);
+                self.forget_child(k, &sub);
+                status
             }
             Compound::If {
                 branches,
@@ -454,6 +510,10 @@ impl Shell {
         if !k.step() {
             return self.status;
         }
+        self.sync_memory(k);
+        if k.halted() {
+            return self.status;
+        }
         // Expansions may run command substitutions; an assignment-only command's status is
         // the last one's.
         self.subst_status = None;
@@ -462,9 +522,11 @@ impl Shell {
             Err(e) => return self.fatal(k, io, &e, 2),
         };
         let mut assigns = Vec::new();
+        let mut unheld = Vec::new();
         for (name, value) in &s.assigns {
-            match self.expand_single(k, value, io) {
-                Ok(v) => assigns.push((name.clone(), v)),
+            match self.expand_sized(k, value, io) {
+                Ok((v, 0)) => assigns.push((name.clone(), v)),
+                Ok((v, extra)) => unheld.push((name.clone(), v, extra)),
                 Err(e) => return self.fatal(k, io, &e, 2),
             }
         }
@@ -495,8 +557,16 @@ impl Shell {
             for (n, v) in &assigns {
                 self.set_var(n, v);
             }
+            for (n, v, extra) in &unheld {
+                self.set_sized(n, v, *extra);
+            }
             return subst_status;
         };
+        if !unheld.is_empty() {
+            // A value too big to hold cannot be handed to a command: stop following.
+            k.run_forever();
+            return self.status;
+        }
         if let Some(body) = self.functions.get(&name).cloned() {
             for (n, v) in &assigns {
                 self.set_var(n, v);
@@ -544,8 +614,14 @@ impl Shell {
     ) -> i32 {
         let name = argv.first().cloned().unwrap_or_default();
         let proc = self.proc_for(argv, env, io);
+        k.signal = None;
         match exec::spawn(k, proc) {
-            Ok(code) => code,
+            Ok(code) => {
+                if let Some(signal) = k.signal.take() {
+                    k.write(&io.err, format!("{signal}\n").as_bytes());
+                }
+                code
+            }
             Err(ExecError::NotFound | ExecError::NoSuchFile) => {
                 self.error(k, io, &format!("{name}: not found"));
                 127
@@ -559,7 +635,12 @@ impl Shell {
 
     fn call_function(&mut self, k: &mut Kernel, body: &Command, argv: &[String], io: &Io) -> i32 {
         if self.depth >= MAX_CALL_DEPTH {
-            return self.fatal(k, io, "function nesting too deep", 2);
+            // ash recurses on its C stack and dies of SIGSEGV (exit 139) some thousands of
+            // calls deep; the simulator's own stack ends the recursion sooner.
+            k.signal = Some("Segmentation fault");
+            self.status = 139;
+            self.flow = Flow::Exit;
+            return 139;
         }
         self.depth += 1;
         let saved_args =
@@ -690,10 +771,11 @@ impl Shell {
             out: Target::Buf(buf),
             err: io.err.clone(),
         };
-        let mut sub = self.clone();
-        sub.flow = Flow::Normal;
+        let mut sub = self.subshell();
         sub.depth += 1;
         let status = sub.run_source(k, src, 1, &sub_io);
+        let status = sub.end_subshell(k, &sub_io, status);
+        self.forget_child(k, &sub);
         self.subst_status = Some(status);
         let bytes = k.take_buffer(buf);
         let mut text = String::from_utf8_lossy(&bytes).into_owned();

@@ -6,8 +6,10 @@ mod builtins;
 mod expand;
 mod interp;
 mod lexer;
+mod memory;
 mod parser;
 pub mod test;
+mod traps;
 
 use super::kernel::{Kernel, Proc, MIB};
 use interp::{Io, Shell};
@@ -35,6 +37,15 @@ fn main_inner(k: &mut Kernel, p: &mut Proc) -> i32 {
         pid
     };
     let mut sh = Shell::new(p, pid);
+    // $RANDOM differs between containers and runs, yet the same seed replays it: mix in the
+    // logical clock and the hostname.
+    let mut seed = k.ctx.now_unix ^ u64::from(pid).rotate_left(32);
+    for b in k.ctx.hostname.bytes() {
+        seed = seed
+            .wrapping_mul(0x100_0000_01b3)
+            .wrapping_add(u64::from(b));
+    }
+    sh.random.set(seed | 1);
     let io = Io {
         stdin: p.stdin.clone(),
         out: p.out.clone(),
@@ -100,7 +111,10 @@ fn main_inner(k: &mut Kernel, p: &mut Proc) -> i32 {
         let data = io.stdin.take_all();
         (String::from_utf8_lossy(&data).into_owned(), 1)
     };
-    sh.run_source(k, &src, first_line, &io)
+    sh.run_source(k, &src, first_line, &io);
+    let code = sh.run_exit_trap(k, &io);
+    sh.release(k);
+    code
 }
 
 #[cfg(test)]

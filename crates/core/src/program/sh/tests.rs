@@ -255,8 +255,15 @@ fn time_budget_and_sleep() {
     assert_eq!(r.exit, Exit::Running, "the step budget bounds CPU");
     let r = short.go(&mut fs, &mut NoNetwork, &["sleep", "infinity"]);
     assert_eq!((r.exit, r.elapsed_ms), (Exit::Running, 3000));
+    // Endless recursion ends as ash's does: SIGSEGV, exit 139, which the parent shell reports.
     let r = short.go(&mut fs, &mut NoNetwork, &["sh", "-c", "f() { f; }; f"]);
-    assert!(matches!(r.exit, Exit::Code(2) | Exit::Running));
+    assert_eq!(r.exit, Exit::Code(139));
+    let r = short.go(
+        &mut fs,
+        &mut NoNetwork,
+        &["sh", "-c", "sh -c 'f() { f; }; f'; echo rc=$?"],
+    );
+    assert_eq!(r.combined_output(), "Segmentation fault\nrc=139\n");
 }
 
 #[test]
@@ -380,4 +387,19 @@ fn nested_parameter_operands_are_bounded() {
     let deep = format!("echo {}x{}", "${a:-".repeat(3000), "}".repeat(3000));
     assert_eq!(sh(&mut fs, &deep).2, Exit::Code(2));
     assert_eq!(sh(&mut fs, "echo ${a:-${b:-${c:-deep}}}").0, "deep\n");
+}
+
+#[test]
+fn random_is_seeded_and_replays() {
+    let mut fs = rootfs();
+    let (first, _, _) = sh(&mut fs, "echo $RANDOM $RANDOM $RANDOM");
+    let (again, _, _) = sh(&mut fs, "echo $RANDOM $RANDOM $RANDOM");
+    assert_eq!(first, again, "the same run gives the same numbers");
+    let values: Vec<u32> = first
+        .split_whitespace()
+        .map(|v| v.parse().expect("a number"))
+        .collect();
+    assert_eq!(values.len(), 3);
+    assert!(values.iter().all(|v| *v < 32768));
+    assert!(values.windows(2).any(|w| w[0] != w[1]));
 }
