@@ -139,7 +139,15 @@ impl World {
                 let _ = self.engine.host.mkdir(&m.source, true);
             }
         }
-        let ports = options.resolve_ports(&config.exposed_ports, self.used_host_ports());
+        // Only a container that publishes ports needs to know which are taken (a scan of
+        // every container on the host).
+        let publishes = !options.publish.is_empty() || options.publish_all;
+        let used = if publishes {
+            self.used_host_ports()
+        } else {
+            Vec::new()
+        };
+        let ports = options.resolve_ports(&config.exposed_ports, used);
         let ip = format!(
             "172.17.{}.{}",
             self.engine.next_ip / 256,

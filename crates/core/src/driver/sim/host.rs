@@ -6,7 +6,10 @@ use crate::fs::overlay::{container_lower, overlay_mounts, replace_dir, split_mou
 use crate::fs::{FsTree, LayerDiff};
 use crate::program::ServerKind;
 use crate::{Mount, MountKind};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+
+/// How many merged layer stacks a host keeps.
+const ROOTFS_CACHE_SIZE: usize = 16;
 
 pub(super) struct SimContainer {
     /// Image layers + runtime files + empty mount points.
@@ -37,8 +40,10 @@ pub(super) struct SimProcess {
 #[derive(Default)]
 pub(super) struct SimHost {
     pub layers: BTreeMap<String, LayerDiff>,
-    /// Merged files of a stack of layers, so containers of one image share the work.
+    /// Merged files of stacks of layers, so containers of one image and the steps of one
+    /// build share the work; at most [`ROOTFS_CACHE_SIZE`], oldest out first.
     rootfs_cache: BTreeMap<Vec<String>, FsTree>,
+    rootfs_order: VecDeque<Vec<String>>,
     pub containers: BTreeMap<String, SimContainer>,
     pub sandboxes: BTreeMap<SandboxId, SimSandbox>,
     pub volumes: BTreeMap<String, FsTree>,
@@ -55,19 +60,33 @@ pub(super) struct Changed {
 }
 
 impl SimHost {
-    /// The merged files of `layers`, or the first diff_id this host was never sent.
+    /// The merged files of `layers`, or the first diff_id this host was never sent. Starts
+    /// from the longest stack already merged (the image below a build step, the step before),
+    /// and keeps the result for the next container or step on top of it.
     pub fn rootfs(&mut self, layers: &[String]) -> Result<FsTree, String> {
-        if let Some(tree) = self.rootfs_cache.get(layers) {
-            return Ok(tree.clone());
+        let cached = (0..=layers.len())
+            .rev()
+            .find(|n| self.rootfs_cache.contains_key(&layers[..*n]));
+        let (mut tree, from) = match cached {
+            Some(n) => (self.rootfs_cache[&layers[..n]].clone(), n),
+            None => (FsTree::new(), 0),
+        };
+        if from == layers.len() {
+            return Ok(tree);
         }
-        let mut tree = FsTree::new();
-        for diff_id in layers {
+        for diff_id in &layers[from..] {
             let layer = self
                 .layers
                 .get(diff_id)
                 .ok_or_else(|| format!("layer {diff_id} was never stored on this host"))?;
             layer.apply_to(&mut tree);
         }
+        if self.rootfs_order.len() >= ROOTFS_CACHE_SIZE {
+            if let Some(oldest) = self.rootfs_order.pop_front() {
+                self.rootfs_cache.remove(&oldest);
+            }
+        }
+        self.rootfs_order.push_back(layers.to_vec());
         self.rootfs_cache.insert(layers.to_vec(), tree.clone());
         Ok(tree)
     }
