@@ -101,20 +101,18 @@ impl World {
             config.cmd.clone().unwrap_or_default()
         };
         let argv: Vec<String> = entrypoint.into_iter().chain(cmd).collect();
-        let mut env = config.env_pairs();
-        for (k, v) in &options.env {
-            crate::image::set_env(&mut env, k, v);
-        }
         let hostname = options
             .hostname
             .clone()
             .unwrap_or_else(|| id[..12].to_string());
-        crate::image::set_env(&mut env, "HOSTNAME", &hostname);
-        // HOSTNAME goes first, as docker puts it.
-        if let Some(pos) = env.iter().position(|(k, _)| k == "HOSTNAME") {
-            let entry = env.remove(pos);
-            env.insert(0, entry);
-        }
+        let user = options.user.clone().unwrap_or(config.user.clone());
+        let env = container_env(
+            &config.env_pairs(),
+            &options.env,
+            &hostname,
+            &self.engine.images.image(image_id).map(|i| &i.rootfs),
+            &user,
+        );
         let mut mounts = options.mounts.clone();
         for path in &config.volumes {
             if !mounts.iter().any(|m| m.target == *path) {
@@ -170,7 +168,7 @@ impl World {
                     config.working_dir.clone()
                 }
             }),
-            user: options.user.clone().unwrap_or(config.user.clone()),
+            user,
             ports,
             mounts,
             restart: options.restart.clone(),
@@ -278,4 +276,48 @@ impl RunOptions {
         }
         out
     }
+}
+
+/// A container's environment as docker and runc make it: `PATH` and `HOSTNAME` first, the
+/// image's variables replacing or following them, then `-e`; `HOME` last, from the user's
+/// passwd entry in the image (`/root` for root), unless something set it.
+fn container_env(
+    image_env: &[(String, String)],
+    options_env: &[(String, String)],
+    hostname: &str,
+    rootfs: &Option<&crate::fs::FsTree>,
+    user: &str,
+) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("PATH".to_string(), crate::program::DEFAULT_PATH.to_string()),
+        ("HOSTNAME".to_string(), hostname.to_string()),
+    ];
+    for (k, v) in image_env.iter().chain(options_env) {
+        crate::image::set_env(&mut env, k, v);
+    }
+    if !env.iter().any(|(k, _)| k == "HOME") {
+        let home = rootfs
+            .and_then(|fs| fs.read_file("/etc/passwd").ok())
+            .and_then(|passwd| home_of(&String::from_utf8_lossy(passwd), user))
+            .unwrap_or_else(|| {
+                if user.is_empty() || user == "root" || user == "0" {
+                    "/root".into()
+                } else {
+                    "/".into()
+                }
+            });
+        env.push(("HOME".to_string(), home));
+    }
+    env
+}
+
+/// The home directory of `user` (a name or a uid, "" for root) in a passwd file.
+fn home_of(passwd: &str, user: &str) -> Option<String> {
+    let user = user.split(':').next().unwrap_or(user);
+    let user = if user.is_empty() { "root" } else { user };
+    passwd.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split(':').collect();
+        let matches = fields.first() == Some(&user) || fields.get(2) == Some(&user);
+        (matches && fields.len() >= 6).then(|| fields[5].to_string())
+    })
 }
