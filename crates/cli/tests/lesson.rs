@@ -216,7 +216,12 @@ fn every_lesson_can_be_finished_from_the_command_line() {
                 .iter()
                 .map(|line| {
                     let line = if has_files {
-                        line.replace(" .", &format!(" {}", context.display()))
+                        // `-f` is read from the current directory, as docker reads it.
+                        let line = line.replace(" .", &format!(" {}", context.display()));
+                        match line.contains(" build ") {
+                            true => line.replace(" -f ", &format!(" -f {}/", context.display())),
+                            false => line,
+                        }
                     } else {
                         line.clone()
                     };

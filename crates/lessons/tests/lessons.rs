@@ -35,6 +35,14 @@ fn the_lessons_form_one_numbered_path() {
     }
     assert!(lessons().get("03-images").is_some());
     assert!(lessons().get("nope").is_none());
+    // Shipping needs the images lesson and comes before the capstone, which ends the path.
+    let ship = ids.iter().position(|id| *id == "08-ship");
+    assert!(ship.is_some_and(|s| s > 2), "{ids:?}");
+    assert_eq!(ids.last(), Some(&"09-capstone"));
+    let capstone = lessons()
+        .get("09-capstone")
+        .map(|l| l.prerequisites.clone());
+    assert!(capstone.is_some_and(|p| p.contains(&"08-ship".to_string())));
 }
 
 #[test]

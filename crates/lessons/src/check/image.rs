@@ -93,10 +93,13 @@ pub struct BuildCheck {
     pub tag: String,
     #[serde(default)]
     pub cache: CacheUse,
+    /// The host it was built on (`docker -H build build ...`); any host if not given.
+    pub host: Option<String>,
 }
 
 /// One finished build in the trace: the tags it gave and, per step, whether it was cached.
 struct Build {
+    host: String,
     tags: Vec<String>,
     cached: Vec<bool>,
     /// Trace index of its `image_built` event.
@@ -124,6 +127,7 @@ fn builds(world: &World) -> Vec<Build> {
             EventKind::Command { .. } => steps.clear(),
             EventKind::BuildStep { cached, .. } => steps.push(*cached),
             EventKind::ImageBuilt { tags, .. } => found.push(Build {
+                host: event.host.clone(),
                 tags: tags.clone(),
                 cached: std::mem::take(&mut steps),
                 index,
@@ -146,6 +150,7 @@ impl BuildCheck {
             .into_iter()
             .filter(|b| {
                 b.index >= since
+                    && self.host.as_ref().is_none_or(|h| &b.host == h)
                     && b.tags
                         .iter()
                         .any(|t| Reference::parse(t).ok() == wanted && wanted.is_some())
@@ -162,6 +167,18 @@ impl BuildCheck {
                 " where some steps were CACHED and some ran again",
             ),
             CacheUse::None => ("캐시 없이 모든 단계를 실행한 ", " where no step was CACHED"),
+        };
+        let (ko_kind, en_kind, docker) = match &self.host {
+            Some(h) => (
+                format!("{} 호스트에서 {ko_kind}", quoted(h)),
+                format!("{en_kind} on host {}", quoted(h)),
+                format!("docker -H {h}"),
+            ),
+            None => (
+                ko_kind.to_string(),
+                en_kind.to_string(),
+                "docker".to_string(),
+            ),
         };
         let matching = of_tag
             .iter()
@@ -191,11 +208,11 @@ impl BuildCheck {
         let (ko_last, en_last) = last.unwrap_or_else(|| {
             (
                 format!(
-                    " 아직 {tag}로 빌드한 적이 없습니다 (docker build -t {} .).",
+                    " 아직 {tag}로 빌드한 적이 없습니다 ({docker} build -t {} .).",
                     self.tag
                 ),
                 format!(
-                    " There has been no build of {tag} yet (docker build -t {} .).",
+                    " There has been no build of {tag} yet ({docker} build -t {} .).",
                     self.tag
                 ),
             )

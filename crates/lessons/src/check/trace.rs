@@ -31,10 +31,13 @@ pub struct ProcessCheck {
     pub exit_code: Option<i32>,
     /// The image its container was made from (`busybox` matches any tag).
     pub image: Option<String>,
+    /// The host it ran on (`docker -H prod ...`); any host if not given.
+    pub host: Option<String>,
 }
 
 /// One process start found in the trace.
 struct Ran {
+    host: String,
     container: String,
     image: String,
     argv: String,
@@ -64,6 +67,7 @@ fn processes(world: &World) -> Vec<Ran> {
             EventKind::ContainerStarted { id, name, argv } => {
                 open.insert(id, found.len());
                 found.push(Ran {
+                    host: event.host.clone(),
                     container: name.clone(),
                     image: names.get(id.as_str()).map_or("", |n| n.1).to_string(),
                     argv: argv.join(" "),
@@ -86,6 +90,7 @@ fn processes(world: &World) -> Vec<Ran> {
             } => {
                 let (name, image) = names.get(id.as_str()).copied().unwrap_or((id, ""));
                 found.push(Ran {
+                    host: event.host.clone(),
                     container: name.to_string(),
                     image: image.to_string(),
                     argv: argv.join(" "),
@@ -126,6 +131,7 @@ impl ProcessCheck {
         let hit = all.iter().find(|r| {
             r.start >= since
                 && r.argv.contains(self.command.as_str())
+                && self.host.as_ref().is_none_or(|h| &r.host == h)
                 && self.container.as_ref().is_none_or(|c| &r.container == c)
                 && self.image.as_ref().is_none_or(|i| same_image(i, &r.image))
                 && self.via.is_none_or(|v| r.via == v)
@@ -149,6 +155,13 @@ impl ProcessCheck {
                 "컨테이너 안에서 ".to_string(),
                 " in a container".to_string(),
             ),
+        };
+        let (ko_where, en_where) = match &self.host {
+            Some(h) => (
+                format!("{} 호스트의 {ko_where}", quoted(h)),
+                format!("{en_where} on host {}", quoted(h)),
+            ),
+            None => (ko_where, en_where),
         };
         let (ko_how, en_how) = match self.via {
             Some(Via::Exec) => ("docker exec로 ", " with docker exec"),
@@ -256,6 +269,8 @@ pub const EVENT_KINDS: &[&str] = &[
     "container_exited",
     "container_restarting",
     "container_renamed",
+    "host_added",
+    "host_removed",
     "container_removed",
     "exec_ran",
     "volume_created",
