@@ -23,7 +23,13 @@ use std::process::ExitCode;
 /// Without a subcommand, `sim` opens an interactive prompt. The simulation is saved in the
 /// state directory after every command and picked up again by the next `sim`.
 #[derive(Parser)]
-#[command(name = "sim", version, about, long_about)]
+#[command(
+    name = "sim",
+    version,
+    about,
+    long_about,
+    disable_help_subcommand = true
+)]
 struct Cli {
     /// Where the saved state and the prompt's history live [default: the user's data
     /// directory, e.g. ~/.local/share/sim]
@@ -61,6 +67,31 @@ enum Commands {
         )]
         args: Vec<String>,
     },
+
+    /// Manage the simulated servers, each with its own docker engine: `ls`, `add NAME...`,
+    /// `rm [-f] NAME...`
+    ///
+    /// The same words as `host ...` at the prompt. Address a server with
+    /// `sim docker -H NAME ...` (or `--host`, `-H tcp://NAME:2375`); the first one is `default`.
+    Host {
+        #[command(subcommand)]
+        command: HostCommand,
+    },
+
+    /// Let simulated time pass, e.g. `sim tick 30s` (units: ms, s, m, h; a bare number is
+    /// seconds)
+    ///
+    /// The same as `tick DURATION` at the prompt: timers fire (restart policies, health
+    /// checks, `docker stop`'s grace period) and running programs go on.
+    Tick {
+        /// How long, e.g. 500ms, 10s, 2m, 1h
+        #[arg(value_name = "DURATION", allow_hyphen_values = true)]
+        duration: String,
+    },
+
+    /// Print the prompt's help: the commands a line may start with (`docker`, `host`, `tick`)
+    /// and sim's own ones (`sim --help` lists the subcommands)
+    Help,
 
     /// Run the command lines of a file in order, stopping at the first that fails
     ///
@@ -106,6 +137,52 @@ enum Commands {
     },
 }
 
+/// `sim host ...`: the same verbs as the prompt's `host` command.
+#[derive(Subcommand)]
+enum HostCommand {
+    /// List the servers
+    #[command(visible_alias = "list")]
+    Ls,
+    /// Add servers, each with an empty docker engine of its own
+    Add {
+        /// Names of the new servers
+        #[arg(required = true, value_name = "NAME")]
+        names: Vec<String>,
+    },
+    /// Remove servers; their containers go with them
+    #[command(visible_alias = "remove")]
+    Rm {
+        /// Remove a server even if it has containers
+        #[arg(long, short)]
+        force: bool,
+        /// Names of the servers to remove
+        #[arg(required = true, value_name = "NAME")]
+        names: Vec<String>,
+    },
+}
+
+impl HostCommand {
+    /// The prompt line with the same meaning.
+    fn line(&self) -> Result<String, String> {
+        let mut words = vec!["host".to_string()];
+        match self {
+            HostCommand::Ls => words.push("ls".into()),
+            HostCommand::Add { names } => {
+                words.push("add".into());
+                words.extend(names.iter().cloned());
+            }
+            HostCommand::Rm { force, names } => {
+                words.push("rm".into());
+                if *force {
+                    words.push("-f".into());
+                }
+                words.extend(names.iter().cloned());
+            }
+        }
+        join_line(&words)
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match run(cli) {
@@ -141,6 +218,11 @@ fn run(cli: Cli) -> Result<i32, String> {
             let mut session = session(open()?)?;
             session.run_sim_line(&line).map_err(|e| e.to_string())
         }
+        Some(Commands::Host { command }) => prompt_line(&command.line()?, session(open()?)?),
+        Some(Commands::Tick { duration }) => {
+            prompt_line(&join_line(&["tick".into(), duration])?, session(open()?)?)
+        }
+        Some(Commands::Help) => prompt_line("help", session(open()?)?),
         Some(Commands::Script {
             file,
             quiet,
@@ -175,6 +257,19 @@ fn run(cli: Cli) -> Result<i32, String> {
             Ok(0)
         }
     }
+}
+
+/// Runs one line exactly as the prompt would (sim's own commands first, then the simulator).
+fn prompt_line(line: &str, mut session: Session) -> Result<i32, String> {
+    match session.run_line(line).map_err(|e| e.to_string())? {
+        session::Step::Ran(code) | session::Step::Exit(code) => Ok(code),
+    }
+}
+
+/// Words as one line, quoted so that the core splits them back into the same words.
+fn join_line(words: &[String]) -> Result<String, String> {
+    shlex::try_join(words.iter().map(String::as_str))
+        .map_err(|e| format!("cannot pass these arguments on: {e}"))
 }
 
 /// The arguments after `sim docker` as one line, quoted so that the core splits them back

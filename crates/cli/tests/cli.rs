@@ -358,3 +358,103 @@ fn the_prompt_reads_lines_from_a_pipe() {
     assert_eq!(journal.lines().count(), 2, "{journal}");
     assert!(stdout(&output).contains(&hash(&dir)));
 }
+
+#[test]
+fn host_and_tick_are_subcommands_with_the_prompts_words() {
+    let dir = TempDir::new("hosts");
+    let added = sim(&dir, &["host", "add", "node-2"]);
+    assert_eq!(code(&added), 0, "{}", stderr(&added));
+    let listed = sim(&dir, &["host", "ls"]);
+    assert_eq!(code(&listed), 0, "{}", stderr(&listed));
+    assert!(stdout(&listed).contains("node-2"), "{}", stdout(&listed));
+    assert!(stdout(&listed).contains("default"), "{}", stdout(&listed));
+
+    let run = sim(
+        &dir,
+        &[
+            "docker", "-H", "node-2", "run", "-d", "--name", "web", "nginx",
+        ],
+    );
+    assert_eq!(code(&run), 0, "{}", stderr(&run));
+    let on_node = sim(&dir, &["docker", "-H", "node-2", "ps"]);
+    assert_eq!(code(&on_node), 0, "{}", stderr(&on_node));
+    assert!(stdout(&on_node).contains("web"), "{}", stdout(&on_node));
+    let on_default = sim(&dir, &["docker", "ps"]);
+    assert_eq!(code(&on_default), 0, "{}", stderr(&on_default));
+    assert!(
+        !stdout(&on_default).contains("web"),
+        "{}",
+        stdout(&on_default)
+    );
+
+    // Time passes on the logical clock: the next command's event is 30 s after the tick's.
+    let last_at = |dir: &TempDir| -> u64 {
+        let output = sim(dir, &["events", "1", "--json"]);
+        let event: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+        event["at"].as_u64().expect("events carry their time")
+    };
+    let before = last_at(&dir);
+    let tick = sim(&dir, &["tick", "30s"]);
+    assert_eq!(code(&tick), 0, "{}", stderr(&tick));
+    let ticked = last_at(&dir);
+    assert!(ticked >= before);
+    let after = sim(&dir, &["docker", "ps"]);
+    assert_eq!(code(&after), 0, "{}", stderr(&after));
+    assert!(last_at(&dir) >= ticked + 30_000);
+
+    let journal = fs::read_to_string(dir.journal()).unwrap();
+    let lines: Vec<&str> = journal.lines().collect();
+    assert_eq!(lines[1], r#"{"line":"host add node-2"}"#);
+    assert!(lines.contains(&r#"{"line":"tick 30s"}"#), "{journal}");
+
+    // Removing the host takes its container with it; the saved state replays the same way.
+    let removed = sim(&dir, &["host", "rm", "-f", "node-2"]);
+    assert_eq!(code(&removed), 0, "{}", stderr(&removed));
+    let listed = sim(&dir, &["host", "ls"]);
+    assert!(!stdout(&listed).contains("node-2"), "{}", stdout(&listed));
+}
+
+#[test]
+fn an_unknown_host_gets_dockers_words() {
+    let dir = TempDir::new("nohost");
+    let output = sim(&dir, &["docker", "-H", "nowhere", "ps"]);
+    assert_ne!(code(&output), 0);
+    assert!(
+        stderr(&output).contains(
+            "Cannot connect to the Docker daemon at tcp://nowhere:2375. Is the docker daemon running?"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    let bad_tick = sim(&dir, &["tick", "soon"]);
+    assert_ne!(code(&bad_tick), 0);
+    assert!(
+        stderr(&bad_tick).contains("usage: tick DURATION"),
+        "{}",
+        stderr(&bad_tick)
+    );
+}
+
+#[test]
+fn help_says_what_the_new_subcommands_do() {
+    let dir = TempDir::new("help");
+    let top = sim(&dir, &["--help"]);
+    assert_eq!(code(&top), 0);
+    for word in ["host", "tick", "help"] {
+        assert!(
+            stdout(&top)
+                .lines()
+                .any(|l| l.trim_start().starts_with(word)),
+            "{word} missing from:\n{}",
+            stdout(&top)
+        );
+    }
+    let host = sim(&dir, &["host", "--help"]);
+    assert_eq!(code(&host), 0);
+    for verb in ["ls", "add", "rm"] {
+        assert!(stdout(&host).contains(verb), "{}", stdout(&host));
+    }
+    let prompt = sim(&dir, &["help"]);
+    assert_eq!(code(&prompt), 0, "{}", stderr(&prompt));
+    assert!(stdout(&prompt).contains("tick 10s"), "{}", stdout(&prompt));
+}

@@ -12,19 +12,22 @@ use crate::digest::sha256_digest;
 use crate::image::{ImageConfig, Layer, Reference};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
+/// Cheap to clone: the maps are shared until a push changes one (copy on write), so every
+/// World starts from the stock registry without copying its few hundred layers.
 #[derive(Clone, Debug)]
 pub struct Registry {
-    blobs: BTreeMap<String, Layer>,
-    manifests: BTreeMap<Reference, ImageConfig>,
+    blobs: Arc<BTreeMap<String, Layer>>,
+    manifests: Arc<BTreeMap<Reference, ImageConfig>>,
 }
 
 impl Registry {
     /// An empty registry.
     pub fn empty() -> Registry {
         Registry {
-            blobs: BTreeMap::new(),
-            manifests: BTreeMap::new(),
+            blobs: Arc::default(),
+            manifests: Arc::default(),
         }
     }
 
@@ -44,7 +47,10 @@ impl Registry {
     }
 
     pub fn put_blob(&mut self, layer: Layer) {
-        self.blobs.entry(layer.diff_id.clone()).or_insert(layer);
+        // Only a new blob unshares the map.
+        if !self.blobs.contains_key(&layer.diff_id) {
+            Arc::make_mut(&mut self.blobs).insert(layer.diff_id.clone(), layer);
+        }
     }
 
     pub fn manifest(&self, reference: &Reference) -> Option<&ImageConfig> {
@@ -52,7 +58,7 @@ impl Registry {
     }
 
     pub fn put_manifest(&mut self, reference: Reference, config: ImageConfig) {
-        self.manifests.insert(reference, config);
+        Arc::make_mut(&mut self.manifests).insert(reference, config);
     }
 
     pub fn repositories(&self) -> impl Iterator<Item = &Reference> {
@@ -117,4 +123,33 @@ pub fn manifest_digest(config: &ImageConfig) -> (String, usize) {
     };
     let json = serde_json::to_string(&manifest).unwrap_or_default();
     (sha256_digest(json.as_bytes()), json.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fs::{LayerDiff, Node};
+
+    #[test]
+    fn a_push_to_one_copy_leaves_the_others_as_they_were() {
+        let stock = Registry::with_stock_images();
+        let mut mine = stock.clone();
+        let reference = Reference::parse("me/app:1").unwrap();
+        let config = stock
+            .manifest(&Reference::parse("busybox").unwrap())
+            .expect("busybox is stock")
+            .clone();
+        let mut diff = LayerDiff::default();
+        diff.put("/app", Node::file(b"x".to_vec()));
+        let layer = Layer::new(diff);
+        let diff_id = layer.diff_id.clone();
+        mine.put_blob(layer);
+        mine.put_manifest(reference.clone(), config);
+
+        assert!(mine.has_blob(&diff_id) && mine.manifest(&reference).is_some());
+        assert!(!stock.has_blob(&diff_id) && stock.manifest(&reference).is_none());
+        let fresh = Registry::with_stock_images();
+        assert!(!fresh.has_blob(&diff_id) && fresh.manifest(&reference).is_none());
+        assert_eq!(fresh.repositories().count(), stock.repositories().count());
+    }
 }
