@@ -1,4 +1,5 @@
 pub mod cache;
+pub mod context;
 pub mod dockerfile;
 pub mod dockerignore;
 

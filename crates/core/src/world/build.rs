@@ -5,7 +5,10 @@
 use super::ProcRecord;
 use super::{Failure, Handled, Reply, World};
 use crate::build::cache::{step_key, CacheRecord, MissReason};
-use crate::build::dockerfile::{self, Dockerfile, Instruction, ShellOrExec, Stage};
+use crate::build::context::{
+    checksum_of, collect_sources, dockerfile_in_context, filter_context, needed_stages,
+};
+use crate::build::dockerfile::{self, Dockerfile, Instruction, ShellOrExec};
 use crate::build::dockerignore::DockerIgnore;
 use crate::command::Invocation;
 use crate::digest::sha256_digest;
@@ -310,7 +313,8 @@ impl World {
                         None => None,
                     };
                     let source_fs = from_fs.as_ref().unwrap_or(run.context);
-                    let mut copied = collect_sources(source_fs, &sources, from.is_some())?;
+                    let mut copied =
+                        collect_sources(source_fs, &sources, from.is_some()).map_err(failed)?;
                     let (files, sources) = dockerfile::with_inline(inline, sources, &env_vars)
                         .map_err(|e| failed(e.at_line(line)))?;
                     copied.extend(files);
@@ -344,7 +348,8 @@ impl World {
                         return Err(failed(format!("failed to load {url}: the simulated builder has no internet; COPY the file from the build context instead")));
                     }
                     let dest = expand(dest)?;
-                    let mut copied = collect_sources(run.context, &sources, false)?;
+                    let mut copied =
+                        collect_sources(run.context, &sources, false).map_err(failed)?;
                     let (files, sources) = dockerfile::with_inline(inline, sources, &env_vars)
                         .map_err(|e| failed(e.at_line(line)))?;
                     copied.extend(files);
@@ -934,118 +939,4 @@ fn working_dir(config: &ImageConfig) -> String {
     } else {
         config.config.working_dir.clone()
     }
-}
-
-/// Where the Dockerfile is inside the loaded context: `-f` relative to the context directory
-/// when it lies inside it, otherwise the front put it at `/Dockerfile`.
-fn dockerfile_in_context(context_dir: &str, file: Option<&str>) -> String {
-    let Some(file) = file else {
-        return "/Dockerfile".into();
-    };
-    let context = normalize("/", context_dir);
-    let file = normalize("/", file);
-    match file.strip_prefix(&context) {
-        Some(_) if context == "/" => file.clone(),
-        Some(rest) if rest.starts_with('/') => rest.to_string(),
-        _ => "/Dockerfile".into(),
-    }
-}
-
-/// The context without what `.dockerignore` excludes (the Dockerfile and .dockerignore are
-/// always sent, as docker does).
-fn filter_context(context: &FsTree, ignore: &DockerIgnore) -> FsTree {
-    let mut out = FsTree::new();
-    for (path, node) in context.iter() {
-        let relative = path.trim_start_matches('/');
-        if relative == "Dockerfile" || relative == ".dockerignore" || !ignore.is_excluded(relative)
-        {
-            out.put(path, node.clone());
-        }
-    }
-    out
-}
-
-/// The stages the target needs (by FROM and COPY --from), in file order; BuildKit skips the
-/// rest.
-fn needed_stages(file: &Dockerfile, target: usize) -> Vec<usize> {
-    let mut needed = vec![false; file.stages.len()];
-    let mut pending = vec![target];
-    let index_of = |name: &str| -> Option<usize> {
-        let lower = name.to_lowercase();
-        file.stages
-            .iter()
-            .position(|s| s.name.as_deref() == Some(lower.as_str()))
-            .or_else(|| name.parse().ok())
-    };
-    while let Some(i) = pending.pop() {
-        if i >= needed.len() || needed[i] {
-            continue;
-        }
-        needed[i] = true;
-        let stage: &Stage = &file.stages[i];
-        if let Some(j) = index_of(&stage.base).filter(|j| *j < i) {
-            pending.push(j);
-        }
-        for ins in &stage.instructions {
-            if let Instruction::Copy { from: Some(f), .. } = &ins.value {
-                if let Some(j) = index_of(f).filter(|j| *j < i) {
-                    pending.push(j);
-                }
-            }
-        }
-    }
-    (0..needed.len()).filter(|i| needed[*i]).collect()
-}
-
-/// The files COPY takes: each source file, or a directory's contents, with `*`/`?` wildcards
-/// in the last component. Paths are relative to the destination.
-fn collect_sources(
-    fs: &FsTree,
-    sources: &[String],
-    from_image: bool,
-) -> Result<Vec<(String, Node)>, Failure> {
-    let mut out = Vec::new();
-    for source in sources {
-        let path = normalize("/", source);
-        let matches: Vec<String> = if path.contains('*') || path.contains('?') {
-            let dir = crate::fs::parent(&path);
-            let pattern = crate::fs::file_name(&path);
-            fs.list_dir(dir)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|(name, _)| crate::glob::fnmatch_file(pattern, name))
-                .map(|(name, _)| normalize(dir, &name))
-                .collect()
-        } else {
-            vec![path.clone()]
-        };
-        if matches.is_empty() || (matches.len() == 1 && fs.lstat(&matches[0]).is_err()) {
-            let what = if from_image {
-                ""
-            } else {
-                "failed to compute cache key: failed to calculate checksum of ref: "
-            };
-            return Err(failed(format!("{what}\"{path}\": not found")));
-        }
-        for m in matches {
-            match fs.stat(&m) {
-                Ok(Node::Dir { .. }) => {
-                    for (p, node) in fs.descendants(&m) {
-                        out.push((
-                            p[m.len()..].trim_start_matches('/').to_string(),
-                            node.clone(),
-                        ));
-                    }
-                }
-                Ok(node) => out.push((crate::fs::file_name(&m).to_string(), node.clone())),
-                Err(_) => return Err(failed(format!("\"{m}\": not found"))),
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Checksum of copied files (names, modes and contents), Docker's content part of the key.
-fn checksum_of(files: &[(String, Node)]) -> String {
-    sha256_digest(serde_json::to_string(files).unwrap_or_default().as_bytes())
 }

@@ -1,7 +1,8 @@
 //! awk's builtin functions.
 
-use super::run::{input_val, Arr, Awk, Val};
+use super::run::Awk;
 use super::syntax::Expr;
+use super::value::{input_val, Arr, Val};
 use crate::program::regex::Regex;
 
 type R<T> = Result<T, String>;
@@ -229,7 +230,7 @@ impl Awk<'_, '_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::run::num_to_str;
+    use super::super::value::num_to_str;
     use super::*;
 
     #[test]

@@ -4,10 +4,12 @@
 mod builtins;
 mod run;
 mod syntax;
+mod value;
 
 use super::files::read;
 use crate::program::kernel::{Kernel, Proc};
-use run::{input_val, Awk};
+use run::Awk;
+use value::{input_val, Val};
 
 pub fn awk(k: &mut Kernel, p: &mut Proc) -> i32 {
     let args = p.args().to_vec();
@@ -104,7 +106,7 @@ pub fn awk(k: &mut Kernel, p: &mut Proc) -> i32 {
     }
     let mut awk = Awk::new(k, proc, prog);
     if let Some(fs) = fs {
-        awk.set_global("FS", run::Val::Str(fs));
+        awk.set_global("FS", Val::Str(fs));
     }
     for (n, v) in assigns.into_iter().chain(vars_after) {
         awk.set_global(&n, input_val(&v));
