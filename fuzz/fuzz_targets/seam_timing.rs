@@ -8,50 +8,51 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use sim_core::driver::{Effect, ProcessHandle, StartError};
+use sim_core::driver::{Delayed, Effect, StartError};
 use sim_core::{Driver, Observation, SimDriver, Tick};
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// Upper bound of one delay: past docker stop's 10 s grace period.
 const STEP_MS: Tick = 50;
 /// Observations still delivered to the idle World after the last command.
 const MAX_LATE: usize = 10_000;
 
-/// SimDriver behind a tape of delays (one byte per observation, cycling; 255 fails the start).
-struct Late<'t> {
-    inner: SimDriver,
-    tape: &'t [u8],
+/// The input's delay bytes, read in a cycle (none: no delay).
+struct Tape<'t> {
+    bytes: &'t [u8],
     at: usize,
-    queue: BTreeMap<(Tick, u64), (String, Observation)>,
-    next_seq: u64,
-    last_of: BTreeMap<ProcessHandle, Tick>,
 }
 
-impl Late<'_> {
+impl Tape<'_> {
     fn next_byte(&mut self) -> u8 {
-        if self.tape.is_empty() {
+        if self.bytes.is_empty() {
             return 0;
         }
-        let byte = self.tape[self.at % self.tape.len()];
+        let byte = self.bytes[self.at % self.bytes.len()];
         self.at += 1;
         byte
     }
+}
 
-    fn enqueue(&mut self, at: Tick, host: String, observation: Observation) {
-        let mut when = at + Tick::from(self.next_byte()) * STEP_MS;
-        if let Some(handle) = observation.handle() {
-            let last = self.last_of.entry(handle).or_default();
-            when = when.max(*last);
-            *last = when;
-        }
-        self.queue
-            .insert((when, self.next_seq), (host, observation));
-        self.next_seq += 1;
-    }
+type Held<'t> = Delayed<SimDriver, Box<dyn FnMut() -> Tick + 't>>;
 
-    fn take_due(&mut self, until: Tick) {
-        while let Some((at, host, observation)) = self.inner.poll_observation(until) {
-            self.enqueue(at, host, observation);
+/// SimDriver behind a tape of delays (one byte per observation, cycling; a 255 before a
+/// process start fails it).
+struct Late<'t> {
+    inner: Held<'t>,
+    tape: Rc<RefCell<Tape<'t>>>,
+}
+
+impl<'t> Late<'t> {
+    fn new(bytes: &'t [u8]) -> Late<'t> {
+        let tape = Rc::new(RefCell::new(Tape { bytes, at: 0 }));
+        let delays = tape.clone();
+        let delay: Box<dyn FnMut() -> Tick + 't> =
+            Box::new(move || Tick::from(delays.borrow_mut().next_byte()) * STEP_MS);
+        Late {
+            inner: Delayed::new(SimDriver::new(), delay),
+            tape,
         }
     }
 }
@@ -59,17 +60,19 @@ impl Late<'_> {
 impl Driver for Late<'_> {
     fn handle_effect(&mut self, host: &str, effect: Effect, now: Tick) {
         if let Effect::StartProcess(start) = &effect {
-            if self.next_byte() == u8::MAX {
-                let error = match self.next_byte() % 3 {
+            let mut tape = self.tape.borrow_mut();
+            if tape.next_byte() == u8::MAX {
+                let error = match tape.next_byte() % 3 {
                     0 => StartError::OutOfMemory,
                     1 => StartError::NoSpace,
                     _ => StartError::ExecFormat,
                 };
+                drop(tape);
                 let failed = Observation::StartFailed {
                     handle: start.handle,
                     error,
                 };
-                self.enqueue(now, host.to_string(), failed);
+                self.inner.hold(now, host.to_string(), failed);
                 return;
             }
         }
@@ -77,21 +80,11 @@ impl Driver for Late<'_> {
     }
 
     fn next_observation_at(&self) -> Option<Tick> {
-        let own = self.queue.keys().next().map(|(at, _)| *at);
-        [own, self.inner.next_observation_at()]
-            .into_iter()
-            .flatten()
-            .min()
+        self.inner.next_observation_at()
     }
 
     fn poll_observation(&mut self, until: Tick) -> Option<(Tick, String, Observation)> {
-        self.take_due(until);
-        let (&key, _) = self.queue.iter().next()?;
-        if key.0 > until {
-            return None;
-        }
-        let (host, observation) = self.queue.remove(&key)?;
-        Some((key.0, host, observation))
+        self.inner.poll_observation(until)
     }
 }
 
@@ -104,14 +97,7 @@ fuzz_target!(|data: &[u8]| {
         .split_at(tape_len.min(data.len().saturating_sub(1)));
     let text = String::from_utf8_lossy(text);
     let mut machine = common::machine();
-    let mut driver = Late {
-        inner: SimDriver::new(),
-        tape,
-        at: 0,
-        queue: BTreeMap::new(),
-        next_seq: 0,
-        last_of: BTreeMap::new(),
-    };
+    let mut driver = Late::new(tape);
     for line in common::lines(&text) {
         common::run(&mut machine, &mut driver, line);
         common::check_world(machine.world().expect("idle"));

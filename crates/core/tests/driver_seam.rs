@@ -6,11 +6,10 @@ use proptest::prelude::*;
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 use sim_core::driver::{
-    Driver, Effect, Observation, ProcessExit, ProcessHandle, Purpose, StartError, Target,
+    Delayed, Driver, Effect, Observation, ProcessExit, ProcessHandle, Purpose, StartError, Target,
 };
 use sim_core::program::ExecError;
 use sim_core::{run_until_idle, BuildContext, Machine, Outcome, SimDriver, Status, Tick, World};
-use std::collections::BTreeMap;
 
 /// Runs one line on `machine` with `driver` and returns its outcome.
 fn run(machine: &mut Machine, driver: &mut dyn Driver, line: &str) -> Outcome {
@@ -103,66 +102,14 @@ impl Driver for Filtering {
 /// Delays every observation by a seeded random amount up to `max_delay_ms`, so observations
 /// of different processes interleave in new orders; one process's observations keep their
 /// order (a pipe does not reorder), but may come long after the World asked.
-struct Hostile {
-    inner: Filtering,
-    rng: ChaCha8Rng,
-    max_delay_ms: u64,
-    queue: BTreeMap<(Tick, u64), (String, Observation)>,
-    next_seq: u64,
-    last_of: BTreeMap<ProcessHandle, Tick>,
-}
+type Hostile = Delayed<Filtering, Box<dyn FnMut() -> Tick>>;
 
-impl Hostile {
-    fn new(seed: u64, max_delay_ms: u64) -> Hostile {
-        Hostile {
-            inner: Filtering::default(),
-            rng: ChaCha8Rng::seed_from_u64(seed),
-            max_delay_ms,
-            queue: BTreeMap::new(),
-            next_seq: 0,
-            last_of: BTreeMap::new(),
-        }
-    }
-
-    /// Moves what the inner driver has due by `until` into the delayed queue.
-    fn take_due(&mut self, until: Tick) {
-        while let Some((at, host, observation)) = self.inner.poll_observation(until) {
-            let delay = self.rng.next_u64() % (self.max_delay_ms + 1);
-            let mut when = at + delay;
-            if let Some(handle) = observation.handle() {
-                let last = self.last_of.entry(handle).or_default();
-                when = when.max(*last);
-                *last = when;
-            }
-            self.queue
-                .insert((when, self.next_seq), (host, observation));
-            self.next_seq += 1;
-        }
-    }
-}
-
-impl Driver for Hostile {
-    fn handle_effect(&mut self, host: &str, effect: Effect, now: Tick) {
-        self.inner.handle_effect(host, effect, now);
-    }
-
-    fn next_observation_at(&self) -> Option<Tick> {
-        let own = self.queue.keys().next().map(|(at, _)| *at);
-        [own, self.inner.next_observation_at()]
-            .into_iter()
-            .flatten()
-            .min()
-    }
-
-    fn poll_observation(&mut self, until: Tick) -> Option<(Tick, String, Observation)> {
-        self.take_due(until);
-        let (&key, _) = self.queue.iter().next()?;
-        if key.0 > until {
-            return None;
-        }
-        let (host, observation) = self.queue.remove(&key)?;
-        Some((key.0, host, observation))
-    }
+fn hostile(seed: u64, max_delay_ms: u64) -> Hostile {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    Delayed::new(
+        Filtering::default(),
+        Box::new(move || rng.next_u64() % (max_delay_ms + 1)),
+    )
 }
 
 #[test]
@@ -321,7 +268,7 @@ fn a_start_that_fails_is_reported_in_dockers_words() {
 fn output_that_arrives_late_still_reaches_the_logs() {
     let mut machine = Machine::new(World::new(1));
     // Every observation may come up to 20 s late.
-    let mut driver = Hostile::new(7, 20_000);
+    let mut driver = hostile(7, 20_000);
     ok(
         &mut machine,
         &mut driver,
@@ -338,7 +285,7 @@ fn output_that_arrives_late_still_reaches_the_logs() {
 #[test]
 fn a_container_removed_while_its_output_is_arriving_stays_removed() {
     let mut machine = Machine::new(World::new(1));
-    let mut driver = Hostile::new(3, 5_000);
+    let mut driver = hostile(3, 5_000);
     ok(
         &mut machine,
         &mut driver,
@@ -361,7 +308,7 @@ fn a_container_removed_while_its_output_is_arriving_stays_removed() {
 #[test]
 fn a_memory_limit_kill_is_exit_137_and_oom_killed() {
     let mut machine = Machine::new(World::new(2));
-    let mut driver = Hostile::new(11, 2_000);
+    let mut driver = hostile(11, 2_000);
     let out = run(
         &mut machine,
         &mut driver,
@@ -471,7 +418,7 @@ proptest! {
     #[test]
     fn the_model_stays_consistent_under_any_delays(seed in any::<u64>(), max_delay in 0u64..15_000) {
         let mut machine = Machine::new(World::new(5));
-        let mut driver = Hostile::new(seed, max_delay);
+        let mut driver = hostile(seed, max_delay);
         for line in SCENARIO {
             let out = run(&mut machine, &mut driver, line);
             prop_assert!(out.exit_code >= 0, "{line}");

@@ -17,9 +17,11 @@
 //! [`run_until_idle`] is the small loop the fronts use to drive a World with it. A Linux
 //! driver answers the same effects with real processes.
 
+mod delayed;
 mod run;
 mod sim;
 
+pub use delayed::Delayed;
 pub use run::{run_until_idle, Driver};
 pub use sim::SimDriver;
 
