@@ -342,8 +342,6 @@ fn apply_with_frames(world: &mut World, step: &Step) -> (SharedEntry, Vec<Snapsh
 }
 
 fn entry(world: &mut World, step: &Step, outcome: Outcome) -> SharedEntry {
-    // The page has no use for the driver's effect log; a long session must not keep it.
-    drop(world.take_effects());
     let events = world.events();
     let range = outcome.first_event as usize..outcome.end_event as usize;
     SharedEntry(Rc::new(Entry {

@@ -87,8 +87,6 @@ pub struct World {
     /// The simulated host [`World::run_line`] drives; fronts with their own driver use a
     /// [`Machine`] instead.
     attached: Option<Box<SimDriver>>,
-    /// Every effect issued so far, in order (not part of the trace).
-    effects: Vec<Effect>,
     /// While [`crate::view::run_line_with_frames`] runs: a picture snapshot taken right after
     /// each event, so fronts can show the state between the events of one command.
     pub(crate) frames: Option<Vec<crate::view::Snapshot>>,
@@ -172,25 +170,12 @@ impl World {
             sandbox_changes: BTreeMap::new(),
             host_errors: Vec::new(),
             attached: None,
-            effects: Vec::new(),
             frames: None,
         }
     }
 
-    /// Every effect issued to the driver so far, in order.
-    pub fn effects(&self) -> &[Effect] {
-        &self.effects
-    }
-
-    /// Takes the effects issued so far out of the log (fronts that do not keep them can keep
-    /// memory flat this way).
-    pub fn take_effects(&mut self) -> Vec<Effect> {
-        std::mem::take(&mut self.effects)
-    }
-
     /// Records `effect` and hands it to the host.
     pub(crate) fn issue(&mut self, effect: Effect) {
-        self.effects.push(effect.clone());
         self.port
             .borrow_mut()
             .effects
@@ -481,7 +466,7 @@ impl World {
     }
 
     /// Fires the restart timers `due` accepts, earliest first, each on its own host.
-    fn fire_timers(&mut self, due: impl Fn(Tick) -> bool) {
+    pub(super) fn fire_timers(&mut self, due: impl Fn(Tick) -> bool) {
         while let Some((at, host, id)) = self.timers.first().cloned() {
             if !due(at) {
                 break;

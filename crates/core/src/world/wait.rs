@@ -27,7 +27,7 @@ impl World {
             };
             // Timers due before the observation happened fire first; an observation that
             // arrives late is taken in now.
-            self.fire_timers_before(at);
+            self.fire_timers(|due| due < at);
             self.now = self.now.max(at);
             // A host removed meanwhile has nobody left to hear it.
             self.on_host(&host, |w| w.observe(observation));
@@ -44,16 +44,6 @@ impl World {
         let mut port = self.port.borrow_mut();
         port.now = self.now;
         port.next_timeout = next_timeout;
-    }
-
-    fn fire_timers_before(&mut self, at: Tick) {
-        while let Some((due, _, _)) = self.timers.first() {
-            if *due >= at {
-                break;
-            }
-            let due = *due;
-            self.advance_to(due);
-        }
     }
 
     /// Waits until `done` holds or `deadline` passes (never, for `None`).
