@@ -1,7 +1,7 @@
 //! apk, alpine's package manager: `update`, `add` (with `--no-cache`, `--update`), `del`,
 //! `info`, in apk-tools' words.
 
-use super::{catalogue, kib, put_files, resolve};
+use super::{catalogue, field, kib, put_files, resolve, stanzas};
 use crate::fs::Node;
 use crate::program::calendar::DateTime;
 use crate::program::kernel::{Kernel, Proc};
@@ -22,25 +22,14 @@ type Entry = (String, String, u64, Vec<String>);
 
 /// Every installed package, in database order.
 fn installed(k: &Kernel) -> Vec<Entry> {
-    let text = k
-        .ctx
-        .fs
-        .read_file(DB)
-        .map(|d| String::from_utf8_lossy(d).into_owned())
-        .unwrap_or_default();
-    text.split("\n\n")
+    stanzas(k, DB)
+        .iter()
         .filter_map(|entry| {
-            let field = |key: &str| {
-                entry
-                    .lines()
-                    .find_map(|l| l.strip_prefix(key))
-                    .map(str::to_string)
-            };
             Some((
-                field("P:")?,
-                field("V:").unwrap_or_default(),
-                field("I:").and_then(|s| s.parse().ok()).unwrap_or(0),
-                field("D:")
+                field(entry, "P:")?,
+                field(entry, "V:").unwrap_or_default(),
+                field(entry, "I:").and_then(|s| s.parse().ok()).unwrap_or(0),
+                field(entry, "D:")
                     .map(|d| d.split_whitespace().map(str::to_string).collect())
                     .unwrap_or_default(),
             ))

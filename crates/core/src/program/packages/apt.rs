@@ -2,7 +2,7 @@
 //! 19 MB on bookworm, which is why Dockerfiles remove them in the same RUN), `install`,
 //! `remove`/`purge`, `clean`, in apt's words.
 
-use super::{catalogue, put_files, resolve};
+use super::{catalogue, field, put_files, resolve, stanzas};
 use crate::fs::Node;
 use crate::output::human_size;
 use crate::program::kernel::{Kernel, Proc};
@@ -61,21 +61,13 @@ fn is_ubuntu(k: &Kernel) -> bool {
 }
 
 fn installed(k: &Kernel) -> Vec<(String, String)> {
-    let text = k
-        .ctx
-        .fs
-        .read_file(STATUS)
-        .map(|d| String::from_utf8_lossy(d).into_owned())
-        .unwrap_or_default();
-    text.split("\n\n")
+    stanzas(k, STATUS)
+        .iter()
         .filter_map(|entry| {
-            let field = |key: &str| {
-                entry
-                    .lines()
-                    .find_map(|l| l.strip_prefix(key))
-                    .map(str::to_string)
-            };
-            Some((field("Package: ")?, field("Version: ").unwrap_or_default()))
+            Some((
+                field(entry, "Package: ")?,
+                field(entry, "Version: ").unwrap_or_default(),
+            ))
         })
         .collect()
 }

@@ -14,6 +14,7 @@ pub mod pip;
 
 use crate::fs::{FsTree, Node};
 use crate::program::binary_file;
+use crate::program::kernel::Kernel;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -143,3 +144,26 @@ pub fn kib(bytes: u64) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// The stanzas of a package database in the container (apk's `installed`, dpkg's `status`):
+/// blank-line separated groups of `Key: value` lines; none if the file is missing.
+fn stanzas(k: &Kernel, path: &str) -> Vec<String> {
+    let text = k
+        .ctx
+        .fs
+        .read_file(path)
+        .map(|d| String::from_utf8_lossy(d).into_owned())
+        .unwrap_or_default();
+    text.split("\n\n")
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The value of the first line of `stanza` that starts with `key` (`P:`, `Package: `).
+fn field(stanza: &str, key: &str) -> Option<String> {
+    stanza
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .map(str::to_string)
+}
