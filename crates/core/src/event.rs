@@ -110,6 +110,11 @@ pub enum EventKind {
         argv: Vec<String>,
         exit_code: i32,
     },
+    /// A program ran on the host itself (`curl localhost:8080`), outside every container.
+    HostCommandRan {
+        argv: Vec<String>,
+        exit_code: i32,
+    },
     VolumeCreated {
         name: String,
     },

@@ -46,6 +46,7 @@ impl EventKind {
             EventKind::HostRemoved { .. } => "host_removed",
             EventKind::ContainerRemoved { .. } => "container_removed",
             EventKind::ExecRan { .. } => "exec_ran",
+            EventKind::HostCommandRan { .. } => "host_command_ran",
             EventKind::VolumeCreated { .. } => "volume_created",
             EventKind::VolumeCopiedUp { .. } => "volume_copied_up",
             EventKind::VolumeRemoved { .. } => "volume_removed",
@@ -219,6 +220,14 @@ impl EventKind {
                     format!("{id} 안에서 exec: `{command}` 종료 코드 {exit_code}")
                 } else {
                     format!("exec in {id}: `{command}` exited {exit_code}")
+                }
+            }
+            EventKind::HostCommandRan { argv, exit_code } => {
+                let command = argv.join(" ");
+                if ko {
+                    format!("호스트에서 `{command}` 실행, 종료 코드 {exit_code}")
+                } else {
+                    format!("on the host: `{command}` exited {exit_code}")
                 }
             }
             EventKind::VolumeCreated { name } if ko => format!("볼륨 {name} 생성"),

@@ -23,6 +23,21 @@ pub enum Command {
     Help { topic: Option<Sub> },
     /// `host ls|add|rm`: the servers of the World.
     Host(HostCommand),
+    /// A program run on a host itself, outside every container: `curl localhost:8080`, or
+    /// `ssh node-2 curl localhost:8080` on another server.
+    OnHost(HostProgram),
+}
+
+/// The programs a host's own prompt has (what `docker run -p` is for: reaching its ports).
+pub const HOST_PROGRAMS: &[&str] = &["curl", "wget"];
+
+/// A host program's command line and the host it runs on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostProgram {
+    /// `ssh NAME ...`; `None` is the front's current host.
+    pub host: Option<String>,
+    /// argv, the program's name first.
+    pub argv: Vec<String>,
 }
 
 /// The `host` command: list, add and remove the World's servers.
@@ -72,7 +87,7 @@ pub fn split_words(line: &str) -> Result<Vec<String>, ParseError> {
 
 /// What a command line may begin with (Tab completion offers these; each front may add its own,
 /// such as the CLI's `exit`).
-pub const FIRST_WORDS: &[&str] = &["docker", "help", "host", "tick"];
+pub const FIRST_WORDS: &[&str] = &["curl", "docker", "help", "host", "ssh", "tick", "wget"];
 
 /// Parses one command line.
 pub fn parse_line(line: &str) -> Result<Command, ParseError> {
@@ -96,6 +111,11 @@ pub fn parse_line(line: &str) -> Result<Command, ParseError> {
             Ok(command)
         }
         "host" => parse_host(&words[1..]),
+        "ssh" => parse_ssh(&words[1..]),
+        program if HOST_PROGRAMS.contains(&program) => Ok(Command::OnHost(HostProgram {
+            host: None,
+            argv: words,
+        })),
         "tick" | "sleep" => parse_tick(&words[1..]),
         "help" => Ok(Command::Help { topic: None }),
         other => Err(ParseError::new(
@@ -191,6 +211,36 @@ fn parse_host(args: &[String]) -> Result<Command, ParseError> {
         "--help" | "-h" | "help" => Err(usage()),
         _ => Err(usage()),
     }
+}
+
+/// `ssh [user@]NAME COMMAND...`: one command on another server's own prompt (an interactive
+/// login is not simulated).
+fn parse_ssh(args: &[String]) -> Result<Command, ParseError> {
+    let usage = || {
+        ParseError::new(
+            "usage: ssh [user@]HOST COMMAND [ARG...]\n\nRuns one command on that host's own prompt (curl, wget), e.g. ssh node-2 curl localhost:8080; an interactive login is not simulated.",
+            255,
+        )
+    };
+    if let Some(flag) = args.first().filter(|a| a.starts_with('-')) {
+        return Err(ParseError::new(
+            format!("ssh: option {flag} is not simulated\n{}", usage().message),
+            255,
+        ));
+    }
+    let (Some(target), Some(program)) = (args.first(), args.get(1)) else {
+        return Err(usage());
+    };
+    if !HOST_PROGRAMS.contains(&program.as_str()) {
+        return Err(ParseError::new(
+            format!("bash: line 1: {program}: command not found"),
+            127,
+        ));
+    }
+    Ok(Command::OnHost(HostProgram {
+        host: Some(host_name_of(target)),
+        argv: args[1..].to_vec(),
+    }))
 }
 
 fn parse_tick(args: &[String]) -> Result<Command, ParseError> {
@@ -425,7 +475,7 @@ pub fn help_text(topic: Option<Sub>) -> String {
                     spec.summary
                 ));
             }
-            out.push_str("\nGlobal options:\n  -H, --host NAME Address the docker engine of host NAME (also tcp://NAME:2375, DOCKER_HOST=NAME)\n\nSimulator commands:\n  tick DURATION   Let logical time pass (tick 10s)\n  host ls         List the hosts (servers), each with its own docker engine\n  host add NAME   Add a host; host rm [-f] NAME removes it with its containers\n  help            This help\n");
+            out.push_str("\nGlobal options:\n  -H, --host NAME Address the docker engine of host NAME (also tcp://NAME:2375, DOCKER_HOST=NAME)\n\nSimulator commands:\n  tick DURATION   Let logical time pass (tick 10s)\n  host ls         List the hosts (servers), each with its own docker engine\n  host add NAME   Add a host; host rm [-f] NAME removes it with its containers\n  help            This help\n\nOn the host itself (outside every container):\n  curl URL        Fetch a URL (curl localhost:8080 reaches a port published with -p 8080:80)\n  wget -qO- URL   The same with wget\n  ssh HOST CMD    Run curl or wget on another host (ssh node-2 curl localhost:8080)\n");
             out
         }
     }

@@ -27,7 +27,7 @@ pub use sim::SimDriver;
 
 use crate::fs::{FsTree, LayerDiff};
 use crate::program::{ExecError, ServerKind, Stream};
-use crate::MountKind;
+use crate::{MountKind, PortBinding};
 use serde::{Deserialize, Serialize};
 
 /// One process the World asked a host to start, unique within the World.
@@ -38,11 +38,13 @@ pub struct ProcessHandle(pub u64);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct SandboxId(pub u64);
 
-/// Where a process runs: a container (by full ID), or a build step's sandbox.
+/// Where a process runs: a container (by full ID), a build step's sandbox, or the host
+/// itself (`curl localhost:8080` typed at the host's prompt, outside every container).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Target {
     Container(String),
     Sandbox(SandboxId),
+    Host,
 }
 
 /// Why a process is started.
@@ -54,6 +56,8 @@ pub enum Purpose {
     Exec,
     /// A Dockerfile `RUN` step.
     BuildRun,
+    /// A program typed at the host's own prompt (`curl`, `wget`).
+    HostCommand,
 }
 
 /// Everything a driver needs to start one process.
@@ -85,6 +89,10 @@ pub struct NetworkIdentity {
     pub name: String,
     pub hostname: String,
     pub ip: String,
+    /// Ports published on the host (`-p 8080:80`, `-P`): the host forwards connections to
+    /// these host ports (on `host_ip`) to the container's port while it runs.
+    #[serde(default)]
+    pub published: Vec<PortBinding>,
 }
 
 /// Something the World wants done on a host.

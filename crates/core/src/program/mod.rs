@@ -122,6 +122,9 @@ pub enum NetError {
     UnknownHost,
     /// Nothing listens there: "Connection refused".
     Refused,
+    /// A published port whose container does not listen on the port it forwards to: docker's
+    /// proxy accepts the connection and closes it ("Connection reset by peer").
+    Reset,
 }
 
 /// The simulated network as one process sees it. `localhost` and the container's own
@@ -133,6 +136,14 @@ pub trait Network {
     /// "Connecting to web:80 (172.17.0.3:80)". `None` shows the name itself.
     fn address(&mut self, _host: &str) -> Option<String> {
         None
+    }
+
+    /// A port of this machine's own (`localhost`, its name) that no server of the caller's
+    /// container listens on. On a host, published ports (`-p 8080:80`) answer here: `loopback`
+    /// says the caller used a loopback address, which also reaches `-p 127.0.0.1:...`
+    /// bindings. In a container nothing else is there.
+    fn connect_published(&mut self, _port: u16, _loopback: bool) -> Result<Remote<'_>, NetError> {
+        Err(NetError::Refused)
     }
 }
 

@@ -13,7 +13,12 @@ pub fn with_server<R>(
 ) -> Result<R, NetError> {
     if k.is_local_host(host) {
         let Some(kind) = k.local_server(port) else {
-            return Err(NetError::Refused);
+            let loopback = matches!(
+                host,
+                "localhost" | "127.0.0.1" | "::1" | "[::1]" | "0.0.0.0"
+            );
+            let mut remote = k.ctx.network.connect_published(port, loopback)?;
+            return Ok(f(&mut remote));
         };
         let env = k.ctx.local_env;
         let mut remote = Remote {

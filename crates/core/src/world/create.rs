@@ -203,11 +203,12 @@ impl World {
             .map(|i| i.config.diff_ids.clone())
             .unwrap_or_default();
         self.store_layers(&layers);
-        let (hostname, ip, mount_points) = match self.engine.containers.get(&id) {
+        let (hostname, ip, mount_points, published) = match self.engine.containers.get(&id) {
             Some(c) => (
                 c.hostname.clone(),
                 c.ip.clone(),
                 c.mounts.iter().map(|m| m.target.clone()).collect(),
+                c.ports.clone(),
             ),
             None => Default::default(),
         };
@@ -218,6 +219,7 @@ impl World {
                 name: name.clone(),
                 hostname,
                 ip,
+                published,
             },
             mount_points,
         });

@@ -13,6 +13,7 @@ mod engine;
 mod exec;
 mod filters;
 mod format;
+mod host_program;
 mod hosts;
 mod images;
 mod inspect;
@@ -23,6 +24,7 @@ mod machine;
 mod names;
 mod observe;
 mod port;
+mod preview;
 mod prune;
 mod ps;
 mod query;
@@ -37,6 +39,7 @@ pub use container::{
 };
 pub use machine::{Busy, Machine};
 pub(crate) use observe::ProcRecord;
+pub use preview::{PreviewResponse, PublishedPort};
 
 use crate::command::{self, Command, Invocation, Sub};
 use crate::driver::{Effect, ProcessHandle, SandboxId, SimDriver};
@@ -351,6 +354,7 @@ impl World {
                 self.docker(inv, context).await
             }
             Command::Host(command) => self.cmd_host(command).await,
+            Command::OnHost(program) => self.cmd_on_host(program).await,
         }
     }
 

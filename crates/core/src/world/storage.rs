@@ -2,6 +2,7 @@
 //! for inspecting and drawing it; and filling new volumes from the image.
 
 use super::container::{Container, MountKind};
+use super::engine::Engine;
 use super::World;
 use crate::driver::Effect;
 use crate::event::EventKind;
@@ -20,6 +21,20 @@ fn lower_fs(images: &ImageStore, c: &Container) -> FsTree {
     container_lower(image, &c.hostname, &c.ip, &points)
 }
 
+/// The merged filesystem of a container of `engine` now, as the model knows it.
+pub(super) fn container_fs_in(engine: &Engine, c: &Container) -> FsTree {
+    let mut fs = lower_fs(&engine.images, c);
+    c.upper.apply_to(&mut fs);
+    overlay_mounts(&mut fs, &c.mounts, |kind, source| match kind {
+        MountKind::Volume => engine
+            .volumes
+            .get(source)
+            .map(|v| (&v.files, "/".to_string())),
+        MountKind::Bind => Some((&engine.host, source.to_string())),
+    });
+    fs
+}
+
 impl World {
     /// A container's files as the model knows them (image, writable layer and mounts), by
     /// name or ID: what its processes would see now.
@@ -33,17 +48,7 @@ impl World {
 
     /// The merged filesystem of a container now, as the model knows it.
     pub(crate) fn container_fs(&self, c: &Container) -> FsTree {
-        let mut fs = lower_fs(&self.engine.images, c);
-        c.upper.apply_to(&mut fs);
-        overlay_mounts(&mut fs, &c.mounts, |kind, source| match kind {
-            MountKind::Volume => self
-                .engine
-                .volumes
-                .get(source)
-                .map(|v| (&v.files, "/".to_string())),
-            MountKind::Bind => Some((&self.engine.host, source.to_string())),
-        });
-        fs
+        container_fs_in(&self.engine, c)
     }
 
     /// Fills empty named volumes from the image's files at their mount paths, as docker does

@@ -7,6 +7,7 @@
 //! what had not happened yet. No I/O, clock or thread.
 
 mod host;
+mod host_files;
 mod network;
 
 use super::{
@@ -91,9 +92,15 @@ impl SimDriver {
     fn start(&mut self, host_name: &str, start: ProcessStart, now: Tick) {
         let handle = start.handle;
         let sim = self.host(host_name);
+        let mut overlay = None;
         let fs = match &start.target {
             Target::Container(id) => sim.merged(id),
             Target::Sandbox(sandbox) => sim.sandboxes.get(sandbox).map(|s| s.fs.clone()),
+            Target::Host => {
+                let (fs, laid) = host_files::lay_over(&sim.files);
+                overlay = Some(laid);
+                Some(fs)
+            }
         };
         let Some(mut fs) = fs else {
             self.schedule(
@@ -121,7 +128,7 @@ impl SimDriver {
         let sim = self.host(host_name);
         let container = match &start.target {
             Target::Container(id) => Some(id.clone()),
-            Target::Sandbox(_) => None,
+            Target::Sandbox(_) | Target::Host => None,
         };
         // What the new process can see of its container: the processes in it, and the
         // servers its main process runs (reached through `localhost`).
@@ -164,6 +171,7 @@ impl SimDriver {
             let mut network = HostNetwork {
                 host: sim,
                 caller: container.clone(),
+                on_host: start.target == Target::Host,
                 opened: BTreeMap::new(),
             };
             let mut ctx = ProcessCtx {
@@ -205,6 +213,20 @@ impl SimDriver {
                             files: FilesNow::Layer(changes),
                         },
                     );
+                }
+            }
+            Target::Host => {
+                if let Some(overlay) = overlay.take() {
+                    let files = host_files::take_off(fs, overlay);
+                    let sim = self.host(host_name);
+                    if files != sim.files {
+                        sim.files = files;
+                        let changed = Changed {
+                            host: true,
+                            ..Changed::default()
+                        };
+                        self.report_files(host_name, now, "", changed);
+                    }
                 }
             }
         }

@@ -1,9 +1,10 @@
 //! The network as a process on a simulated host sees it: the other containers of that host,
-//! by name, hostname, ID prefix or IP, with the servers their main processes run.
+//! by name, hostname, ID prefix or IP, with the servers their main processes run; and, for a
+//! process on the host itself, the ports its containers publish.
 
 use super::host::SimHost;
 use crate::fs::FsTree;
-use crate::program::{NetError, Network, Remote};
+use crate::program::{NetError, Network, Remote, ServerKind};
 use std::collections::BTreeMap;
 
 pub(super) struct HostNetwork<'h> {
@@ -11,38 +12,74 @@ pub(super) struct HostNetwork<'h> {
     /// The container the process runs in (not reachable by name from itself here: the program
     /// module handles `localhost` and its own hostname).
     pub caller: Option<String>,
+    /// The process runs on the host itself: containers answer at their IP only (their names
+    /// mean nothing outside docker's networks) and published ports answer on `localhost`.
+    pub on_host: bool,
     /// Files of containers a client wrote to, kept until the process ends; then the host takes
     /// them apart into those containers.
     pub opened: BTreeMap<String, (FsTree, Vec<(String, String)>)>,
 }
 
-impl Network for HostNetwork<'_> {
-    fn connect(&mut self, host: &str, port: u16) -> Result<Remote<'_>, NetError> {
+impl HostNetwork<'_> {
+    /// The server `id`'s main process runs on `port`, with the files it serves.
+    fn open(&mut self, id: &str, port: u16, missing: NetError) -> Result<Remote<'_>, NetError> {
         let sim = self.host;
-        let (id, _) = sim
-            .containers
-            .iter()
-            .find(|(id, c)| {
-                Some(id.as_str()) != self.caller.as_deref()
-                    && (c.network.name == host
-                        || c.network.hostname == host
-                        || c.network.ip == host
-                        || (host.len() >= 12 && id.starts_with(host)))
-            })
-            .ok_or(NetError::UnknownHost)?;
         let main = sim.main_of(id).ok_or(NetError::Refused)?;
-        let kind = main
+        let kind: ServerKind = main
             .listening
             .iter()
             .find(|(p, _)| *p == port)
             .map(|(_, k)| k.clone())
-            .ok_or(NetError::Refused)?;
+            .ok_or(missing)?;
         if !self.opened.contains_key(id) {
             let fs = sim.merged(id).ok_or(NetError::Refused)?;
-            self.opened.insert(id.clone(), (fs, main.env.clone()));
+            self.opened.insert(id.to_string(), (fs, main.env.clone()));
         }
         let (fs, env) = self.opened.get_mut(id).ok_or(NetError::Refused)?;
         Ok(Remote { kind, env, fs })
+    }
+}
+
+impl Network for HostNetwork<'_> {
+    fn connect(&mut self, host: &str, port: u16) -> Result<Remote<'_>, NetError> {
+        let on_host = self.on_host;
+        let id = self
+            .host
+            .containers
+            .iter()
+            .find(|(id, c)| {
+                Some(id.as_str()) != self.caller.as_deref()
+                    && (c.network.ip == host
+                        || (!on_host
+                            && (c.network.name == host
+                                || c.network.hostname == host
+                                || (host.len() >= 12 && id.starts_with(host)))))
+            })
+            .map(|(id, _)| id.clone())
+            .ok_or(NetError::UnknownHost)?;
+        self.open(&id, port, NetError::Refused)
+    }
+
+    /// A host port: the running container that publishes it, on an address the caller used
+    /// (every address for `0.0.0.0`, loopback only for `127.0.0.1`). docker's proxy accepts
+    /// for a container that does not listen on the forwarded port, then closes.
+    fn connect_published(&mut self, port: u16, loopback: bool) -> Result<Remote<'_>, NetError> {
+        if !self.on_host {
+            return Err(NetError::Refused);
+        }
+        let found = self.host.containers.iter().find_map(|(id, c)| {
+            let binding = c.network.published.iter().find(|b| {
+                b.host_port == port
+                    && b.proto == "tcp"
+                    && (matches!(b.host_ip.as_str(), "0.0.0.0" | "" | "::")
+                        || (loopback && b.host_ip.starts_with("127.")))
+            })?;
+            self.host
+                .main_of(id)
+                .map(|_| (id.clone(), binding.container_port))
+        });
+        let (id, container_port) = found.ok_or(NetError::Refused)?;
+        self.open(&id, container_port, NetError::Reset)
     }
 
     /// A running container's address by name, hostname or IP (the caller's own included).

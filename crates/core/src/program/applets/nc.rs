@@ -36,6 +36,7 @@ fn http_answer(fs: &crate::fs::FsTree, docroot: &str, req: &str) -> Vec<u8> {
             status: 400,
             reason: "Bad Request",
             body: b"<html><body><h1>400 Bad Request</h1></body></html>\r\n".to_vec(),
+            content_type: "text/html",
         }
     };
     let mut out = format!(
@@ -120,7 +121,7 @@ pub fn nc(k: &mut Kernel, p: &mut Proc) -> i32 {
             k.err(p, &format!("nc: bad address '{host}'\n"));
             1
         }
-        Err(NetError::Refused) => {
+        Err(NetError::Refused | NetError::Reset) => {
             if !scan || verbose {
                 k.err(
                     p,

@@ -103,6 +103,13 @@ pub fn wget(k: &mut Kernel, p: &mut Proc) -> i32 {
     }
     let resp = match result {
         Ok(r) => r,
+        Err(GetError::Net(NetError::Reset)) => {
+            k.err(
+                p,
+                "wget: error getting response: Connection reset by peer\n",
+            );
+            return 1;
+        }
         Err(GetError::Net(_)) => {
             k.err(
                 p,

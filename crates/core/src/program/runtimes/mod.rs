@@ -6,6 +6,7 @@
 //! and otherwise behaves as a process: it keeps running when it looks like a server, so ports,
 //! logs, restart and stop work as docker makes them work.
 
+mod curl;
 mod go;
 mod java;
 mod node;
@@ -30,7 +31,7 @@ pub fn program(name: &str) -> Option<Applet> {
         "javac" => java::javac,
         "jshell" => java::jshell,
         "cacert-entrypoint" | "tini" => tools::exec_args,
-        "curl" => tools::curl,
+        "curl" => curl::curl,
         "git" => tools::git,
         "gcc" => tools::gcc,
         "inert" => tools::inert,

@@ -15,6 +15,49 @@ pub struct HttpResponse {
     pub status: u16,
     pub reason: &'static str,
     pub body: Vec<u8>,
+    /// The `Content-Type` nginx would send (from the file name, as its mime.types maps it).
+    pub content_type: &'static str,
+}
+
+/// nginx's `mime.types` for the files a learner is likely to serve.
+fn content_type_of(path: &str) -> &'static str {
+    let ext = crate::fs::file_name(path)
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" | "shtml" => "text/html",
+        "css" => "text/css",
+        "txt" => "text/plain",
+        "js" => "application/javascript",
+        "json" => "application/json",
+        "xml" => "text/xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" | "svgz" => "image/svg+xml",
+        "ico" => "image/x-icon",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The status line and headers nginx sends with `resp` (what `curl -I`/`-i` show), each line
+/// ending in CRLF, the blank line included. `now_unix` is the `Date`. Known difference: the
+/// simulated files have no modification time, so there is no `Last-Modified` or `ETag`.
+pub fn head(resp: &HttpResponse, now_unix: u64) -> String {
+    let date = DateTime::from_unix(now_unix).strftime("%a, %d %b %Y %H:%M:%S GMT");
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\nServer: nginx/{NGINX_VERSION}\r\nDate: {date}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: keep-alive\r\n",
+        resp.status,
+        resp.reason,
+        resp.content_type,
+        resp.body.len()
+    );
+    if resp.status == 200 {
+        out.push_str("Accept-Ranges: bytes\r\n");
+    }
+    out.push_str("\r\n");
+    out
 }
 
 fn reason(status: u16) -> &'static str {
@@ -35,11 +78,12 @@ fn error_page(status: u16) -> Vec<u8> {
     .into_bytes()
 }
 
-fn response(status: u16, body: Vec<u8>) -> HttpResponse {
+fn response(status: u16, body: Vec<u8>, content_type: &'static str) -> HttpResponse {
     HttpResponse {
         status,
         reason: reason(status),
         body,
+        content_type,
     }
 }
 
@@ -57,13 +101,13 @@ pub fn serve(fs: &FsTree, docroot: &str, path: &str) -> HttpResponse {
     if matches!(fs.stat(&full), Ok(Node::Dir { .. })) {
         full = crate::fs::normalize(&full, "index.html");
         return match fs.read_file(&full) {
-            Ok(data) => response(200, data.to_vec()),
-            Err(_) => response(403, error_page(403)),
+            Ok(data) => response(200, data.to_vec(), "text/html"),
+            Err(_) => response(403, error_page(403), "text/html"),
         };
     }
     match fs.read_file(&full) {
-        Ok(data) => response(200, data.to_vec()),
-        Err(_) => response(404, error_page(404)),
+        Ok(data) => response(200, data.to_vec(), content_type_of(&full)),
+        Err(_) => response(404, error_page(404), "text/html"),
     }
 }
 

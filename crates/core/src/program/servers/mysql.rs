@@ -373,11 +373,11 @@ pub fn client(k: &mut Kernel, p: &mut Proc) -> i32 {
             k.err(p, &format!("{e}\n"));
             1
         }
-        Err(NetError::Refused) if c.host.is_none() || host == "localhost" => {
+        Err(NetError::Refused | NetError::Reset) if c.host.is_none() || host == "localhost" => {
             k.err(p, "ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)\n");
             1
         }
-        Err(NetError::Refused) => {
+        Err(NetError::Refused | NetError::Reset) => {
             k.err(
                 p,
                 &format!(

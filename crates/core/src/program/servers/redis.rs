@@ -358,7 +358,7 @@ pub fn cli(k: &mut Kernel, p: &mut Proc) -> i32 {
             k.out(p, &out);
             status
         }
-        Err(NetError::Refused) => {
+        Err(NetError::Refused | NetError::Reset) => {
             k.err(
                 p,
                 &format!("Could not connect to Redis at {host}:{port}: Connection refused\n"),
