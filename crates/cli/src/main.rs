@@ -78,6 +78,34 @@ enum Commands {
         command: HostCommand,
     },
 
+    /// curl on the simulated host itself, e.g. `sim curl localhost:8080` after
+    /// `sim docker run -d -p 8080:80 nginx`
+    ///
+    /// The same as `curl ...` at the prompt: published ports answer on localhost, containers
+    /// at their own IP. Flags: -s -S -f -i -I -v -o FILE -O -L.
+    #[command(disable_help_flag = true)]
+    Curl {
+        /// curl's flags and URL
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0.., value_name = "ARGS")]
+        args: Vec<String>,
+    },
+
+    /// wget (busybox's) on the simulated host itself, e.g. `sim wget -qO- localhost:8080`
+    #[command(disable_help_flag = true)]
+    Wget {
+        /// wget's flags and URL
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0.., value_name = "ARGS")]
+        args: Vec<String>,
+    },
+
+    /// curl or wget on another simulated server, e.g. `sim ssh node-2 curl localhost:8080`
+    #[command(disable_help_flag = true)]
+    Ssh {
+        /// The server, then the command
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0.., value_name = "ARGS")]
+        args: Vec<String>,
+    },
+
     /// Let simulated time pass, e.g. `sim tick 30s` (units: ms, s, m, h; a bare number is
     /// seconds)
     ///
@@ -223,6 +251,13 @@ fn run(cli: Cli) -> Result<i32, String> {
             prompt_line(&join_line(&["tick".into(), duration])?, session(open()?)?)
         }
         Some(Commands::Help) => prompt_line("help", session(open()?)?),
+        Some(Commands::Curl { args }) => {
+            prompt_line(&program_line("curl", args)?, session(open()?)?)
+        }
+        Some(Commands::Wget { args }) => {
+            prompt_line(&program_line("wget", args)?, session(open()?)?)
+        }
+        Some(Commands::Ssh { args }) => prompt_line(&program_line("ssh", args)?, session(open()?)?),
         Some(Commands::Script {
             file,
             quiet,
@@ -270,6 +305,11 @@ fn prompt_line(line: &str, mut session: Session) -> Result<i32, String> {
 fn join_line(words: &[String]) -> Result<String, String> {
     shlex::try_join(words.iter().map(String::as_str))
         .map_err(|e| format!("cannot pass these arguments on: {e}"))
+}
+
+/// `sim curl ARGS...` (or wget, ssh) as the prompt line with the same words.
+fn program_line(program: &str, args: Vec<String>) -> Result<String, String> {
+    join_line(&[vec![program.to_string()], args].concat())
 }
 
 /// The arguments after `sim docker` as one line, quoted so that the core splits them back

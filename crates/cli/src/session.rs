@@ -26,6 +26,7 @@ Type docker commands as you would in a shell, for example:
   docker build -t app .          (the directory is read from your disk)
   docker --help                  the docker commands the simulator knows
   tick 10s                       let simulated time pass
+  curl localhost:8080            on the simulated host: what a published port serves
 Everything runs in a deterministic simulation; nothing touches your real Docker.
 
 Commands of sim itself:

@@ -16,6 +16,8 @@ pub struct Names {
     pub containers: BTreeSet<String>,
     pub images: BTreeSet<String>,
     pub volumes: BTreeSet<String>,
+    /// Host ports the default host's running containers publish (`curl localhost:PORT`).
+    pub ports: BTreeSet<u16>,
 }
 
 impl Names {
@@ -29,6 +31,11 @@ impl Names {
                 .map(|(reference, _)| reference.to_string())
                 .collect(),
             volumes: world.volumes().map(|v| v.name.clone()).collect(),
+            ports: world
+                .published_ports(crate::DEFAULT_HOST)
+                .iter()
+                .map(|p| p.host_port)
+                .collect(),
         }
     }
 
@@ -64,12 +71,48 @@ pub fn candidates(
     let mut options: Vec<String> = match words.split_first() {
         None => first_words.iter().map(|w| w.to_string()).collect(),
         Some((&"docker", rest)) => docker_words(rest, prefix, names),
+        Some((&"curl", _)) => host_program_words(CURL_FLAGS, prefix, names),
+        Some((&"wget", _)) => host_program_words(WGET_FLAGS, prefix, names),
         Some(_) => Vec::new(),
     };
     options.retain(|o| o.starts_with(prefix));
     crate::order::sort(&mut options);
     options.dedup();
     (start, options)
+}
+
+/// The flags of the host's curl and wget that the simulator knows.
+const CURL_FLAGS: &[&str] = &[
+    "--fail",
+    "--head",
+    "--include",
+    "--location",
+    "--output",
+    "--silent",
+    "--show-error",
+    "--verbose",
+    "-I",
+    "-L",
+    "-O",
+    "-S",
+    "-f",
+    "-i",
+    "-o",
+    "-s",
+    "-v",
+];
+const WGET_FLAGS: &[&str] = &["-O", "-O-", "-q", "-qO-"];
+
+/// A host program's flags (after a `-`), or the URLs of the ports the host publishes.
+fn host_program_words(flags: &[&str], prefix: &str, names: &Names) -> Vec<String> {
+    if prefix.starts_with('-') {
+        return flags.iter().map(|f| f.to_string()).collect();
+    }
+    names
+        .ports
+        .iter()
+        .flat_map(|p| [format!("localhost:{p}"), format!("http://localhost:{p}/")])
+        .collect()
 }
 
 /// The longest common prefix of `options` (what a single Tab can fill in).
@@ -253,6 +296,16 @@ mod tests {
         assert!(complete(&names, "docker run -d ng").contains(&"nginx".to_string()));
         assert!(complete(&names, "docker run -e A=1 --name x ng").contains(&"nginx:latest".into()));
         assert!(complete(&names, "docker run nginx ng").is_empty());
+        // The host's curl and wget: their flags, and the ports the host publishes.
+        assert!(complete(&names, "curl loc").is_empty());
+        world.run_line("docker run -d --name site -p 8080:80 nginx", &none);
+        let names = Names::of_world(&world);
+        assert_eq!(complete(&names, "curl loc"), ["localhost:8080"]);
+        assert_eq!(
+            complete(&names, "wget -qO- http"),
+            ["http://localhost:8080/"]
+        );
+        assert!(complete(&names, "curl -").contains(&"-I".to_string()));
         assert_eq!(complete(&names, "docker volume rm d"), ["data"]);
         world.run_line("docker rm -f web", &none);
         assert!(complete(&Names::of_world(&world), "docker stop w").is_empty());

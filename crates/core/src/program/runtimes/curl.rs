@@ -8,6 +8,23 @@ use crate::program::net;
 use crate::program::servers::http::{head, HttpResponse};
 use crate::program::NetError;
 
+/// `curl --help`: the real one's layout, listing the options this curl knows.
+const HELP: &str = "Usage: curl [options...] <url>
+ -f, --fail                 Fail fast with no output on HTTP errors
+ -h, --help                 Get help for commands
+ -I, --head                 Show document info only
+ -i, --include              Include protocol response headers in the output
+ -L, --location             Follow redirects
+ -o, --output <file>        Write to file instead of stdout
+ -O, --remote-name          Write output to a file named as the remote file
+ -S, --show-error           Show error even when -s is used
+ -s, --silent               Silent mode
+ -v, --verbose              Make the operation more talkative
+ -V, --version              Show version number and quit
+
+(simulated: -X, -H, -A and -m are accepted and change nothing the simulated servers answer)
+";
+
 const USAGE_HINT: &str = "curl: try 'curl --help' or 'curl --manual' for more information\n";
 
 /// What the command line asked for.
@@ -157,6 +174,10 @@ fn verbose_request(url: &Url, ip: &str, method: &str) -> String {
 }
 
 pub fn curl(k: &mut Kernel, p: &mut Proc) -> i32 {
+    if p.args().iter().any(|a| a == "--help" || a == "-h") {
+        k.out(p, HELP);
+        return 0;
+    }
     if p.args().iter().any(|a| a == "--version" || a == "-V") {
         let line = version_line(k);
         k.out(p, line);
