@@ -204,3 +204,35 @@ async fn files_are_renamed_and_deleted_and_bad_names_refused() {
     );
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_preview_pane_opens_a_published_port_and_redraws_after_each_command() {
+    let root = playground().await;
+    // Nothing listens yet: curl's words, not a page.
+    assert!(
+        text(&root, "#preview-error").contains("Failed to connect to localhost port 8080"),
+        "{}",
+        text(&root, "#preview-heading")
+    );
+    run(&root, "docker run -d --name web -p 8080:80 nginx").await;
+    assert_eq!(
+        find::<HtmlInputElement>(&root, "#preview-address").value(),
+        "http://localhost:8080/"
+    );
+    let frame: Element = find(&root, "#preview-frame");
+    // No script of the page may run: the sandbox is empty.
+    assert_eq!(frame.get_attribute("sandbox").as_deref(), Some(""));
+    let page = frame.get_attribute("srcdoc").unwrap_or_default();
+    assert!(page.contains("<title>Welcome to nginx!</title>"), "{page}");
+    // Typed at the terminal, the host's curl sees the same page.
+    run(&root, "curl localhost:8080").await;
+    assert!(text(&root, "#output").contains("Welcome to nginx!"));
+    run(&root, "docker stop web").await;
+    assert!(root
+        .query_selector("#preview-frame")
+        .ok()
+        .flatten()
+        .is_none());
+    assert!(text(&root, "#preview-error").contains("Couldn't connect to server"));
+    root.remove();
+}

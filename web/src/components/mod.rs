@@ -1,4 +1,5 @@
 pub mod files;
+pub mod preview;
 pub mod scenario_tools;
 pub mod stderr;
 pub mod terminal;

@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::app::{use_app, use_texts};
 use crate::components::files::FilesEditor;
+use crate::components::preview::Preview;
 use crate::components::scenario_tools::ScenarioTools;
 use crate::components::terminal::Terminal;
 use crate::components::timeline::Timeline;
@@ -92,6 +93,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
                 <h2 id="pictures-heading">{ texts.pictures }</h2>
                 <Pictures snapshot={Rc::clone(&session.snapshot)} lang={lang_code} />
             </section>
+            <Preview session={session.clone()} />
             <Timeline steps={Rc::clone(&session.steps)} transcript={Rc::clone(&session.transcript)}
                 cursor={session.cursor} focus={session.focus} previous={session.previous()}
                 next={session.next()} {on_seek} {on_reset} />
