@@ -245,3 +245,27 @@ test('thousands of random inputs never crash the page', async () => {
   assert.match(last, /still-alive/, `the last entry: ${last}`);
   assert.deepEqual(errors, []);
 });
+
+test('the preview pane shows what a published port serves, on a phone too', async () => {
+  const phone = await freshBrowser({ locale: 'ko-KR', viewport: { width: 390, height: 844 } });
+  try {
+    const { page, errors } = phone;
+    await page.goto(`${base}#/playground`);
+    await page.locator('#command').waitFor({ timeout: 30_000 });
+    await page.locator('#preview-error').waitFor();
+    await type(page, 'docker run -d --name web -p 8080:80 nginx');
+    // The page renders in the sandboxed frame: the title a browser would show.
+    const heading = page.frameLocator('#preview-frame').locator('h1');
+    assert.equal(await heading.innerText(), 'Welcome to nginx!');
+    assert.equal(await page.locator('#preview-frame').getAttribute('sandbox'), '');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 390px screen`);
+    await page.locator('.preview-panel').scrollIntoViewIfNeeded();
+    await screenshot(page, 'preview-390');
+    await type(page, 'docker stop web');
+    await page.locator('#preview-error').waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await phone.close();
+  }
+});
