@@ -223,9 +223,12 @@ fn line_from(kind: u8, a: u8, b: u8, c: u8, opts: u8) -> Line {
             2 => format!("docker commit {name} snap"),
             _ => format!("docker port {name}"),
         }),
-        22 => plain(match a % 3 {
+        22 => plain(match a % 5 {
             0 => format!("docker history {image}"),
             1 => "docker system df".into(),
+            // The host's own clients on the ports run_line publishes (8080..8082).
+            2 => format!("curl -s localhost:{}", 8080 + u16::from(b % 3)),
+            3 => format!("wget -qO- 127.0.0.1:{}", 8080 + u16::from(b % 3)),
             _ => format!("docker restart {name}"),
         }),
         _ => plain(format!("docker run --unknown-flag {image}")),
