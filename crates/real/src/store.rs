@@ -61,6 +61,15 @@ impl LayerStore {
         self.root.join("layers").join(hex)
     }
 
+    fn refusal_file(&self, diff_id: &str) -> PathBuf {
+        self.layer_dir(diff_id).with_extension("refused")
+    }
+
+    /// Why a layer the core sent has no real form here, if it has none.
+    pub fn refusal(&self, diff_id: &str) -> Option<String> {
+        fs::read_to_string(self.refusal_file(diff_id)).ok()
+    }
+
     pub fn has(&self, diff_id: &str) -> bool {
         self.layer_dir(diff_id).is_dir()
     }
@@ -116,7 +125,18 @@ impl LayerStore {
         if self.has(diff_id) {
             return Ok(());
         }
-        let real = self.realize(diff)?;
+        let real = match self.realize(diff) {
+            Ok(real) => real,
+            Err(e) => {
+                // Remembered: the core sends a layer once, and later containers of it must
+                // still hear why it cannot run.
+                if let StoreError::Simulated { .. } = &e {
+                    let _ = fs::create_dir_all(self.root.join("layers"));
+                    let _ = fs::write(self.refusal_file(diff_id), e.to_string());
+                }
+                return Err(e);
+            }
+        };
         let tar = sim_core::image::canonical_tar(&real);
         self.store_tar(diff_id, &tar)
     }

@@ -1,0 +1,860 @@
+//! [`LinuxDriver`]: the core's effects carried out on this machine.
+//!
+//! Layers go to the [`LayerStore`]; a container is a directory with its own `upper` and `work`
+//! directories, a `runtime` layer (its /etc/hostname, /etc/hosts, /etc/resolv.conf and mount
+//! points) and `rootfs`, where overlayfs joins them over the image's layers. A process is a
+//! real child ([`spawn`]) whose output and exit reader threads send back, stamped with the real
+//! time mapped onto the World's logical clock ([`Clock`]).
+
+use crate::cgroup::{Group, Layout, Limits};
+use crate::clock::Clock;
+use crate::spawn::{self, Bind, Place, Plan, Step};
+use crate::store::LayerStore;
+use crate::upper;
+use serde::{Deserialize, Serialize};
+use sim_core::driver::{
+    Driver, Effect, FilesNow, FilesOf, NetworkIdentity, Observation, ProcessExit, ProcessHandle,
+    ProcessStart, Purpose, SandboxId, StartError, Target,
+};
+use sim_core::program::{ExecError, Stream};
+use sim_core::{MountKind, Tick};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::fs;
+use std::io::{self, Read};
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+/// What a reader or waiter thread saw.
+enum Seen {
+    Output {
+        handle: ProcessHandle,
+        stream: Stream,
+        bytes: Vec<u8>,
+        at: Instant,
+    },
+    Exited {
+        handle: ProcessHandle,
+        status: std::process::ExitStatus,
+        at: Instant,
+    },
+}
+
+/// A container as kept on disk (`config.json`), so later invocations can run it again.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct ContainerConfig {
+    layers: Vec<String>,
+    hostname: String,
+    ip: String,
+    mount_points: Vec<String>,
+    /// (kind is volume, source, path, read-only)
+    mounts: Vec<(bool, String, String, bool)>,
+}
+
+struct Running {
+    target: Target,
+    purpose: Purpose,
+    pid: i32,
+    /// The container's group's OOM kills when it started (a later one is ours).
+    oom_before: u64,
+    exited: bool,
+}
+
+pub struct LinuxDriver {
+    root: PathBuf,
+    store: LayerStore,
+    layout: Layout,
+    clock: Clock,
+    tx: Sender<Seen>,
+    rx: Receiver<Seen>,
+    queue: VecDeque<(Tick, String, Observation)>,
+    procs: BTreeMap<ProcessHandle, Running>,
+    groups: BTreeMap<String, Group>,
+    /// rootfs directories this driver mounted (unmounted when it is dropped).
+    mounted: BTreeSet<PathBuf>,
+    last_at: Tick,
+    /// Messages for the user about the last command (an image with no real form).
+    notes: Vec<String>,
+    /// Prefix of this state directory's cgroups, so parallel sessions never touch each other's.
+    group_prefix: String,
+}
+
+fn io_text(e: &io::Error) -> String {
+    e.to_string()
+}
+
+impl LinuxDriver {
+    /// A driver keeping its files under `root` (`<state>/real`), whose logical clock starts at
+    /// `now`.
+    pub fn new(root: &Path, now: Tick) -> LinuxDriver {
+        let (tx, rx) = channel();
+        LinuxDriver {
+            root: root.to_path_buf(),
+            store: LayerStore::new(root),
+            layout: Layout::detect(),
+            clock: Clock::new(now),
+            tx,
+            rx,
+            queue: VecDeque::new(),
+            procs: BTreeMap::new(),
+            groups: BTreeMap::new(),
+            mounted: BTreeSet::new(),
+            last_at: now,
+            notes: Vec::new(),
+            group_prefix: crate::prune::group_prefix(root),
+        }
+    }
+
+    /// What the user should hear about the last command, once.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        let mut notes = std::mem::take(&mut self.notes);
+        notes.dedup();
+        notes
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// The driver's logical time now (real time since it began, plus any jumps).
+    pub fn now(&self) -> Tick {
+        self.clock.now()
+    }
+
+    /// Logical time moved to `now` without waiting (the World jumped ahead).
+    pub fn sync(&mut self, now: Tick) {
+        self.clock.sync(now);
+    }
+
+    /// Processes started and not yet seen to exit.
+    pub fn running(&self) -> Vec<ProcessHandle> {
+        self.procs
+            .iter()
+            .filter(|(_, p)| !p.exited)
+            .map(|(h, _)| *h)
+            .collect()
+    }
+
+    fn container_dir(&self, id: &str) -> PathBuf {
+        self.root.join("containers").join(id)
+    }
+
+    fn sandbox_dir(&self, sandbox: SandboxId) -> PathBuf {
+        self.root.join("sandboxes").join(sandbox.0.to_string())
+    }
+
+    fn volume_dir(&self, name: &str) -> PathBuf {
+        self.root.join("volumes").join(name)
+    }
+
+    fn push(&mut self, host: &str, at: Tick, observation: Observation) {
+        let at = at.max(self.last_at);
+        self.last_at = at;
+        self.queue.push_back((at, host.to_string(), observation));
+    }
+
+    fn push_now(&mut self, host: &str, observation: Observation) {
+        let now = self.clock.now();
+        self.push(host, now, observation);
+    }
+
+    fn failed(&mut self, host: &str, effect: &str, error: String) {
+        self.push_now(
+            host,
+            Observation::EffectFailed {
+                effect: effect.to_string(),
+                error,
+            },
+        );
+    }
+
+    /// Makes the directories of a root filesystem: layers below, a runtime layer on top.
+    fn make_root(
+        &mut self,
+        dir: &Path,
+        layers: &[String],
+        runtime: &[(String, Vec<u8>)],
+        dirs: &[String],
+    ) -> io::Result<()> {
+        for sub in ["upper", "work", "runtime", "rootfs"] {
+            fs::create_dir_all(dir.join(sub))?;
+        }
+        let runtime_dir = dir.join("runtime");
+        for inner in dirs {
+            fs::create_dir_all(runtime_dir.join(inner.trim_start_matches('/')))?;
+        }
+        for (path, data) in runtime {
+            let host = runtime_dir.join(path.trim_start_matches('/'));
+            if let Some(parent) = host.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::write(host, data)?;
+        }
+        for diff_id in layers {
+            if let Some(refusal) = self.store.refusal(diff_id) {
+                self.notes.push(refusal.clone());
+                return Err(io::Error::other(refusal));
+            }
+            if !self.store.has(diff_id) {
+                return Err(io::Error::other(format!(
+                    "layer {diff_id} was never stored on this host"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Mounts the overlayfs of `dir` at `dir/rootfs` unless this driver already did.
+    fn mount_root(&mut self, dir: &Path, layers: &[String]) -> io::Result<PathBuf> {
+        let rootfs = dir.join("rootfs");
+        if self.mounted.contains(&rootfs) {
+            return Ok(rootfs);
+        }
+        let mut lower = vec![dir.join("runtime").to_string_lossy().into_owned()];
+        for diff_id in layers.iter().rev() {
+            lower.push(self.store.layer_dir(diff_id).to_string_lossy().into_owned());
+        }
+        let data = format!(
+            "lowerdir={},upperdir={},workdir={}",
+            lower.join(":"),
+            dir.join("upper").display(),
+            dir.join("work").display()
+        );
+        nix::mount::mount(
+            Some("overlay"),
+            &rootfs,
+            Some("overlay"),
+            nix::mount::MsFlags::empty(),
+            Some(data.as_str()),
+        )
+        .map_err(|e| io::Error::other(format!("mount overlay on {}: {e}", rootfs.display())))?;
+        self.mounted.insert(rootfs.clone());
+        Ok(rootfs)
+    }
+
+    fn unmount(&mut self, rootfs: &Path) {
+        if self.mounted.remove(rootfs) {
+            let _ = nix::mount::umount2(rootfs, nix::mount::MntFlags::MNT_DETACH);
+        }
+    }
+
+    fn load_config(&self, id: &str) -> Option<ContainerConfig> {
+        let text = fs::read_to_string(self.container_dir(id).join("config.json")).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    fn save_config(&self, id: &str, config: &ContainerConfig) -> io::Result<()> {
+        let text = serde_json::to_string(config).map_err(io::Error::other)?;
+        fs::write(self.container_dir(id).join("config.json"), text)
+    }
+
+    fn create_container(
+        &mut self,
+        id: &str,
+        layers: Vec<String>,
+        network: NetworkIdentity,
+        mount_points: Vec<String>,
+    ) -> io::Result<()> {
+        let dir = self.container_dir(id);
+        let runtime: Vec<(String, Vec<u8>)> =
+            sim_core::fs::overlay::runtime_files(&network.hostname, &network.ip)
+                .into_iter()
+                .map(|(path, node)| {
+                    let data = match node {
+                        sim_core::fs::Node::File { data, .. } => data,
+                        _ => Vec::new(),
+                    };
+                    (path, data)
+                })
+                .collect();
+        let mut dirs = vec!["/proc".to_string(), "/dev".into(), "/sys".into()];
+        dirs.extend(mount_points.iter().cloned());
+        self.make_root(&dir, &layers, &runtime, &dirs)?;
+        let config = ContainerConfig {
+            layers,
+            hostname: network.hostname,
+            ip: network.ip,
+            mount_points,
+            mounts: Vec::new(),
+        };
+        self.save_config(id, &config)
+    }
+
+    fn group(&mut self, name: &str, limits: Limits) -> io::Result<Group> {
+        let full = format!("{}{name}", self.group_prefix);
+        let group = Group::create(&self.layout, &full, limits)?;
+        self.groups.insert(name.to_string(), group.clone());
+        Ok(group)
+    }
+
+    fn drop_group(&mut self, name: &str) {
+        if let Some(group) = self.groups.remove(name) {
+            let _ = group.destroy();
+        } else if let Ok(group) = Group::create(
+            &self.layout,
+            &format!("{}{name}", self.group_prefix),
+            Limits::default(),
+        ) {
+            // A group of an earlier invocation: found by name.
+            let _ = group.destroy();
+        }
+    }
+
+    /// uid and gid of `user` ("", a number, "uid:gid" or a name in the root's /etc/passwd).
+    fn resolve_user(rootfs: &Path, user: &str) -> Result<(u32, u32), String> {
+        if user.is_empty() {
+            return Ok((0, 0));
+        }
+        let (name, group) = match user.split_once(':') {
+            Some((n, g)) => (n, Some(g)),
+            None => (user, None),
+        };
+        let passwd = fs::read_to_string(rootfs.join("etc/passwd")).unwrap_or_default();
+        let entry = passwd.lines().find_map(|line| {
+            let f: Vec<&str> = line.split(':').collect();
+            (f.len() >= 4 && (f[0] == name || f[2] == name))
+                .then(|| (f[2].parse::<u32>().ok(), f[3].parse::<u32>().ok()))
+        });
+        let (uid, default_gid) = match (name.parse::<u32>(), entry) {
+            (_, Some((Some(uid), gid))) => (uid, gid.unwrap_or(uid)),
+            (Ok(uid), _) => (uid, uid),
+            _ => {
+                return Err(format!(
+                    "unable to find user {name}: no matching entries in passwd file"
+                ))
+            }
+        };
+        let gid = match group {
+            None => default_gid,
+            Some(g) => g.parse().map_err(|_| {
+                format!("unable to find group {g}: no matching entries in group file")
+            })?,
+        };
+        Ok((uid, gid))
+    }
+
+    fn start(&mut self, host: &str, start: ProcessStart) {
+        let handle = start.handle;
+        match self.try_start(&start) {
+            Ok(()) => self.push_now(host, Observation::Started { handle }),
+            Err(Failure::Start(error)) => {
+                self.push_now(host, Observation::StartFailed { handle, error })
+            }
+            Err(Failure::Other(message)) => {
+                self.failed(host, "start process", message);
+                self.push_now(
+                    host,
+                    Observation::StartFailed {
+                        handle,
+                        error: StartError::NoTarget,
+                    },
+                );
+            }
+        }
+    }
+
+    fn try_start(&mut self, start: &ProcessStart) -> Result<(), Failure> {
+        let other = |e: io::Error| Failure::Other(io_text(&e));
+        let (place, group_name, limits, rootfs) = match &start.target {
+            Target::Container(id) => {
+                let config = self
+                    .load_config(id)
+                    .ok_or(Failure::Start(StartError::NoTarget))?;
+                let dir = self.container_dir(id);
+                let rootfs = self.mount_root(&dir, &config.layers).map_err(other)?;
+                let main = self
+                    .procs
+                    .values()
+                    .find(|p| p.purpose == Purpose::Main && !p.exited && p.target == start.target)
+                    .map(|p| p.pid);
+                let place = match (start.purpose, main) {
+                    (Purpose::Exec, Some(pid)) => Place::Join { pid },
+                    (Purpose::Exec, None) => return Err(Failure::Start(StartError::NoTarget)),
+                    _ => {
+                        let mut binds = Vec::new();
+                        for (is_volume, source, path, read_only) in &config.mounts {
+                            let source = if *is_volume {
+                                self.volume_dir(source)
+                            } else {
+                                PathBuf::from(source)
+                            };
+                            fs::create_dir_all(&source).map_err(other)?;
+                            binds.push(Bind {
+                                source,
+                                target: path.clone(),
+                                read_only: *read_only,
+                            });
+                        }
+                        Place::New {
+                            rootfs: rootfs.clone(),
+                            hostname: start.hostname.clone(),
+                            binds,
+                        }
+                    }
+                };
+                let limits = Limits {
+                    memory: start.memory,
+                    nano_cpus: start.nano_cpus,
+                    pids: None,
+                };
+                (place, id.clone(), limits, rootfs)
+            }
+            Target::Sandbox(sandbox) => {
+                let dir = self.sandbox_dir(*sandbox);
+                let layers: Vec<String> = fs::read_to_string(dir.join("layers"))
+                    .map_err(|_| Failure::Start(StartError::NoTarget))?
+                    .lines()
+                    .map(str::to_string)
+                    .collect();
+                let rootfs = self.mount_root(&dir, &layers).map_err(other)?;
+                let place = Place::New {
+                    rootfs: rootfs.clone(),
+                    hostname: start.hostname.clone(),
+                    binds: Vec::new(),
+                };
+                let limits = Limits {
+                    memory: start.memory,
+                    nano_cpus: start.nano_cpus,
+                    pids: None,
+                };
+                (place, format!("sandbox-{}", sandbox.0), limits, rootfs)
+            }
+        };
+        let (uid, gid) = Self::resolve_user(&rootfs, &start.user).map_err(Failure::Other)?;
+        let group = if start.purpose == Purpose::Exec {
+            self.groups.get(&group_name).cloned()
+        } else {
+            Some(self.group(&group_name, limits).map_err(other)?)
+        };
+        let plan = Plan {
+            place,
+            argv: start.argv.clone(),
+            env: start.env.clone(),
+            cwd: if start.cwd.is_empty() {
+                "/".into()
+            } else {
+                start.cwd.clone()
+            },
+            uid,
+            gid,
+            cgroup_procs: group.as_ref().map(|g| g.procs_files()).unwrap_or_default(),
+        };
+        let started = match spawn::spawn(&plan) {
+            Ok(started) => started,
+            Err((Some(f), _)) if f.step == Step::Exec => {
+                let argv0 = start.argv.first().cloned().unwrap_or_default();
+                let error = match f.errno {
+                    nix::libc::ENOEXEC => return Err(Failure::Start(StartError::ExecFormat)),
+                    nix::libc::EACCES => ExecError::PermissionDenied,
+                    _ if argv0.contains('/') => ExecError::NoSuchFile,
+                    _ => ExecError::NotFound,
+                };
+                return Err(Failure::Start(StartError::Exec { argv0, error }));
+            }
+            Err((Some(f), e)) => {
+                return Err(Failure::Other(format!("{} failed: {e}", f.step.describe())))
+            }
+            Err((None, e)) => return Err(Failure::Other(format!("cannot start: {e}"))),
+        };
+        let oom_before = group.as_ref().map_or(0, |g| g.oom_kills());
+        self.procs.insert(
+            start.handle,
+            Running {
+                target: start.target.clone(),
+                purpose: start.purpose,
+                pid: started.pid,
+                oom_before,
+                exited: false,
+            },
+        );
+        self.watch(start.handle, started);
+        Ok(())
+    }
+
+    /// Reader threads for stdout and stderr, and a waiter that reports the exit after both
+    /// pipes are drained (so output always comes before the exit).
+    fn watch(&mut self, handle: ProcessHandle, started: spawn::Started) {
+        let spawn::Started { mut child, pid } = started;
+        if let Some(p) = self.procs.get_mut(&handle) {
+            p.pid = pid;
+        }
+        let mut readers = Vec::new();
+        let pipes: [(Stream, Option<Box<dyn Read + Send>>); 2] = [
+            (
+                Stream::Stdout,
+                child
+                    .stdout
+                    .take()
+                    .map(|s| Box::new(s) as Box<dyn Read + Send>),
+            ),
+            (
+                Stream::Stderr,
+                child
+                    .stderr
+                    .take()
+                    .map(|s| Box::new(s) as Box<dyn Read + Send>),
+            ),
+        ];
+        for (stream, pipe) in pipes {
+            let Some(mut pipe) = pipe else { continue };
+            let tx = self.tx.clone();
+            readers.push(std::thread::spawn(move || {
+                let mut buffer = vec![0u8; 64 * 1024];
+                loop {
+                    match pipe.read(&mut buffer) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => {
+                            let _ = tx.send(Seen::Output {
+                                handle,
+                                stream,
+                                bytes: buffer[..n].to_vec(),
+                                at: Instant::now(),
+                            });
+                        }
+                    }
+                }
+            }));
+        }
+        let tx = self.tx.clone();
+        std::thread::spawn(move || {
+            let status = child.wait();
+            for reader in readers {
+                let _ = reader.join();
+            }
+            if let Ok(status) = status {
+                let _ = tx.send(Seen::Exited {
+                    handle,
+                    status,
+                    at: Instant::now(),
+                });
+            }
+        });
+    }
+
+    /// Turns what a thread saw into observations.
+    fn take(&mut self, seen: Seen) {
+        match seen {
+            Seen::Output {
+                handle,
+                stream,
+                bytes,
+                at,
+            } => {
+                let at = self.clock.tick_of(at);
+                self.push(
+                    "default",
+                    at,
+                    Observation::Output {
+                        handle,
+                        stream,
+                        bytes,
+                    },
+                );
+            }
+            Seen::Exited { handle, status, at } => {
+                let at = self.clock.tick_of(at);
+                let Some(p) = self.procs.get_mut(&handle) else {
+                    return;
+                };
+                p.exited = true;
+                let (target, purpose, oom_before) = (p.target.clone(), p.purpose, p.oom_before);
+                let group_name = match &target {
+                    Target::Container(id) => id.clone(),
+                    Target::Sandbox(s) => format!("sandbox-{}", s.0),
+                };
+                let group = self.groups.get(&group_name).cloned();
+                let exit = match (status.code(), status.signal()) {
+                    (Some(code), _) => ProcessExit::Code(code),
+                    (None, Some(9))
+                        if group.as_ref().is_some_and(|g| g.oom_kills() > oom_before) =>
+                    {
+                        ProcessExit::OomKilled
+                    }
+                    (None, Some(signal)) => ProcessExit::Signal(signal),
+                    (None, None) => ProcessExit::Code(255),
+                };
+                if purpose != Purpose::Exec {
+                    if let Some(g) = &group {
+                        let peak = g.peak_memory();
+                        self.push("default", at, Observation::Memory { handle, peak });
+                    }
+                }
+                self.report_files(&target, at);
+                self.push("default", at, Observation::Exited { handle, exit });
+                self.procs.remove(&handle);
+            }
+        }
+    }
+
+    /// What a process changed: a sandbox's or container's upper layer, its volumes.
+    fn report_files(&mut self, target: &Target, at: Tick) {
+        match target {
+            Target::Sandbox(sandbox) => {
+                let upper = self.sandbox_dir(*sandbox).join("upper");
+                match upper::read_upper(&upper) {
+                    Ok(diff) => self.push(
+                        "default",
+                        at,
+                        Observation::Files {
+                            of: FilesOf::Sandbox(*sandbox),
+                            files: FilesNow::Layer(diff),
+                        },
+                    ),
+                    Err(e) => self.failed("default", "read build step files", io_text(&e)),
+                }
+            }
+            Target::Container(id) => {
+                let upper = self.container_dir(id).join("upper");
+                if let Ok(diff) = upper::read_upper(&upper) {
+                    self.push(
+                        "default",
+                        at,
+                        Observation::Files {
+                            of: FilesOf::Container(id.clone()),
+                            files: FilesNow::Layer(diff),
+                        },
+                    );
+                }
+                let volumes: Vec<String> = self
+                    .load_config(id)
+                    .map(|c| c.mounts.into_iter().filter(|m| m.0).map(|m| m.1).collect())
+                    .unwrap_or_default();
+                for name in volumes {
+                    if let Ok(tree) = upper::read_tree(&self.volume_dir(&name)) {
+                        self.push(
+                            "default",
+                            at,
+                            Observation::Files {
+                                of: FilesOf::Volume(name),
+                                files: FilesNow::Tree(tree),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn signal(&mut self, handle: ProcessHandle, signal: i32) {
+        let Some(p) = self.procs.get(&handle).filter(|p| !p.exited && p.pid > 0) else {
+            return;
+        };
+        if let Ok(signal) = nix::sys::signal::Signal::try_from(signal) {
+            let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(p.pid), signal);
+        }
+    }
+
+    fn remove_container(&mut self, id: &str) {
+        self.drop_group(id);
+        self.wait_gone(&Target::Container(id.to_string()));
+        let dir = self.container_dir(id);
+        self.unmount(&dir.join("rootfs"));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// Waits (briefly) for the exits of the target's killed processes to come in, so a removed
+    /// container leaves no process behind.
+    fn wait_gone(&mut self, target: &Target) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self
+            .procs
+            .values()
+            .any(|p| &p.target == target && !p.exited)
+        {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(seen) => self.take(seen),
+                Err(_) => break,
+            }
+        }
+    }
+
+    fn prepare_sandbox(&mut self, sandbox: SandboxId, layers: &[String]) -> io::Result<()> {
+        let dir = self.sandbox_dir(sandbox);
+        let _ = fs::remove_dir_all(&dir);
+        let dirs = ["/proc".to_string(), "/dev".into(), "/sys".into()];
+        self.make_root(&dir, layers, &[], &dirs)?;
+        fs::write(dir.join("layers"), layers.join("\n"))
+    }
+
+    fn discard_sandbox(&mut self, sandbox: SandboxId) {
+        let name = format!("sandbox-{}", sandbox.0);
+        self.drop_group(&name);
+        self.wait_gone(&Target::Sandbox(sandbox));
+        let dir = self.sandbox_dir(sandbox);
+        self.unmount(&dir.join("rootfs"));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    fn mount(
+        &mut self,
+        id: &str,
+        kind: MountKind,
+        source: String,
+        path: String,
+        read_only: bool,
+    ) -> io::Result<()> {
+        let mut config = self
+            .load_config(id)
+            .ok_or_else(|| io::Error::other(format!("no such container: {id}")))?;
+        let is_volume = kind == MountKind::Volume;
+        if is_volume {
+            fs::create_dir_all(self.volume_dir(&source))?;
+        } else {
+            fs::create_dir_all(&source)?;
+        }
+        config.mounts.retain(|m| m.2 != path);
+        config.mounts.push((is_volume, source, path, read_only));
+        self.save_config(id, &config)
+    }
+
+    fn copy_up(&mut self, volume: &str, files: &sim_core::FsTree) -> io::Result<()> {
+        let dir = self.volume_dir(volume);
+        fs::create_dir_all(&dir)?;
+        for (path, node) in files.iter() {
+            let host = dir.join(path.trim_start_matches('/'));
+            match node {
+                sim_core::fs::Node::Dir { .. } => fs::create_dir_all(&host)?,
+                sim_core::fs::Node::File { data, .. } => {
+                    if let Some(parent) = host.parent() {
+                        fs::create_dir_all(parent)?;
+                    }
+                    fs::write(&host, data)?;
+                }
+                sim_core::fs::Node::Symlink { target } => {
+                    let _ = std::os::unix::fs::symlink(target, &host);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Blocks until an observation is ready, or the logical clock reaches `until`, or no
+    /// process is left that could report anything.
+    pub fn wait(&mut self, until: Option<Tick>) {
+        while let Ok(seen) = self.rx.try_recv() {
+            self.take(seen);
+        }
+        while self.queue.is_empty() && !self.running().is_empty() {
+            let wait = match until {
+                Some(t) => {
+                    let now = self.clock.now();
+                    if now >= t {
+                        return;
+                    }
+                    Duration::from_millis(t - now)
+                }
+                None => Duration::from_secs(3600),
+            };
+            match self.rx.recv_timeout(wait) {
+                Ok(seen) => self.take(seen),
+                Err(RecvTimeoutError::Timeout) => return,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+
+    /// Kills every process still running and takes in their exits: the end of an invocation
+    /// (nothing outlives it yet). Returns their handles.
+    pub fn stop_all(&mut self) -> Vec<ProcessHandle> {
+        let running = self.running();
+        for handle in &running {
+            self.signal(*handle, 9);
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !self.running().is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(seen) => self.take(seen),
+                Err(_) => break,
+            }
+        }
+        running
+    }
+}
+
+enum Failure {
+    Start(StartError),
+    Other(String),
+}
+
+impl Drop for LinuxDriver {
+    fn drop(&mut self) {
+        self.stop_all();
+        let mounted: Vec<PathBuf> = self.mounted.iter().cloned().collect();
+        for rootfs in mounted {
+            self.unmount(&rootfs);
+        }
+    }
+}
+
+impl Driver for LinuxDriver {
+    fn handle_effect(&mut self, host: &str, effect: Effect, now: Tick) {
+        self.clock.sync(now);
+        match effect {
+            Effect::StoreLayer { diff_id, diff } => {
+                if let Err(e) = self.store.store(&diff_id, &diff) {
+                    self.notes.push(e.to_string());
+                    self.failed(host, "store layer", e.to_string());
+                }
+            }
+            Effect::CreateContainer {
+                container,
+                layers,
+                network,
+                mount_points,
+            } => {
+                if let Err(e) = self.create_container(&container, layers, network, mount_points) {
+                    self.failed(host, "create container", io_text(&e));
+                }
+            }
+            Effect::PrepareSandbox { sandbox, layers } => {
+                if let Err(e) = self.prepare_sandbox(sandbox, &layers) {
+                    self.failed(host, "prepare sandbox", io_text(&e));
+                }
+            }
+            Effect::DiscardSandbox { sandbox } => self.discard_sandbox(sandbox),
+            Effect::CreateVolume { name } => {
+                if let Err(e) = fs::create_dir_all(self.volume_dir(&name)) {
+                    self.failed(host, "create volume", io_text(&e));
+                }
+            }
+            Effect::CopyUp { volume, files, .. } => {
+                if let Err(e) = self.copy_up(&volume, &files) {
+                    self.failed(host, "copy up", io_text(&e));
+                }
+            }
+            Effect::Mount {
+                container,
+                kind,
+                source,
+                path,
+                read_only,
+            } => {
+                if let Err(e) = self.mount(&container, kind, source, path, read_only) {
+                    self.failed(host, "mount", io_text(&e));
+                }
+            }
+            Effect::StartProcess(start) => self.start(host, start),
+            Effect::Signal { handle, signal } => self.signal(handle, signal),
+            Effect::RemoveContainer { container } => self.remove_container(&container),
+            Effect::RemoveVolume { name } => {
+                let _ = fs::remove_dir_all(self.volume_dir(&name));
+            }
+            Effect::RemoveHost => {}
+        }
+    }
+
+    fn next_observation_at(&self) -> Option<Tick> {
+        self.queue.front().map(|(at, _, _)| *at)
+    }
+
+    fn poll_observation(&mut self, until: Tick) -> Option<(Tick, String, Observation)> {
+        if self.queue.front().is_some_and(|(at, _, _)| *at <= until) {
+            self.queue.pop_front()
+        } else {
+            None
+        }
+    }
+}

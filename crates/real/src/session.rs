@@ -1,0 +1,331 @@
+//! One `sim --real` session on a state directory: the World rebuilt from the recorded inputs
+//! ([`crate::journal`]), the LinuxDriver, and the loop that joins them in real time.
+//!
+//! Time: logical ticks follow real milliseconds while processes run; when nothing runs and the
+//! World waits (think time, `tick`), the clock jumps to the World's next timeout at once.
+
+use crate::driver::LinuxDriver;
+use crate::journal::{Input, Journal};
+use sim_core::driver::{Effect, Observation, ProcessExit, ProcessHandle};
+use sim_core::scenario::Step;
+use sim_core::{BuildContext, Driver, Machine, Outcome, World};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The subdirectory of the state directory a real session keeps everything in.
+pub const REAL_DIR: &str = "real";
+
+/// Processes the World started and has not heard end, from the effects it gave out.
+#[derive(Default)]
+struct OpenProcesses(BTreeMap<ProcessHandle, String>);
+
+impl OpenProcesses {
+    fn effect(&mut self, effect: &Effect) {
+        if let Effect::StartProcess(start) = effect {
+            let what = match &start.target {
+                sim_core::driver::Target::Container(id) => {
+                    format!("container {}", &id[..id.len().min(12)])
+                }
+                sim_core::driver::Target::Sandbox(s) => format!("build step {}", s.0),
+            };
+            self.0
+                .insert(start.handle, format!("{what}: {}", start.argv.join(" ")));
+        }
+    }
+
+    fn observation(&mut self, observation: &Observation) {
+        if let Observation::Exited { handle, .. } | Observation::StartFailed { handle, .. } =
+            observation
+        {
+            self.0.remove(handle);
+        }
+    }
+}
+
+pub struct RealSession {
+    dir: PathBuf,
+    seed: u64,
+    machine: Machine,
+    driver: LinuxDriver,
+    journal: Journal,
+    open: OpenProcesses,
+    /// Told to the user once (repairs of an interrupted run, the cgroup layout).
+    notes: Vec<String>,
+}
+
+fn record(journal: &mut Journal, input: &Input) -> Result<(), String> {
+    journal
+        .record(input)
+        .map_err(|e| format!("cannot write {}: {e}", journal.file_path().display()))
+}
+
+impl RealSession {
+    /// Checks the machine, rebuilds the World from `state/real/journal.jsonl` and repairs what
+    /// an interrupted run left (reported in [`RealSession::take_notes`]).
+    pub fn open(state: &Path, seed: Option<u64>) -> Result<RealSession, String> {
+        if state.join("journal.jsonl").exists() {
+            return Err(format!(
+                "the state directory {} holds a simulated session (`sim` without --real); use another --state DIR for --real, or run `sim reset` there first",
+                state.display()
+            ));
+        }
+        if let Some(message) = crate::check::preflight() {
+            return Err(message);
+        }
+        let dir = state.join(REAL_DIR);
+        let (saved_seed, inputs) = match Journal::read(&dir)? {
+            Some((saved, inputs)) => (Some(saved), inputs),
+            None => (None, Vec::new()),
+        };
+        let seed = match (saved_seed, seed) {
+            (Some(saved), Some(asked)) if saved != asked => {
+                return Err(format!(
+                    "the saved state was made with --seed {saved}, not {asked}; run `sim --real reset` first to start over with a new seed (or leave out --seed)"
+                ))
+            }
+            (Some(saved), _) => saved,
+            (None, asked) => asked.unwrap_or(sim_core::scenario::DEFAULT_SEED),
+        };
+        let mut machine = Machine::new(World::new(seed));
+        let mut open = OpenProcesses::default();
+        for input in inputs {
+            replay(&mut machine, &input, &mut open)?;
+        }
+        let journal = Journal::append_to(&dir, seed)
+            .map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
+        let driver = LinuxDriver::new(&dir, machine.now());
+        let mut session = RealSession {
+            dir,
+            seed,
+            machine,
+            driver,
+            journal,
+            open,
+            notes: Vec::new(),
+        };
+        session.repair()?;
+        Ok(session)
+    }
+
+    pub fn world(&self) -> Option<&World> {
+        self.machine.world()
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn layout(&self) -> &crate::cgroup::Layout {
+        self.driver.layout()
+    }
+
+    /// Messages for the user that are not a command's output.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
+    }
+
+    /// A run killed mid-command leaves processes the World thinks are running and a command
+    /// in flight: the processes are recorded as killed (SIGKILL) and the command finishes; what
+    /// the run left on the machine is removed. Each step is reported.
+    fn repair(&mut self) -> Result<(), String> {
+        let interrupted = !self.open.0.is_empty() || self.machine.is_busy();
+        if !interrupted {
+            return Ok(());
+        }
+        self.notes
+            .push("the last `sim --real` was interrupted; repairing its state:".to_string());
+        let open: Vec<(ProcessHandle, String)> =
+            self.open.0.iter().map(|(h, w)| (*h, w.clone())).collect();
+        for (handle, what) in open {
+            self.notes
+                .push(format!("  {what}: gone, recorded as killed (exit 137)"));
+            let input = Input::Observation {
+                at: self.machine.now(),
+                host: sim_core::DEFAULT_HOST.to_string(),
+                observation: Observation::Exited {
+                    handle,
+                    exit: ProcessExit::Signal(9),
+                },
+            };
+            self.apply_recorded(input)?;
+        }
+        // A command still in flight only waits on timers now.
+        while self.machine.is_busy() {
+            self.drain_effects_unsent();
+            match self.machine.poll_timeout() {
+                Some(t) => self.apply_recorded(Input::Timeout(t))?,
+                None => break,
+            }
+        }
+        let _ = self.machine.poll_outcome();
+        let known = self.known_containers();
+        for line in crate::prune::prune(&self.dir, &known) {
+            self.notes.push(format!("  {line}"));
+        }
+        Ok(())
+    }
+
+    /// Effects of the repair are for processes that are gone: not sent.
+    fn drain_effects_unsent(&mut self) {
+        while let Some((_, effect)) = self.machine.poll_effect() {
+            self.open.effect(&effect);
+        }
+    }
+
+    fn apply_recorded(&mut self, input: Input) -> Result<(), String> {
+        record(&mut self.journal, &input)?;
+        replay(&mut self.machine, &input, &mut self.open)
+    }
+
+    fn known_containers(&self) -> BTreeSet<String> {
+        self.machine
+            .world()
+            .map(|w| w.containers().map(|c| c.id.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Removes what a killed run left behind; one line per thing removed.
+    pub fn prune(&mut self) -> Vec<String> {
+        let known = self.known_containers();
+        crate::prune::prune(&self.dir, &known)
+    }
+
+    fn deliver(
+        &mut self,
+        at: sim_core::Tick,
+        host: String,
+        observation: Observation,
+    ) -> Result<(), String> {
+        let input = Input::Observation {
+            at,
+            host,
+            observation,
+        };
+        record(&mut self.journal, &input)?;
+        if let Input::Observation {
+            at,
+            host,
+            observation,
+        } = input
+        {
+            self.open.observation(&observation);
+            self.machine.handle_observation(&host, observation, at);
+        }
+        Ok(())
+    }
+
+    fn send_effects(&mut self) {
+        while let Some((host, effect)) = self.machine.poll_effect() {
+            self.open.effect(&effect);
+            let now = self.machine.now();
+            self.driver.handle_effect(&host, effect, now);
+        }
+    }
+
+    /// Takes in what happened while no command ran (a detached container's output or exit).
+    fn settle(&mut self) -> Result<(), String> {
+        self.send_effects();
+        let now = self.driver.now();
+        self.driver.wait(Some(now));
+        while let Some((at, host, observation)) = self.driver.poll_observation(u64::MAX) {
+            self.deliver(at, host, observation)?;
+            self.send_effects();
+        }
+        Ok(())
+    }
+
+    /// Runs one command line for real and returns what it printed.
+    pub fn run(&mut self, line: &str, context: Option<BuildContext>) -> Result<Outcome, String> {
+        self.settle()?;
+        let step = Step::new(line, context);
+        step.check(1).map_err(|e| format!("not run: {e}"))?;
+        record(&mut self.journal, &Input::Submit(step.clone()))?;
+        self.machine
+            .submit(&step.line, step.context())
+            .map_err(|e| e.to_string())?;
+        let finished = loop {
+            self.send_effects();
+            if !self.machine.is_busy() {
+                break true;
+            }
+            let timeout = self.machine.poll_timeout();
+            self.driver.wait(timeout);
+            let next = self.driver.next_observation_at();
+            let deliver = next.is_some_and(|at| timeout.is_none_or(|t| at <= t));
+            if deliver {
+                if let Some((at, host, observation)) =
+                    next.and_then(|at| self.driver.poll_observation(at))
+                {
+                    self.deliver(at, host, observation)?;
+                }
+            } else if let Some(t) = timeout {
+                self.driver.sync(t);
+                record(&mut self.journal, &Input::Timeout(t))?;
+                self.machine.handle_timeout(t);
+            } else {
+                break false;
+            }
+        };
+        let mut outcome = match self.machine.poll_outcome() {
+            Some(outcome) if finished => outcome,
+            _ => Outcome {
+                stderr: "(sim --real: the command is still running)\n".into(),
+                exit_code: 1,
+                ..Outcome::default()
+            },
+        };
+        for note in self.driver.take_notes() {
+            outcome.stderr.push_str(&format!("sim --real: {note}\n"));
+        }
+        Ok(outcome)
+    }
+
+    /// Ends the session: processes still running are killed (nothing outlives `sim --real`
+    /// yet) and their exits recorded; returns a line for each.
+    pub fn close(mut self) -> Result<Vec<String>, String> {
+        self.settle()?;
+        let stopped = self.driver.stop_all();
+        let mut lines = Vec::new();
+        for handle in stopped {
+            if let Some(what) = self.open.0.get(&handle) {
+                lines.push(format!(
+                    "{what}: stopped (SIGKILL) as sim --real exits; detached containers do not outlive it yet"
+                ));
+            }
+        }
+        while let Some((at, host, observation)) = self.driver.poll_observation(u64::MAX) {
+            self.deliver(at, host, observation)?;
+            self.send_effects();
+        }
+        Ok(lines)
+    }
+}
+
+/// One recorded input into a Machine with no driver: its effects are only tracked.
+fn replay(machine: &mut Machine, input: &Input, open: &mut OpenProcesses) -> Result<(), String> {
+    match input {
+        Input::Submit(step) => {
+            let _ = machine.poll_outcome();
+            machine
+                .submit(&step.line, step.context())
+                .map_err(|_| "the real-mode journal submits a command while another runs; run `sim --real reset`".to_string())?;
+        }
+        Input::Observation {
+            at,
+            host,
+            observation,
+        } => {
+            open.observation(observation);
+            machine.handle_observation(host, observation.clone(), *at);
+        }
+        Input::Timeout(t) => machine.handle_timeout(*t),
+    }
+    while let Some((_, effect)) = machine.poll_effect() {
+        open.effect(&effect);
+    }
+    Ok(())
+}

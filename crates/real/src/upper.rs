@@ -1,0 +1,107 @@
+//! Reading files back for the core: an overlayfs upper directory as a [`LayerDiff`] (whiteout
+//! devices as deletions, opaque directories as such), a volume's directory as an [`FsTree`].
+
+use sim_core::fs::{FsTree, LayerDiff, Node};
+use std::fs;
+use std::io;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::Path;
+
+/// Bytes of one file the core keeps; the rest of a bigger file is counted, not stored.
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+fn is_opaque(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    let mut value = [0u8; 2];
+    // SAFETY: valid NUL-terminated strings and a buffer of the length passed.
+    let n = unsafe {
+        nix::libc::lgetxattr(
+            c_path.as_ptr(),
+            c"trusted.overlay.opaque".as_ptr(),
+            value.as_mut_ptr().cast(),
+            value.len(),
+        )
+    };
+    n == 1 && value[0] == b'y'
+}
+
+fn node_of(path: &Path, meta: &fs::Metadata) -> io::Result<Option<Node>> {
+    let kind = meta.file_type();
+    let mode = meta.mode() & 0o7777;
+    Ok(Some(if kind.is_dir() {
+        Node::Dir { mode }
+    } else if kind.is_symlink() {
+        Node::symlink(fs::read_link(path)?.to_string_lossy().into_owned())
+    } else if kind.is_file() {
+        let size = meta.len();
+        let mut data = Vec::new();
+        io::Read::read_to_end(
+            &mut io::Read::take(fs::File::open(path)?, MAX_FILE_BYTES),
+            &mut data,
+        )?;
+        Node::File {
+            filler: size.saturating_sub(data.len() as u64),
+            data,
+            mode,
+        }
+    } else {
+        return Ok(None);
+    }))
+}
+
+/// Walks `dir`, calling `visit(container path, host path, metadata)`; `visit` says whether
+/// to descend into a directory.
+fn walk(
+    dir: &Path,
+    prefix: &str,
+    visit: &mut dyn FnMut(&str, &Path, &fs::Metadata) -> io::Result<bool>,
+) -> io::Result<()> {
+    let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = format!("{prefix}/{name}");
+        let meta = fs::symlink_metadata(entry.path())?;
+        if visit(&path, &entry.path(), &meta)? && meta.is_dir() {
+            walk(&entry.path(), &path, visit)?;
+        }
+    }
+    Ok(())
+}
+
+/// The changes an overlayfs upper directory records.
+pub fn read_upper(upper: &Path) -> io::Result<LayerDiff> {
+    let mut diff = LayerDiff::new();
+    walk(upper, "", &mut |path, host, meta| {
+        let kind = meta.file_type();
+        if kind.is_char_device() && meta.rdev() == 0 {
+            diff.whiteout(path);
+            return Ok(false);
+        }
+        if meta.is_dir() && is_opaque(host) {
+            diff.opaque(path, meta.mode() & 0o7777);
+            // What the opaque directory holds now is listed after it.
+            return Ok(true);
+        }
+        if let Some(node) = node_of(host, meta)? {
+            diff.put(path, node);
+        }
+        Ok(true)
+    })?;
+    Ok(diff)
+}
+
+/// A directory's files (a volume's), as a tree rooted at it.
+pub fn read_tree(dir: &Path) -> io::Result<FsTree> {
+    let mut tree = FsTree::new();
+    walk(dir, "", &mut |path, host, meta| {
+        if let Some(node) = node_of(host, meta)? {
+            tree.put(path, node);
+        }
+        Ok(true)
+    })?;
+    Ok(tree)
+}
