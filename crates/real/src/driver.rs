@@ -291,13 +291,16 @@ impl LinuxDriver {
     fn drop_group(&mut self, name: &str) {
         if let Some(group) = self.groups.remove(name) {
             let _ = group.destroy();
-        } else if let Ok(group) = Group::create(
-            &self.layout,
-            &format!("{}{name}", self.group_prefix),
-            Limits::default(),
-        ) {
-            // A group of an earlier invocation: found by name.
-            let _ = group.destroy();
+        } else {
+            // A group of an earlier invocation, if one is left: found by name.
+            let full = format!("{}{name}", self.group_prefix);
+            let dirs: Vec<PathBuf> = self
+                .layout
+                .existing_groups()
+                .into_iter()
+                .filter(|d| d.file_name().is_some_and(|n| n.to_string_lossy() == full))
+                .collect();
+            let _ = crate::cgroup::remove_dirs(&dirs);
         }
     }
 
@@ -336,7 +339,15 @@ impl LinuxDriver {
 
     fn start(&mut self, host: &str, start: ProcessStart) {
         let handle = start.handle;
-        match self.try_start(&start) {
+        let result = self.try_start(&start);
+        if result.is_err() && start.purpose != Purpose::Exec {
+            let name = match &start.target {
+                Target::Container(id) => id.clone(),
+                Target::Sandbox(s) => format!("sandbox-{}", s.0),
+            };
+            self.drop_group(&name);
+        }
+        match result {
             Ok(()) => self.push_now(host, Observation::Started { handle }),
             Err(Failure::Start(error)) => {
                 self.push_now(host, Observation::StartFailed { handle, error })
@@ -583,6 +594,10 @@ impl LinuxDriver {
                 self.report_files(&target, at);
                 self.push("default", at, Observation::Exited { handle, exit });
                 self.procs.remove(&handle);
+                if purpose != Purpose::Exec {
+                    // Its init is gone, so is everything else in it: the group goes too.
+                    self.drop_group(&group_name);
+                }
             }
         }
     }

@@ -1,9 +1,14 @@
-//! Real containers end to end through the core (run as root; skipped with a reason otherwise).
+//! Real containers end to end through the core: output, exit codes, isolation, limits,
+//! persistence between sessions, builds and cleanup. They need root (CI runs as root) and
+//! are skipped with the reason printed otherwise.
 #![cfg(target_os = "linux")]
 
+use sim_core::fs::Node;
+use sim_core::FsTree;
 use sim_real::RealSession;
+use std::path::Path;
 
-fn session(dir: &std::path::Path) -> Option<RealSession> {
+fn session(dir: &Path) -> Option<RealSession> {
     if let Some(missing) = sim_real::check::preflight() {
         eprintln!("SKIPPED (not a failure): {missing}");
         return None;
@@ -11,15 +16,290 @@ fn session(dir: &std::path::Path) -> Option<RealSession> {
     Some(RealSession::open(dir, None).expect("session opens"))
 }
 
+fn run(s: &mut RealSession, line: &str) -> sim_core::Outcome {
+    s.run(line, None).expect("the line runs")
+}
+
+/// Mounts, cgroups, container and sandbox directories this state directory has now.
+fn leftovers(state: &Path) -> Vec<String> {
+    let real = state.join("real");
+    let mut out: Vec<String> = sim_real::prune::mounts_under(&real)
+        .iter()
+        .map(|p| format!("mount {}", p.display()))
+        .collect();
+    out.extend(
+        sim_real::prune::groups_of(&real)
+            .iter()
+            .map(|p| format!("cgroup {}", p.display())),
+    );
+    for sub in ["containers", "sandboxes"] {
+        if let Ok(entries) = std::fs::read_dir(real.join(sub)) {
+            out.extend(
+                entries
+                    .flatten()
+                    .map(|e| format!("dir {}", e.path().display())),
+            );
+        }
+    }
+    out
+}
+
 #[test]
-fn echo_hi() {
+fn output_and_exit_codes_come_from_the_real_process() {
     let state = tempfile::tempdir().unwrap();
     let Some(mut s) = session(state.path()) else {
         return;
     };
-    let out = s.run("docker run --rm busybox echo hi", None).unwrap();
-    eprintln!("{out:?}");
-    assert_eq!(out.stdout, "hi\n");
-    assert_eq!(out.exit_code, 0);
+    let out = run(
+        &mut s,
+        "docker run --rm busybox sh -c 'echo out; echo err >&2; exit 3'",
+    );
+    assert_eq!(out.stdout, "out\n");
+    assert!(out.stderr.ends_with("err\n"), "{}", out.stderr);
+    assert_eq!(out.exit_code, 3);
+    let out = run(&mut s, "docker run --name bad busybox nosuchprogram");
+    assert_eq!(out.exit_code, 127);
+    assert!(
+        out.stderr.contains("executable file not found in $PATH"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(run(&mut s, "docker rm bad").exit_code, 0);
     s.close().unwrap();
+    assert_eq!(leftovers(state.path()), Vec::<String>::new());
+}
+
+#[test]
+fn inside_host_processes_and_mounts_are_invisible() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    let out = run(
+        &mut s,
+        "docker run --rm --name iso busybox sh -c 'ls /proc | grep -c \"^[0-9]\"; wc -l < /proc/mounts; cat /proc/mounts; hostname; cat /proc/net/dev; echo $$'",
+    );
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let pids: usize = lines[0].trim().parse().unwrap();
+    // sh, ls and grep at most: none of the host's processes.
+    assert!(pids <= 3, "{pids} processes visible:\n{}", out.stdout);
+    let mounts: usize = lines[1].trim().parse().unwrap();
+    assert!(mounts < 16, "{mounts} mounts visible");
+    // Only the container's own mount points: none of the host's.
+    let own = [
+        "/",
+        "/proc",
+        "/dev",
+        "/dev/null",
+        "/dev/zero",
+        "/dev/full",
+        "/dev/random",
+        "/dev/urandom",
+        "/dev/tty",
+        "/dev/shm",
+        "/sys",
+    ];
+    for mount in &lines[2..2 + mounts] {
+        let point = mount.split(' ').nth(1).unwrap();
+        assert!(own.contains(&point), "a host mount shows inside: {mount}");
+    }
+    assert!(
+        out.stdout.contains("\n  lo:")
+            || out.stdout.contains("\nlo:")
+            || out.stdout.contains(" lo:")
+    );
+    assert!(
+        !out.stdout.contains("eth0"),
+        "only loopback:\n{}",
+        out.stdout
+    );
+    assert_eq!(lines.last().copied(), Some("1"), "the shell is PID 1");
+    s.close().unwrap();
+}
+
+#[test]
+fn env_workdir_user_and_hostname_are_the_containers() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    let out = run(
+        &mut s,
+        "docker run --rm -e A=b -w /work -u nobody -h box busybox sh -c 'echo $A; pwd; id -u; hostname; cat /etc/hostname'",
+    );
+    assert_eq!(out.stdout, "b\n/work\n65534\nbox\nbox\n", "{}", out.stderr);
+    s.close().unwrap();
+}
+
+#[test]
+fn the_memory_limit_kills_with_137_and_oomkilled() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    if s.layout() == &sim_real::cgroup::Layout::None {
+        eprintln!("SKIPPED (not a failure): {}", s.layout().describe());
+        return;
+    }
+    let out = run(
+        &mut s,
+        "docker run --name hog -m 16m busybox sh -c 'x=aaaaaaaaaaaaaaaa; while true; do x=$x$x; done'",
+    );
+    assert_eq!(out.exit_code, 137, "{}", out.stderr);
+    let out = run(
+        &mut s,
+        "docker inspect -f '{{.State.OOMKilled}} {{.State.ExitCode}}' hog",
+    );
+    assert_eq!(out.stdout, "true 137\n");
+    run(&mut s, "docker rm hog");
+    s.close().unwrap();
+    assert_eq!(leftovers(state.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_session_carries_on_from_the_recorded_inputs() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    let out = run(
+        &mut s,
+        "docker run --name keep busybox sh -c 'echo data > /f; echo logged'",
+    );
+    assert_eq!(out.stdout, "logged\n");
+    let hash = s.world().unwrap().trace_hash();
+    s.close().unwrap();
+    // Nothing is mounted between invocations; the container's files stay.
+    assert!(sim_real::prune::mounts_under(&state.path().join("real")).is_empty());
+
+    let mut s = session(state.path()).unwrap();
+    assert_eq!(
+        s.world().unwrap().trace_hash(),
+        hash,
+        "the replay rebuilds the same World"
+    );
+    assert!(s.take_notes().is_empty());
+    let out = run(&mut s, "docker ps -a --format '{{.Names}} {{.Status}}'");
+    assert!(out.stdout.starts_with("keep Exited (0)"), "{}", out.stdout);
+    assert_eq!(run(&mut s, "docker logs keep").stdout, "logged\n");
+    assert!(run(&mut s, "docker diff keep").stdout.contains("A /f"));
+    let out = run(&mut s, "docker start -a keep");
+    assert_eq!(out.stdout, "logged\n", "{}", out.stderr);
+    assert_eq!(run(&mut s, "docker rm keep").exit_code, 0);
+    s.close().unwrap();
+    assert_eq!(leftovers(state.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_dockerfile_from_busybox_builds_for_real() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    let mut context = FsTree::new();
+    context.put(
+        "/Dockerfile",
+        Node::file(
+            "FROM busybox\nWORKDIR /app\nRUN echo built > made.txt && rm /etc/os-release\nCOPY hello.txt .\nCMD [\"cat\", \"made.txt\", \"hello.txt\"]\n",
+        ),
+    );
+    context.put("/hello.txt", Node::file("hello\n"));
+    let out = s.run("docker build -t app .", Some(context)).unwrap();
+    assert_eq!(out.exit_code, 0, "{}{}", out.stdout, out.stderr);
+    let out = run(&mut s, "docker run --rm app");
+    assert_eq!(out.stdout, "built\nhello\n", "{}", out.stderr);
+    let out = run(&mut s, "docker run --rm app ls /etc/os-release");
+    assert_ne!(
+        out.exit_code, 0,
+        "the RUN step's deletion is a whiteout in its layer"
+    );
+    s.close().unwrap();
+    assert_eq!(leftovers(state.path()), Vec::<String>::new());
+}
+
+#[test]
+fn simulated_images_are_refused_with_what_to_do() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    let out = run(&mut s, "docker run --rm nginx");
+    assert_ne!(out.exit_code, 0);
+    assert!(out.stderr.contains("no real form"), "{}", out.stderr);
+    assert!(out.stderr.contains("busybox"), "{}", out.stderr);
+    s.close().unwrap();
+}
+
+#[test]
+fn docker_stop_sends_sigterm_then_sigkill_after_the_grace_period() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    assert_eq!(
+        run(&mut s, "docker run -d --name s busybox sleep 100").exit_code,
+        0
+    );
+    let started = std::time::Instant::now();
+    let out = run(&mut s, "docker stop -t 1 s");
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    // PID 1 ignores SIGTERM (sleep has no handler): the kill comes after one real second.
+    assert!(started.elapsed().as_millis() >= 900);
+    let out = run(&mut s, "docker inspect -f '{{.State.ExitCode}}' s");
+    assert_eq!(out.stdout, "137\n");
+    run(&mut s, "docker rm s");
+    s.close().unwrap();
+    assert_eq!(leftovers(state.path()), Vec::<String>::new());
+}
+
+#[test]
+fn an_interrupted_run_is_repaired_and_reported() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    assert_eq!(
+        run(&mut s, "docker run -d --name k busybox sleep 100").exit_code,
+        0
+    );
+    // As if `sim` were killed: no close, nothing cleaned; the process keeps running.
+    std::mem::forget(s);
+    assert!(!leftovers(state.path()).is_empty());
+
+    let mut s = session(state.path()).unwrap();
+    let notes = s.take_notes().join("\n");
+    assert!(notes.contains("interrupted"), "{notes}");
+    assert!(notes.contains("recorded as killed"), "{notes}");
+    assert!(notes.contains("killed its 1 process"), "{notes}");
+    let out = run(&mut s, "docker ps -a --format '{{.Names}} {{.Status}}'");
+    assert!(out.stdout.starts_with("k Exited (137)"), "{}", out.stdout);
+    run(&mut s, "docker rm k");
+    s.close().unwrap();
+    assert_eq!(leftovers(state.path()), Vec::<String>::new());
+}
+
+#[test]
+fn run_rm_cycles_leave_nothing_behind() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    let cycles: usize = std::env::var("SIM_REAL_CYCLES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100);
+    for i in 0..cycles {
+        let out = run(&mut s, "docker run --rm busybox true");
+        assert_eq!(out.exit_code, 0, "cycle {i}: {}", out.stderr);
+        if i % 25 == 0 {
+            assert_eq!(
+                leftovers(state.path()),
+                Vec::<String>::new(),
+                "after cycle {i}"
+            );
+        }
+    }
+    s.close().unwrap();
+    assert_eq!(leftovers(state.path()), Vec::<String>::new());
 }
