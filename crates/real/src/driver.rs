@@ -108,9 +108,9 @@ impl LinuxDriver {
 
     /// What the user should hear about the last command, once.
     pub fn take_notes(&mut self) -> Vec<String> {
-        let mut notes = std::mem::take(&mut self.notes);
-        notes.dedup();
-        notes
+        // The first reason is enough: an image's other layers would only repeat it.
+        let notes = std::mem::take(&mut self.notes);
+        notes.into_iter().take(1).collect()
     }
 
     pub fn layout(&self) -> &Layout {
