@@ -303,3 +303,97 @@ fn run_rm_cycles_leave_nothing_behind() {
     s.close().unwrap();
     assert_eq!(leftovers(state.path()), Vec::<String>::new());
 }
+
+#[test]
+fn volumes_and_bind_mounts_are_real_directories() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    let out = run(
+        &mut s,
+        "docker run --rm -v data:/data busybox sh -c 'echo kept > /data/x'",
+    );
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    let out = run(
+        &mut s,
+        "docker run --rm -v data:/data:ro busybox sh -c 'cat /data/x; echo no > /data/y'",
+    );
+    assert_eq!(out.stdout, "kept\n");
+    assert!(
+        out.stderr.contains("Read-only file system"),
+        "{}",
+        out.stderr
+    );
+    let host = state.path().join("shared");
+    let line = format!(
+        "docker run --rm -v {}:/mnt busybox sh -c 'echo from-inside > /mnt/f'",
+        host.display()
+    );
+    assert_eq!(run(&mut s, &line).exit_code, 0);
+    assert_eq!(
+        std::fs::read_to_string(host.join("f")).unwrap(),
+        "from-inside\n"
+    );
+    assert_eq!(run(&mut s, "docker volume rm data").exit_code, 0);
+    assert!(!state.path().join("real/volumes/data").exists());
+    s.close().unwrap();
+    assert_eq!(leftovers(state.path()), Vec::<String>::new());
+}
+
+#[test]
+fn exec_joins_the_running_containers_namespaces() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    assert_eq!(
+        run(
+            &mut s,
+            "docker run -d --name e -h inner busybox sh -c 'echo ready > /tmp/m; sleep 30'"
+        )
+        .exit_code,
+        0
+    );
+    let out = run(
+        &mut s,
+        "docker exec e sh -c 'hostname; cat /tmp/m; cat /proc/1/cmdline | tr \"\\0\" \" \"'",
+    );
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    // busybox sh runs its last command in its own place: PID 1 is the sleep.
+    assert_eq!(out.stdout, "inner\nready\nsleep 30 ");
+    assert_eq!(run(&mut s, "docker rm -f e").exit_code, 0);
+    s.close().unwrap();
+    assert_eq!(leftovers(state.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_scratch_image_holds_only_what_was_copied() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    let Ok(busybox) = std::fs::read(sim_real::store::HOST_BUSYBOX) else {
+        eprintln!(
+            "SKIPPED (not a failure): no {}",
+            sim_real::store::HOST_BUSYBOX
+        );
+        return;
+    };
+    let mut context = FsTree::new();
+    context.put(
+        "/Dockerfile",
+        Node::file(
+            "FROM scratch\nCOPY busybox /busybox\nENTRYPOINT [\"/busybox\"]\nCMD [\"ls\", \"/\"]\n",
+        ),
+    );
+    context.put("/busybox", Node::executable(busybox));
+    let out = s.run("docker build -t tiny .", Some(context)).unwrap();
+    assert_eq!(out.exit_code, 0, "{}{}", out.stdout, out.stderr);
+    let out = run(&mut s, "docker run --rm tiny");
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    let listed: Vec<&str> = out.stdout.split_whitespace().collect();
+    assert!(listed.contains(&"busybox"), "{listed:?}");
+    assert!(!listed.contains(&"bin"), "scratch has no /bin: {listed:?}");
+    s.close().unwrap();
+}
