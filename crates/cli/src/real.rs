@@ -117,7 +117,7 @@ pub fn reset(state_dir: &Path) -> Result<bool, String> {
     }
     #[cfg(target_os = "linux")]
     {
-        for line in sim_real::prune::prune(&dir, &Default::default()) {
+        for line in sim_real::prune::prune(&dir, &Default::default(), &Default::default()) {
             crate::session::err(&format!("sim --real: {line}\n"));
         }
     }

@@ -118,6 +118,18 @@ impl Group {
         Ok(group)
     }
 
+    /// The group `name` as it is (an earlier invocation's), limits untouched.
+    pub fn existing(layout: &Layout, name: &str) -> Group {
+        Group {
+            layout: layout.clone(),
+            dirs: layout
+                .roots()
+                .into_iter()
+                .map(|root| root.join(PARENT).join(name))
+                .collect(),
+        }
+    }
+
     fn dir_with(&self, file: &str) -> Option<PathBuf> {
         self.dirs.iter().map(|d| d.join(file)).find(|p| p.exists())
     }

@@ -59,7 +59,23 @@ struct Running {
     /// The container's group's OOM kills when it started (a later one is ours).
     oom_before: u64,
     exited: bool,
+    /// Under a supervisor: it goes on when `sim` exits.
+    supervised: bool,
 }
+
+/// What became of a process an earlier invocation left running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Adopted {
+    /// It still runs under its supervisor; this driver follows its log.
+    Running,
+    /// It ended meanwhile: its output and exit are queued as observations.
+    Finished,
+    /// Neither its supervisor nor an exit record is left (the machine restarted, or a prune).
+    Gone,
+}
+
+/// How often the log of an adopted process is read for new records.
+const TAIL_INTERVAL: Duration = Duration::from_millis(5);
 
 pub struct LinuxDriver {
     root: PathBuf,
@@ -142,6 +158,11 @@ impl LinuxDriver {
 
     fn sandbox_dir(&self, sandbox: SandboxId) -> PathBuf {
         self.root.join("sandboxes").join(sandbox.0.to_string())
+    }
+
+    /// A supervised process's files: its log, its PID and its supervisor's.
+    fn proc_dir(&self, handle: ProcessHandle) -> PathBuf {
+        self.root.join("procs").join(handle.0.to_string())
     }
 
     fn volume_dir(&self, name: &str) -> PathBuf {
@@ -438,7 +459,17 @@ impl LinuxDriver {
         } else {
             Some(self.group(&group_name, limits).map_err(other)?)
         };
+        let supervise =
+            if start.purpose == Purpose::Main && matches!(start.target, Target::Container(_)) {
+                let dir = self.proc_dir(start.handle);
+                let _ = fs::remove_dir_all(&dir);
+                fs::create_dir_all(&dir).map_err(other)?;
+                Some(dir.join("log"))
+            } else {
+                None
+            };
         let plan = Plan {
+            supervise,
             place,
             argv: start.argv.clone(),
             env: start.env.clone(),
@@ -477,8 +508,14 @@ impl LinuxDriver {
                 pid: started.pid,
                 oom_before,
                 exited: false,
+                supervised: started.supervised,
             },
         );
+        if started.supervised {
+            let dir = self.proc_dir(start.handle);
+            let _ = fs::write(dir.join("pid"), started.pid.to_string());
+            let _ = fs::write(dir.join("supervisor"), started.child.id().to_string());
+        }
         self.watch(start.handle, started);
         Ok(())
     }
@@ -486,9 +523,35 @@ impl LinuxDriver {
     /// Reader threads for stdout and stderr, and a waiter that reports the exit after both
     /// pipes are drained (so output always comes before the exit).
     fn watch(&mut self, handle: ProcessHandle, started: spawn::Started) {
-        let spawn::Started { mut child, pid } = started;
+        let spawn::Started {
+            mut child,
+            pid,
+            supervised,
+        } = started;
         if let Some(p) = self.procs.get_mut(&handle) {
             p.pid = pid;
+        }
+        if supervised {
+            // The supervisor's stdout carries the log records, its exit last.
+            let tx = self.tx.clone();
+            std::thread::spawn(move || {
+                let mut exited = false;
+                if let Some(mut pipe) = child.stdout.take() {
+                    while let Ok(Some(record)) = crate::supervise::read_record(&mut pipe) {
+                        exited |= forward(&tx, handle, record);
+                    }
+                }
+                let _ = child.wait();
+                if !exited {
+                    // The supervisor itself was killed: so was what it watched.
+                    let _ = tx.send(Seen::Exited {
+                        handle,
+                        status: std::process::ExitStatus::from_raw(9),
+                        at: Instant::now(),
+                    });
+                }
+            });
+            return;
         }
         let mut readers = Vec::new();
         let pipes: [(Stream, Option<Box<dyn Read + Send>>); 2] = [
@@ -593,7 +656,10 @@ impl LinuxDriver {
                 }
                 self.report_files(&target, at);
                 self.push("default", at, Observation::Exited { handle, exit });
-                self.procs.remove(&handle);
+                let supervised = self.procs.remove(&handle).is_some_and(|p| p.supervised);
+                if supervised {
+                    let _ = fs::remove_dir_all(self.proc_dir(handle));
+                }
                 if purpose != Purpose::Exec {
                     // Its init is gone, so is everything else in it: the group goes too.
                     self.drop_group(&group_name);
@@ -745,6 +811,63 @@ impl LinuxDriver {
         Ok(())
     }
 
+    /// Takes over a container's main process an earlier invocation started: what its log
+    /// holds beyond the first `delivered` output records is reported, then its exit if it has
+    /// ended, or it is followed from here on if its supervisor still runs.
+    pub fn adopt(&mut self, handle: ProcessHandle, target: Target, delivered: usize) -> Adopted {
+        let dir = self.proc_dir(handle);
+        let log = fs::read(dir.join("log")).unwrap_or_default();
+        let read_pid = |name: &str| -> Option<i32> {
+            fs::read_to_string(dir.join(name)).ok()?.trim().parse().ok()
+        };
+        let (Some(pid), Some(supervisor)) = (read_pid("pid"), read_pid("supervisor")) else {
+            return Adopted::Gone;
+        };
+        let (records, used) = crate::supervise::parse(&log);
+        let ended = records
+            .iter()
+            .any(|r| matches!(r, crate::supervise::Record::Exit { .. }));
+        let alive = nix::sys::signal::kill(nix::unistd::Pid::from_raw(supervisor), None).is_ok()
+            && fs::read_to_string(format!("/proc/{supervisor}/cmdline")).is_ok();
+        if !ended && !alive {
+            return Adopted::Gone;
+        }
+        let group_name = match &target {
+            Target::Container(id) => id.clone(),
+            Target::Sandbox(s) => format!("sandbox-{}", s.0),
+        };
+        let group = Group::existing(&self.layout, &format!("{}{group_name}", self.group_prefix));
+        self.groups.insert(group_name, group);
+        self.procs.insert(
+            handle,
+            Running {
+                target,
+                purpose: Purpose::Main,
+                pid,
+                oom_before: 0,
+                exited: false,
+                supervised: true,
+            },
+        );
+        let mut outputs = 0;
+        for record in records {
+            if let crate::supervise::Record::Output { .. } = record {
+                outputs += 1;
+                if outputs <= delivered {
+                    continue;
+                }
+            }
+            let _ = forward(&self.tx, handle, record);
+        }
+        if ended {
+            return Adopted::Finished;
+        }
+        let tx = self.tx.clone();
+        let path = dir.join("log");
+        std::thread::spawn(move || tail(&path, used as u64, supervisor, &tx, handle));
+        Adopted::Running
+    }
+
     /// Blocks until an observation is ready, or the logical clock reaches `until`, or no
     /// process is left that could report anything.
     pub fn wait(&mut self, until: Option<Tick>) {
@@ -773,12 +896,20 @@ impl LinuxDriver {
     /// Kills every process still running and takes in their exits: the end of an invocation
     /// (nothing outlives it yet). Returns their handles.
     pub fn stop_all(&mut self) -> Vec<ProcessHandle> {
-        let running = self.running();
+        let running: Vec<ProcessHandle> = self
+            .procs
+            .iter()
+            .filter(|(_, p)| !p.exited && !p.supervised)
+            .map(|(h, _)| *h)
+            .collect();
         for handle in &running {
             self.signal(*handle, 9);
         }
         let deadline = Instant::now() + Duration::from_secs(5);
-        while !self.running().is_empty() {
+        while running
+            .iter()
+            .any(|h| self.procs.get(h).is_some_and(|p| !p.exited))
+        {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left) {
                 Ok(seen) => self.take(seen),
@@ -792,6 +923,65 @@ impl LinuxDriver {
 enum Failure {
     Start(StartError),
     Other(String),
+}
+
+/// Sends one log record on as what a thread saw; true for the exit.
+fn forward(tx: &Sender<Seen>, handle: ProcessHandle, record: crate::supervise::Record) -> bool {
+    let at = Instant::now();
+    match record {
+        crate::supervise::Record::Output { stream, bytes } => {
+            let _ = tx.send(Seen::Output {
+                handle,
+                stream,
+                bytes,
+                at,
+            });
+            false
+        }
+        crate::supervise::Record::Exit { status } => {
+            let _ = tx.send(Seen::Exited {
+                handle,
+                status: std::process::ExitStatus::from_raw(status),
+                at,
+            });
+            true
+        }
+    }
+}
+
+/// Follows a supervisor's log from `offset` until its exit record (or until the supervisor
+/// is gone without writing one).
+fn tail(path: &Path, mut offset: u64, supervisor: i32, tx: &Sender<Seen>, handle: ProcessHandle) {
+    use std::io::{Seek, SeekFrom};
+    let mut pending = Vec::new();
+    loop {
+        let alive = fs::metadata(format!("/proc/{supervisor}")).is_ok();
+        let mut fresh = Vec::new();
+        if let Ok(mut file) = fs::File::open(path) {
+            if file.seek(SeekFrom::Start(offset)).is_ok() {
+                let _ = file.read_to_end(&mut fresh);
+            }
+        }
+        offset += fresh.len() as u64;
+        pending.extend_from_slice(&fresh);
+        let (records, used) = crate::supervise::parse(&pending);
+        pending.drain(..used);
+        for record in records {
+            if forward(tx, handle, record) {
+                return;
+            }
+        }
+        if !alive {
+            // Read once more after it was seen gone: nothing came, so no exit was written.
+            let _ = tx.send(Seen::Exited {
+                handle,
+                status: std::process::ExitStatus::from_raw(9),
+                at: Instant::now(),
+            });
+            return;
+        }
+        std::thread::sleep(TAIL_INTERVAL);
+    }
 }
 
 impl Drop for LinuxDriver {

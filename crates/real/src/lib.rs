@@ -16,6 +16,7 @@ pub mod prune;
 pub mod session;
 pub mod spawn;
 pub mod store;
+pub mod supervise;
 pub mod untar;
 pub mod upper;
 

@@ -69,9 +69,15 @@ pub fn groups_of(root: &Path) -> Vec<PathBuf> {
 }
 
 /// Removes what a killed run left under `root` (`<state>/real`); `containers` are the IDs the
-/// World still has (their directories stay). Returns one line per thing removed.
-pub fn prune(root: &Path, containers: &BTreeSet<String>) -> Vec<String> {
+/// World still has (their directories stay), `running` those whose main process still runs
+/// under its supervisor (their cgroups and logs stay). Returns one line per thing removed.
+pub fn prune(
+    root: &Path,
+    containers: &BTreeSet<String>,
+    running: &BTreeSet<String>,
+) -> Vec<String> {
     let mut report = Vec::new();
+    let prefix = group_prefix(root);
     for mount in mounts_under(root) {
         match nix::mount::umount2(&mount, nix::mount::MntFlags::MNT_DETACH) {
             Ok(()) => report.push(format!("unmounted {}", mount.display())),
@@ -79,6 +85,13 @@ pub fn prune(root: &Path, containers: &BTreeSet<String>) -> Vec<String> {
         }
     }
     for group in groups_of(root) {
+        let name = group
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if running.contains(name.strip_prefix(&prefix).unwrap_or("")) {
+            continue;
+        }
         let pids = fs::read_to_string(group.join("cgroup.procs"))
             .map(|t| t.lines().count())
             .unwrap_or(0);
@@ -111,6 +124,18 @@ pub fn prune(root: &Path, containers: &BTreeSet<String>) -> Vec<String> {
                 .map(|e| e.path())
                 .filter(|p| p.to_string_lossy().contains(".extracting-")),
         );
+    }
+    // Logs of supervised processes whose supervisor is gone (the live ones are followed).
+    if let Ok(entries) = fs::read_dir(root.join("procs")) {
+        for entry in entries.flatten() {
+            let supervisor =
+                fs::read_to_string(entry.path().join("supervisor")).unwrap_or_default();
+            let alive = !supervisor.trim().is_empty()
+                && Path::new("/proc").join(supervisor.trim()).exists();
+            if !alive {
+                dirs.push(entry.path());
+            }
+        }
     }
     dirs.sort();
     for dir in dirs {

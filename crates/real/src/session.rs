@@ -15,9 +15,20 @@ use std::path::{Path, PathBuf};
 /// The subdirectory of the state directory a real session keeps everything in.
 pub const REAL_DIR: &str = "real";
 
+/// A process the World started and has not heard end.
+#[derive(Clone)]
+struct OpenProcess {
+    /// For the user: "container 1a2b3c4d5e6f: sleep 30".
+    what: String,
+    target: sim_core::driver::Target,
+    purpose: sim_core::driver::Purpose,
+    /// Output observations taken in so far (records of its log already delivered).
+    outputs: usize,
+}
+
 /// Processes the World started and has not heard end, from the effects it gave out.
 #[derive(Default)]
-struct OpenProcesses(BTreeMap<ProcessHandle, String>);
+struct OpenProcesses(BTreeMap<ProcessHandle, OpenProcess>);
 
 impl OpenProcesses {
     fn effect(&mut self, effect: &Effect) {
@@ -28,16 +39,29 @@ impl OpenProcesses {
                 }
                 sim_core::driver::Target::Sandbox(s) => format!("build step {}", s.0),
             };
-            self.0
-                .insert(start.handle, format!("{what}: {}", start.argv.join(" ")));
+            self.0.insert(
+                start.handle,
+                OpenProcess {
+                    what: format!("{what}: {}", start.argv.join(" ")),
+                    target: start.target.clone(),
+                    purpose: start.purpose,
+                    outputs: 0,
+                },
+            );
         }
     }
 
     fn observation(&mut self, observation: &Observation) {
-        if let Observation::Exited { handle, .. } | Observation::StartFailed { handle, .. } =
-            observation
-        {
-            self.0.remove(handle);
+        match observation {
+            Observation::Exited { handle, .. } | Observation::StartFailed { handle, .. } => {
+                self.0.remove(handle);
+            }
+            Observation::Output { handle, .. } => {
+                if let Some(p) = self.0.get_mut(handle) {
+                    p.outputs += 1;
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -51,6 +75,8 @@ pub struct RealSession {
     open: OpenProcesses,
     /// Told to the user once (repairs of an interrupted run, the cgroup layout).
     notes: Vec<String>,
+    /// Containers whose main process an earlier invocation left running under its supervisor.
+    adopted: BTreeSet<String>,
 }
 
 fn record(journal: &mut Journal, input: &Input) -> Result<(), String> {
@@ -102,8 +128,11 @@ impl RealSession {
             journal,
             open,
             notes: Vec::new(),
+            adopted: BTreeSet::new(),
         };
+        session.adopt();
         session.repair()?;
+        session.settle()?;
         Ok(session)
     }
 
@@ -128,6 +157,34 @@ impl RealSession {
         std::mem::take(&mut self.notes)
     }
 
+    /// Detached containers an earlier invocation left running: followed again, or what they
+    /// did meanwhile taken in. Not after an interrupted command (see [`RealSession::repair`]).
+    fn adopt(&mut self) {
+        if self.machine.is_busy() {
+            return;
+        }
+        let open: Vec<(ProcessHandle, OpenProcess)> =
+            self.open.0.iter().map(|(h, p)| (*h, p.clone())).collect();
+        for (handle, p) in open {
+            let sim_core::driver::Target::Container(id) = &p.target else {
+                continue;
+            };
+            if p.purpose != sim_core::driver::Purpose::Main {
+                continue;
+            }
+            match self.driver.adopt(handle, p.target.clone(), p.outputs) {
+                crate::driver::Adopted::Running => {
+                    self.adopted.insert(id.clone());
+                    self.open.0.remove(&handle);
+                }
+                crate::driver::Adopted::Finished => {
+                    self.open.0.remove(&handle);
+                }
+                crate::driver::Adopted::Gone => {}
+            }
+        }
+    }
+
     /// A run killed mid-command leaves processes the World thinks are running and a command
     /// in flight: the processes are recorded as killed (SIGKILL) and the command finishes; what
     /// the run left on the machine is removed. Each step is reported.
@@ -138,8 +195,12 @@ impl RealSession {
         }
         self.notes
             .push("the last `sim --real` was interrupted; repairing its state:".to_string());
-        let open: Vec<(ProcessHandle, String)> =
-            self.open.0.iter().map(|(h, w)| (*h, w.clone())).collect();
+        let open: Vec<(ProcessHandle, String)> = self
+            .open
+            .0
+            .iter()
+            .map(|(h, p)| (*h, p.what.clone()))
+            .collect();
         for (handle, what) in open {
             self.notes
                 .push(format!("  {what}: gone, recorded as killed (exit 137)"));
@@ -163,7 +224,7 @@ impl RealSession {
         }
         let _ = self.machine.poll_outcome();
         let known = self.known_containers();
-        for line in crate::prune::prune(&self.dir, &known) {
+        for line in crate::prune::prune(&self.dir, &known, &self.adopted) {
             self.notes.push(format!("  {line}"));
         }
         Ok(())
@@ -191,7 +252,7 @@ impl RealSession {
     /// Removes what a killed run left behind; one line per thing removed.
     pub fn prune(&mut self) -> Vec<String> {
         let known = self.known_containers();
-        crate::prune::prune(&self.dir, &known)
+        crate::prune::prune(&self.dir, &known, &self.adopted)
     }
 
     fn deliver(
@@ -291,9 +352,10 @@ impl RealSession {
         let stopped = self.driver.stop_all();
         let mut lines = Vec::new();
         for handle in stopped {
-            if let Some(what) = self.open.0.get(&handle) {
+            if let Some(p) = self.open.0.get(&handle) {
                 lines.push(format!(
-                    "{what}: stopped (SIGKILL) as sim --real exits; detached containers do not outlive it yet"
+                    "{}: stopped (SIGKILL) as sim --real exits (only containers' main processes outlive it)",
+                    p.what
                 ));
             }
         }

@@ -45,7 +45,13 @@ pub struct Plan {
     pub uid: u32,
     pub gid: u32,
     pub cgroup_procs: Vec<PathBuf>,
+    /// Run under a supervisor that keeps this log (a container's main process): it outlives
+    /// the `sim` that started it. `None`: a plain child of `sim` (exec, build steps).
+    pub supervise: Option<PathBuf>,
 }
+
+/// The status pipe's record for the supervised process's host PID.
+const PID_RECORD: u8 = 0xff;
 
 /// The step of the child's set-up that failed, and its errno.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,6 +148,7 @@ struct Prepared {
     argv: Vec<CString>,
     envp: Vec<CString>,
     status: OwnedFd,
+    supervise_log: Option<CString>,
 }
 
 /// Raw pointer arrays for execve, kept beside the strings they point into.
@@ -212,6 +219,7 @@ fn prepare(plan: &Plan, status: OwnedFd) -> io::Result<Prepared> {
             .map(|(k, v)| cstr(format!("{k}={v}").as_bytes()))
             .collect::<io::Result<_>>()?,
         status,
+        supervise_log: plan.supervise.as_deref().map(cpath).transpose()?,
     };
     match &plan.place {
         Place::New {
@@ -408,8 +416,10 @@ fn child(p: &Prepared, arrays: &ExecArrays) -> io::Result<()> {
             libc::close(fd);
             check(rc as libc::c_int, status, Step::Cgroup)?;
         }
-        // The container dies with the `sim` that started it (its pid namespace goes too).
-        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+        if p.supervise_log.is_none() {
+            // A plain child dies with the `sim` that started it (its pid namespace goes too).
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+        }
         if let Some(root) = &p.new_root {
             let flags = libc::CLONE_NEWNS
                 | libc::CLONE_NEWUTS
@@ -513,10 +523,154 @@ fn child(p: &Prepared, arrays: &ExecArrays) -> io::Result<()> {
     }
 }
 
+fn realtime_ms() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime fills the timespec.
+    unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut ts) };
+    ts.tv_sec as u64 * 1000 + ts.tv_nsec as u64 / 1_000_000
+}
+
+/// Writes all of `bytes` to `fd`; false once the other end is gone.
+fn write_all(fd: RawFd, mut bytes: &[u8]) -> bool {
+    while !bytes.is_empty() {
+        // SAFETY: writing a valid buffer.
+        let n = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
+        if n < 0 {
+            if errno() == libc::EINTR {
+                continue;
+            }
+            return false;
+        }
+        bytes = &bytes[n as usize..];
+    }
+    true
+}
+
+/// The supervisor (a fork of `sim`, in the host's namespaces): forks the container's init into
+/// a new pid namespace, relays its output as log records to the log file and to `sim` (fd 1,
+/// while it reads), waits for it and records the exit. Never returns unless the fork fails.
+fn supervisor(p: &Prepared, arrays: &ExecArrays, log: &CStr) -> io::Result<()> {
+    let status = p.status.as_raw_fd();
+    // SAFETY (whole function): system calls on stack buffers and fds; no allocation.
+    unsafe {
+        // Its own session: a terminal's signals for `sim` do not reach it; a closed pipe to a
+        // `sim` that is gone is an error to ignore, not a signal.
+        libc::setsid();
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+        check(libc::unshare(libc::CLONE_NEWPID), status, Step::Namespaces)?;
+        let mut out = [0; 2];
+        let mut err = [0; 2];
+        check(
+            libc::pipe2(out.as_mut_ptr(), libc::O_CLOEXEC),
+            status,
+            Step::Namespaces,
+        )?;
+        check(
+            libc::pipe2(err.as_mut_ptr(), libc::O_CLOEXEC),
+            status,
+            Step::Namespaces,
+        )?;
+        let log_fd = libc::open(
+            log.as_ptr(),
+            libc::O_WRONLY | libc::O_CREAT | libc::O_APPEND | libc::O_CLOEXEC,
+            0o600,
+        );
+        check(log_fd, status, Step::Namespaces)?;
+        let pid = libc::fork();
+        check(pid, status, Step::Namespaces)?;
+        if pid == 0 {
+            // The container's init: PID 1 of the new namespace.
+            libc::dup2(out[1], 1);
+            libc::dup2(err[1], 2);
+            for fd in [out[0], out[1], err[0], err[1], log_fd] {
+                libc::close(fd);
+            }
+            return child(p, arrays);
+        }
+        libc::close(out[1]);
+        libc::close(err[1]);
+        let mut record = [0u8; 5];
+        record[0] = PID_RECORD;
+        record[1..].copy_from_slice(&pid.to_ne_bytes());
+        write_all(status, &record);
+        // Everything else `sim` had open goes (std's exec-error pipe among them, so `sim`'s
+        // spawn returns once the init has exec'd); fd 1 stays: the pipe to `sim`.
+        for fd in 3..4096 {
+            if fd != out[0] && fd != err[0] && fd != log_fd {
+                libc::close(fd);
+            }
+        }
+        let mut to_sim = true;
+        let mut fds = [
+            libc::pollfd {
+                fd: out[0],
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: err[0],
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        let mut buffer = [0u8; 16 * 1024];
+        while fds.iter().any(|f| f.fd >= 0) {
+            if libc::poll(fds.as_mut_ptr(), 2, -1) < 0 {
+                if errno() == libc::EINTR {
+                    continue;
+                }
+                break;
+            }
+            for (i, f) in fds.iter_mut().enumerate() {
+                if f.fd < 0 || f.revents == 0 {
+                    continue;
+                }
+                let n = libc::read(f.fd, buffer.as_mut_ptr().cast(), buffer.len());
+                if n <= 0 {
+                    if n < 0 && errno() == libc::EINTR {
+                        continue;
+                    }
+                    libc::close(f.fd);
+                    f.fd = -1;
+                    continue;
+                }
+                let h = crate::supervise::header(
+                    crate::supervise::OUTPUT,
+                    i as u8 + 1,
+                    n as u32,
+                    realtime_ms(),
+                );
+                write_all(log_fd, &h);
+                write_all(log_fd, &buffer[..n as usize]);
+                if to_sim {
+                    to_sim = write_all(1, &h) && write_all(1, &buffer[..n as usize]);
+                }
+            }
+        }
+        let mut wait_status = 0;
+        while libc::waitpid(pid, &mut wait_status, 0) < 0 && errno() == libc::EINTR {}
+        let h =
+            crate::supervise::header(crate::supervise::EXIT, 0, wait_status as u32, realtime_ms());
+        write_all(log_fd, &h);
+        libc::fsync(log_fd);
+        if to_sim {
+            write_all(1, &h);
+        }
+        libc::_exit(0);
+    }
+}
+
 /// A started process: the std handle (with its stdout and stderr pipes) and its host PID.
 pub struct Started {
+    /// The std handle: of the process itself, or of its supervisor (whose stdout carries the
+    /// log records).
     pub child: Child,
+    /// The process's host PID.
     pub pid: i32,
+    pub supervised: bool,
 }
 
 /// Starts `plan`. A failure of the set-up says which step failed.
@@ -540,7 +694,10 @@ pub fn spawn(plan: &Plan) -> Result<Started, (Option<SetupFailure>, io::Error)> 
     // The child is the first process of a new pid namespace (or enters the container's):
     // this thread's namespace for children is switched for the fork, then put back.
     let own_pid_ns = std::fs::File::open("/proc/self/ns/pid").map_err(|e| (None, e))?;
+    let supervised = prepared.supervise_log.is_some();
     let switched = match &plan.place {
+        // A supervisor makes the new pid namespace itself, for its child.
+        Place::New { .. } if supervised => 0,
         Place::New { .. } => unsafe { libc::unshare(libc::CLONE_NEWPID) },
         Place::Join { pid } => match std::fs::File::open(format!("/proc/{pid}/ns/pid")) {
             // SAFETY: setns on an fd we hold open.
@@ -562,31 +719,48 @@ pub fn spawn(plan: &Plan) -> Result<Started, (Option<SetupFailure>, io::Error)> 
     command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(if supervised {
+            Stdio::null()
+        } else {
+            Stdio::piped()
+        });
     // SAFETY: the closure only makes system calls on memory prepared before the fork.
     unsafe {
-        command.pre_exec(move || child(&prepared, &arrays));
+        command.pre_exec(move || match &prepared.supervise_log {
+            Some(log) => supervisor(&prepared, &arrays, log),
+            None => child(&prepared, &arrays),
+        });
     }
     let spawned = command.spawn();
     // SAFETY: back to this process's own pid namespace for the next children.
     unsafe { libc::setns(own_pid_ns.as_raw_fd(), libc::CLONE_NEWPID) };
     drop(command);
+    // The status pipe: the supervised PID, or the step that failed (until every writer is
+    // gone: the init exec'd or failed, the supervisor closed its copy).
+    let mut reader = std::fs::File::from(read_end);
+    let mut supervised_pid = None;
+    let mut failure = None;
+    let mut record = [0u8; 5];
+    while reader.read_exact(&mut record).is_ok() {
+        let value = i32::from_ne_bytes([record[1], record[2], record[3], record[4]]);
+        if record[0] == PID_RECORD {
+            supervised_pid = Some(value);
+        } else {
+            failure = Some(SetupFailure {
+                step: Step::from_byte(record[0]),
+                errno: value,
+            });
+        }
+    }
     match spawned {
         Ok(child) => {
-            let pid = child.id() as i32;
-            Ok(Started { child, pid })
+            let pid = supervised_pid.unwrap_or(child.id() as i32);
+            Ok(Started {
+                child,
+                pid,
+                supervised,
+            })
         }
-        Err(e) => {
-            let mut record = [0u8; 5];
-            let mut reader = std::fs::File::from(read_end);
-            let failure = match reader.read_exact(&mut record) {
-                Ok(()) => Some(SetupFailure {
-                    step: Step::from_byte(record[0]),
-                    errno: i32::from_ne_bytes([record[1], record[2], record[3], record[4]]),
-                }),
-                Err(_) => None,
-            };
-            Err((failure, e))
-        }
+        Err(e) => Err((failure, e)),
     }
 }

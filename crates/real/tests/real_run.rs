@@ -254,29 +254,57 @@ fn docker_stop_sends_sigterm_then_sigkill_after_the_grace_period() {
 }
 
 #[test]
-fn an_interrupted_run_is_repaired_and_reported() {
+fn a_detached_container_outlives_the_session() {
     let state = tempfile::tempdir().unwrap();
     let Some(mut s) = session(state.path()) else {
         return;
     };
-    assert_eq!(
-        run(&mut s, "docker run -d --name k busybox sleep 100").exit_code,
-        0
-    );
-    // As if `sim` were killed: no close, nothing cleaned; the process keeps running.
-    std::mem::forget(s);
-    assert!(!leftovers(state.path()).is_empty());
+    let line = "docker run -d --name k busybox sh -c 'echo one; sleep 100'";
+    assert_eq!(run(&mut s, line).exit_code, 0);
+    let lines = s.close().unwrap();
+    assert!(lines.is_empty(), "nothing was stopped: {lines:?}");
+    // Between invocations: no mount on the host side, the container's process lives on.
+    assert!(sim_real::prune::mounts_under(&state.path().join("real")).is_empty());
+    assert!(!sim_real::prune::groups_of(&state.path().join("real")).is_empty());
 
     let mut s = session(state.path()).unwrap();
-    let notes = s.take_notes().join("\n");
-    assert!(notes.contains("interrupted"), "{notes}");
-    assert!(notes.contains("recorded as killed"), "{notes}");
-    assert!(notes.contains("killed its 1 process"), "{notes}");
-    let out = run(&mut s, "docker ps -a --format '{{.Names}} {{.Status}}'");
-    assert!(out.stdout.starts_with("k Exited (137)"), "{}", out.stdout);
+    assert!(s.take_notes().is_empty(), "no repair: it still runs");
+    let out = run(&mut s, "docker ps --format '{{.Names}} {{.Status}}'");
+    assert!(out.stdout.starts_with("k Up"), "{}", out.stdout);
+    assert_eq!(run(&mut s, "docker logs k").stdout, "one\n");
+    let out = run(&mut s, "docker exec k cat /proc/1/cmdline");
+    assert_eq!(out.stdout, "sleep\u{0}100\u{0}", "{}", out.stderr);
+    assert_eq!(run(&mut s, "docker stop -t 1 k").exit_code, 0);
+    let out = run(&mut s, "docker inspect -f '{{.State.ExitCode}}' k");
+    assert_eq!(out.stdout, "137\n");
     run(&mut s, "docker rm k");
     s.close().unwrap();
     assert_eq!(leftovers(state.path()), Vec::<String>::new());
+}
+
+#[test]
+fn what_a_detached_container_did_meanwhile_is_read_from_its_log() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    let line = "docker run -d --name w busybox sh -c 'sleep 0.3; echo later; exit 4'";
+    assert_eq!(run(&mut s, line).exit_code, 0);
+    s.close().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+
+    let mut s = session(state.path()).unwrap();
+    let out = run(&mut s, "docker ps -a --format '{{.Names}} {{.Status}}'");
+    assert!(out.stdout.starts_with("w Exited (4)"), "{}", out.stdout);
+    assert_eq!(run(&mut s, "docker logs w").stdout, "later\n");
+    run(&mut s, "docker rm w");
+    s.close().unwrap();
+    assert_eq!(leftovers(state.path()), Vec::<String>::new());
+    assert!(!state
+        .path()
+        .join("real/procs")
+        .read_dir()
+        .is_ok_and(|mut d| d.next().is_some()));
 }
 
 #[test]
