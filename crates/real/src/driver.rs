@@ -2,7 +2,8 @@
 //!
 //! Layers go to the [`LayerStore`]; a container is a directory with its own `upper` and `work`
 //! directories, a `runtime` layer (its /etc/hostname, /etc/hosts, /etc/resolv.conf and mount
-//! points) and `rootfs`, where overlayfs joins them over the image's layers. A process is a
+//! points) and `rootfs`, where its init mounts overlayfs over the image's layers inside its own
+//! mount namespace (so nothing stays mounted on the host once the container's processes end). A process is a
 //! real child ([`spawn`]) whose output and exit reader threads send back, stamped with the real
 //! time mapped onto the World's logical clock ([`Clock`]).
 
@@ -18,7 +19,7 @@ use sim_core::driver::{
 };
 use sim_core::program::{ExecError, Stream};
 use sim_core::{MountKind, Tick};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::fs;
 use std::io::{self, Read};
 use std::os::unix::process::ExitStatusExt;
@@ -87,8 +88,6 @@ pub struct LinuxDriver {
     queue: VecDeque<(Tick, String, Observation)>,
     procs: BTreeMap<ProcessHandle, Running>,
     groups: BTreeMap<String, Group>,
-    /// rootfs directories this driver mounted (unmounted when it is dropped).
-    mounted: BTreeSet<PathBuf>,
     last_at: Tick,
     /// Messages for the user about the last command (an image with no real form).
     notes: Vec<String>,
@@ -115,7 +114,6 @@ impl LinuxDriver {
             queue: VecDeque::new(),
             procs: BTreeMap::new(),
             groups: BTreeMap::new(),
-            mounted: BTreeSet::new(),
             last_at: now,
             notes: Vec::new(),
             group_prefix: crate::prune::group_prefix(root),
@@ -226,38 +224,25 @@ impl LinuxDriver {
         Ok(())
     }
 
-    /// Mounts the overlayfs of `dir` at `dir/rootfs` unless this driver already did.
-    fn mount_root(&mut self, dir: &Path, layers: &[String]) -> io::Result<PathBuf> {
-        let rootfs = dir.join("rootfs");
-        if self.mounted.contains(&rootfs) {
-            return Ok(rootfs);
-        }
-        let mut lower = vec![dir.join("runtime").to_string_lossy().into_owned()];
+    /// Where a root filesystem goes (`dir/rootfs`), the overlayfs mount options that make it
+    /// (the child mounts it inside its own mount namespace: the host never sees it, and it
+    /// goes when the container's last process does), and its directories top first.
+    fn root_of(&self, dir: &Path, layers: &[String]) -> (PathBuf, String, Vec<PathBuf>) {
+        let mut stack = vec![dir.join("upper"), dir.join("runtime")];
         for diff_id in layers.iter().rev() {
-            lower.push(self.store.layer_dir(diff_id).to_string_lossy().into_owned());
+            stack.push(self.store.layer_dir(diff_id));
         }
+        let lower: Vec<String> = stack[1..]
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
         let data = format!(
             "lowerdir={},upperdir={},workdir={}",
             lower.join(":"),
             dir.join("upper").display(),
             dir.join("work").display()
         );
-        nix::mount::mount(
-            Some("overlay"),
-            &rootfs,
-            Some("overlay"),
-            nix::mount::MsFlags::empty(),
-            Some(data.as_str()),
-        )
-        .map_err(|e| io::Error::other(format!("mount overlay on {}: {e}", rootfs.display())))?;
-        self.mounted.insert(rootfs.clone());
-        Ok(rootfs)
-    }
-
-    fn unmount(&mut self, rootfs: &Path) {
-        if self.mounted.remove(rootfs) {
-            let _ = nix::mount::umount2(rootfs, nix::mount::MntFlags::MNT_DETACH);
-        }
+        (dir.join("rootfs"), data, stack)
     }
 
     fn load_config(&self, id: &str) -> Option<ContainerConfig> {
@@ -325,8 +310,8 @@ impl LinuxDriver {
         }
     }
 
-    /// uid and gid of `user` ("", a number, "uid:gid" or a name in the root's /etc/passwd).
-    fn resolve_user(rootfs: &Path, user: &str) -> Result<(u32, u32), String> {
+    /// uid and gid of `user` ("", a number, "uid:gid" or a name in `passwd`).
+    fn resolve_user(passwd: &str, user: &str) -> Result<(u32, u32), String> {
         if user.is_empty() {
             return Ok((0, 0));
         }
@@ -334,7 +319,6 @@ impl LinuxDriver {
             Some((n, g)) => (n, Some(g)),
             None => (user, None),
         };
-        let passwd = fs::read_to_string(rootfs.join("etc/passwd")).unwrap_or_default();
         let entry = passwd.lines().find_map(|line| {
             let f: Vec<&str> = line.split(':').collect();
             (f.len() >= 4 && (f[0] == name || f[2] == name))
@@ -388,20 +372,26 @@ impl LinuxDriver {
 
     fn try_start(&mut self, start: &ProcessStart) -> Result<(), Failure> {
         let other = |e: io::Error| Failure::Other(io_text(&e));
-        let (place, group_name, limits, rootfs) = match &start.target {
+        let (place, group_name, limits, passwd) = match &start.target {
             Target::Container(id) => {
                 let config = self
                     .load_config(id)
                     .ok_or(Failure::Start(StartError::NoTarget))?;
                 let dir = self.container_dir(id);
-                let rootfs = self.mount_root(&dir, &config.layers).map_err(other)?;
+                let (rootfs, overlay, stack) = self.root_of(&dir, &config.layers);
                 let main = self
                     .procs
                     .values()
                     .find(|p| p.purpose == Purpose::Main && !p.exited && p.target == start.target)
                     .map(|p| p.pid);
+                let mut passwd = file_in_stack(&stack, "etc/passwd");
                 let place = match (start.purpose, main) {
-                    (Purpose::Exec, Some(pid)) => Place::Join { pid },
+                    (Purpose::Exec, Some(pid)) => {
+                        // What the container sees now.
+                        passwd = fs::read_to_string(format!("/proc/{pid}/root/etc/passwd"))
+                            .unwrap_or_default();
+                        Place::Join { pid }
+                    }
                     (Purpose::Exec, None) => return Err(Failure::Start(StartError::NoTarget)),
                     _ => {
                         let mut binds = Vec::new();
@@ -419,7 +409,8 @@ impl LinuxDriver {
                             });
                         }
                         Place::New {
-                            rootfs: rootfs.clone(),
+                            rootfs,
+                            overlay,
                             hostname: start.hostname.clone(),
                             binds,
                         }
@@ -430,7 +421,7 @@ impl LinuxDriver {
                     nano_cpus: start.nano_cpus,
                     pids: None,
                 };
-                (place, id.clone(), limits, rootfs)
+                (place, id.clone(), limits, passwd)
             }
             Target::Sandbox(sandbox) => {
                 let dir = self.sandbox_dir(*sandbox);
@@ -439,9 +430,11 @@ impl LinuxDriver {
                     .lines()
                     .map(str::to_string)
                     .collect();
-                let rootfs = self.mount_root(&dir, &layers).map_err(other)?;
+                let (rootfs, overlay, stack) = self.root_of(&dir, &layers);
+                let passwd = file_in_stack(&stack, "etc/passwd");
                 let place = Place::New {
-                    rootfs: rootfs.clone(),
+                    rootfs,
+                    overlay,
                     hostname: start.hostname.clone(),
                     binds: Vec::new(),
                 };
@@ -450,10 +443,10 @@ impl LinuxDriver {
                     nano_cpus: start.nano_cpus,
                     pids: None,
                 };
-                (place, format!("sandbox-{}", sandbox.0), limits, rootfs)
+                (place, format!("sandbox-{}", sandbox.0), limits, passwd)
             }
         };
-        let (uid, gid) = Self::resolve_user(&rootfs, &start.user).map_err(Failure::Other)?;
+        let (uid, gid) = Self::resolve_user(&passwd, &start.user).map_err(Failure::Other)?;
         let group = if start.purpose == Purpose::Exec {
             self.groups.get(&group_name).cloned()
         } else {
@@ -729,9 +722,7 @@ impl LinuxDriver {
     fn remove_container(&mut self, id: &str) {
         self.drop_group(id);
         self.wait_gone(&Target::Container(id.to_string()));
-        let dir = self.container_dir(id);
-        self.unmount(&dir.join("rootfs"));
-        let _ = fs::remove_dir_all(&dir);
+        let _ = fs::remove_dir_all(self.container_dir(id));
     }
 
     /// Waits (briefly) for the exits of the target's killed processes to come in, so a removed
@@ -763,9 +754,7 @@ impl LinuxDriver {
         let name = format!("sandbox-{}", sandbox.0);
         self.drop_group(&name);
         self.wait_gone(&Target::Sandbox(sandbox));
-        let dir = self.sandbox_dir(sandbox);
-        self.unmount(&dir.join("rootfs"));
-        let _ = fs::remove_dir_all(&dir);
+        let _ = fs::remove_dir_all(self.sandbox_dir(sandbox));
     }
 
     fn mount(
@@ -925,6 +914,21 @@ enum Failure {
     Other(String),
 }
 
+/// A file as overlayfs shows it from a stack of directories (top first): the first that has
+/// it, unless that one holds a whiteout. Empty when none has it.
+fn file_in_stack(stack: &[PathBuf], path: &str) -> String {
+    use std::os::unix::fs::FileTypeExt;
+    for dir in stack {
+        let candidate = dir.join(path);
+        match fs::symlink_metadata(&candidate) {
+            Ok(meta) if meta.file_type().is_char_device() => return String::new(),
+            Ok(_) => return fs::read_to_string(candidate).unwrap_or_default(),
+            Err(_) => {}
+        }
+    }
+    String::new()
+}
+
 /// Sends one log record on as what a thread saw; true for the exit.
 fn forward(tx: &Sender<Seen>, handle: ProcessHandle, record: crate::supervise::Record) -> bool {
     let at = Instant::now();
@@ -987,10 +991,6 @@ fn tail(path: &Path, mut offset: u64, supervisor: i32, tx: &Sender<Seen>, handle
 impl Drop for LinuxDriver {
     fn drop(&mut self) {
         self.stop_all();
-        let mounted: Vec<PathBuf> = self.mounted.iter().cloned().collect();
-        for rootfs in mounted {
-            self.unmount(&rootfs);
-        }
     }
 }
 

@@ -26,9 +26,11 @@ pub struct Bind {
 /// Where the process goes.
 #[derive(Clone, Debug)]
 pub enum Place {
-    /// A fresh container: new namespaces, the root at this merged overlayfs directory.
+    /// A fresh container: new namespaces, the root at this directory, where the child mounts
+    /// overlayfs with these options in its own mount namespace.
     New {
         rootfs: PathBuf,
+        overlay: String,
         hostname: String,
         binds: Vec<Bind>,
     },
@@ -224,6 +226,7 @@ fn prepare(plan: &Plan, status: OwnedFd) -> io::Result<Prepared> {
     match &plan.place {
         Place::New {
             rootfs,
+            overlay,
             hostname,
             binds,
         } => {
@@ -255,11 +258,11 @@ fn prepare(plan: &Plan, status: OwnedFd) -> io::Result<Prepared> {
                 None,
             )?);
             m.push(call(
-                Some(&rootfs.to_string_lossy()),
+                Some("overlay"),
                 cpath(rootfs)?,
-                None,
-                libc::MS_BIND | libc::MS_REC,
-                None,
+                Some("overlay"),
+                0,
+                Some(overlay),
             )?);
             m.push(call(
                 Some("proc"),
