@@ -601,11 +601,26 @@ fn supervisor(p: &Prepared, arrays: &ExecArrays, log: &CStr) -> io::Result<()> {
         write_all(status, &record);
         // Everything else `sim` had open goes (std's exec-error pipe among them, so `sim`'s
         // spawn returns once the init has exec'd); fd 1 stays: the pipe to `sim`.
-        for fd in 3..4096 {
-            if fd != out[0] && fd != err[0] && fd != log_fd {
-                libc::close(fd);
+        let mut keep = [out[0], err[0], log_fd];
+        keep.sort_unstable();
+        let mut from = 3;
+        for fd in keep {
+            if fd > from {
+                libc::syscall(
+                    libc::SYS_close_range,
+                    from as libc::c_uint,
+                    (fd - 1) as libc::c_uint,
+                    0,
+                );
             }
+            from = from.max(fd + 1);
         }
+        libc::syscall(
+            libc::SYS_close_range,
+            from as libc::c_uint,
+            libc::c_uint::MAX,
+            0,
+        );
         let mut to_sim = true;
         let mut fds = [
             libc::pollfd {
@@ -658,10 +673,11 @@ fn supervisor(p: &Prepared, arrays: &ExecArrays, log: &CStr) -> io::Result<()> {
         let h =
             crate::supervise::header(crate::supervise::EXIT, 0, wait_status as u32, realtime_ms());
         write_all(log_fd, &h);
-        libc::fsync(log_fd);
         if to_sim {
             write_all(1, &h);
         }
+        // After `sim` has heard: the log is for later invocations.
+        libc::fsync(log_fd);
         libc::_exit(0);
     }
 }
