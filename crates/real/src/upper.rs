@@ -105,3 +105,41 @@ pub fn read_tree(dir: &Path) -> io::Result<FsTree> {
     })?;
     Ok(tree)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim_core::fs::Change;
+
+    #[test]
+    fn an_upper_directory_reads_as_puts_whiteouts_and_opaque_directories() {
+        if !nix::unistd::geteuid().is_root() {
+            eprintln!("SKIPPED (not a failure): whiteouts and trusted xattrs need root");
+            return;
+        }
+        let upper = tempfile::tempdir().unwrap();
+        let root = upper.path();
+        // What an extracted layer (or overlayfs itself) leaves: made by the same code path.
+        let mut layer = LayerDiff::new();
+        layer.put("/etc", Node::dir());
+        layer.whiteout("/etc/motd");
+        layer.opaque("/var", 0o755);
+        layer.put("/var/new", Node::file(b"n".to_vec()));
+        let tar = sim_core::image::canonical_tar(&layer);
+        crate::untar::extract(&tar, root).unwrap();
+        let read = read_upper(root).unwrap();
+        let changes: Vec<(&String, &Change)> = read.iter().collect();
+        assert!(changes.contains(&(&"/etc/motd".to_string(), &Change::Whiteout)));
+        assert!(changes.contains(&(&"/var".to_string(), &Change::OpaqueDir { mode: 0o755 })));
+        assert!(changes.iter().any(|(p, c)| p.as_str() == "/var/new"
+            && matches!(c, Change::Put(Node::File { data, .. }) if data == b"n")));
+        // Laid over a tree, it hides what the lower layers had.
+        let mut lower = FsTree::new();
+        lower.put("/etc/motd", Node::file(b"hi".to_vec()));
+        lower.put("/var/old", Node::file(b"o".to_vec()));
+        read.apply_to(&mut lower);
+        assert!(!lower.exists("/etc/motd"));
+        assert!(!lower.exists("/var/old"));
+        assert!(lower.exists("/var/new"));
+    }
+}
