@@ -19,13 +19,17 @@ use sim_core::driver::{
 };
 use sim_core::program::{ExecError, Stream};
 use sim_core::{MountKind, Tick};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs;
 use std::io::{self, Read};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
+
+fn default_host() -> String {
+    sim_core::DEFAULT_HOST.to_string()
+}
 
 /// What a reader or waiter thread saw.
 enum Seen {
@@ -45,6 +49,8 @@ enum Seen {
 /// A container as kept on disk (`config.json`), so later invocations can run it again.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct ContainerConfig {
+    #[serde(default = "default_host")]
+    host: String,
     layers: Vec<String>,
     hostname: String,
     ip: String,
@@ -54,6 +60,8 @@ struct ContainerConfig {
 }
 
 struct Running {
+    /// The host it runs on, as the World names it (its observations go back there).
+    host: String,
     target: Target,
     purpose: Purpose,
     pid: i32,
@@ -163,8 +171,17 @@ impl LinuxDriver {
         self.root.join("procs").join(handle.0.to_string())
     }
 
-    fn volume_dir(&self, name: &str) -> PathBuf {
-        self.root.join("volumes").join(name)
+    /// A volume's directory: volume names are per host, as in the World.
+    fn volume_dir(&self, host: &str, name: &str) -> PathBuf {
+        if host == sim_core::DEFAULT_HOST {
+            self.root.join("volumes").join(name)
+        } else {
+            self.root
+                .join("hosts")
+                .join(host)
+                .join("volumes")
+                .join(name)
+        }
     }
 
     fn push(&mut self, host: &str, at: Tick, observation: Observation) {
@@ -257,6 +274,7 @@ impl LinuxDriver {
 
     fn create_container(
         &mut self,
+        host: &str,
         id: &str,
         layers: Vec<String>,
         network: NetworkIdentity,
@@ -278,6 +296,7 @@ impl LinuxDriver {
         dirs.extend(mount_points.iter().cloned());
         self.make_root(&dir, &layers, &runtime, &dirs)?;
         let config = ContainerConfig {
+            host: host.to_string(),
             layers,
             hostname: network.hostname,
             ip: network.ip,
@@ -344,7 +363,7 @@ impl LinuxDriver {
 
     fn start(&mut self, host: &str, start: ProcessStart) {
         let handle = start.handle;
-        let result = self.try_start(&start);
+        let result = self.try_start(host, &start);
         if result.is_err() && start.purpose != Purpose::Exec {
             let name = match &start.target {
                 Target::Container(id) => id.clone(),
@@ -370,7 +389,7 @@ impl LinuxDriver {
         }
     }
 
-    fn try_start(&mut self, start: &ProcessStart) -> Result<(), Failure> {
+    fn try_start(&mut self, host: &str, start: &ProcessStart) -> Result<(), Failure> {
         let other = |e: io::Error| Failure::Other(io_text(&e));
         let (place, group_name, limits, passwd) = match &start.target {
             Target::Container(id) => {
@@ -397,7 +416,7 @@ impl LinuxDriver {
                         let mut binds = Vec::new();
                         for (is_volume, source, path, read_only) in &config.mounts {
                             let source = if *is_volume {
-                                self.volume_dir(source)
+                                self.volume_dir(&config.host, source)
                             } else {
                                 PathBuf::from(source)
                             };
@@ -496,6 +515,7 @@ impl LinuxDriver {
         self.procs.insert(
             start.handle,
             Running {
+                host: host.to_string(),
                 target: start.target.clone(),
                 purpose: start.purpose,
                 pid: started.pid,
@@ -609,8 +629,11 @@ impl LinuxDriver {
                 at,
             } => {
                 let at = self.clock.tick_of(at);
+                let Some(host) = self.procs.get(&handle).map(|p| p.host.clone()) else {
+                    return;
+                };
                 self.push(
-                    "default",
+                    &host,
                     at,
                     Observation::Output {
                         handle,
@@ -625,7 +648,8 @@ impl LinuxDriver {
                     return;
                 };
                 p.exited = true;
-                let (target, purpose, oom_before) = (p.target.clone(), p.purpose, p.oom_before);
+                let (host, target, purpose, oom_before) =
+                    (p.host.clone(), p.target.clone(), p.purpose, p.oom_before);
                 let group_name = match &target {
                     Target::Container(id) => id.clone(),
                     Target::Sandbox(s) => format!("sandbox-{}", s.0),
@@ -644,11 +668,11 @@ impl LinuxDriver {
                 if purpose != Purpose::Exec {
                     if let Some(g) = &group {
                         let peak = g.peak_memory();
-                        self.push("default", at, Observation::Memory { handle, peak });
+                        self.push(&host, at, Observation::Memory { handle, peak });
                     }
                 }
-                self.report_files(&target, at);
-                self.push("default", at, Observation::Exited { handle, exit });
+                self.report_files(&host, &target, at);
+                self.push(&host, at, Observation::Exited { handle, exit });
                 let supervised = self.procs.remove(&handle).is_some_and(|p| p.supervised);
                 if supervised {
                     let _ = fs::remove_dir_all(self.proc_dir(handle));
@@ -662,27 +686,27 @@ impl LinuxDriver {
     }
 
     /// What a process changed: a sandbox's or container's upper layer, its volumes.
-    fn report_files(&mut self, target: &Target, at: Tick) {
+    fn report_files(&mut self, host: &str, target: &Target, at: Tick) {
         match target {
             Target::Sandbox(sandbox) => {
                 let upper = self.sandbox_dir(*sandbox).join("upper");
                 match upper::read_upper(&upper) {
                     Ok(diff) => self.push(
-                        "default",
+                        host,
                         at,
                         Observation::Files {
                             of: FilesOf::Sandbox(*sandbox),
                             files: FilesNow::Layer(diff),
                         },
                     ),
-                    Err(e) => self.failed("default", "read build step files", io_text(&e)),
+                    Err(e) => self.failed(host, "read build step files", io_text(&e)),
                 }
             }
             Target::Container(id) => {
                 let upper = self.container_dir(id).join("upper");
                 if let Ok(diff) = upper::read_upper(&upper) {
                     self.push(
-                        "default",
+                        host,
                         at,
                         Observation::Files {
                             of: FilesOf::Container(id.clone()),
@@ -695,9 +719,9 @@ impl LinuxDriver {
                     .map(|c| c.mounts.into_iter().filter(|m| m.0).map(|m| m.1).collect())
                     .unwrap_or_default();
                 for name in volumes {
-                    if let Ok(tree) = upper::read_tree(&self.volume_dir(&name)) {
+                    if let Ok(tree) = upper::read_tree(&self.volume_dir(host, &name)) {
                         self.push(
-                            "default",
+                            host,
                             at,
                             Observation::Files {
                                 of: FilesOf::Volume(name),
@@ -759,6 +783,7 @@ impl LinuxDriver {
 
     fn mount(
         &mut self,
+        host: &str,
         id: &str,
         kind: MountKind,
         source: String,
@@ -770,7 +795,7 @@ impl LinuxDriver {
             .ok_or_else(|| io::Error::other(format!("no such container: {id}")))?;
         let is_volume = kind == MountKind::Volume;
         if is_volume {
-            fs::create_dir_all(self.volume_dir(&source))?;
+            fs::create_dir_all(self.volume_dir(host, &source))?;
         } else {
             fs::create_dir_all(&source)?;
         }
@@ -779,8 +804,8 @@ impl LinuxDriver {
         self.save_config(id, &config)
     }
 
-    fn copy_up(&mut self, volume: &str, files: &sim_core::FsTree) -> io::Result<()> {
-        let dir = self.volume_dir(volume);
+    fn copy_up(&mut self, host: &str, volume: &str, files: &sim_core::FsTree) -> io::Result<()> {
+        let dir = self.volume_dir(host, volume);
         fs::create_dir_all(&dir)?;
         for (path, node) in files.iter() {
             let host = dir.join(path.trim_start_matches('/'));
@@ -803,7 +828,13 @@ impl LinuxDriver {
     /// Takes over a container's main process an earlier invocation started: what its log
     /// holds beyond the first `delivered` output records is reported, then its exit if it has
     /// ended, or it is followed from here on if its supervisor still runs.
-    pub fn adopt(&mut self, handle: ProcessHandle, target: Target, delivered: usize) -> Adopted {
+    pub fn adopt(
+        &mut self,
+        handle: ProcessHandle,
+        host: &str,
+        target: Target,
+        delivered: usize,
+    ) -> Adopted {
         let dir = self.proc_dir(handle);
         let log = fs::read(dir.join("log")).unwrap_or_default();
         let read_pid = |name: &str| -> Option<i32> {
@@ -830,6 +861,7 @@ impl LinuxDriver {
         self.procs.insert(
             handle,
             Running {
+                host: host.to_string(),
                 target,
                 purpose: Purpose::Main,
                 pid,
@@ -857,13 +889,19 @@ impl LinuxDriver {
         Adopted::Running
     }
 
-    /// Blocks until an observation is ready, or the logical clock reaches `until`, or no
-    /// process is left that could report anything.
-    pub fn wait(&mut self, until: Option<Tick>) {
+    /// Blocks until an observation is ready, or the logical clock reaches `until`, or none of
+    /// the processes `waited_on` is left running (time then jumps: nothing the command waits
+    /// for can happen in between).
+    pub fn wait(&mut self, until: Option<Tick>, waited_on: &BTreeSet<ProcessHandle>) {
         while let Ok(seen) = self.rx.try_recv() {
             self.take(seen);
         }
-        while self.queue.is_empty() && !self.running().is_empty() {
+        let runs = |d: &LinuxDriver| {
+            waited_on
+                .iter()
+                .any(|h| d.procs.get(h).is_some_and(|p| !p.exited))
+        };
+        while self.queue.is_empty() && runs(self) {
             let wait = match until {
                 Some(t) => {
                     let now = self.clock.now();
@@ -1010,7 +1048,9 @@ impl Driver for LinuxDriver {
                 network,
                 mount_points,
             } => {
-                if let Err(e) = self.create_container(&container, layers, network, mount_points) {
+                if let Err(e) =
+                    self.create_container(host, &container, layers, network, mount_points)
+                {
                     self.failed(host, "create container", io_text(&e));
                 }
             }
@@ -1021,12 +1061,12 @@ impl Driver for LinuxDriver {
             }
             Effect::DiscardSandbox { sandbox } => self.discard_sandbox(sandbox),
             Effect::CreateVolume { name } => {
-                if let Err(e) = fs::create_dir_all(self.volume_dir(&name)) {
+                if let Err(e) = fs::create_dir_all(self.volume_dir(host, &name)) {
                     self.failed(host, "create volume", io_text(&e));
                 }
             }
             Effect::CopyUp { volume, files, .. } => {
-                if let Err(e) = self.copy_up(&volume, &files) {
+                if let Err(e) = self.copy_up(host, &volume, &files) {
                     self.failed(host, "copy up", io_text(&e));
                 }
             }
@@ -1037,7 +1077,7 @@ impl Driver for LinuxDriver {
                 path,
                 read_only,
             } => {
-                if let Err(e) = self.mount(&container, kind, source, path, read_only) {
+                if let Err(e) = self.mount(host, &container, kind, source, path, read_only) {
                     self.failed(host, "mount", io_text(&e));
                 }
             }
@@ -1045,9 +1085,14 @@ impl Driver for LinuxDriver {
             Effect::Signal { handle, signal } => self.signal(handle, signal),
             Effect::RemoveContainer { container } => self.remove_container(&container),
             Effect::RemoveVolume { name } => {
-                let _ = fs::remove_dir_all(self.volume_dir(&name));
+                let _ = fs::remove_dir_all(self.volume_dir(host, &name));
             }
-            Effect::RemoveHost => {}
+            Effect::RemoveHost => {
+                // Its containers went first; its volumes go with it.
+                if host != sim_core::DEFAULT_HOST {
+                    let _ = fs::remove_dir_all(self.root.join("hosts").join(host));
+                }
+            }
         }
     }
 

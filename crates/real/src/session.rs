@@ -20,6 +20,7 @@ pub const REAL_DIR: &str = "real";
 struct OpenProcess {
     /// For the user: "container 1a2b3c4d5e6f: sleep 30".
     what: String,
+    host: String,
     target: sim_core::driver::Target,
     purpose: sim_core::driver::Purpose,
     /// Output observations taken in so far (records of its log already delivered).
@@ -31,7 +32,7 @@ struct OpenProcess {
 struct OpenProcesses(BTreeMap<ProcessHandle, OpenProcess>);
 
 impl OpenProcesses {
-    fn effect(&mut self, effect: &Effect) {
+    fn effect(&mut self, host: &str, effect: &Effect) {
         if let Effect::StartProcess(start) = effect {
             let what = match &start.target {
                 sim_core::driver::Target::Container(id) => {
@@ -43,6 +44,7 @@ impl OpenProcesses {
                 start.handle,
                 OpenProcess {
                     what: format!("{what}: {}", start.argv.join(" ")),
+                    host: host.to_string(),
                     target: start.target.clone(),
                     purpose: start.purpose,
                     outputs: 0,
@@ -77,6 +79,10 @@ pub struct RealSession {
     notes: Vec<String>,
     /// Containers whose main process an earlier invocation left running under its supervisor.
     adopted: BTreeSet<String>,
+    /// Processes the command in flight started or signalled: only while one of them runs does
+    /// its wait take real time (a detached container running beside `docker ps` does not make
+    /// the command's think time real).
+    involved: BTreeSet<ProcessHandle>,
 }
 
 fn record(journal: &mut Journal, input: &Input) -> Result<(), String> {
@@ -129,6 +135,7 @@ impl RealSession {
             open,
             notes: Vec::new(),
             adopted: BTreeSet::new(),
+            involved: BTreeSet::new(),
         };
         session.adopt();
         session.repair()?;
@@ -172,7 +179,10 @@ impl RealSession {
             if p.purpose != sim_core::driver::Purpose::Main {
                 continue;
             }
-            match self.driver.adopt(handle, p.target.clone(), p.outputs) {
+            match self
+                .driver
+                .adopt(handle, &p.host, p.target.clone(), p.outputs)
+            {
                 crate::driver::Adopted::Running => {
                     self.adopted.insert(id.clone());
                     self.open.0.remove(&handle);
@@ -195,18 +205,18 @@ impl RealSession {
         }
         self.notes
             .push("the last `sim --real` was interrupted; repairing its state:".to_string());
-        let open: Vec<(ProcessHandle, String)> = self
+        let open: Vec<(ProcessHandle, String, String)> = self
             .open
             .0
             .iter()
-            .map(|(h, p)| (*h, p.what.clone()))
+            .map(|(h, p)| (*h, p.what.clone(), p.host.clone()))
             .collect();
-        for (handle, what) in open {
+        for (handle, what, host) in open {
             self.notes
                 .push(format!("  {what}: gone, recorded as killed (exit 137)"));
             let input = Input::Observation {
                 at: self.machine.now(),
-                host: sim_core::DEFAULT_HOST.to_string(),
+                host,
                 observation: Observation::Exited {
                     handle,
                     exit: ProcessExit::Signal(9),
@@ -232,8 +242,8 @@ impl RealSession {
 
     /// Effects of the repair are for processes that are gone: not sent.
     fn drain_effects_unsent(&mut self) {
-        while let Some((_, effect)) = self.machine.poll_effect() {
-            self.open.effect(&effect);
+        while let Some((host, effect)) = self.machine.poll_effect() {
+            self.open.effect(&host, &effect);
         }
     }
 
@@ -281,7 +291,16 @@ impl RealSession {
 
     fn send_effects(&mut self) {
         while let Some((host, effect)) = self.machine.poll_effect() {
-            self.open.effect(&effect);
+            self.open.effect(&host, &effect);
+            match &effect {
+                Effect::StartProcess(start) => {
+                    self.involved.insert(start.handle);
+                }
+                Effect::Signal { handle, .. } => {
+                    self.involved.insert(*handle);
+                }
+                _ => {}
+            }
             let now = self.machine.now();
             self.driver.handle_effect(&host, effect, now);
         }
@@ -291,7 +310,7 @@ impl RealSession {
     fn settle(&mut self) -> Result<(), String> {
         self.send_effects();
         let now = self.driver.now();
-        self.driver.wait(Some(now));
+        self.driver.wait(Some(now), &BTreeSet::new());
         while let Some((at, host, observation)) = self.driver.poll_observation(u64::MAX) {
             self.deliver(at, host, observation)?;
             self.send_effects();
@@ -305,6 +324,7 @@ impl RealSession {
         let step = Step::new(line, context);
         step.check(1).map_err(|e| format!("not run: {e}"))?;
         record(&mut self.journal, &Input::Submit(step.clone()))?;
+        self.involved.clear();
         self.machine
             .submit(&step.line, step.context())
             .map_err(|e| e.to_string())?;
@@ -314,7 +334,7 @@ impl RealSession {
                 break true;
             }
             let timeout = self.machine.poll_timeout();
-            self.driver.wait(timeout);
+            self.driver.wait(timeout, &self.involved);
             let next = self.driver.next_observation_at();
             let deliver = next.is_some_and(|at| timeout.is_none_or(|t| at <= t));
             if deliver {
@@ -386,8 +406,8 @@ fn replay(machine: &mut Machine, input: &Input, open: &mut OpenProcesses) -> Res
         }
         Input::Timeout(t) => machine.handle_timeout(*t),
     }
-    while let Some((_, effect)) = machine.poll_effect() {
-        open.effect(&effect);
+    while let Some((host, effect)) = machine.poll_effect() {
+        open.effect(&host, &effect);
     }
     Ok(())
 }

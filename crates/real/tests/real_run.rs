@@ -425,3 +425,33 @@ fn a_scratch_image_holds_only_what_was_copied() {
     assert!(!listed.contains(&"bin"), "scratch has no /bin: {listed:?}");
     s.close().unwrap();
 }
+
+#[test]
+fn containers_on_another_host_report_to_it() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    assert_eq!(run(&mut s, "host add node-2").exit_code, 0);
+    let out = run(
+        &mut s,
+        "docker -H node-2 run --rm -v data:/d busybox sh -c 'echo two > /d/f; cat /d/f'",
+    );
+    assert_eq!(out.stdout, "two\n", "{}", out.stderr);
+    let out = run(&mut s, "docker run --rm -v data:/d busybox ls /d");
+    assert_eq!(
+        out.stdout, "",
+        "a volume of the same name on another host is another volume"
+    );
+    assert_eq!(
+        run(&mut s, "docker -H node-2 run -d --name n busybox sleep 30").exit_code,
+        0
+    );
+    let out = run(&mut s, "docker -H node-2 ps --format '{{.Names}}'");
+    assert_eq!(out.stdout, "n\n");
+    assert_eq!(run(&mut s, "docker ps -q").stdout, "");
+    assert_eq!(run(&mut s, "host rm -f node-2").exit_code, 0);
+    assert!(!state.path().join("real/hosts/node-2").exists());
+    s.close().unwrap();
+    assert_eq!(leftovers(state.path()), Vec::<String>::new());
+}
