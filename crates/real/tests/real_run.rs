@@ -455,3 +455,48 @@ fn containers_on_another_host_report_to_it() {
     s.close().unwrap();
     assert_eq!(leftovers(state.path()), Vec::<String>::new());
 }
+
+#[test]
+fn cpu_and_memory_limits_are_written_to_the_containers_cgroup() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    if s.layout() == &sim_real::cgroup::Layout::None {
+        eprintln!("SKIPPED (not a failure): {}", s.layout().describe());
+        return;
+    }
+    let line = "docker run -d --name c --cpus 0.5 -m 64m busybox sleep 30";
+    assert_eq!(run(&mut s, line).exit_code, 0);
+    let id = run(&mut s, "docker inspect -f '{{.Id}}' c").stdout;
+    let name = format!(
+        "{}{}",
+        sim_real::prune::group_prefix(&state.path().join("real")),
+        id.trim()
+    );
+    let group = sim_real::prune::groups_of(&state.path().join("real"))
+        .into_iter()
+        .filter(|g| g.ends_with(&name))
+        .collect::<Vec<_>>();
+    let read = |file: &str| -> Option<String> {
+        group
+            .iter()
+            .find_map(|g| std::fs::read_to_string(g.join(file)).ok())
+            .map(|t| t.trim().to_string())
+    };
+    match s.layout() {
+        sim_real::cgroup::Layout::Unified => {
+            assert_eq!(read("memory.max").as_deref(), Some("67108864"));
+            assert_eq!(read("cpu.max").as_deref(), Some("50000 100000"));
+        }
+        _ => {
+            assert_eq!(read("memory.limit_in_bytes").as_deref(), Some("67108864"));
+            assert_eq!(read("cpu.cfs_quota_us").as_deref(), Some("50000"));
+        }
+    }
+    // The container's process is in it.
+    assert!(read("cgroup.procs").is_some_and(|p| !p.is_empty()));
+    run(&mut s, "docker rm -f c");
+    s.close().unwrap();
+    assert_eq!(leftovers(state.path()), Vec::<String>::new());
+}
