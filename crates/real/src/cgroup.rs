@@ -105,16 +105,28 @@ impl Group {
     /// Makes (or reuses) the group `name` and sets its limits.
     pub fn create(layout: &Layout, name: &str, limits: Limits) -> io::Result<Group> {
         let mut dirs = Vec::new();
+        let mut fresh = true;
         for root in layout.roots() {
             let dir = root.join(PARENT).join(name);
-            fs::create_dir_all(&dir)?;
+            match fs::create_dir(&dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => fresh = false,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    fs::create_dir_all(&dir)?;
+                }
+                Err(e) => return Err(e),
+            }
             dirs.push(dir);
         }
         let group = Group {
             layout: layout.clone(),
             dirs,
         };
-        group.set(limits)?;
+        // A new group has no limits: only those asked for are written (each write costs).
+        let wanted = limits.memory.is_some() || limits.nano_cpus.is_some() || limits.pids.is_some();
+        if wanted || !fresh {
+            group.set(limits)?;
+        }
         Ok(group)
     }
 
