@@ -8,7 +8,11 @@
 # refuses hybrid cgroups, so it runs in its own mount namespace with /sys/fs/cgroup/unified
 # unmounted. sim is timed per invocation: each one also replays its session's journal.
 #
-# Usage: scripts/real-bench.sh [N]   (SIM=path/to/sim to time another build)
+# After the runs (and CYCLES more `run --rm` in one `sim --real script`, default 1000) it
+# prints what was left behind: mounts under the state directory, its cgroups, container
+# directories, processes of its cgroups (all should be 0).
+#
+# Usage: scripts/real-bench.sh [N]   (SIM=path/to/sim to time another build, CYCLES=n)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-50}"
@@ -83,6 +87,29 @@ export -f time_runs
 export runs bundle
 crun_ms=$(unshare -m bash -c 'umount /sys/fs/cgroup/unified 2>/dev/null || true; time_runs crun run -b "$bundle" "bench-$$"' | median)
 
+cycles="${CYCLES:-1000}"
+echo "==> sim --real: $cycles more run --rm cycles in one script, then leftovers" >&2
+for _ in $(seq "$cycles"); do echo "docker run --rm busybox true"; done > "$work/cycles.txt"
+t0=$(date +%s%N)
+"$sim" --state "$work/state" --real script -q "$work/cycles.txt" >/dev/null 2>&1 \
+  || echo "real-bench: a cycle failed (sim exited $?)" >&2
+t1=$(date +%s%N)
+state_real="$(cd "$work/state/real" && pwd -P)"
+left_mounts=$(grep -c " $state_real" /proc/self/mountinfo || true)
+left_groups=0
+left_procs=0
+prefix=$(python3 -c 'import hashlib,os,sys; print(hashlib.sha256(os.path.realpath(sys.argv[1]).encode()).hexdigest()[:8])' "$work/state/real")
+for controller in memory pids cpu; do
+  for group in /sys/fs/cgroup/"$controller"/sim-real/"$prefix"-* /sys/fs/cgroup/sim-real/"$prefix"-*; do
+    [ -d "$group" ] || continue
+    left_groups=$((left_groups + 1))
+    left_procs=$((left_procs + $(wc -l < "$group/cgroup.procs")))
+  done
+done
+left_dirs=$( (find "$work/state/real/containers" "$work/state/real/sandboxes" -mindepth 1 -maxdepth 1 2>/dev/null || true) | wc -l)
+
+echo
+echo "$cycles run --rm cycles: $(( (t1 - t0) / 1000000 / cycles )) ms each; left behind: $left_mounts mounts, $left_groups cgroups, $left_procs processes, $left_dirs container directories"
 echo
 printf '%-44s %10s %14s\n' "start to exit of \`true\` in busybox" "median ms" "sim / other"
 printf '%-44s %10s %14s\n' "sim --real docker run --rm busybox true" "$sim_ms" "1.00"
