@@ -36,7 +36,7 @@ impl OpenProcesses {
         if let Effect::StartProcess(start) = effect {
             let what = match &start.target {
                 sim_core::driver::Target::Container(id) => {
-                    format!("container {}", &id[..id.len().min(12)])
+                    format!("container {}", id.chars().take(12).collect::<String>())
                 }
                 sim_core::driver::Target::Sandbox(s) => format!("build step {}", s.0),
             };
@@ -83,6 +83,8 @@ pub struct RealSession {
     /// its wait take real time (a detached container running beside `docker ps` does not make
     /// the command's think time real).
     involved: BTreeSet<ProcessHandle>,
+    /// Held while the session is open: one `sim --real` at a time on a state directory.
+    _lock: std::fs::File,
 }
 
 fn record(journal: &mut Journal, input: &Input) -> Result<(), String> {
@@ -105,6 +107,9 @@ impl RealSession {
             return Err(message);
         }
         let dir = state.join(REAL_DIR);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
+        let lock = lock(&dir)?;
         let (saved_seed, inputs) = match Journal::read(&dir)? {
             Some((saved, inputs)) => (Some(saved), inputs),
             None => (None, Vec::new()),
@@ -136,6 +141,7 @@ impl RealSession {
             notes: Vec::new(),
             adopted: BTreeSet::new(),
             involved: BTreeSet::new(),
+            _lock: lock,
         };
         session.adopt();
         session.repair()?;
@@ -385,6 +391,27 @@ impl RealSession {
         }
         Ok(lines)
     }
+}
+
+/// Takes the state directory's lock, or says who holds it.
+fn lock(dir: &Path) -> Result<std::fs::File, String> {
+    use std::os::fd::AsRawFd;
+    let path = dir.join("lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    // SAFETY: flock on an fd this function owns.
+    let rc = unsafe { nix::libc::flock(file.as_raw_fd(), nix::libc::LOCK_EX | nix::libc::LOCK_NB) };
+    if rc != 0 {
+        return Err(format!(
+            "another `sim --real` is running on {} (wait for it to finish)",
+            dir.display()
+        ));
+    }
+    Ok(file)
 }
 
 /// One recorded input into a Machine with no driver: its effects are only tracked.

@@ -500,3 +500,20 @@ fn cpu_and_memory_limits_are_written_to_the_containers_cgroup() {
     s.close().unwrap();
     assert_eq!(leftovers(state.path()), Vec::<String>::new());
 }
+
+#[test]
+fn one_session_at_a_time_on_a_state_directory() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(s) = session(state.path()) else {
+        return;
+    };
+    let Err(message) = RealSession::open(state.path(), None) else {
+        panic!("a second session opened beside the first");
+    };
+    assert!(
+        message.contains("another `sim --real` is running"),
+        "{message}"
+    );
+    s.close().unwrap();
+    assert!(RealSession::open(state.path(), None).is_ok());
+}

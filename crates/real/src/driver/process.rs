@@ -86,6 +86,8 @@ impl LinuxDriver {
                 Target::Sandbox(s) => format!("sandbox-{}", s.0),
             };
             self.drop_group(&name);
+            // A supervisor whose init could not start has nothing to keep.
+            let _ = fs::remove_dir_all(self.proc_dir(handle));
         }
         match result {
             Ok(()) => self.push_now(host, Observation::Started { handle }),
