@@ -403,9 +403,18 @@ fn lock(dir: &Path) -> Result<std::fs::File, String> {
         .write(true)
         .open(&path)
         .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    // SAFETY: flock on an fd this function owns.
-    let rc = unsafe { nix::libc::flock(file.as_raw_fd(), nix::libc::LOCK_EX | nix::libc::LOCK_NB) };
-    if rc != 0 {
+    // A child forked just now (before its exec) may hold a copy for a moment: try for a while.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    let locked = loop {
+        // SAFETY: flock on an fd this function owns.
+        let rc =
+            unsafe { nix::libc::flock(file.as_raw_fd(), nix::libc::LOCK_EX | nix::libc::LOCK_NB) };
+        if rc == 0 || std::time::Instant::now() > deadline {
+            break rc == 0;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    if !locked {
         return Err(format!(
             "another `sim --real` is running on {} (wait for it to finish)",
             dir.display()

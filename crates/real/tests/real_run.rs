@@ -41,6 +41,40 @@ fn leftovers(state: &Path) -> Vec<String> {
             );
         }
     }
+    out.extend(
+        processes_of(state)
+            .into_iter()
+            .map(|p| format!("process {p}")),
+    );
+    out
+}
+
+/// Processes in this state directory's cgroups, or holding a supervisor's log open (only
+/// supervisors ever open one: a fork of this process that has not exec'd yet holds copies of
+/// the session's files for a moment, never a log).
+fn processes_of(state: &Path) -> Vec<String> {
+    let real = state.join("real");
+    let prefix = sim_real::prune::group_prefix(&real);
+    let dir = std::fs::canonicalize(&real).unwrap_or(real).join("procs");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let cgroups = std::fs::read_to_string(entry.path().join("cgroup")).unwrap_or_default();
+        let holds = std::fs::read_dir(entry.path().join("fd"))
+            .map(|fds| {
+                fds.flatten().any(|fd| {
+                    std::fs::read_link(fd.path()).is_ok_and(|target| target.starts_with(&dir))
+                })
+            })
+            .unwrap_or(false);
+        if cgroups.contains(&format!("/sim-real/{prefix}")) || holds {
+            let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            out.push(format!("{name} {}", String::from_utf8_lossy(&cmdline)));
+        }
+    }
     out
 }
 
@@ -266,6 +300,13 @@ fn a_detached_container_outlives_the_session() {
     // Between invocations: no mount on the host side, the container's process lives on.
     assert!(sim_real::prune::mounts_under(&state.path().join("real")).is_empty());
     assert!(!sim_real::prune::groups_of(&state.path().join("real")).is_empty());
+    // The container's init and its supervisor.
+    assert_eq!(
+        processes_of(state.path()).len(),
+        2,
+        "{:?}",
+        processes_of(state.path())
+    );
 
     let mut s = session(state.path()).unwrap();
     assert!(s.take_notes().is_empty(), "no repair: it still runs");
