@@ -45,6 +45,8 @@ pub(super) fn supervisor(p: &Prepared, arrays: &ExecArrays, log: &CStr) -> io::R
         // `sim` that is gone is an error to ignore, not a signal.
         libc::setsid();
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+        // `ps` shows what it is (its command line stays the `sim` it was forked from).
+        libc::prctl(libc::PR_SET_NAME, c"sim-supervisor".as_ptr());
         check(libc::unshare(libc::CLONE_NEWPID), status, Step::Namespaces)?;
         let mut out = [0; 2];
         let mut err = [0; 2];
