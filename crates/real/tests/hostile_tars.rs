@@ -170,6 +170,10 @@ fn truncated_archives_are_refused() {
 #[test]
 fn whiteouts_become_overlayfs_whiteouts() {
     use std::os::unix::fs::FileTypeExt;
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIPPED (not a failure): whiteout devices and trusted xattrs need root");
+        return;
+    }
     let dir = entry(b"etc/", tar::EntryType::Directory, b"", b"");
     let tar = archive(&[
         dir,
