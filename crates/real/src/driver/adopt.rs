@@ -143,9 +143,18 @@ pub(super) fn tail(
         let (records, used) = crate::supervise::parse(&pending);
         pending.drain(..used);
         for record in records {
-            if forward(tx, handle, record) {
+            if let crate::supervise::Record::Exit { .. } = record {
+                // Passed on once the supervisor is gone too (it exits right after writing).
+                let deadline = Instant::now() + Duration::from_secs(2);
+                while fs::metadata(format!("/proc/{supervisor}")).is_ok()
+                    && Instant::now() < deadline
+                {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                forward(tx, handle, record);
                 return;
             }
+            forward(tx, handle, record);
         }
         if !alive {
             // Read once more after it was seen gone: nothing came, so no exit was written.

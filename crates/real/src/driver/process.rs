@@ -263,24 +263,25 @@ impl LinuxDriver {
             p.pid = pid;
         }
         if supervised {
-            // The supervisor's stdout carries the log records, its exit last.
+            // The supervisor's stdout carries the log records, its exit last. The exit is
+            // passed on once the supervisor is gone too: then nothing of the container runs.
             let tx = self.tx.clone();
             std::thread::spawn(move || {
-                let mut exited = false;
+                let mut exit = None;
                 if let Some(mut pipe) = child.stdout.take() {
                     while let Ok(Some(record)) = crate::supervise::read_record(&mut pipe) {
-                        exited |= forward(&tx, handle, record);
+                        match record {
+                            crate::supervise::Record::Exit { .. } => exit = Some(record),
+                            output => {
+                                forward(&tx, handle, output);
+                            }
+                        }
                     }
                 }
                 let _ = child.wait();
-                if !exited {
-                    // The supervisor itself was killed: so was what it watched.
-                    let _ = tx.send(Seen::Exited {
-                        handle,
-                        status: std::process::ExitStatus::from_raw(9),
-                        at: Instant::now(),
-                    });
-                }
+                // Without an exit record the supervisor itself was killed: so was its init.
+                let exit = exit.unwrap_or(crate::supervise::Record::Exit { status: 9 });
+                forward(&tx, handle, exit);
             });
             return;
         }
