@@ -13,6 +13,13 @@ fn session(dir: &Path) -> Option<RealSession> {
         eprintln!("SKIPPED (not a failure): {missing}");
         return None;
     }
+    if !Path::new(sim_real::store::HOST_BUSYBOX).exists() {
+        eprintln!(
+            "SKIPPED (not a failure): no {} (Debian package busybox-static)",
+            sim_real::store::HOST_BUSYBOX
+        );
+        return None;
+    }
     Some(RealSession::open(dir, None).expect("session opens"))
 }
 
