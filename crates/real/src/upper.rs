@@ -94,6 +94,47 @@ pub fn read_upper(upper: &Path) -> io::Result<LayerDiff> {
     Ok(diff)
 }
 
+/// What `path` is in a stack of lower directories (top first), as overlayfs shows it.
+fn lower_node(lower: &[std::path::PathBuf], path: &str) -> Option<Node> {
+    let relative = path.trim_start_matches('/');
+    for dir in lower {
+        let host = dir.join(relative);
+        if let Ok(meta) = fs::symlink_metadata(&host) {
+            if meta.file_type().is_char_device() && meta.rdev() == 0 {
+                return None;
+            }
+            return node_of(&host, &meta).ok().flatten();
+        }
+    }
+    None
+}
+
+/// The changes of an upper directory in the core's terms: overlayfs copies up a directory
+/// to create something inside it, and a file opened for writing even if nothing changed; an
+/// entry equal to what the layers below have is no change (the core keeps no times), so a
+/// `RUN` whose files are deterministic gives the same layer as in the simulation.
+pub fn read_changes(upper: &Path, lower: &[std::path::PathBuf]) -> io::Result<LayerDiff> {
+    let diff = read_upper(upper)?;
+    let mut changes = LayerDiff::new();
+    let mut opaque: Vec<&str> = Vec::new();
+    for (path, change) in diff.iter() {
+        match change {
+            sim_core::fs::Change::Put(node) => {
+                let under_opaque = opaque.iter().any(|dir| sim_core::fs::is_inside(path, dir));
+                if under_opaque || lower_node(lower, path).as_ref() != Some(node) {
+                    changes.put(path.clone(), node.clone());
+                }
+            }
+            sim_core::fs::Change::Whiteout => changes.whiteout(path.clone()),
+            sim_core::fs::Change::OpaqueDir { mode } => {
+                opaque.push(path);
+                changes.opaque(path.clone(), *mode);
+            }
+        }
+    }
+    Ok(changes)
+}
+
 /// A directory's files (a volume's), as a tree rooted at it.
 pub fn read_tree(dir: &Path) -> io::Result<FsTree> {
     let mut tree = FsTree::new();

@@ -565,3 +565,31 @@ fn one_session_at_a_time_on_a_state_directory() {
     s.close().unwrap();
     assert!(RealSession::open(state.path(), None).is_ok());
 }
+
+#[test]
+fn a_dockerfile_gives_the_same_layer_digests_in_both_modes() {
+    let state = tempfile::tempdir().unwrap();
+    let Some(mut s) = session(state.path()) else {
+        return;
+    };
+    let mut context = FsTree::new();
+    context.put(
+        "/Dockerfile",
+        Node::file(
+            "FROM busybox\nWORKDIR /app\nCOPY a.txt .\nRUN echo hi > /app/f && mkdir -p /data && echo x > /data/y\nRUN rm /etc/os-release && chmod 700 /data\nENV A=1\n",
+        ),
+    );
+    context.put("/a.txt", Node::file("aaa\n"));
+    let build = "docker build -t d .";
+    let layers = "docker inspect -f '{{json .RootFS.Layers}}' d";
+    let mut world = sim_core::World::new(42);
+    assert_eq!(world.run_line(build, &context).exit_code, 0);
+    let simulated = world.run_line(layers, &FsTree::new()).stdout;
+    let out = s.run(build, Some(context)).unwrap();
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    let real = run(&mut s, layers).stdout;
+    // WORKDIR, COPY and the RUN steps (deterministic files, a deletion, a mode change).
+    assert_eq!(real, simulated);
+    assert_eq!(real.matches("sha256:").count(), 5, "{real}");
+    s.close().unwrap();
+}

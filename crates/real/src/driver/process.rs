@@ -408,8 +408,14 @@ impl LinuxDriver {
     pub(super) fn report_files(&mut self, host: &str, target: &Target, at: Tick) {
         match target {
             Target::Sandbox(sandbox) => {
-                let upper = self.sandbox_dir(*sandbox).join("upper");
-                match upper::read_upper(&upper) {
+                let dir = self.sandbox_dir(*sandbox);
+                let layers: Vec<String> = fs::read_to_string(dir.join("layers"))
+                    .unwrap_or_default()
+                    .lines()
+                    .map(str::to_string)
+                    .collect();
+                let (_, _, stack) = self.root_of(&dir, &layers);
+                match upper::read_changes(&stack[0], &stack[1..]) {
                     Ok(diff) => self.push(
                         host,
                         at,
@@ -422,8 +428,10 @@ impl LinuxDriver {
                 }
             }
             Target::Container(id) => {
-                let upper = self.container_dir(id).join("upper");
-                if let Ok(diff) = upper::read_upper(&upper) {
+                let dir = self.container_dir(id);
+                let layers = self.load_config(id).map(|c| c.layers).unwrap_or_default();
+                let (_, _, stack) = self.root_of(&dir, &layers);
+                if let Ok(diff) = upper::read_changes(&stack[0], &stack[1..]) {
                     self.push(
                         host,
                         at,
