@@ -149,7 +149,9 @@ pub(super) fn child(p: &Prepared, arrays: &ExecArrays) -> io::Result<()> {
         }
         let cwd: &CStr = p.workdir_steps.last().map_or(slash, |c| c.as_c_str());
         check(libc::chdir(cwd.as_ptr()), status, Step::Workdir)?;
-        check(libc::setgroups(0, std::ptr::null()), status, Step::User)?;
+        // The primary group is the one supplementary group (as `id` shows in docker).
+        let groups = [p.gid as libc::gid_t];
+        check(libc::setgroups(1, groups.as_ptr()), status, Step::User)?;
         check(libc::setgid(p.gid), status, Step::User)?;
         check(libc::setuid(p.uid), status, Step::User)?;
         let mut last = libc::ENOENT;
