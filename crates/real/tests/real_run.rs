@@ -8,6 +8,27 @@ use sim_core::FsTree;
 use sim_real::RealSession;
 use std::path::Path;
 
+/// A state directory that, when a test ends (passed or failed), kills and removes whatever
+/// its containers left, so a failing test leaves no process behind on the machine.
+struct Scratch(tempfile::TempDir);
+
+impl Scratch {
+    fn new() -> Scratch {
+        Scratch(tempfile::tempdir().unwrap())
+    }
+
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let none = Default::default();
+        sim_real::prune::prune(&self.path().join("real"), &none, &none);
+    }
+}
+
 fn session(dir: &Path) -> Option<RealSession> {
     if let Some(missing) = sim_real::check::preflight() {
         eprintln!("SKIPPED (not a failure): {missing}");
@@ -87,7 +108,7 @@ fn processes_of(state: &Path) -> Vec<String> {
 
 #[test]
 fn output_and_exit_codes_come_from_the_real_process() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -112,7 +133,7 @@ fn output_and_exit_codes_come_from_the_real_process() {
 
 #[test]
 fn inside_host_processes_and_mounts_are_invisible() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -161,7 +182,7 @@ fn inside_host_processes_and_mounts_are_invisible() {
 
 #[test]
 fn env_workdir_user_and_hostname_are_the_containers() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -175,7 +196,7 @@ fn env_workdir_user_and_hostname_are_the_containers() {
 
 #[test]
 fn the_memory_limit_kills_with_137_and_oomkilled() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -200,7 +221,7 @@ fn the_memory_limit_kills_with_137_and_oomkilled() {
 
 #[test]
 fn a_session_carries_on_from_the_recorded_inputs() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -234,7 +255,7 @@ fn a_session_carries_on_from_the_recorded_inputs() {
 
 #[test]
 fn a_dockerfile_from_busybox_builds_for_real() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -261,7 +282,7 @@ fn a_dockerfile_from_busybox_builds_for_real() {
 
 #[test]
 fn simulated_images_are_refused_with_what_to_do() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -274,7 +295,7 @@ fn simulated_images_are_refused_with_what_to_do() {
 
 #[test]
 fn docker_stop_sends_sigterm_then_sigkill_after_the_grace_period() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -296,7 +317,7 @@ fn docker_stop_sends_sigterm_then_sigkill_after_the_grace_period() {
 
 #[test]
 fn a_detached_container_outlives_the_session() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -332,7 +353,7 @@ fn a_detached_container_outlives_the_session() {
 
 #[test]
 fn what_a_detached_container_did_meanwhile_is_read_from_its_log() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -357,7 +378,7 @@ fn what_a_detached_container_did_meanwhile_is_read_from_its_log() {
 
 #[test]
 fn run_rm_cycles_leave_nothing_behind() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -382,7 +403,7 @@ fn run_rm_cycles_leave_nothing_behind() {
 
 #[test]
 fn volumes_and_bind_mounts_are_real_directories() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -419,7 +440,7 @@ fn volumes_and_bind_mounts_are_real_directories() {
 
 #[test]
 fn exec_joins_the_running_containers_namespaces() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -445,7 +466,7 @@ fn exec_joins_the_running_containers_namespaces() {
 
 #[test]
 fn a_scratch_image_holds_only_what_was_copied() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -476,7 +497,7 @@ fn a_scratch_image_holds_only_what_was_copied() {
 
 #[test]
 fn containers_on_another_host_report_to_it() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -506,7 +527,7 @@ fn containers_on_another_host_report_to_it() {
 
 #[test]
 fn cpu_and_memory_limits_are_written_to_the_containers_cgroup() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -551,7 +572,7 @@ fn cpu_and_memory_limits_are_written_to_the_containers_cgroup() {
 
 #[test]
 fn one_session_at_a_time_on_a_state_directory() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(s) = session(state.path()) else {
         return;
     };
@@ -568,7 +589,7 @@ fn one_session_at_a_time_on_a_state_directory() {
 
 #[test]
 fn a_dockerfile_gives_the_same_layer_digests_in_both_modes() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
@@ -599,7 +620,7 @@ fn a_dockerfile_gives_the_same_layer_digests_in_both_modes() {
 /// busybox build has no TIME), `df -h` (the simulation ignores -h), file times, /proc inside.
 #[test]
 fn the_simulation_and_the_real_run_print_the_same() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
