@@ -117,6 +117,14 @@ pub fn prune(
     if let Ok(entries) = fs::read_dir(root.join("sandboxes")) {
         dirs.extend(entries.flatten().map(|e| e.path()));
     }
+    // Removed directories a killed run did not get to delete (batches an `rm` may still be
+    // deleting are removed here too: nothing else uses them).
+    if let Ok(entries) = fs::read_dir(root) {
+        dirs.extend(entries.flatten().map(|e| e.path()).filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("trash"))
+        }));
+    }
     if let Ok(entries) = fs::read_dir(root.join("layers")) {
         dirs.extend(
             entries

@@ -368,6 +368,7 @@ impl RealSession {
         for note in self.driver.take_notes() {
             outcome.stderr.push_str(&format!("sim --real: {note}\n"));
         }
+        self.driver.empty_trash();
         Ok(outcome)
     }
 

@@ -74,6 +74,22 @@ fn leftovers(state: &Path) -> Vec<String> {
             .into_iter()
             .map(|p| format!("process {p}")),
     );
+    // Removed directories are deleted by a detached `rm` after each command: give it time.
+    let trash = || -> Vec<String> {
+        std::fs::read_dir(&real)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with("trash"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !trash().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    out.extend(trash().into_iter().map(|t| format!("dir {t}")));
     out
 }
 

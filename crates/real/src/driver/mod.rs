@@ -28,6 +28,7 @@ use std::time::Instant;
 mod adopt;
 mod process;
 mod root;
+mod trash;
 
 pub use adopt::Adopted;
 
@@ -74,6 +75,8 @@ pub struct LinuxDriver {
     notes: Vec<String>,
     /// Prefix of this state directory's cgroups, so parallel sessions never touch each other's.
     group_prefix: String,
+    /// Directories discarded so far (names in the trash are unique).
+    trash_count: u64,
 }
 
 fn io_text(e: &io::Error) -> String {
@@ -98,6 +101,7 @@ impl LinuxDriver {
             last_at: now,
             notes: Vec::new(),
             group_prefix: crate::prune::group_prefix(root),
+            trash_count: 0,
         }
     }
 
@@ -187,6 +191,7 @@ enum Failure {
 impl Drop for LinuxDriver {
     fn drop(&mut self) {
         self.stop_all();
+        self.empty_trash();
     }
 }
 

@@ -131,7 +131,8 @@ impl LinuxDriver {
     pub(super) fn remove_container(&mut self, id: &str) {
         self.drop_group(id);
         self.wait_gone(&Target::Container(id.to_string()));
-        let _ = fs::remove_dir_all(self.container_dir(id));
+        let dir = self.container_dir(id);
+        self.discard_dir(&dir);
     }
 
     pub(super) fn prepare_sandbox(
@@ -150,7 +151,8 @@ impl LinuxDriver {
         let name = format!("sandbox-{}", sandbox.0);
         self.drop_group(&name);
         self.wait_gone(&Target::Sandbox(sandbox));
-        let _ = fs::remove_dir_all(self.sandbox_dir(sandbox));
+        let dir = self.sandbox_dir(sandbox);
+        self.discard_dir(&dir);
     }
 
     pub(super) fn mount(
