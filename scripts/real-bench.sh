@@ -106,7 +106,10 @@ for controller in memory pids cpu; do
     left_procs=$((left_procs + $(wc -l < "$group/cgroup.procs")))
   done
 done
+# Removed directories go through trash/ to a detached rm: give it a moment, then count them.
+sleep 2
 left_dirs=$( (find "$work/state/real/containers" "$work/state/real/sandboxes" -mindepth 1 -maxdepth 1 2>/dev/null || true) | wc -l)
+left_dirs=$((left_dirs + $( (find "$work/state/real" -mindepth 1 -maxdepth 1 -name 'trash*' 2>/dev/null || true) | wc -l)))
 
 echo
 echo "$cycles run --rm cycles: $(( (t1 - t0) / 1000000 / cycles )) ms each; left behind: $left_mounts mounts, $left_groups cgroups, $left_procs processes, $left_dirs container directories"
