@@ -7,13 +7,14 @@ mod bench;
 mod completion;
 mod context;
 mod lesson;
+mod real;
 mod repl;
 mod script;
 mod session;
 mod state;
 
 use clap::{Parser, Subcommand};
-use session::{err, out, print_events, Session};
+use session::{err, out, print_events, Backend, Session};
 use state::State;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -44,6 +45,13 @@ struct Cli {
     /// After each command's output, print the events it added as JSON lines
     #[arg(long, global = true)]
     json: bool,
+
+    /// Run the commands for real on this machine (Linux, as root): namespaces, overlayfs and
+    /// cgroups instead of simulated programs. Images with a real form: busybox (made from the
+    /// machine's static busybox), scratch, and what is built FROM them. The state directory
+    /// keeps a real session apart (it refuses to mix modes).
+    #[arg(long, global = true)]
+    real: bool,
 
     #[command(subcommand)]
     command: Option<Commands>,
@@ -163,6 +171,19 @@ enum Commands {
         #[arg(value_name = "N")]
         last: Option<usize>,
     },
+
+    /// `sim --real system prune`: remove what a killed `sim --real` left on this machine
+    /// (mounts, cgroups and their processes, container directories) and list it
+    System {
+        #[command(subcommand)]
+        command: SystemCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SystemCommand {
+    /// Remove the leftovers of a killed run
+    Prune,
 }
 
 /// `sim host ...`: the same verbs as the prompt's `host` command.
@@ -229,42 +250,78 @@ fn run(cli: Cli) -> Result<i32, String> {
         Some(dir) => dir,
         None => default_state_dir()?,
     };
-    let open = || State::open(&state_dir, cli.seed).map_err(|e| e.to_string());
-    let session = |state: State| -> Result<Session, String> {
+    let real = cli.real;
+    let open = || {
+        real::refuse_for_sim(&state_dir)?;
+        State::open(&state_dir, cli.seed).map_err(|e| e.to_string())
+    };
+    // The session lines run in: simulated, or real with --real.
+    let backend = || -> Result<Backend, String> {
+        if real {
+            Ok(Backend::Real(Box::new(real::Real::open(
+                &state_dir, cli.seed,
+            )?)))
+        } else {
+            Ok(Backend::Sim(Box::new(open()?)))
+        }
+    };
+    let session = |state: Backend| -> Result<Session, String> {
         let cwd = std::env::current_dir()
             .map_err(|e| format!("cannot read the current directory: {e}"))?;
         Ok(Session::new(state, cli.json, cwd))
     };
+    if real {
+        match &cli.command {
+            None => {
+                return Err("the prompt is for the simulation; with --real run `sim --real docker ...` or `sim --real script FILE`".into())
+            }
+            Some(Commands::Lesson(_)) | Some(Commands::Bench { .. }) => {
+                return Err("with --real: docker, script, host, tick, hash, events, reset and system prune (lessons and the bench run in the simulation)".into())
+            }
+            Some(Commands::Reset) => {
+                if real::reset(&state_dir)? {
+                    out("The real session was deleted (its mounts, cgroups and files too).\n");
+                } else {
+                    out("There was no real session.\n");
+                }
+                return Ok(0);
+            }
+            _ => {}
+        }
+    }
 
     match cli.command {
         None => {
-            let mut session = session(open()?)?;
+            let mut session = session(backend()?)?;
             repl::run(&mut session, &state_dir).map_err(|e| format!("the prompt failed: {e}"))
         }
         Some(Commands::Docker { args }) => {
             let line = docker_line(&args)?;
-            let mut session = session(open()?)?;
+            let mut session = session(backend()?)?;
             session.run_sim_line(&line).map_err(|e| e.to_string())
         }
-        Some(Commands::Host { command }) => prompt_line(&command.line()?, session(open()?)?),
-        Some(Commands::Tick { duration }) => {
-            prompt_line(&join_line(&["tick".into(), duration])?, session(open()?)?)
-        }
-        Some(Commands::Help) => prompt_line("help", session(open()?)?),
+        Some(Commands::Host { command }) => prompt_line(&command.line()?, session(backend()?)?),
+        Some(Commands::Tick { duration }) => prompt_line(
+            &join_line(&["tick".into(), duration])?,
+            session(backend()?)?,
+        ),
+        Some(Commands::Help) => prompt_line("help", session(backend()?)?),
         Some(Commands::Curl { args }) => {
-            prompt_line(&program_line("curl", args)?, session(open()?)?)
+            prompt_line(&program_line("curl", args)?, session(backend()?)?)
         }
         Some(Commands::Wget { args }) => {
-            prompt_line(&program_line("wget", args)?, session(open()?)?)
+            prompt_line(&program_line("wget", args)?, session(backend()?)?)
         }
-        Some(Commands::Ssh { args }) => prompt_line(&program_line("ssh", args)?, session(open()?)?),
+        Some(Commands::Ssh { args }) => {
+            prompt_line(&program_line("ssh", args)?, session(backend()?)?)
+        }
         Some(Commands::Script {
             file,
             quiet,
             keep_going,
         }) => {
             let text = read_script(&file)?;
-            let mut session = session(open()?)?;
+            let mut session = session(backend()?)?;
             let options = script::ScriptOptions { quiet, keep_going };
             script::run(&mut session, &text, &options).map_err(|e| e.to_string())
         }
@@ -280,15 +337,29 @@ fn run(cli: Cli) -> Result<i32, String> {
             Ok(0)
         }
         Some(Commands::Lesson(args)) => lesson::run(args, &state_dir, open),
-        Some(Commands::Hash) => {
-            out(&format!("{}\n", open()?.world().trace_hash()));
-            Ok(0)
-        }
+        Some(Commands::Hash) => prompt_line("hash", session(backend()?)?),
         Some(Commands::Events { last }) => {
-            let state = open()?;
-            let events = state.world().events();
+            let session = session(backend()?)?;
+            let events = session.world().map_or(&[][..], |w| w.events());
             let from = last.map_or(0, |n| events.len().saturating_sub(n));
             print_events(&events[from..], cli.json);
+            Ok(0)
+        }
+        Some(Commands::System {
+            command: SystemCommand::Prune,
+        }) => {
+            if !real {
+                return Err("system prune is for `sim --real` (the simulation leaves nothing on this machine)".into());
+            }
+            let mut real = real::Real::open(&state_dir, cli.seed)?;
+            let removed = real.prune();
+            if removed.is_empty() {
+                out("Nothing was left behind.\n");
+            }
+            for line in &removed {
+                out(&format!("{line}\n"));
+            }
+            out(&format!("{}\n", real.layout()));
             Ok(0)
         }
     }

@@ -21,18 +21,22 @@ pub fn run(session: &mut Session, state_dir: &Path) -> Result<i32, ReadlineError
         .completion_type(CompletionType::List)
         .build();
     let mut editor: Editor<SimHelper, DefaultHistory> = Editor::with_config(config)?;
+    let Some(state) = session.state() else {
+        err("sim: the prompt is for the simulation; in real mode use `sim --real docker ...` or `sim --real script FILE`\n");
+        return Ok(2);
+    };
+    let (restored, seed) = (state.ran(), state.seed());
     let mut helper = SimHelper::new();
-    helper.names = Names::of_world(session.state().world());
+    helper.names = Names::of_world(state.world());
     editor.set_helper(Some(helper));
     let history = state_dir.join(HISTORY_FILE);
     // No history yet is normal.
     let _ = editor.load_history(&history);
 
     if std::io::stdin().is_terminal() {
-        let restored = session.state().ran();
         out(&format!(
             "sim: a simulated Docker (seed {}{}). Type `help` for help, Ctrl-D to leave.\n",
-            session.state().seed(),
+            seed,
             match restored {
                 0 => String::new(),
                 1 => ", 1 command restored".to_string(),
@@ -60,8 +64,8 @@ pub fn run(session: &mut Session, state_dir: &Path) -> Result<i32, ReadlineError
         match session.run_line(line) {
             Ok(Step::Exit(code)) => return Ok(code),
             Ok(Step::Ran(_)) => {
-                if let Some(helper) = editor.helper_mut() {
-                    helper.names = Names::of_world(session.state().world());
+                if let (Some(helper), Some(world)) = (editor.helper_mut(), session.world()) {
+                    helper.names = Names::of_world(world);
                 }
             }
             // The line ran but could not be saved: say so and carry on in memory.

@@ -5,8 +5,9 @@
 //! whichever way it was typed.
 
 use crate::context;
+use crate::real::Real;
 use crate::state::{State, StateError};
-use sim_core::Event;
+use sim_core::{Event, World};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -37,8 +38,14 @@ Commands of sim itself:
   exit, quit      leave (Ctrl-D works too); the state is kept for the next `sim`
 ";
 
+/// Where lines run: the simulation, or real processes (`sim --real`).
+pub enum Backend {
+    Sim(Box<State>),
+    Real(Box<Real>),
+}
+
 pub struct Session {
-    state: State,
+    state: Backend,
     /// Print the events each line added as JSON lines after its output.
     json: bool,
     /// Where relative build context paths start.
@@ -46,12 +53,30 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(state: State, json: bool, cwd: PathBuf) -> Session {
+    pub fn new(state: Backend, json: bool, cwd: PathBuf) -> Session {
         Session { state, json, cwd }
     }
 
-    pub fn state(&self) -> &State {
-        &self.state
+    /// The simulated session's state (`None` in real mode).
+    pub fn state(&self) -> Option<&State> {
+        match &self.state {
+            Backend::Sim(state) => Some(state),
+            Backend::Real(_) => None,
+        }
+    }
+
+    pub fn world(&self) -> Option<&World> {
+        match &self.state {
+            Backend::Sim(state) => Some(state.world()),
+            Backend::Real(real) => real.world(),
+        }
+    }
+
+    fn seed(&self) -> u64 {
+        match &self.state {
+            Backend::Sim(state) => state.seed(),
+            Backend::Real(real) => real.seed(),
+        }
     }
 
     /// A line typed in the REPL or read from a script: sim's own commands first, then the
@@ -71,16 +96,17 @@ impl Session {
                 )))),
             },
             ["hash"] => {
-                out(&format!("{}\n", self.state.world().trace_hash()));
+                let hash = self.world().map(|w| w.trace_hash()).unwrap_or_default();
+                out(&format!("{hash}\n"));
                 Ok(Step::Ran(0))
             }
             ["events"] => {
-                print_events(self.state.world().events(), self.json);
+                print_events(self.world().map_or(&[], |w| w.events()), self.json);
                 Ok(Step::Ran(0))
             }
             ["events", n] => match n.parse::<usize>() {
                 Ok(n) => {
-                    let events = self.state.world().events();
+                    let events = self.world().map_or(&[][..], |w| w.events());
                     print_events(&events[events.len().saturating_sub(n)..], self.json);
                     Ok(Step::Ran(0))
                 }
@@ -89,10 +115,15 @@ impl Session {
                 )))),
             },
             ["reset"] => {
-                self.state.reset()?;
+                let Backend::Sim(state) = &mut self.state else {
+                    return Ok(Step::Ran(usage(
+                        "reset: in real mode, run `sim --real reset` (it unmounts and deletes the real session)",
+                    )));
+                };
+                state.reset()?;
                 out(&format!(
                     "The simulation was reset (seed {}).\n",
-                    self.state.seed()
+                    self.seed()
                 ));
                 Ok(Step::Ran(0))
             }
@@ -117,12 +148,18 @@ impl Session {
             },
             None => None,
         };
-        let (outcome, saved) = self.state.run(line, context);
+        let (outcome, saved) = match &mut self.state {
+            Backend::Sim(state) => state.run(line, context),
+            Backend::Real(real) => match real.run(line, context) {
+                Ok(outcome) => (outcome, Ok(())),
+                Err(message) => return Err(StateError::Real(message)),
+            },
+        };
         // The core's stderr carries progress (pulls, build steps) that comes before results.
         err(&outcome.stderr);
         out(&outcome.stdout);
         if self.json {
-            let events = self.state.world().events();
+            let events = self.world().map_or(&[][..], |w| w.events());
             let range = outcome.first_event as usize..outcome.end_event as usize;
             print_events(events.get(range).unwrap_or_default(), true);
         }

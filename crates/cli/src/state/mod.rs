@@ -60,6 +60,9 @@ pub enum StateError {
         "the saved state was made with --seed {saved}, not {requested}; run `sim reset` first to start over with a new seed (or leave out --seed)"
     )]
     SeedMismatch { saved: u64, requested: u64 },
+    /// `sim --real`: the real session could not go on (its journal, the machine).
+    #[error("{0}")]
+    Real(String),
 }
 
 impl StateError {

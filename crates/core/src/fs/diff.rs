@@ -65,6 +65,12 @@ impl LayerDiff {
         self.changes.insert(path.into(), Change::Whiteout);
     }
 
+    /// The directory is emptied of what lower layers had, then kept with `mode` (what a real
+    /// host's overlayfs upper directory says with `trusted.overlay.opaque`).
+    pub fn opaque(&mut self, path: impl Into<String>, mode: u32) {
+        self.changes.insert(path.into(), Change::OpaqueDir { mode });
+    }
+
     /// Bytes of content the layer adds (what `docker history` and `SIZE` columns show).
     pub fn size(&self) -> u64 {
         self.changes

@@ -44,6 +44,7 @@ impl World {
         };
         self.procs
             .insert(handle, ProcRecord::new(Target::Host, Purpose::HostCommand));
+        let errors_before = self.host_errors.len();
         self.issue(Effect::StartProcess(start));
         let started = self.now;
         self.wait_until(Some(self.now + HOST_WAIT_MS), |w| {
@@ -59,8 +60,13 @@ impl World {
             ));
         };
         if let Some(error) = &record.failed {
+            // A host that runs no such commands (sim --real) says why; that beats "no such target".
+            let detail = match self.host_errors.get(errors_before..).and_then(|e| e.last()) {
+                Some(reason) if *error == crate::driver::StartError::NoTarget => reason.clone(),
+                _ => error.to_string(),
+            };
             return Err(Failure::new(
-                format!("bash: {name}: {error}"),
+                format!("bash: {name}: {detail}"),
                 error.exit_code(),
             ));
         }

@@ -1,0 +1,24 @@
+//! sim-real: the core's effects answered on this Linux machine (`sim --real`).
+//!
+//! The core decides everything and stays sans-IO; this crate is a [`sim_core::Driver`]
+//! ([`LinuxDriver`]) that carries its effects out with real processes: a content-addressed
+//! layer store ([`store`], [`untar`]), overlayfs roots, namespaces ([`spawn`]) and cgroups
+//! ([`cgroup`]). [`RealSession`] keeps a session between invocations as the Machine's inputs
+//! ([`journal`]).
+#![cfg(target_os = "linux")]
+
+pub mod cgroup;
+pub mod check;
+mod clock;
+pub mod driver;
+pub mod journal;
+pub mod prune;
+pub mod session;
+pub mod spawn;
+pub mod store;
+pub mod supervise;
+pub mod untar;
+pub mod upper;
+
+pub use driver::LinuxDriver;
+pub use session::RealSession;
