@@ -1,6 +1,8 @@
 //! The local image store: layers by diff_id, images by ID, tags naming images.
 
 use super::config::ImageConfig;
+use super::error::ImageError;
+use super::id::{DiffId, ImageId};
 use super::layer::Layer;
 use super::reference::Reference;
 use crate::digest::hex_part;
@@ -11,13 +13,14 @@ use std::collections::BTreeMap;
 /// because every container start and build step needs it).
 #[derive(Clone, Debug)]
 pub struct Image {
-    pub id: String,
+    pub id: ImageId,
     pub config: ImageConfig,
     pub rootfs: FsTree,
 }
 
 impl Image {
-    /// Bytes of all its layers.
+    /// Bytes of all its layers. The store keeps every layer of every image it holds
+    /// ([`ImageStore::add_image`] refuses otherwise), so none is missing here.
     pub fn size(&self, store: &ImageStore) -> u64 {
         self.config
             .diff_ids
@@ -30,9 +33,9 @@ impl Image {
 
 #[derive(Clone, Debug, Default)]
 pub struct ImageStore {
-    layers: BTreeMap<String, Layer>,
-    images: BTreeMap<String, Image>,
-    tags: BTreeMap<Reference, String>,
+    layers: BTreeMap<DiffId, Layer>,
+    images: BTreeMap<ImageId, Image>,
+    tags: BTreeMap<Reference, ImageId>,
 }
 
 /// Why a lookup found nothing or too much.
@@ -59,12 +62,13 @@ impl ImageStore {
         self.layers.values()
     }
 
-    /// Stores an image whose layers are all present, returning its ID. Storing the same config
-    /// twice gives the same ID and keeps one image.
-    pub fn add_image(&mut self, config: ImageConfig) -> String {
+    /// Stores an image whose layers are all present, returning its ID; an absent layer is
+    /// docker's "layer does not exist". Storing the same config twice gives the same ID and
+    /// keeps one image.
+    pub fn add_image(&mut self, config: ImageConfig) -> Result<ImageId, ImageError> {
         let id = config.id();
         if !self.images.contains_key(&id) {
-            let rootfs = self.rootfs_of(&config.diff_ids);
+            let rootfs = self.rootfs_of(&config.diff_ids)?;
             self.images.insert(
                 id.clone(),
                 Image {
@@ -74,18 +78,21 @@ impl ImageStore {
                 },
             );
         }
-        id
+        Ok(id)
     }
 
-    /// The merged filesystem of a stack of stored layers.
-    pub fn rootfs_of(&self, diff_ids: &[String]) -> FsTree {
+    /// The merged filesystem of a stack of stored layers; a layer not in the store is an
+    /// error, never a hole in the filesystem.
+    pub fn rootfs_of(&self, diff_ids: &[DiffId]) -> Result<FsTree, ImageError> {
         let mut tree = FsTree::new();
         for diff_id in diff_ids {
-            if let Some(layer) = self.layers.get(diff_id) {
-                layer.diff.apply_to(&mut tree);
-            }
+            let layer = self
+                .layers
+                .get(diff_id.as_str())
+                .ok_or_else(|| ImageError::LayerDoesNotExist(diff_id.to_string()))?;
+            layer.diff.apply_to(&mut tree);
         }
-        tree
+        Ok(tree)
     }
 
     pub fn image(&self, id: &str) -> Option<&Image> {
@@ -97,29 +104,29 @@ impl ImageStore {
     }
 
     /// Points `reference` at image `id`; returns the image it pointed at before, if another.
-    pub fn tag(&mut self, reference: Reference, id: &str) -> Option<String> {
+    pub fn tag(&mut self, reference: Reference, id: &ImageId) -> Option<ImageId> {
         self.tags
-            .insert(reference, id.to_string())
+            .insert(reference, id.clone())
             .filter(|old| old != id)
     }
 
-    pub fn untag(&mut self, reference: &Reference) -> Option<String> {
+    pub fn untag(&mut self, reference: &Reference) -> Option<ImageId> {
         self.tags.remove(reference)
     }
 
     pub fn tagged(&self, reference: &Reference) -> Option<&str> {
-        self.tags.get(reference).map(String::as_str)
+        self.tags.get(reference).map(ImageId::as_str)
     }
 
     /// All tags, sorted by reference.
-    pub fn tags(&self) -> impl Iterator<Item = (&Reference, &String)> {
+    pub fn tags(&self) -> impl Iterator<Item = (&Reference, &ImageId)> {
         self.tags.iter()
     }
 
     pub fn tags_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Reference> + 'a {
         self.tags
             .iter()
-            .filter(move |(_, i)| *i == id)
+            .filter(move |(_, i)| i.as_str() == id)
             .map(|(r, _)| r)
     }
 
@@ -128,7 +135,7 @@ impl ImageStore {
     pub fn lookup(&self, text: &str) -> Result<&Image, LookupError> {
         if let Ok(reference) = Reference::parse(text) {
             if let Some(id) = self.tags.get(&reference) {
-                return self.images.get(id).ok_or(LookupError::NotFound);
+                return self.images.get(id.as_str()).ok_or(LookupError::NotFound);
             }
         }
         let prefix = hex_part(text);
@@ -155,7 +162,7 @@ impl ImageStore {
                 .values()
                 .any(|img| img.config.diff_ids.contains(diff_id));
             if !still_used {
-                self.layers.remove(diff_id);
+                self.layers.remove(diff_id.as_str());
             }
         }
         Some(image)

@@ -5,7 +5,7 @@ use super::{Failure, Handled, Reply, World};
 use crate::command::Invocation;
 use crate::driver::Effect;
 use crate::event::EventKind;
-use crate::image::Reference;
+use crate::image::{ImageId, Reference};
 use crate::output::human_size;
 
 impl World {
@@ -44,7 +44,7 @@ impl World {
             "WARNING! This will remove all dangling images."
         };
         confirmed(inv, warning)?;
-        let unused: Vec<String> = self
+        let unused: Vec<ImageId> = self
             .engine
             .images
             .images()
