@@ -173,3 +173,38 @@ impl ImageStore {
         self.layers.values().map(|l| l.size).sum()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fs::{LayerDiff, Node};
+
+    fn layer(path: &str) -> Layer {
+        let mut diff = LayerDiff::new();
+        diff.put(path, Node::file(b"x".to_vec()));
+        Layer::new(diff)
+    }
+
+    #[test]
+    fn an_image_whose_layer_is_not_stored_is_refused_not_given_a_hole() {
+        let mut store = ImageStore::default();
+        let (present, absent) = (layer("/a"), layer("/b"));
+        store.add_layer(present.clone());
+        let mut config = ImageConfig::new(0);
+        config.diff_ids = vec![present.diff_id.clone(), absent.diff_id.clone()];
+        assert_eq!(
+            store.rootfs_of(&config.diff_ids).unwrap_err(),
+            ImageError::LayerDoesNotExist(absent.diff_id.to_string())
+        );
+        assert_eq!(
+            store.add_image(config.clone()).unwrap_err().to_string(),
+            "layer does not exist"
+        );
+        assert_eq!(store.images().count(), 0);
+
+        store.add_layer(absent);
+        let id = store.add_image(config).unwrap();
+        let rootfs = &store.image(&id).unwrap().rootfs;
+        assert!(rootfs.stat("/a").is_ok() && rootfs.stat("/b").is_ok());
+    }
+}

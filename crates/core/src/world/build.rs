@@ -112,8 +112,12 @@ impl World {
             .collect::<Result<_, _>>()?;
         let mut build_args = BTreeMap::new();
         for a in inv.flags.values("build-arg") {
-            let (k, v) = a.split_once('=').unwrap_or((a.as_str(), ""));
-            build_args.insert(k.to_string(), v.to_string());
+            // A bare `--build-arg KEY` takes KEY from the client's environment and is dropped
+            // when it is not set there (buildx); the simulated client's environment is empty,
+            // so the ARG keeps its default instead of becoming "".
+            if let Some((k, v)) = a.split_once('=') {
+                build_args.insert(k.to_string(), v.to_string());
+            }
         }
         let dockerfile_path = dockerfile_in_context(&inv.args[0], inv.flags.value("file"));
         let text = context
@@ -125,6 +129,7 @@ impl World {
                 ))
             })?;
         let parsed = dockerfile::parse(&text).map_err(failed)?;
+        // No .dockerignore: nothing is excluded.
         let ignore = context
             .read_file("/.dockerignore")
             .map(|b| DockerIgnore::parse(&String::from_utf8_lossy(b)))
@@ -215,19 +220,17 @@ impl World {
         let Some(stage) = file.stages.get(index) else {
             return Err(failed(BuildError::NoStage));
         };
-        // Global ARGs are visible in FROM.
+        // Global ARGs are visible in FROM. A default that does not expand stops the build,
+        // as BuildKit reports it, rather than leaving the ARG empty.
         let mut global = BTreeMap::new();
         for decl in &file.global_args {
-            let value = run
-                .build_args
-                .get(&decl.name)
-                .cloned()
-                .or_else(|| {
-                    decl.default
-                        .as_ref()
-                        .and_then(|d| dockerfile::expand_with_escape(d, &global, file.escape).ok())
-                })
-                .unwrap_or_default();
+            let value = match (run.build_args.get(&decl.name), &decl.default) {
+                (Some(given), _) => given.clone(),
+                (None, Some(default)) => {
+                    dockerfile::expand_with_escape(default, &global, file.escape).map_err(failed)?
+                }
+                (None, None) => String::new(),
+            };
             global.insert(decl.name.clone(), value);
         }
         let base = dockerfile::expand_with_escape(&stage.base, &global, file.escape)
@@ -462,6 +465,7 @@ impl World {
                 return prev.config.config.on_build.clone();
             }
         }
+        // An image not stored yet is pulled later; its triggers are counted then.
         self.engine
             .images
             .lookup(base)
@@ -751,6 +755,7 @@ impl World {
         })
         .await;
         let record = self.procs.remove(&handle);
+        // A sandbox that reported no changes made an empty layer (`RUN true`).
         let changes = self.sandbox_changes.remove(&sandbox).unwrap_or_default();
         self.issue(Effect::DiscardSandbox { sandbox });
         let elapsed = self.now - started;

@@ -14,6 +14,9 @@ use crate::registry::manifest_digest;
 use serde_json::json;
 use std::collections::BTreeSet;
 
+#[cfg(test)]
+mod tests;
+
 /// Image errors reach the terminal as the docker CLI prints them.
 impl From<ImageError> for Failure {
     fn from(error: ImageError) -> Failure {
@@ -468,15 +471,12 @@ impl World {
         let Some(c) = self.engine.containers.get(&id) else {
             return Err(Failure::daemon(format!("No such container: {id}")));
         };
-        let lower = self
-            .engine
-            .images
-            .image(&c.image_id)
-            .map(|i| i.rootfs.clone())
-            .unwrap_or_default();
+        // Compared with the image's files; a container whose image is gone has nothing to
+        // compare with, and an empty base would list every file as added.
+        let lower = &self.image_or_error(&c.image_id)?.rootfs;
         let lines: String = c
             .upper
-            .summary(&lower)
+            .summary(lower)
             .into_iter()
             .map(|(kind, path)| format!("{} {path}\n", kind.letter()))
             .collect();

@@ -77,6 +77,8 @@ impl World {
                 json!([{"HostIp": p.host_ip, "HostPort": p.host_port.to_string()}]),
             )
         }));
+        // Docker copies these into the container at create; an image in use is never
+        // deleted (rmi refuses, prune skips it), so the lookup always finds it.
         let exposed = self
             .engine
             .images
