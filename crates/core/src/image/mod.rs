@@ -12,4 +12,4 @@ pub use error::ImageError;
 pub use id::{DiffId, DigestError, ImageId, ManifestDigest};
 pub use layer::{canonical_tar, chain_id, Layer};
 pub use reference::{Reference, ReferenceError};
-pub use store::{Image, ImageStore, LookupError};
+pub use store::{Image, ImageStore};

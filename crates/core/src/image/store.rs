@@ -38,13 +38,6 @@ pub struct ImageStore {
     tags: BTreeMap<Reference, ImageId>,
 }
 
-/// Why a lookup found nothing or too much.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LookupError {
-    NotFound,
-    Ambiguous,
-}
-
 impl ImageStore {
     pub fn layer(&self, diff_id: &str) -> Option<&Layer> {
         self.layers.get(diff_id)
@@ -131,16 +124,18 @@ impl ImageStore {
     }
 
     /// Finds an image by reference (`nginx`, `nginx:1.27`), full ID or unique ID prefix, as
-    /// docker does.
-    pub fn lookup(&self, text: &str) -> Result<&Image, LookupError> {
+    /// docker does; otherwise docker's "No such image" or, for a prefix of several IDs,
+    /// "multiple IDs found".
+    pub fn lookup(&self, text: &str) -> Result<&Image, ImageError> {
+        let not_found = || ImageError::NoSuchImage(text.to_string());
         if let Ok(reference) = Reference::parse(text) {
             if let Some(id) = self.tags.get(&reference) {
-                return self.images.get(id.as_str()).ok_or(LookupError::NotFound);
+                return self.images.get(id.as_str()).ok_or_else(not_found);
             }
         }
         let prefix = hex_part(text);
         if prefix.is_empty() || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(LookupError::NotFound);
+            return Err(not_found());
         }
         let mut found = self
             .images
@@ -148,8 +143,8 @@ impl ImageStore {
             .filter(|img| hex_part(&img.id).starts_with(prefix));
         match (found.next(), found.next()) {
             (Some(img), None) => Ok(img),
-            (Some(_), Some(_)) => Err(LookupError::Ambiguous),
-            _ => Err(LookupError::NotFound),
+            (Some(_), Some(_)) => Err(ImageError::AmbiguousPrefix(text.to_string())),
+            _ => Err(not_found()),
         }
     }
 

@@ -5,9 +5,7 @@ use super::{Failure, Handled, Reply, World};
 use crate::command::Invocation;
 use crate::digest::short_id;
 use crate::event::EventKind;
-use crate::image::{
-    created_at, DiffId, HistoryEntry, Image, ImageConfig, ImageError, Layer, LookupError, Reference,
-};
+use crate::image::{created_at, DiffId, HistoryEntry, ImageConfig, ImageError, Layer, Reference};
 use crate::output::{ellipsis, go_time, human_duration, human_size, since, table};
 use crate::program::pattern::fnmatch;
 use crate::registry::manifest_digest;
@@ -43,13 +41,6 @@ fn target_reference(text: &str) -> Result<Reference, ImageError> {
 }
 
 impl World {
-    fn image_or_error(&self, text: &str) -> Result<&Image, ImageError> {
-        self.engine.images.lookup(text).map_err(|e| match e {
-            LookupError::NotFound => ImageError::NoSuchImage(text.to_string()),
-            LookupError::Ambiguous => ImageError::AmbiguousPrefix(text.to_string()),
-        })
-    }
-
     /// Copies an image from the registry, skipping layers already here. Returns docker's
     /// progress text.
     pub(crate) fn pull(&mut self, reference: &Reference) -> Handled {
@@ -271,7 +262,7 @@ impl World {
     }
 
     pub(crate) fn cmd_tag(&mut self, inv: &Invocation) -> Handled {
-        let id = self.image_or_error(&inv.args[0])?.id.clone();
+        let id = self.engine.images.lookup(&inv.args[0])?.id.clone();
         let target = target_reference(&inv.args[1])?;
         self.engine.images.tag(target.clone(), &id);
         self.emit(EventKind::ImageTagged {
@@ -287,7 +278,7 @@ impl World {
         // Validate all first: a refusal must leave every image in place.
         let mut plan = Vec::new();
         for text in &inv.args {
-            let image = self.image_or_error(text)?;
+            let image = self.engine.images.lookup(text)?;
             let id = image.id.clone();
             let by_reference = Reference::parse(text)
                 .ok()
@@ -361,7 +352,7 @@ impl World {
     }
 
     pub(crate) fn cmd_history(&mut self, inv: &Invocation) -> Handled {
-        let image = self.image_or_error(&inv.args[0])?;
+        let image = self.engine.images.lookup(&inv.args[0])?;
         let no_trunc = inv.flags.has("no-trunc");
         let mut rows = Vec::new();
         let last = image.config.history.len().saturating_sub(1);
@@ -427,7 +418,7 @@ impl World {
         let Some(c) = self.engine.containers.get(&id) else {
             return Err(Failure::daemon(format!("No such container: {id}")));
         };
-        let base = self.image_or_error(&c.image_id)?.config.clone();
+        let base = self.engine.images.lookup(&c.image_id)?.config.clone();
         let layer = Layer::new(c.upper.clone());
         let mut config = ImageConfig {
             created: created_at(self.now),
@@ -473,7 +464,7 @@ impl World {
         };
         // Compared with the image's files; a container whose image is gone has nothing to
         // compare with, and an empty base would list every file as added.
-        let lower = &self.image_or_error(&c.image_id)?.rootfs;
+        let lower = &self.engine.images.lookup(&c.image_id)?.rootfs;
         let lines: String = c
             .upper
             .summary(lower)
