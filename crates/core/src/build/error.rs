@@ -68,6 +68,7 @@ impl BuildError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::image::DiffId;
 
     #[test]
     fn messages_are_buildkits() {
@@ -105,7 +106,10 @@ mod tests {
             format!("ERROR: failed to solve: {source}")
         );
         assert_eq!(
-            BuildError::from(ImageError::LayerDoesNotExist("sha256:00".into())).message(),
+            BuildError::from(ImageError::LayerDoesNotExist(DiffId::from_digest(
+                crate::digest::sha256_digest(b"gone")
+            )))
+            .message(),
             "ERROR: failed to solve: layer does not exist"
         );
         assert_eq!(BuildError::NoStage.exit_code(), 1);

@@ -3,6 +3,7 @@
 //! `Display` is the message itself; [`ImageError::from_daemon`] says whether the docker CLI
 //! prints it after "Error response from daemon: " (the daemon refused) or alone (the CLI did).
 
+use super::id::DiffId;
 use super::reference::ReferenceError;
 use crate::registry::RegistryError;
 
@@ -35,7 +36,7 @@ pub enum ImageError {
     MultipleRepositories(String),
     /// A layer the store should hold is missing (moby's `layer.ErrLayerDoesNotExist`).
     #[error("layer does not exist")]
-    LayerDoesNotExist(String),
+    LayerDoesNotExist(DiffId),
     #[error(transparent)]
     Registry(#[from] RegistryError),
     #[error("--change is not supported by the simulator yet")]
@@ -98,7 +99,12 @@ mod tests {
     #[test]
     fn only_daemon_refusals_get_the_daemon_prefix() {
         assert!(ImageError::NoSuchImage("x".into()).from_daemon());
-        assert!(ImageError::LayerDoesNotExist("sha256:00".into()).from_daemon());
+        assert!(
+            ImageError::LayerDoesNotExist(DiffId::from_digest(crate::digest::sha256_digest(
+                b"gone"
+            )))
+            .from_daemon()
+        );
         assert!(!ImageError::Reference(ReferenceError::Empty).from_daemon());
         assert_eq!(ImageError::ChangeUnsupported.exit_code(), 1);
     }

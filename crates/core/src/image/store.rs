@@ -82,7 +82,7 @@ impl ImageStore {
             let layer = self
                 .layers
                 .get(diff_id.as_str())
-                .ok_or_else(|| ImageError::LayerDoesNotExist(diff_id.to_string()))?;
+                .ok_or_else(|| ImageError::LayerDoesNotExist(diff_id.clone()))?;
             layer.diff.apply_to(&mut tree);
         }
         Ok(tree)
@@ -189,7 +189,7 @@ mod tests {
         config.diff_ids = vec![present.diff_id.clone(), absent.diff_id.clone()];
         assert_eq!(
             store.rootfs_of(&config.diff_ids).unwrap_err(),
-            ImageError::LayerDoesNotExist(absent.diff_id.to_string())
+            ImageError::LayerDoesNotExist(absent.diff_id.clone())
         );
         assert_eq!(
             store.add_image(config.clone()).unwrap_err().to_string(),

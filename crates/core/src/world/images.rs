@@ -137,7 +137,7 @@ impl World {
                     .images
                     .layer(diff_id)
                     .cloned()
-                    .ok_or_else(|| ImageError::LayerDoesNotExist(diff_id.to_string()))?;
+                    .ok_or_else(|| ImageError::LayerDoesNotExist(diff_id.clone()))?;
                 out.push_str(&format!("{}: Pushed\n", short_id(diff_id)));
                 self.registry.put_blob(layer);
                 pushed.push(diff_id.to_string());
