@@ -722,12 +722,7 @@ impl World {
                 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
             ));
         }
-        let layers: Vec<String> = state
-            .config
-            .diff_ids
-            .iter()
-            .map(|d| d.to_string())
-            .collect();
+        let layers = state.config.diff_id_strings();
         self.store_layers(&layers);
         let sandbox = self.new_sandbox();
         self.issue(Effect::PrepareSandbox { sandbox, layers });

@@ -201,13 +201,7 @@ impl World {
             .engine
             .images
             .image(image_id)
-            .map(|i| {
-                i.config
-                    .diff_ids
-                    .iter()
-                    .map(|d| d.to_string())
-                    .collect::<Vec<_>>()
-            })
+            .map(|i| i.config.diff_id_strings())
             .unwrap_or_default();
         self.store_layers(&layers);
         let (hostname, ip, mount_points, published) = match self.engine.containers.get(&id) {
