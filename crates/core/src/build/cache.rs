@@ -140,7 +140,7 @@ impl BuildCache {
     /// Bytes of the layers cache records made that no image uses (what `docker system df`
     /// lists as build cache).
     pub fn size(&self, images: &ImageStore) -> u64 {
-        let used: std::collections::BTreeSet<&String> = images
+        let used: std::collections::BTreeSet<&crate::image::DiffId> = images
             .images()
             .flat_map(|i| i.config.diff_ids.iter())
             .collect();

@@ -1,5 +1,6 @@
 //! An image's configuration and build record, in the shape of the OCI image config.
 
+use super::id::{DiffId, ImageId};
 use crate::digest::sha256_digest;
 use crate::event::Tick;
 use serde::{Deserialize, Serialize};
@@ -82,7 +83,7 @@ pub struct ImageConfig {
     pub created: Created,
     pub config: RunConfig,
     /// diff_ids, bottom layer first.
-    pub diff_ids: Vec<String>,
+    pub diff_ids: Vec<DiffId>,
     pub history: Vec<HistoryEntry>,
 }
 
@@ -100,7 +101,18 @@ impl ImageConfig {
 
     /// The image ID: sha256 of the config's canonical JSON (struct fields in declaration
     /// order, maps sorted), so equal configs give equal IDs everywhere.
-    pub fn id(&self) -> String {
-        sha256_digest(serde_json::to_string(self).unwrap_or_default().as_bytes())
+    pub fn id(&self) -> ImageId {
+        ImageId::from_digest(sha256_digest(self.json().as_bytes()))
+    }
+
+    /// The diff_ids as plain strings, for the effects and events that carry them so.
+    pub fn diff_id_strings(&self) -> Vec<String> {
+        self.diff_ids.iter().map(DiffId::to_string).collect()
+    }
+
+    /// The config's canonical JSON. Serialising plain strings, numbers and string maps
+    /// cannot fail, so the empty fallback is never taken.
+    pub fn json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
     }
 }

@@ -4,6 +4,7 @@
 //! paths, mtime 0, uid/gid 0, no user names), so the same content always gives the same digest,
 //! in the simulator and in a real build that writes the same canonical tar.
 
+use super::id::DiffId;
 use crate::digest::sha256_digest;
 use crate::fs::{file_name, parent, Change, LayerDiff, Node};
 use serde::{Deserialize, Serialize};
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Layer {
     /// `sha256:` of the canonical tar.
-    pub diff_id: String,
+    pub diff_id: DiffId,
     /// Bytes of content the layer adds.
     pub size: u64,
     pub diff: LayerDiff,
@@ -19,7 +20,7 @@ pub struct Layer {
 
 impl Layer {
     pub fn new(diff: LayerDiff) -> Layer {
-        let diff_id = sha256_digest(&canonical_tar(&diff));
+        let diff_id = DiffId::from_digest(sha256_digest(&canonical_tar(&diff)));
         Layer {
             diff_id,
             size: diff.size(),
@@ -50,7 +51,7 @@ impl Layer {
         bytes.truncate(bytes.len().saturating_sub(1024));
         bytes.extend_from_slice(&body);
         Layer {
-            diff_id: sha256_digest(&bytes),
+            diff_id: DiffId::from_digest(sha256_digest(&bytes)),
             size,
             diff,
         }
@@ -69,11 +70,11 @@ fn pax_record(key: &str, value: &str) -> String {
 
 /// The OCI ChainID of a stack of layers, bottom first: ChainID(L0) = DiffID(L0),
 /// ChainID(L0..n) = sha256(ChainID(L0..n-1) + " " + DiffID(Ln)).
-pub fn chain_id<'a>(diff_ids: impl IntoIterator<Item = &'a String>) -> Option<String> {
+pub fn chain_id<'a>(diff_ids: impl IntoIterator<Item = &'a DiffId>) -> Option<String> {
     let mut chain: Option<String> = None;
     for diff_id in diff_ids {
         chain = Some(match chain {
-            None => diff_id.clone(),
+            None => diff_id.to_string(),
             Some(below) => sha256_digest(format!("{below} {diff_id}").as_bytes()),
         });
     }
@@ -203,9 +204,13 @@ mod tests {
 
     #[test]
     fn chain_id_follows_the_oci_formula() {
-        let ids = vec!["sha256:a".to_string(), "sha256:b".to_string()];
-        assert_eq!(chain_id(&ids[..1]), Some("sha256:a".to_string()));
-        assert_eq!(chain_id(&ids), Some(sha256_digest(b"sha256:a sha256:b")));
-        assert_eq!(chain_id(&[] as &[String]), None);
+        let (a, b) = (sha256_digest(b"a"), sha256_digest(b"b"));
+        let ids = vec![DiffId::parse(&a).unwrap(), DiffId::parse(&b).unwrap()];
+        assert_eq!(chain_id(&ids[..1]), Some(a.clone()));
+        assert_eq!(
+            chain_id(&ids),
+            Some(sha256_digest(format!("{a} {b}").as_bytes()))
+        );
+        assert_eq!(chain_id(&[] as &[DiffId]), None);
     }
 }

@@ -4,6 +4,27 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// Why a text is not an image reference, as the docker CLI words it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReferenceError {
+    #[error("invalid reference format")]
+    Empty,
+    #[error("invalid reference format: repository name ({0}) must be lowercase")]
+    Uppercase(String),
+    /// `name@sha256:...`: valid for docker, not kept in this model.
+    #[error("invalid reference format: digests are not supported here ({0})")]
+    Digest(String),
+    /// A character or an empty part docker's grammar does not allow.
+    #[error("invalid reference format")]
+    Format,
+}
+
+impl From<ReferenceError> for String {
+    fn from(error: ReferenceError) -> String {
+        error.to_string()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Reference {
     /// Repository without the default registry and `library/` prefix ("nginx", "me/app").
@@ -13,17 +34,12 @@ pub struct Reference {
 
 impl Reference {
     /// Parses a reference, giving docker's error for malformed ones.
-    pub fn parse(text: &str) -> Result<Reference, String> {
-        let invalid =
-            || format!("invalid reference format: repository name ({text}) must be lowercase");
+    pub fn parse(text: &str) -> Result<Reference, ReferenceError> {
         if text.is_empty() {
-            return Err("invalid reference format".to_string());
+            return Err(ReferenceError::Empty);
         }
-        // A digest reference (`name@sha256:...`) is not kept in this model.
         if text.contains('@') {
-            return Err(format!(
-                "invalid reference format: digests are not supported here ({text})"
-            ));
+            return Err(ReferenceError::Digest(text.to_string()));
         }
         let last_slash = text.rfind('/').map_or(0, |i| i + 1);
         let (repo, tag) = match text[last_slash..].find(':') {
@@ -36,7 +52,7 @@ impl Reference {
             .unwrap_or(repo);
         let repo = repo.strip_prefix("library/").unwrap_or(repo);
         if repo.is_empty() || repo.chars().any(|c| c.is_ascii_uppercase()) {
-            return Err(invalid());
+            return Err(ReferenceError::Uppercase(text.to_string()));
         }
         let repo_ok = repo.split('/').all(|part| {
             !part.is_empty()
@@ -50,7 +66,7 @@ impl Reference {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
         if !repo_ok || !tag_ok {
-            return Err("invalid reference format".to_string());
+            return Err(ReferenceError::Format);
         }
         Ok(Reference {
             repository: repo.to_string(),
@@ -102,8 +118,18 @@ mod tests {
             ("localhost:5000/app", "v1")
         );
         assert_eq!(r.qualified(), "localhost:5000/app:v1");
-        assert!(Reference::parse("Nginx").is_err());
-        assert!(Reference::parse("nginx:").is_err());
-        assert!(Reference::parse("").is_err());
+        assert_eq!(
+            Reference::parse("Nginx").unwrap_err().to_string(),
+            "invalid reference format: repository name (Nginx) must be lowercase"
+        );
+        assert_eq!(
+            Reference::parse("nginx:").unwrap_err().to_string(),
+            "invalid reference format"
+        );
+        assert_eq!(Reference::parse(""), Err(ReferenceError::Empty));
+        assert_eq!(
+            Reference::parse("nginx@sha256:ab").unwrap_err().to_string(),
+            "invalid reference format: digests are not supported here (nginx@sha256:ab)"
+        );
     }
 }

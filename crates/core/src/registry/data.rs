@@ -164,4 +164,28 @@ mod tests {
             }
         }
     }
+
+    /// Sizes in the data fall back to 0 when malformed; none may be.
+    #[test]
+    fn every_size_in_the_data_file_is_one_docker_prints() {
+        use super::super::stock::checked_size;
+        let catalogue: Catalogue = serde_json::from_str(IMAGES_JSON).expect("images.json");
+        let in_spec = |spec: &str| spec.rsplit_once('@').map(|(_, size)| size.to_string());
+        let mut sizes: Vec<String> = Vec::new();
+        for layer in catalogue.layers.values() {
+            sizes.push(layer.size.clone());
+            sizes.extend(layer.files.values().filter_map(|f| in_spec(f)));
+        }
+        for step in catalogue.images.iter().flat_map(|i| &i.steps) {
+            sizes.extend(step.size.clone());
+            sizes.extend(step.files.values().filter_map(|f| in_spec(f)));
+        }
+        assert!(sizes.len() > 10);
+        for size in &sizes {
+            assert!(
+                checked_size(size).is_some(),
+                "bad size {size:?} in images.json"
+            );
+        }
+    }
 }

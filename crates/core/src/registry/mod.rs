@@ -4,12 +4,14 @@
 //! pull can compare what each side has and skip layers that are already there.
 
 mod data;
+mod error;
 mod stock;
 
+pub use error::RegistryError;
 pub use stock::parse_size;
 
 use crate::digest::sha256_digest;
-use crate::image::{ImageConfig, Layer, Reference};
+use crate::image::{DiffId, ImageConfig, Layer, ManifestDigest, Reference};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -18,7 +20,7 @@ use std::sync::Arc;
 /// World starts from the stock registry without copying its few hundred layers.
 #[derive(Clone, Debug)]
 pub struct Registry {
-    blobs: Arc<BTreeMap<String, Layer>>,
+    blobs: Arc<BTreeMap<DiffId, Layer>>,
     manifests: Arc<BTreeMap<Reference, ImageConfig>>,
 }
 
@@ -42,8 +44,11 @@ impl Registry {
         self.blobs.contains_key(diff_id)
     }
 
-    pub fn blob(&self, diff_id: &str) -> Option<&Layer> {
-        self.blobs.get(diff_id)
+    /// The layer a pull downloads; a manifest naming a blob the registry lacks is an error.
+    pub fn blob(&self, diff_id: &str) -> Result<&Layer, RegistryError> {
+        self.blobs
+            .get(diff_id)
+            .ok_or_else(|| RegistryError::BlobUnknown(diff_id.to_string()))
     }
 
     pub fn put_blob(&mut self, layer: Layer) {
@@ -55,6 +60,13 @@ impl Registry {
 
     pub fn manifest(&self, reference: &Reference) -> Option<&ImageConfig> {
         self.manifests.get(reference)
+    }
+
+    /// The manifest a pull asks for, or docker's refusal when the repository has none.
+    pub fn pull_manifest(&self, reference: &Reference) -> Result<&ImageConfig, RegistryError> {
+        self.manifests
+            .get(reference)
+            .ok_or_else(|| RegistryError::PullAccessDenied(reference.repository.clone()))
     }
 
     pub fn put_manifest(&mut self, reference: Reference, config: ImageConfig) {
@@ -85,7 +97,7 @@ fn build_stock() -> Registry {
 }
 
 /// The digest of the image manifest that a pull or push reports ("Digest: sha256:...").
-pub fn manifest_digest(config: &ImageConfig) -> (String, usize) {
+pub fn manifest_digest(config: &ImageConfig) -> (ManifestDigest, usize) {
     #[derive(Serialize)]
     struct Descriptor<'a> {
         #[serde(rename = "mediaType")]
@@ -102,13 +114,13 @@ pub fn manifest_digest(config: &ImageConfig) -> (String, usize) {
         config: Descriptor<'a>,
         layers: Vec<Descriptor<'a>>,
     }
-    let config_json = serde_json::to_string(config).unwrap_or_default();
+    let config_json = config.json();
     let manifest = Manifest {
         schema_version: 2,
         media_type: "application/vnd.oci.image.manifest.v1+json",
         config: Descriptor {
             media_type: "application/vnd.oci.image.config.v1+json",
-            digest: config.id(),
+            digest: config.id().into(),
             size: config_json.len() as u64,
         },
         layers: config
@@ -116,13 +128,17 @@ pub fn manifest_digest(config: &ImageConfig) -> (String, usize) {
             .iter()
             .map(|d| Descriptor {
                 media_type: "application/vnd.oci.image.layer.v1.tar",
-                digest: d.clone(),
+                digest: d.to_string(),
                 size: 0,
             })
             .collect(),
     };
+    // Plain strings and numbers: serialising cannot fail, the fallback is never taken.
     let json = serde_json::to_string(&manifest).unwrap_or_default();
-    (sha256_digest(json.as_bytes()), json.len())
+    (
+        ManifestDigest::from_digest(sha256_digest(json.as_bytes())),
+        json.len(),
+    )
 }
 
 #[cfg(test)]

@@ -141,19 +141,28 @@ pub(super) fn stamp(date: &str) -> Created {
     (unix - crate::output::EPOCH_UNIX as i64) * 1000
 }
 
-/// Decimal sizes as docker prints them: "4.26MB", "388B", "8.7kB", "1.1GB".
+/// Decimal sizes as docker prints them: "4.26MB", "388B", "8.7kB", "1.1GB". Only the
+/// built-in data is read this way, and a test checks that all of it parses with
+/// [`checked_size`], so the 0 for a malformed size is never taken.
 pub fn parse_size(text: &str) -> u64 {
+    checked_size(text).unwrap_or(0)
+}
+
+/// [`parse_size`], or `None` for a number or unit docker does not print.
+pub(crate) fn checked_size(text: &str) -> Option<u64> {
     let split = text
         .find(|c: char| c.is_ascii_alphabetic())
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let scale = match unit {
+        "" | "B" => 1.0,
         "kB" => 1e3,
         "MB" => 1e6,
         "GB" => 1e9,
-        _ => 1.0,
+        _ => return None,
     };
-    (number.trim().parse::<f64>().unwrap_or(0.0) * scale).round() as u64
+    let number = number.trim().parse::<f64>().ok()?;
+    (number.is_finite() && number >= 0.0).then(|| (number * scale).round() as u64)
 }
 
 fn files(entries: &[(&str, Node)]) -> LayerDiff {
@@ -517,5 +526,8 @@ mod tests {
         assert_eq!(parse_size("388B"), 388);
         assert_eq!(parse_size("8.7kB"), 8_700);
         assert_eq!(parse_size("1.1GB"), 1_100_000_000);
+        assert_eq!(checked_size("12 MiB"), None);
+        assert_eq!(checked_size("MB"), None);
+        assert_eq!(checked_size("-1kB"), None);
     }
 }

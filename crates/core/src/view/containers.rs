@@ -39,6 +39,8 @@ pub(super) fn processes(c: &Container) -> Vec<ProcessView> {
 }
 
 fn writable(world: &World, c: &Container) -> WritableLayerView {
+    // A picture never fails: an image in use is never deleted (`docker diff` reports the
+    // broken case), so the empty base is only a guard.
     let empty = FsTree::new();
     let lower = world
         .images()

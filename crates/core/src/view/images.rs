@@ -9,7 +9,7 @@ pub(super) fn images(world: &World) -> Vec<ImageView> {
     // diff_id -> number of images using it (a layer listed twice in one image counts once).
     let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
     for image in store.images() {
-        let mut ids: Vec<&str> = image.config.diff_ids.iter().map(String::as_str).collect();
+        let mut ids: Vec<&str> = image.config.diff_ids.iter().map(|d| d.as_str()).collect();
         crate::order::sort(&mut ids);
         ids.dedup();
         for id in ids {

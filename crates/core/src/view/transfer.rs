@@ -34,19 +34,24 @@ pub(super) fn last_transfer(world: &World) -> Option<TransferView> {
             .and_then(|r| store.tagged(&r).map(str::to_string))
     });
     // Stack order from the image if it is still here; else transferred ones, then skipped.
-    let mut order: Vec<&String> = image_id
+    let mut order: Vec<&str> = image_id
         .as_deref()
         .and_then(|id| store.image(id))
         .map(|img| {
             img.config
                 .diff_ids
                 .iter()
-                .filter(|d| moved.contains(d) || skipped.contains(d))
+                .map(|d| d.as_str())
+                .filter(|d| moved.iter().any(|m| m == d) || skipped.iter().any(|s| s == d))
                 .collect()
         })
         .unwrap_or_default();
     if order.len() != moved.len() + skipped.len() {
-        order = moved.iter().chain(skipped.iter()).collect();
+        order = moved
+            .iter()
+            .chain(skipped.iter())
+            .map(String::as_str)
+            .collect();
     }
     let mut view = TransferView {
         direction,
@@ -55,7 +60,7 @@ pub(super) fn last_transfer(world: &World) -> Option<TransferView> {
     };
     for diff_id in order {
         let size = store.layer(diff_id).map(|l| l.size).unwrap_or(0);
-        let transferred = moved.contains(diff_id);
+        let transferred = moved.iter().any(|m| m == diff_id);
         if transferred {
             view.transferred_bytes += size;
         } else {

@@ -10,6 +10,7 @@ use crate::build::context::{
 };
 use crate::build::dockerfile::{self, Dockerfile, Instruction, ShellOrExec};
 use crate::build::dockerignore::DockerIgnore;
+use crate::build::BuildError;
 use crate::command::Invocation;
 use crate::digest::sha256_digest;
 use crate::driver::{Effect, ProcessStart, Purpose, Target};
@@ -83,8 +84,15 @@ impl BuildRun<'_> {
     }
 }
 
-fn failed(message: impl std::fmt::Display) -> Failure {
-    Failure::new(format!("ERROR: failed to solve: {message}"), 1)
+impl From<BuildError> for Failure {
+    fn from(error: BuildError) -> Failure {
+        Failure::new(error.message(), error.exit_code())
+    }
+}
+
+/// A build error (or one of the parts' errors it folds in) as the command's failure.
+fn failed(error: impl Into<BuildError>) -> Failure {
+    error.into().into()
 }
 
 impl World {
@@ -94,26 +102,34 @@ impl World {
             .values("tag")
             .iter()
             .map(|t| {
-                Reference::parse(t)
-                    .map_err(|e| Failure::new(format!("ERROR: invalid tag \"{t}\": {e}"), 1))
+                Reference::parse(t).map_err(|error| {
+                    failed(BuildError::InvalidTag {
+                        tag: t.clone(),
+                        error,
+                    })
+                })
             })
             .collect::<Result<_, _>>()?;
         let mut build_args = BTreeMap::new();
         for a in inv.flags.values("build-arg") {
-            let (k, v) = a.split_once('=').unwrap_or((a.as_str(), ""));
-            build_args.insert(k.to_string(), v.to_string());
+            // A bare `--build-arg KEY` takes KEY from the client's environment and is dropped
+            // when it is not set there (buildx); the simulated client's environment is empty,
+            // so the ARG keeps its default instead of becoming "".
+            if let Some((k, v)) = a.split_once('=') {
+                build_args.insert(k.to_string(), v.to_string());
+            }
         }
         let dockerfile_path = dockerfile_in_context(&inv.args[0], inv.flags.value("file"));
         let text = context
             .read_file(&dockerfile_path)
             .map(|b| String::from_utf8_lossy(b).into_owned())
             .map_err(|_| {
-                failed(format!(
-                    "failed to read dockerfile: open {}: no such file or directory",
-                    dockerfile_path.trim_start_matches('/')
+                failed(BuildError::NoDockerfile(
+                    dockerfile_path.trim_start_matches('/').to_string(),
                 ))
             })?;
         let parsed = dockerfile::parse(&text).map_err(failed)?;
+        // No .dockerignore: nothing is excluded.
         let ignore = context
             .read_file("/.dockerignore")
             .map(|b| DockerIgnore::parse(&String::from_utf8_lossy(b)))
@@ -124,7 +140,7 @@ impl World {
                 .stages
                 .iter()
                 .position(|s| s.name.as_deref() == Some(&t.to_lowercase()))
-                .ok_or_else(|| failed(format!("target stage \"{t}\" could not be found")))?,
+                .ok_or_else(|| failed(BuildError::NoTarget(t.to_string())))?,
             None => parsed.stages.len().saturating_sub(1),
         };
         let needed = needed_stages(&parsed, target);
@@ -160,14 +176,14 @@ impl World {
         let final_state = done
             .get_mut(target)
             .and_then(Option::take)
-            .ok_or_else(|| failed("no build stage in current context"))?;
+            .ok_or_else(|| failed(BuildError::NoStage))?;
         let mut config = final_state.config;
         config.created = config
             .history
             .last()
             .map(|h| h.created)
             .unwrap_or(created_at(self.now));
-        let id = self.engine.images.add_image(config);
+        let id = self.engine.images.add_image(config).map_err(failed)?;
         let n = run.begin("exporting to image");
         run.line(n, "exporting layers done");
         run.line(n, &format!("writing image {id} done"));
@@ -179,7 +195,7 @@ impl World {
             self.engine.images.tag(tag.clone(), &id);
         }
         self.emit(EventKind::ImageBuilt {
-            id: id.clone(),
+            id: id.to_string(),
             tags: tags.iter().map(|t| t.to_string()).collect(),
         });
         // RUN steps took their time while they ran; the rest of the work takes it now.
@@ -202,21 +218,19 @@ impl World {
         run: &mut BuildRun<'_>,
     ) -> Result<StageState, Failure> {
         let Some(stage) = file.stages.get(index) else {
-            return Err(failed("no build stage in current context"));
+            return Err(failed(BuildError::NoStage));
         };
-        // Global ARGs are visible in FROM.
+        // Global ARGs are visible in FROM. A default that does not expand stops the build,
+        // as BuildKit reports it, rather than leaving the ARG empty.
         let mut global = BTreeMap::new();
         for decl in &file.global_args {
-            let value = run
-                .build_args
-                .get(&decl.name)
-                .cloned()
-                .or_else(|| {
-                    decl.default
-                        .as_ref()
-                        .and_then(|d| dockerfile::expand_with_escape(d, &global, file.escape).ok())
-                })
-                .unwrap_or_default();
+            let value = match (run.build_args.get(&decl.name), &decl.default) {
+                (Some(given), _) => given.clone(),
+                (None, Some(default)) => {
+                    dockerfile::expand_with_escape(default, &global, file.escape).map_err(failed)?
+                }
+                (None, None) => String::new(),
+            };
             global.insert(decl.name.clone(), value);
         }
         let base = dockerfile::expand_with_escape(&stage.base, &global, file.escape)
@@ -345,7 +359,7 @@ impl World {
                         .iter()
                         .find(|s| s.starts_with("http://") || s.starts_with("https://"))
                     {
-                        return Err(failed(format!("failed to load {url}: the simulated builder has no internet; COPY the file from the build context instead")));
+                        return Err(failed(BuildError::NoInternet(url.clone())));
                     }
                     let dest = expand(dest)?;
                     let mut copied =
@@ -451,6 +465,7 @@ impl World {
                 return prev.config.config.on_build.clone();
             }
         }
+        // An image not stored yet is pulled later; its triggers are counted then.
         self.engine
             .images
             .lookup(base)
@@ -492,8 +507,12 @@ impl World {
                 missed: false,
             });
         }
-        let reference = Reference::parse(base)
-            .map_err(|e| failed(format!("failed to parse stage name \"{base}\": {e}")))?;
+        let reference = Reference::parse(base).map_err(|error| {
+            failed(BuildError::StageName {
+                base: base.to_string(),
+                error,
+            })
+        })?;
         let n = run.begin(&format!(
             "[internal] load metadata for {}",
             reference.qualified()
@@ -501,7 +520,10 @@ impl World {
         run.line(n, "DONE 0.0s");
         if self.engine.images.lookup(base).is_err() {
             if self.registry.manifest(&reference).is_none() {
-                return Err(failed(format!("{}: failed to resolve source metadata for {}: pull access denied, repository does not exist or may require authorization", reference, reference.qualified())));
+                return Err(failed(BuildError::ResolveSource {
+                    reference: reference.to_string(),
+                    qualified: reference.qualified(),
+                }));
             }
             self.pull(&reference)?;
         }
@@ -509,13 +531,13 @@ impl World {
             .engine
             .images
             .lookup(base)
-            .map_err(|_| failed(format!("{base}: not found")))?;
+            .map_err(|_| failed(BuildError::ImageNotFound(base.to_string())))?;
         let n = run.begin(&format!("{label} FROM {}", reference.qualified()));
         run.line(n, "DONE 0.0s");
         Ok(StageState {
             config: image.config.clone(),
             rootfs: Some(image.rootfs.clone()),
-            cache_key: image.id.clone(),
+            cache_key: image.id.to_string(),
             args: BTreeMap::new(),
             missed: false,
         })
@@ -536,14 +558,22 @@ impl World {
             .or_else(|| from.parse::<usize>().ok());
         if let Some(i) = index {
             if let Some(Some(state)) = done.get(i) {
-                return Ok(match &state.rootfs {
-                    Some(fs) => fs.clone(),
-                    None => self.engine.images.rootfs_of(&state.config.diff_ids),
-                });
+                return match &state.rootfs {
+                    Some(fs) => Ok(fs.clone()),
+                    None => self
+                        .engine
+                        .images
+                        .rootfs_of(&state.config.diff_ids)
+                        .map_err(failed),
+                };
             }
         }
-        let reference =
-            Reference::parse(from).map_err(|e| failed(format!("invalid --from {from}: {e}")))?;
+        let reference = Reference::parse(from).map_err(|error| {
+            failed(BuildError::InvalidFrom {
+                from: from.to_string(),
+                error,
+            })
+        })?;
         if self.engine.images.lookup(from).is_err() {
             self.pull(&reference)?;
         }
@@ -551,14 +581,23 @@ impl World {
             .images
             .lookup(from)
             .map(|i| i.rootfs.clone())
-            .map_err(|_| failed(format!("{from}: not found")))
+            .map_err(|_| failed(BuildError::ImageNotFound(from.to_string())))
     }
 
-    fn materialize(&self, state: &mut StageState) -> FsTree {
-        if state.rootfs.is_none() {
-            state.rootfs = Some(self.engine.images.rootfs_of(&state.config.diff_ids));
+    /// The stage's files, merged from its layers the first time a step needs them.
+    fn materialize(&self, state: &mut StageState) -> Result<FsTree, Failure> {
+        match &state.rootfs {
+            Some(fs) => Ok(fs.clone()),
+            None => {
+                let fs = self
+                    .engine
+                    .images
+                    .rootfs_of(&state.config.diff_ids)
+                    .map_err(failed)?;
+                state.rootfs = Some(fs.clone());
+                Ok(fs)
+            }
         }
-        state.rootfs.clone().unwrap_or_default()
     }
 
     /// One filesystem step: from the cache when its key is known, otherwise by doing `work`,
@@ -600,7 +639,7 @@ impl World {
                     step: format!("{label} {text}"),
                     cached: true,
                     reason: None,
-                    layer: state.config.diff_ids.last().cloned(),
+                    layer: state.config.diff_ids.last().map(|d| d.to_string()),
                 });
             }
             Err(reason) => {
@@ -610,11 +649,11 @@ impl World {
                 let (diff, after, elapsed) = match work {
                     StepWork::Run(argv) => self.run_step(state, run, n, &argv).await?,
                     StepWork::Workdir(dir) => {
-                        let fs = self.materialize(state);
+                        let fs = self.materialize(state)?;
                         let mut after = fs.clone();
                         after
                             .mkdir(&dir, true)
-                            .map_err(|e| failed(format!("mkdir {dir}: {e}")))?;
+                            .map_err(|error| failed(BuildError::Mkdir { dir, error }))?;
                         (LayerDiff::between(&fs, &after), after, 0)
                     }
                     StepWork::Copy {
@@ -654,7 +693,7 @@ impl World {
                     step: format!("{label} {text}"),
                     cached: false,
                     reason: Some(reason.explain()),
-                    layer: Some(diff_id),
+                    layer: Some(diff_id.into()),
                 });
             }
         }
@@ -670,7 +709,7 @@ impl World {
         n: usize,
         argv: &[String],
     ) -> Result<(LayerDiff, FsTree, u64), Failure> {
-        let before = self.materialize(state);
+        let before = self.materialize(state)?;
         let mut env = state.config.config.env_pairs();
         for (k, v) in &state.args {
             if !env.iter().any(|(ek, _)| ek == k) {
@@ -683,7 +722,7 @@ impl World {
                 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
             ));
         }
-        let layers = state.config.diff_ids.clone();
+        let layers = state.config.diff_id_strings();
         self.store_layers(&layers);
         let sandbox = self.new_sandbox();
         self.issue(Effect::PrepareSandbox { sandbox, layers });
@@ -711,6 +750,7 @@ impl World {
         })
         .await;
         let record = self.procs.remove(&handle);
+        // A sandbox that reported no changes made an empty layer (`RUN true`).
         let changes = self.sandbox_changes.remove(&sandbox).unwrap_or_default();
         self.issue(Effect::DiscardSandbox { sandbox });
         let elapsed = self.now - started;
@@ -746,13 +786,14 @@ impl World {
                 changes.apply_to(&mut after);
                 Ok((changes, after, elapsed))
             }
-            Some(code) => Err(failed(format!(
-                "process \"{shown}\" did not complete successfully: exit code: {code}"
-            ))
+            Some(code) => Err(failed(BuildError::ProcessFailed {
+                command: shown,
+                code,
+            })
             .with_progress(&run.progress)),
             None => {
                 self.issue(Effect::Signal { handle, signal: 9 });
-                Err(failed(format!("process \"{shown}\" was still running after 10 minutes of logical time (a server or an endless loop in RUN?)")).with_progress(&run.progress))
+                Err(failed(BuildError::StillRunning(shown)).with_progress(&run.progress))
             }
         }
     }
@@ -795,7 +836,7 @@ impl World {
         mode: Option<u32>,
         many: bool,
     ) -> Result<(LayerDiff, FsTree, u64), Failure> {
-        let before = self.materialize(state);
+        let before = self.materialize(state)?;
         let mut fs = before.clone();
         let dest_abs = normalize(&working_dir(&state.config), dest);
         let into_dir = dest.ends_with('/')

@@ -46,7 +46,8 @@ impl World {
         let image_id = match self.engine.images.lookup(&image_text) {
             Ok(image) => image.id.clone(),
             Err(_) => {
-                let reference = crate::image::Reference::parse(&image_text).map_err(&cli_error)?;
+                let reference =
+                    crate::image::Reference::parse(&image_text).map_err(|e| cli_error(e.into()))?;
                 if self.registry.manifest(&reference).is_none() {
                     return Err(Failure::new(format!(
                         "Unable to find image '{reference}' locally\ndocker: Error response from daemon: pull access denied for {}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied\n\nRun 'docker {verb} --help' for more information",
@@ -200,7 +201,7 @@ impl World {
             .engine
             .images
             .image(image_id)
-            .map(|i| i.config.diff_ids.clone())
+            .map(|i| i.config.diff_id_strings())
             .unwrap_or_default();
         self.store_layers(&layers);
         let (hostname, ip, mount_points, published) = match self.engine.containers.get(&id) {

@@ -7,20 +7,51 @@ use std::collections::BTreeMap;
 
 pub(crate) struct Filters(BTreeMap<String, Vec<String>>);
 
+/// A `--filter` docker refuses.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum FilterError {
+    /// No `=` (the CLI refuses it before asking the daemon).
+    #[error("invalid argument \"{given}\" for \"-f, --filter\" flag: bad format of filter (expected name=value)\nSee 'docker {verb} --help'.")]
+    Format { given: String, verb: String },
+    #[error("invalid filter '{0}'")]
+    UnknownKey(String),
+    #[error("invalid filter '{key}={value}'")]
+    BadValue { key: String, value: String },
+}
+
+impl FilterError {
+    /// 125 for the CLI's flag error, as for every bad flag; 1 for the daemon's refusals.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            FilterError::Format { .. } => 125,
+            _ => 1,
+        }
+    }
+}
+
+impl From<FilterError> for Failure {
+    fn from(error: FilterError) -> Failure {
+        match error {
+            FilterError::Format { .. } => Failure::new(error.to_string(), error.exit_code()),
+            _ => Failure::daemon(error),
+        }
+    }
+}
+
 impl Filters {
     /// The filters given to `verb`, each key one of `known`.
-    pub fn parse(inv: &Invocation, verb: &str, known: &[&str]) -> Result<Filters, Failure> {
+    pub fn parse(inv: &Invocation, verb: &str, known: &[&str]) -> Result<Filters, FilterError> {
         let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for given in inv.flags.values("filter") {
             let Some((key, value)) = given.split_once('=') else {
-                return Err(Failure::new(
-                    format!("invalid argument \"{given}\" for \"-f, --filter\" flag: bad format of filter (expected name=value)\nSee 'docker {verb} --help'."),
-                    125,
-                ));
+                return Err(FilterError::Format {
+                    given: given.clone(),
+                    verb: verb.to_string(),
+                });
             };
             let key = key.trim().to_ascii_lowercase();
             if !known.contains(&key.as_str()) {
-                return Err(Failure::daemon(format!("invalid filter '{key}'")));
+                return Err(FilterError::UnknownKey(key));
             }
             filters.entry(key).or_default().push(value.to_string());
         }
@@ -39,7 +70,7 @@ impl Filters {
     }
 
     /// Every value of `key` must be one of `allowed` (docker refuses e.g. `status=paused2`).
-    pub fn check_values(&self, key: &str, allowed: &[&str]) -> Result<(), Failure> {
+    pub fn check_values(&self, key: &str, allowed: &[&str]) -> Result<(), FilterError> {
         match self
             .0
             .get(key)
@@ -47,7 +78,10 @@ impl Filters {
             .flatten()
             .find(|v| !allowed.contains(&v.as_str()))
         {
-            Some(bad) => Err(Failure::daemon(format!("invalid filter '{key}={bad}'"))),
+            Some(bad) => Err(FilterError::BadValue {
+                key: key.to_string(),
+                value: bad.clone(),
+            }),
             None => Ok(()),
         }
     }
@@ -114,6 +148,29 @@ mod tests {
         assert!(name_matches("^web", "web-1") && !name_matches("^web", "my-web"));
         assert!(name_matches("^web$", "web") && !name_matches("^web$", "web2"));
         assert!(name_matches("1$", "web-1") && !name_matches("1$", "web-12"));
+    }
+
+    #[test]
+    fn refusals_are_worded_and_coded_like_docker() {
+        let format = FilterError::Format {
+            given: "dangling".into(),
+            verb: "images".into(),
+        };
+        assert_eq!(
+            format.to_string(),
+            "invalid argument \"dangling\" for \"-f, --filter\" flag: bad format of filter (expected name=value)\nSee 'docker images --help'."
+        );
+        assert_eq!(format.exit_code(), 125);
+        let key = Failure::from(FilterError::UnknownKey("colour".into()));
+        assert_eq!(
+            (key.message.as_str(), key.exit_code),
+            ("Error response from daemon: invalid filter 'colour'", 1)
+        );
+        let value = FilterError::BadValue {
+            key: "status".into(),
+            value: "paused2".into(),
+        };
+        assert_eq!(value.to_string(), "invalid filter 'status=paused2'");
     }
 
     #[test]

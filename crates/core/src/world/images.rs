@@ -5,36 +5,55 @@ use super::{Failure, Handled, Reply, World};
 use crate::command::Invocation;
 use crate::digest::short_id;
 use crate::event::EventKind;
-use crate::image::{created_at, HistoryEntry, Image, ImageConfig, Layer, LookupError, Reference};
+use crate::image::{created_at, DiffId, HistoryEntry, ImageConfig, ImageError, Layer, Reference};
 use crate::output::{ellipsis, go_time, human_duration, human_size, since, table};
 use crate::program::pattern::fnmatch;
 use crate::registry::manifest_digest;
 use serde_json::json;
 use std::collections::BTreeSet;
 
-impl World {
-    fn image_or_error(&self, text: &str) -> Result<&Image, Failure> {
-        self.engine.images.lookup(text).map_err(|e| match e {
-            LookupError::NotFound => Failure::daemon(format!("No such image: {text}")),
-            LookupError::Ambiguous => {
-                Failure::daemon(format!("multiple IDs found with provided prefix: {text}"))
-            }
-        })
-    }
+#[cfg(test)]
+mod tests;
 
+/// Image errors reach the terminal as the docker CLI prints them.
+impl From<ImageError> for Failure {
+    fn from(error: ImageError) -> Failure {
+        if error.from_daemon() {
+            Failure::daemon(&error)
+        } else {
+            Failure::new(error.to_string(), error.exit_code())
+        }
+    }
+}
+
+impl From<crate::registry::RegistryError> for Failure {
+    fn from(error: crate::registry::RegistryError) -> Failure {
+        ImageError::from(error).into()
+    }
+}
+
+/// A `docker tag` or `docker commit` target.
+fn target_reference(text: &str) -> Result<Reference, ImageError> {
+    Reference::parse(text).map_err(|error| ImageError::InvalidTarget {
+        text: text.to_string(),
+        error,
+    })
+}
+
+impl World {
     /// Copies an image from the registry, skipping layers already here. Returns docker's
     /// progress text.
     pub(crate) fn pull(&mut self, reference: &Reference) -> Handled {
-        let config = self
-            .registry
-            .manifest(reference)
-            .cloned()
-            .ok_or_else(|| {
-                Failure::daemon(format!(
-                    "pull access denied for {}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
-                    reference.repository
-                ))
-            })?;
+        let config = self.registry.pull_manifest(reference)?.clone();
+        // Every blob first: a manifest naming a missing layer fails the pull before any
+        // layer is stored, as a failed download leaves nothing behind.
+        let mut fetched = Vec::new();
+        for diff_id in &config.diff_ids {
+            if !self.engine.images.has_layer(diff_id) {
+                fetched.push(self.registry.blob(diff_id)?.clone());
+            }
+        }
+        let mut fetched = fetched.into_iter();
         let mut out = format!(
             "{}: Pulling from {}\n",
             reference.tag,
@@ -45,16 +64,16 @@ impl World {
         for diff_id in &config.diff_ids {
             if self.engine.images.has_layer(diff_id) {
                 out.push_str(&format!("{}: Already exists\n", short_id(diff_id)));
-                skipped.push(diff_id.clone());
-            } else if let Some(layer) = self.registry.blob(diff_id).cloned() {
+                skipped.push(diff_id.to_string());
+            } else if let Some(layer) = fetched.next() {
                 out.push_str(&format!("{}: Pull complete\n", short_id(diff_id)));
                 self.engine.images.add_layer(layer);
-                downloaded.push(diff_id.clone());
+                downloaded.push(diff_id.to_string());
             }
         }
         let (digest, _) = manifest_digest(&config);
         let previous = self.engine.images.tagged(reference).map(str::to_string);
-        let id = self.engine.images.add_image(config);
+        let id = self.engine.images.add_image(config)?;
         self.engine.images.tag(reference.clone(), &id);
         let status = if previous.as_deref() == Some(id.as_str()) {
             format!("Status: Image is up to date for {reference}")
@@ -64,7 +83,7 @@ impl World {
         out.push_str(&format!("Digest: {digest}\n{status}\n"));
         self.emit(EventKind::ImagePulled {
             reference: reference.to_string(),
-            id,
+            id: id.into(),
             downloaded,
             skipped,
         });
@@ -73,7 +92,7 @@ impl World {
 
     pub(crate) fn cmd_pull(&mut self, inv: &Invocation) -> Handled {
         let text = &inv.args[0];
-        let reference = Reference::parse(text).map_err(|e| Failure::new(e, 1))?;
+        let reference = Reference::parse(text).map_err(ImageError::from)?;
         let mut reply = self.pull(&reference)?;
         if !text.contains(':') {
             reply.stdout.insert_str(0, "Using default tag: latest\n");
@@ -89,10 +108,13 @@ impl World {
 
     pub(crate) fn cmd_push(&mut self, inv: &Invocation) -> Handled {
         let text = &inv.args[0];
-        let reference = Reference::parse(text).map_err(|e| Failure::new(e, 1))?;
-        let image = self.engine.images.tagged(&reference).and_then(|id| self.engine.images.image(id)).ok_or_else(|| {
-            Failure::new(format!("Error response from daemon: An image does not exist locally with the tag: {}", reference.repository), 1)
-        })?;
+        let reference = Reference::parse(text).map_err(ImageError::from)?;
+        let image = self
+            .engine
+            .images
+            .tagged(&reference)
+            .and_then(|id| self.engine.images.image(id))
+            .ok_or_else(|| ImageError::NotTaggedLocally(reference.repository.clone()))?;
         let config = image.config.clone();
         let mut out = format!(
             "The push refers to repository [{}]\n",
@@ -108,11 +130,17 @@ impl World {
         for diff_id in config.diff_ids.iter().rev() {
             if self.registry.has_blob(diff_id) {
                 out.push_str(&format!("{}: Layer already exists\n", short_id(diff_id)));
-                skipped.push(diff_id.clone());
-            } else if let Some(layer) = self.engine.images.layer(diff_id).cloned() {
+                skipped.push(diff_id.to_string());
+            } else {
+                let layer = self
+                    .engine
+                    .images
+                    .layer(diff_id)
+                    .cloned()
+                    .ok_or_else(|| ImageError::LayerDoesNotExist(diff_id.clone()))?;
                 out.push_str(&format!("{}: Pushed\n", short_id(diff_id)));
                 self.registry.put_blob(layer);
-                pushed.push(diff_id.clone());
+                pushed.push(diff_id.to_string());
             }
         }
         let (digest, size) = manifest_digest(&config);
@@ -138,9 +166,9 @@ impl World {
         for image in self.engine.images.images() {
             let size = human_size(image.size(&self.engine.images));
             let id = if no_trunc {
-                image.id.clone()
+                image.id.to_string()
             } else {
-                short_id(&image.id).to_string()
+                image.id.short().to_string()
             };
             let created = format!(
                 "{} ago",
@@ -234,20 +262,12 @@ impl World {
     }
 
     pub(crate) fn cmd_tag(&mut self, inv: &Invocation) -> Handled {
-        let id = self.image_or_error(&inv.args[0])?.id.clone();
-        let target = Reference::parse(&inv.args[1]).map_err(|e| {
-            Failure::new(
-                format!(
-                    "Error parsing reference: \"{}\" is not a valid repository/tag: {e}",
-                    inv.args[1]
-                ),
-                1,
-            )
-        })?;
+        let id = self.engine.images.lookup(&inv.args[0])?.id.clone();
+        let target = target_reference(&inv.args[1])?;
         self.engine.images.tag(target.clone(), &id);
         self.emit(EventKind::ImageTagged {
             reference: target.to_string(),
-            id,
+            id: id.into(),
         });
         Ok(Reply::default())
     }
@@ -258,7 +278,7 @@ impl World {
         // Validate all first: a refusal must leave every image in place.
         let mut plan = Vec::new();
         for text in &inv.args {
-            let image = self.image_or_error(text)?;
+            let image = self.engine.images.lookup(text)?;
             let id = image.id.clone();
             let by_reference = Reference::parse(text)
                 .ok()
@@ -268,24 +288,21 @@ impl World {
             let removes_image = by_reference.is_none() || tags.len() <= 1;
             if let Some(c) = user {
                 if removes_image && !force {
-                    let what = match &by_reference {
-                        Some(_) => {
-                            format!("unable to remove repository reference \"{text}\" (must force)")
-                        }
-                        None => format!("unable to delete {} (must be forced)", short_id(&id)),
-                    };
-                    return Err(Failure::daemon(format!(
-                        "conflict: {what} - container {} is using its referenced image {}",
-                        c.short_id(),
-                        short_id(&id)
-                    )));
+                    let container = c.short_id().to_string();
+                    let image = id.short().to_string();
+                    return Err(match &by_reference {
+                        Some(_) => ImageError::ReferenceInUse {
+                            reference: text.clone(),
+                            container,
+                            image,
+                        },
+                        None => ImageError::ImageInUse { image, container },
+                    }
+                    .into());
                 }
             }
             if by_reference.is_none() && tags.len() > 1 && !force {
-                return Err(Failure::daemon(format!(
-                    "conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories",
-                    short_id(&id)
-                )));
+                return Err(ImageError::MultipleRepositories(id.short().to_string()).into());
             }
             plan.push((id, by_reference, tags, user.is_some()));
         }
@@ -315,36 +332,36 @@ impl World {
 
     /// Deletes an untagged image and the layers no other image uses; returns those layers
     /// with their sizes.
-    pub(super) fn delete_image(&mut self, id: &str) -> Vec<(String, u64)> {
-        let layers_before: Vec<(String, u64)> = self
+    pub(super) fn delete_image(&mut self, id: &str) -> Vec<(DiffId, u64)> {
+        let layers_before: Vec<(DiffId, u64)> = self
             .engine
             .images
             .layers()
             .map(|l| (l.diff_id.clone(), l.size))
             .collect();
         self.engine.images.remove_image(id);
-        let deleted: Vec<(String, u64)> = layers_before
+        let deleted: Vec<(DiffId, u64)> = layers_before
             .into_iter()
             .filter(|(d, _)| !self.engine.images.has_layer(d))
             .collect();
         self.emit(EventKind::ImageDeleted {
             id: id.to_string(),
-            layers: deleted.iter().map(|(d, _)| d.clone()).collect(),
+            layers: deleted.iter().map(|(d, _)| d.to_string()).collect(),
         });
         deleted
     }
 
     pub(crate) fn cmd_history(&mut self, inv: &Invocation) -> Handled {
-        let image = self.image_or_error(&inv.args[0])?;
+        let image = self.engine.images.lookup(&inv.args[0])?;
         let no_trunc = inv.flags.has("no-trunc");
         let mut rows = Vec::new();
         let last = image.config.history.len().saturating_sub(1);
         for (i, entry) in image.config.history.iter().enumerate().rev() {
             let id = if i == last {
                 if no_trunc {
-                    image.id.clone()
+                    image.id.to_string()
                 } else {
-                    short_id(&image.id).to_string()
+                    image.id.short().to_string()
                 }
             } else {
                 "<missing>".to_string()
@@ -394,25 +411,14 @@ impl World {
 
     pub(crate) fn cmd_commit(&mut self, inv: &Invocation) -> Handled {
         let id = self.find_container(&inv.args[0])?;
-        let reference = match inv.args.get(1) {
-            Some(r) => Some(Reference::parse(r).map_err(|e| {
-                Failure::new(
-                    format!("Error parsing reference: \"{r}\" is not a valid repository/tag: {e}"),
-                    1,
-                )
-            })?),
-            None => None,
-        };
+        let reference = inv.args.get(1).map(|r| target_reference(r)).transpose()?;
         if !inv.flags.values("change").is_empty() {
-            return Err(Failure::new(
-                "--change is not supported by the simulator yet",
-                1,
-            ));
+            return Err(ImageError::ChangeUnsupported.into());
         }
         let Some(c) = self.engine.containers.get(&id) else {
             return Err(Failure::daemon(format!("No such container: {id}")));
         };
-        let base = self.image_or_error(&c.image_id)?.config.clone();
+        let base = self.engine.images.lookup(&c.image_id)?.config.clone();
         let layer = Layer::new(c.upper.clone());
         let mut config = ImageConfig {
             created: created_at(self.now),
@@ -436,17 +442,17 @@ impl World {
         });
         let container_name = c.name.clone();
         self.engine.images.add_layer(layer);
-        let image_id = self.engine.images.add_image(config);
+        let image_id = self.engine.images.add_image(config)?;
         if let Some(r) = reference {
             self.engine.images.tag(r.clone(), &image_id);
             self.emit(EventKind::ImageTagged {
                 reference: r.to_string(),
-                id: image_id.clone(),
+                id: image_id.to_string(),
             });
         }
         self.emit(EventKind::ImageCommitted {
             container: container_name,
-            id: image_id.clone(),
+            id: image_id.to_string(),
         });
         Ok(Reply::out(format!("{image_id}\n")))
     }
@@ -456,15 +462,12 @@ impl World {
         let Some(c) = self.engine.containers.get(&id) else {
             return Err(Failure::daemon(format!("No such container: {id}")));
         };
-        let lower = self
-            .engine
-            .images
-            .image(&c.image_id)
-            .map(|i| i.rootfs.clone())
-            .unwrap_or_default();
+        // Compared with the image's files; a container whose image is gone has nothing to
+        // compare with, and an empty base would list every file as added.
+        let lower = &self.engine.images.lookup(&c.image_id)?.rootfs;
         let lines: String = c
             .upper
-            .summary(&lower)
+            .summary(lower)
             .into_iter()
             .map(|(kind, path)| format!("{} {path}\n", kind.letter()))
             .collect();
@@ -487,7 +490,7 @@ impl World {
             .count();
         // Shared layers count once, as docker's SIZE column does.
         let image_bytes = self.engine.images.unique_layer_bytes();
-        let used_layers: BTreeSet<&String> = self
+        let used_layers: BTreeSet<&DiffId> = self
             .engine
             .images
             .images()

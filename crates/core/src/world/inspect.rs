@@ -8,17 +8,36 @@ use crate::image::Image;
 use crate::output::{render_template, rfc3339};
 use serde_json::{json, Map, Value};
 
+/// What `docker inspect` refuses, as the docker CLI prints it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum InspectError {
+    /// No container, image or volume by that name (or not of the `--type` asked).
+    #[error("Error: No such object: {0}")]
+    NoSuchObject(String),
+    /// A `--format` template that does not parse or run (its own words).
+    #[error("{0}")]
+    Template(String),
+}
+
+impl From<InspectError> for Failure {
+    fn from(error: InspectError) -> Failure {
+        // The CLI prints both itself, and exits 1.
+        Failure::new(error.to_string(), 1)
+    }
+}
+
 /// Prints inspect items: a JSON array, or one rendered template line per item.
 pub(crate) fn print_items(items: &[Value], format: Option<&str>) -> Handled {
     match format {
         Some(template) => {
             let mut out = String::new();
             for item in items {
-                out.push_str(&render_template(template, item).map_err(|e| Failure::new(e, 1))?);
+                out.push_str(&render_template(template, item).map_err(InspectError::Template)?);
                 out.push('\n');
             }
             Ok(Reply::out(out))
         }
+        // Pretty-printing JSON values cannot fail; the empty fallback is never taken.
         None => Ok(Reply::out(format!(
             "{}\n",
             serde_json::to_string_pretty(&Value::Array(items.to_vec())).unwrap_or_default()
@@ -65,7 +84,7 @@ impl World {
                 items.push(self.volume_json(v));
                 continue;
             }
-            return Err(Failure::new(format!("Error: No such object: {key}"), 1));
+            return Err(InspectError::NoSuchObject(key.clone()).into());
         }
         print_items(&items, inv.flags.value("format"))
     }
@@ -77,6 +96,8 @@ impl World {
                 json!([{"HostIp": p.host_ip, "HostPort": p.host_port.to_string()}]),
             )
         }));
+        // Docker copies these into the container at create; an image in use is never
+        // deleted (rmi refuses, prune skips it), so the lookup always finds it.
         let exposed = self
             .engine
             .images
@@ -200,5 +221,21 @@ impl World {
             "Size": image.size(&self.engine.images),
             "RootFS": {"Type": "layers", "Layers": image.config.diff_ids},
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_are_worded_like_docker() {
+        let missing = Failure::from(InspectError::NoSuchObject("web".into()));
+        assert_eq!(
+            (missing.message.as_str(), missing.exit_code),
+            ("Error: No such object: web", 1)
+        );
+        let template = print_items(&[json!({"Name": "x"})], Some("{{.Name")).err();
+        assert!(template.is_some_and(|f| f.exit_code == 1 && !f.message.is_empty()));
     }
 }

@@ -5,7 +5,7 @@ use super::{Failure, Handled, Reply, World};
 use crate::command::Invocation;
 use crate::driver::Effect;
 use crate::event::EventKind;
-use crate::image::Reference;
+use crate::image::{ImageId, Reference};
 use crate::output::human_size;
 
 impl World {
@@ -44,7 +44,7 @@ impl World {
             "WARNING! This will remove all dangling images."
         };
         confirmed(inv, warning)?;
-        let unused: Vec<String> = self
+        let unused: Vec<ImageId> = self
             .engine
             .images
             .images()
@@ -109,15 +109,25 @@ impl World {
     }
 }
 
-/// Prune commands ask `[y/N]` first; nobody can answer here, so only `-f` goes ahead.
-fn confirmed(inv: &Invocation, warning: &str) -> Result<(), Failure> {
+/// Why a prune did nothing.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+enum PruneError {
+    /// Docker's `[y/N]` question, which nobody can answer here: only `-f` goes ahead.
+    #[error("{0}\nAre you sure you want to continue? [y/N]\n(simulator: nobody can answer here, so nothing was removed; add -f to confirm)")]
+    NotConfirmed(&'static str),
+}
+
+impl From<PruneError> for Failure {
+    fn from(error: PruneError) -> Failure {
+        Failure::new(error.to_string(), 1)
+    }
+}
+
+fn confirmed(inv: &Invocation, warning: &'static str) -> Result<(), PruneError> {
     if inv.flags.has("force") {
         return Ok(());
     }
-    Err(Failure::new(
-        format!("{warning}\nAre you sure you want to continue? [y/N]\n(simulator: nobody can answer here, so nothing was removed; add -f to confirm)"),
-        1,
-    ))
+    Err(PruneError::NotConfirmed(warning))
 }
 
 /// What a prune prints: the removed names under `title`, then the space it freed.

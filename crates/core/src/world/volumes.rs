@@ -2,13 +2,16 @@
 
 use super::container::Volume;
 use super::filters::{is_dangling, label_matches, truth, Filters};
-use super::{Failure, Handled, Reply, World};
+use super::{Handled, Reply, World};
 use crate::command::Invocation;
 use crate::driver::Effect;
 use crate::event::EventKind;
 use crate::fs::FsTree;
 use crate::output::{rfc3339, table};
 use serde_json::json;
+
+mod error;
+pub(crate) use error::{VolumeError, VolumeName};
 
 impl World {
     pub(crate) fn create_volume(
@@ -46,36 +49,34 @@ impl World {
 
     pub(crate) fn cmd_volume_create(&mut self, inv: &Invocation) -> Handled {
         let name = match (inv.args.first(), inv.flags.value("name")) {
-            (Some(a), Some(n)) if a != n => return Err(Failure::new(
-                "Conflicting options: either specify --name or provide positional arg, not both",
-                1,
-            )),
+            (Some(a), Some(n)) if a != n => return Err(VolumeError::ConflictingName.into()),
             (Some(a), _) => a.clone(),
             (None, Some(n)) => n.to_string(),
             (None, None) => self.random_hex_id(),
         };
-        if !super::is_docker_name(&name) {
-            return Err(Failure::daemon(format!(
-                "create {name}: \"{name}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path"
-            )));
-        }
+        let name = VolumeName::parse(&name)?;
         if let Some(driver) = inv.flags.value("driver") {
             if driver != "local" {
-                return Err(Failure::daemon(format!("create {name}: error looking up volume plugin {driver}: plugin \"{driver}\" not found")));
+                return Err(VolumeError::PluginNotFound {
+                    name: name.to_string(),
+                    driver: driver.to_string(),
+                }
+                .into());
             }
         }
         // Creating an existing volume is not an error in docker: it prints the name again.
-        if !self.engine.volumes.contains_key(&name) {
+        if !self.engine.volumes.contains_key(name.as_str()) {
             let labels = inv
                 .flags
                 .values("label")
                 .iter()
                 .map(|l| {
+                    // `--label key` is the key with an empty value, as docker stores it.
                     let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
                     (k.to_string(), v.to_string())
                 })
                 .collect();
-            self.create_volume(&name, labels, false);
+            self.create_volume(name.as_str(), labels, false);
         }
         Ok(Reply::out(format!("{name}\n")))
     }
@@ -143,7 +144,7 @@ impl World {
                 .engine
                 .volumes
                 .get(name)
-                .ok_or_else(|| Failure::new(format!("Error: No such volume: {name}"), 1))?;
+                .ok_or_else(|| VolumeError::NoSuchVolume(name.clone()))?;
             items.push(self.volume_json(v));
         }
         super::inspect::print_items(&items, inv.flags.value("format"))
@@ -156,14 +157,15 @@ impl World {
                 if inv.flags.has("force") {
                     continue;
                 }
-                return Err(Failure::daemon(format!("get {name}: no such volume")));
+                return Err(VolumeError::NotFound(name.clone()).into());
             }
             let users = self.volume_users(name);
             if !users.is_empty() {
-                return Err(Failure::daemon(format!(
-                    "remove {name}: volume is in use - [{}]",
-                    users.join(", ")
-                )));
+                return Err(VolumeError::InUse {
+                    name: name.clone(),
+                    users,
+                }
+                .into());
             }
         }
         let mut out = String::new();
