@@ -132,6 +132,43 @@ pub fn measure(
     })
 }
 
+/// A cluster of `nodes` nodes (32 CPU, 128Gi each) with one Deployment of `pods` replicas
+/// (100m, 128Mi each) created and not yet scheduled.
+pub fn cluster_with_pending(
+    strategy: crate::cluster::scheduler::scores::Strategy,
+    nodes: usize,
+    pods: u32,
+    rng: &mut dyn rand_core::RngCore,
+) -> crate::cluster::Cluster {
+    use crate::cluster::objects::{PodTemplate, Resources};
+    let mut cluster = crate::cluster::Cluster::new(strategy);
+    let capacity = Resources {
+        cpu_m: 32_000,
+        memory: 128 << 30,
+    };
+    for i in 1..=nodes {
+        let _ = cluster.add_node(&format!("node-{i}"), capacity, Default::default(), 0);
+    }
+    let labels = [("app".to_string(), "web".to_string())].into();
+    let mut template = PodTemplate::single("web", "nginx", labels);
+    template.containers[0].requests = Resources {
+        cpu_m: 100,
+        memory: 128 << 20,
+    };
+    let _ = cluster.create_deployment("default", "web", pods, template, 0, rng);
+    cluster.reconcile_workloads(0, rng);
+    cluster
+}
+
+/// Schedules and binds every pending pod; returns how many are bound.
+pub fn schedule_all(
+    cluster: &mut crate::cluster::Cluster,
+    rng: &mut dyn rand_core::RngCore,
+) -> usize {
+    cluster.schedule_pending(0, rng);
+    cluster.pods().filter(|p| p.node.is_some()).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
