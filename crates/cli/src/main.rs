@@ -68,6 +68,29 @@ enum Commands {
         args: Vec<String>,
     },
 
+    /// Talk to the simulated Kubernetes cluster, e.g. `sim kubectl get pods -o wide`
+    ///
+    /// Everything after `kubectl` is passed on untouched, with the same words as `kubectl`
+    /// at the prompt (`sim kubectl --help` shows them). `apply -f FILE` reads FILE here.
+    #[command(disable_help_flag = true)]
+    Kubectl {
+        /// The kubectl verb and its arguments
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0.., value_name = "ARGS")]
+        args: Vec<String>,
+    },
+
+    /// The Kubernetes cluster outside kubectl: `create [--nodes N] [--cpu C] [--memory M]`,
+    /// `node add|fail|recover NAME`, `scheduler STRATEGY`, `explain POD`, `delete`
+    ///
+    /// The same words as `cluster ...` at the prompt. Each node is a host: `sim docker -H
+    /// node-2 ps` shows its pods' containers.
+    #[command(disable_help_flag = true)]
+    Cluster {
+        /// The cluster subcommand and its arguments
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0.., value_name = "ARGS")]
+        args: Vec<String>,
+    },
+
     /// Manage the simulated servers, each with its own docker engine: `ls`, `add NAME...`,
     /// `rm [-f] NAME...`
     ///
@@ -219,6 +242,18 @@ fn run(cli: Cli) -> Result<i32, String> {
             session.run_sim_line(&line).map_err(|e| e.to_string())
         }
         Some(Commands::Host { command }) => prompt_line(&command.line()?, session(open()?)?),
+        Some(Commands::Kubectl { args }) => {
+            let line = join_line(&[vec!["kubectl".to_string()], args].concat())?;
+            session(open()?)?
+                .run_sim_line(&line)
+                .map_err(|e| e.to_string())
+        }
+        Some(Commands::Cluster { args }) => {
+            let line = join_line(&[vec!["cluster".to_string()], args].concat())?;
+            session(open()?)?
+                .run_sim_line(&line)
+                .map_err(|e| e.to_string())
+        }
         Some(Commands::Tick { duration }) => {
             prompt_line(&join_line(&["tick".into(), duration])?, session(open()?)?)
         }

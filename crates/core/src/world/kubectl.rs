@@ -208,7 +208,7 @@ impl World {
                     }
                 }
                 Res::Pods => {
-                    let pods: Vec<&Pod> = cluster
+                    let mut pods: Vec<&Pod> = cluster
                         .pods()
                         .filter(|p| {
                             in_ns(&p.namespace)
@@ -216,6 +216,10 @@ impl World {
                                 && selector.matches(&p.labels)
                         })
                         .collect();
+                    // The API server lists by namespace, then name.
+                    crate::order::sort_by(&mut pods, &|a, b| {
+                        (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
+                    });
                     if let (Some(x), true) = (name, pods.is_empty()) {
                         errors.push_str(&format!(
                             "Error from server (NotFound): pods \"{x}\" not found\n"
@@ -385,9 +389,11 @@ impl World {
                         .deployments()
                         .map(|d| print::describe_deployment(cluster, d, &runtimes, now)),
                 ),
-                (r, _) => return Err(fail(format!(
+                (r, _) => {
+                    return Err(fail(format!(
                     "error: describe of {r:?} is not simulated (describe node, pod or deployment)"
-                ))),
+                )))
+                }
             }
         }
         Ok(Reply::out(out.join("\n\n")))
