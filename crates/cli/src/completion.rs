@@ -11,7 +11,8 @@ use sim_core::command::complete::{candidates, wants_path, Names};
 /// First words a REPL line can start with: the core's (`sim_core::command::FIRST_WORDS`) and
 /// the REPL's own.
 const FIRST_WORDS: &[&str] = &[
-    "docker", "events", "exit", "hash", "help", "host", "quit", "reset", "tick",
+    "cluster", "docker", "events", "exit", "hash", "help", "host", "kubectl", "quit", "reset",
+    "tick",
 ];
 
 #[derive(Default)]
