@@ -144,6 +144,18 @@ enum Commands {
         /// How many events to record and hash
         #[arg(long, default_value_t = 100_000)]
         events: usize,
+        /// Cluster: how many nodes to schedule onto
+        #[arg(long, default_value_t = 5_000)]
+        nodes: usize,
+        /// Cluster: how many pods to schedule and bind (per strategy)
+        #[arg(long, default_value_t = 150_000)]
+        pods: u32,
+        /// Cluster: how many pods to start as containers through the kubelets
+        #[arg(long, default_value_t = 10_000)]
+        pod_containers: usize,
+        /// Only the cluster's workloads
+        #[arg(long)]
+        cluster_only: bool,
     },
 
     /// The lessons: `list`, `show ID`, `check ID` (checks the saved state)
@@ -268,8 +280,26 @@ fn run(cli: Cli) -> Result<i32, String> {
             let options = script::ScriptOptions { quiet, keep_going };
             script::run(&mut session, &text, &options).map_err(|e| e.to_string())
         }
-        Some(Commands::Bench { containers, events }) => {
-            Ok(bench::run(containers, events, cli.json))
+        Some(Commands::Bench {
+            containers,
+            events,
+            nodes,
+            pods,
+            pod_containers,
+            cluster_only,
+        }) => {
+            let cluster = bench::ClusterArgs {
+                nodes,
+                pods,
+                pod_containers,
+            };
+            Ok(bench::run(
+                containers,
+                events,
+                cluster,
+                cluster_only,
+                cli.json,
+            ))
         }
         Some(Commands::Reset) => {
             if state::delete(&state_dir).map_err(|e| e.to_string())? {

@@ -35,10 +35,9 @@ impl Cluster {
             } else if node.ready {
                 node.last_heartbeat + NODE_GRACE_MS
             } else {
-                let evictable = self
-                    .pods
-                    .values()
-                    .any(|p| p.node == Some(node.index) && !p.terminating);
+                let evictable = self.by_node[node.index as usize]
+                    .iter()
+                    .any(|id| self.pods.get(id).is_some_and(|p| !p.terminating));
                 if !evictable {
                     continue;
                 }
@@ -61,10 +60,9 @@ impl Cluster {
         let node = &mut self.nodes[i as usize];
         node.heartbeat = false;
         node.last_heartbeat = now;
-        let containers: Vec<String> = self
-            .pods
-            .values()
-            .filter(|p| p.node == Some(i))
+        let containers: Vec<String> = self.by_node[i as usize]
+            .iter()
+            .filter_map(|id| self.pods.get(id))
             .filter_map(|p| p.container.clone())
             .collect();
         for container in containers {
@@ -111,10 +109,9 @@ impl Cluster {
                 format!("Node {name} status is now: NodeReady"),
             );
         }
-        let on_node: Vec<(PodId, bool)> = self
-            .pods
-            .values()
-            .filter(|p| p.node == Some(i))
+        let on_node: Vec<(PodId, bool)> = self.by_node[i as usize]
+            .iter()
+            .filter_map(|id| self.pods.get(id))
             .map(|p| (p.id, p.terminating))
             .collect();
         for (id, terminating) in on_node {
@@ -160,10 +157,10 @@ impl Cluster {
             if now < since + EVICTION_MS {
                 continue;
             }
-            let victims: Vec<(PodId, String, String)> = self
-                .pods
-                .values()
-                .filter(|p| p.node == Some(i as u32) && !p.terminating)
+            let victims: Vec<(PodId, String, String)> = self.by_node[i]
+                .iter()
+                .filter_map(|id| self.pods.get(id))
+                .filter(|p| !p.terminating)
                 .map(|p| (p.id, p.namespace.clone(), p.name.clone()))
                 .collect();
             for (id, ns, pod) in victims {
@@ -260,18 +257,12 @@ impl Cluster {
             };
             let rs_key = rs.key();
             let want = rs.replicas as usize;
-            let live: Vec<PodId> = self
-                .owners
-                .dependents(&rs_key)
-                .into_iter()
-                .filter_map(|k| self.pod_index.get(&(k.namespace.clone(), k.name.clone())))
-                .copied()
-                .filter(|id| self.pods.get(id).is_some_and(|p| !p.terminating))
-                .collect();
-            if live.len() < want {
-                let (template, ns, base) =
-                    (rs.template.clone(), rs.namespace.clone(), rs.name.clone());
-                for _ in live.len()..want {
+            let live = self.owned.get(&rs_key).map_or(0, |o| o.1);
+            if live < want {
+                let ns = rs.namespace.clone();
+                let base = rs.name.clone();
+                let template = std::rc::Rc::new(rs.template.clone());
+                for _ in live..want {
                     let name = loop {
                         let name = format!("{base}-{}", random_suffix(rng, 5));
                         if !self.pod_index.contains_key(&(ns.clone(), name.clone())) {
@@ -288,8 +279,13 @@ impl Cluster {
                         format!("Created pod: {name}"),
                     );
                 }
-            } else if live.len() > want {
-                let mut victims = live;
+            } else if live > want {
+                let mut victims: Vec<PodId> = self.owned[&rs_key]
+                    .0
+                    .iter()
+                    .copied()
+                    .filter(|id| self.pods.get(id).is_some_and(|p| !p.terminating))
+                    .collect();
                 // Unscheduled pods go first, then pending ones, then the newest.
                 crate::order::sort_by_key(&mut victims, |id| {
                     let p = &self.pods[id];
@@ -320,7 +316,7 @@ impl Cluster {
 /// The scheduler's pass: every pending pod, oldest first, decided and bound or left Pending
 /// with kube's FailedScheduling message (one event per new message).
 pub(crate) fn schedule_pending(cluster: &mut Cluster, now: Tick, rng: &mut dyn RngCore) {
-    for id in cluster.scheduler.queue.snapshot() {
+    for id in cluster.scheduler.queue.take_all() {
         let Some(pod) = cluster.pods.get(&id) else {
             continue;
         };
@@ -334,6 +330,7 @@ pub(crate) fn schedule_pending(cluster: &mut Cluster, now: Tick, rng: &mut dyn R
             }
             None => {
                 let message = decision.failure_message();
+                cluster.scheduler.queue.push(id);
                 let pod = cluster.pods.get_mut(&id).expect("pod exists");
                 if pod.last_failure.as_deref() != Some(message.as_str()) {
                     pod.last_failure = Some(message.clone());
@@ -366,13 +363,13 @@ fn bind(cluster: &mut Cluster, id: PodId, n: u32, now: Tick) {
     node.pod_count += 1;
     pod.node = Some(n);
     pod.ip = node.allocate_ip();
+    cluster.by_node[n as usize].insert(id);
     pod.last_failure = None;
     let message = format!(
         "Successfully assigned {}/{} to {}",
         pod.namespace, pod.name, node.name
     );
     let object = format!("pod/{}", pod.name);
-    cluster.scheduler.queue.remove(id);
     cluster.kubelet.push(KubeletAction::Run(id));
     cluster.event(
         now,
@@ -391,6 +388,6 @@ pub fn pods_matching<'a>(
     selector: &'a Selector,
 ) -> impl Iterator<Item = &'a super::objects::Pod> + 'a {
     cluster.pods.values().filter(move |p| {
-        namespace.is_none_or(|ns| p.namespace == ns) && selector.matches(&p.labels)
+        namespace.is_none_or(|ns| p.namespace == ns) && selector.matches(p.labels())
     })
 }

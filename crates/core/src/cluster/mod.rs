@@ -17,6 +17,7 @@ pub mod owners;
 pub mod print;
 pub mod quantity;
 pub mod scheduler;
+mod slots;
 mod workloads;
 
 pub use workloads::valid_name;
@@ -62,13 +63,17 @@ pub struct ClusterError(pub String);
 pub struct Cluster {
     nodes: Vec<Node>,
     node_index: BTreeMap<String, u32>,
-    pods: BTreeMap<PodId, Pod>,
+    pods: slots::Slots<Pod>,
+    /// The pods bound to each node (by node index).
+    by_node: Vec<std::collections::BTreeSet<PodId>>,
+    /// Per owner (ReplicaSet), its pods and how many of them are not terminating.
+    owned: BTreeMap<ObjectKey, (std::collections::BTreeSet<PodId>, usize)>,
     pod_index: BTreeMap<(String, String), PodId>,
     replicasets: BTreeMap<(String, String), ReplicaSet>,
     deployments: BTreeMap<(String, String), Deployment>,
     owners: Owners,
     scheduler: Scheduler,
-    decisions: BTreeMap<PodId, Decision>,
+    decisions: slots::Slots<Decision>,
     events: Vec<KubeEvent>,
     /// Events before this index have been handed to the World's trace.
     events_taken: usize,
@@ -112,6 +117,15 @@ impl Cluster {
 
     pub(crate) fn pod_mut(&mut self, id: PodId) -> Option<&mut Pod> {
         self.pods.get_mut(&id)
+    }
+
+    /// The pods bound to node number `index`, in creation order.
+    pub fn pods_on(&self, index: u32) -> impl Iterator<Item = &Pod> {
+        self.by_node
+            .get(index as usize)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.pods.get(id))
     }
 
     /// The name of the node a pod is bound to.
@@ -211,6 +225,7 @@ impl Cluster {
         labels.insert("kubernetes.io/os".into(), "linux".into());
         self.nodes
             .push(Node::new(name, index, capacity, labels, now));
+        self.by_node.push(Default::default());
         self.node_index.insert(name.into(), index);
         self.scheduler.touch(index);
         self.event(

@@ -155,8 +155,8 @@ pub struct Pod {
     pub name: String,
     pub namespace: String,
     pub uid: String,
-    pub labels: Labels,
-    pub spec: PodTemplate,
+    /// Its spec (labels included), shared with the other pods its ReplicaSet made at once.
+    pub spec: std::rc::Rc<PodTemplate>,
     /// Its controller (a ReplicaSet), if any.
     pub owner: Option<ObjectKey>,
     /// The node it is bound to (index into the cluster's nodes).
@@ -177,6 +177,10 @@ pub struct Pod {
 }
 
 impl Pod {
+    pub fn labels(&self) -> &Labels {
+        &self.spec.labels
+    }
+
     pub fn key(&self) -> ObjectKey {
         ObjectKey {
             kind: Kind::Pod,

@@ -150,7 +150,7 @@ impl Cluster {
                 "Error from server (AlreadyExists): pods \"{name}\" already exists"
             )));
         }
-        self.add_pod(namespace, name, template, None, now, rng);
+        self.add_pod(namespace, name, std::rc::Rc::new(template), None, now, rng);
         Ok(())
     }
 
@@ -159,7 +159,7 @@ impl Cluster {
         &mut self,
         namespace: &str,
         name: &str,
-        spec: PodTemplate,
+        spec: std::rc::Rc<PodTemplate>,
         owner: Option<ObjectKey>,
         now: Tick,
         rng: &mut dyn RngCore,
@@ -171,7 +171,6 @@ impl Cluster {
             name: name.into(),
             namespace: namespace.into(),
             uid: new_uid(rng),
-            labels: spec.labels.clone(),
             spec,
             owner: owner.clone(),
             node: None,
@@ -184,6 +183,11 @@ impl Cluster {
             last_failure: None,
         };
         self.owners.add(pod.key(), owner.as_ref());
+        if let Some(owner) = owner {
+            let entry = self.owned.entry(owner).or_default();
+            entry.0.insert(id);
+            entry.1 += 1;
+        }
         self.pod_index.insert((namespace.into(), name.into()), id);
         self.pods.insert(id, pod);
         self.scheduler.queue.push(id);
@@ -199,7 +203,12 @@ impl Cluster {
         let node_down = pod.node.is_some_and(|n| !self.nodes[n as usize].heartbeat);
         if node_down {
             if let Some(p) = self.pods.get_mut(&id) {
-                p.terminating = true;
+                if !p.terminating {
+                    p.terminating = true;
+                    if let Some((_, live)) = p.owner.as_ref().and_then(|o| self.owned.get_mut(o)) {
+                        *live -= 1;
+                    }
+                }
             }
             return;
         }
@@ -216,7 +225,14 @@ impl Cluster {
         self.owners.remove(&pod.key());
         self.decisions.remove(&id);
         self.scheduler.queue.remove(id);
+        if let Some((set, live)) = pod.owner.as_ref().and_then(|o| self.owned.get_mut(o)) {
+            set.remove(&id);
+            if !pod.terminating {
+                *live -= 1;
+            }
+        }
         if let Some(n) = pod.node {
+            self.by_node[n as usize].remove(&id);
             let node = &mut self.nodes[n as usize];
             node.requested.sub(pod.spec.requests());
             node.nonzero_requested.sub(pod.spec.requests().nonzero());
@@ -296,13 +312,21 @@ impl Cluster {
                 Kind::Pod => {
                     if let Some(&id) = self.pod_index.get(&pair) {
                         if let Some(p) = self.pods.get_mut(&id) {
-                            p.owner = None;
+                            if let Some(owner) = p.owner.take() {
+                                if let Some((set, live)) = self.owned.get_mut(&owner) {
+                                    set.remove(&id);
+                                    if !p.terminating {
+                                        *live -= 1;
+                                    }
+                                }
+                            }
                         }
                         self.owners.add(key.clone(), None);
                         self.delete_pod(id, now);
                     }
                 }
                 Kind::ReplicaSet => {
+                    self.owned.remove(&key);
                     self.replicasets.remove(&pair);
                 }
                 Kind::Deployment => {

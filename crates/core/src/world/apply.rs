@@ -51,7 +51,7 @@ impl World {
                         .cluster
                         .as_ref()
                         .and_then(|c| c.pod(&namespace, &name))
-                        .map(|p| p.spec == template);
+                        .map(|p| *p.spec == template);
                     match exists {
                         Some(true) => "unchanged",
                         Some(false) => return Err(fail(format!("The Pod \"{name}\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`, `spec.tolerations` (only additions to existing tolerations) (simulated: delete it and apply again)"))),

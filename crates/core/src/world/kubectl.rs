@@ -118,10 +118,7 @@ impl World {
         };
         let mut out = Runtimes::new();
         for node in cluster.nodes() {
-            let pods: Vec<&Pod> = cluster
-                .pods()
-                .filter(|p| p.node == Some(node.index))
-                .collect();
+            let pods: Vec<&Pod> = cluster.pods_on(node.index).collect();
             self.on_host(&node.name, |w| {
                 for p in &pods {
                     let Some(c) = p
@@ -213,7 +210,7 @@ impl World {
                         .filter(|p| {
                             in_ns(&p.namespace)
                                 && name.is_none_or(|x| x == p.name)
-                                && selector.matches(&p.labels)
+                                && selector.matches(p.labels())
                         })
                         .collect();
                     // The API server lists by namespace, then name.

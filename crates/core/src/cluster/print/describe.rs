@@ -100,7 +100,7 @@ pub fn describe_pod(cluster: &Cluster, pod: &Pod, runtimes: &Runtimes, now: Tick
     let _ = writeln!(out, "Priority:         0");
     let _ = writeln!(out, "Service Account:  default");
     let _ = writeln!(out, "Node:             {node}");
-    labels_block(&mut out, "Labels", &pod.labels);
+    labels_block(&mut out, "Labels", pod.labels());
     let _ = writeln!(out, "Status:           {status}");
     let _ = writeln!(out, "IP:               {}", pod.ip.as_deref().unwrap_or(""));
     if let Some(owner) = &pod.owner {
@@ -167,10 +167,7 @@ pub fn describe_node(cluster: &Cluster, node: &Node, runtimes: &Runtimes, now: T
         node.max_pods
     );
     let _ = writeln!(out, "PodCIDR:            {}", node.pod_cidr());
-    let pods: Vec<&Pod> = cluster
-        .pods()
-        .filter(|p| p.node == Some(node.index))
-        .collect();
+    let pods: Vec<&Pod> = cluster.pods_on(node.index).collect();
     let _ = writeln!(
         out,
         "Non-terminated Pods:          ({} in total)",

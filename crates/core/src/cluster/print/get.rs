@@ -129,7 +129,7 @@ pub fn get_pods(
                 ]);
             }
             if o.show_labels {
-                row.push(labels::format(&p.labels));
+                row.push(labels::format(p.labels()));
             }
             row
         })

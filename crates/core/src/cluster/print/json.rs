@@ -53,7 +53,7 @@ pub fn pod_json(cluster: &Cluster, p: &Pod, status: &str) -> Value {
         spec["nodeName"] = json!(node);
     }
     let mut meta =
-        json!({"name": p.name, "namespace": p.namespace, "uid": p.uid, "labels": p.labels});
+        json!({"name": p.name, "namespace": p.namespace, "uid": p.uid, "labels": p.labels()});
     if let Some(o) = &p.owner {
         meta["ownerReferences"] = json!([{"apiVersion": "apps/v1", "kind": o.kind.name(), "name": o.name, "controller": true}]);
     }

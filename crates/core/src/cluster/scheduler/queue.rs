@@ -18,9 +18,10 @@ impl Queue {
         self.pending.remove(&pod);
     }
 
-    /// The pods waiting now, oldest first.
-    pub fn snapshot(&self) -> Vec<PodId> {
-        self.pending.iter().copied().collect()
+    /// Takes every pod waiting now, oldest first (the scheduler puts back those it could
+    /// not place).
+    pub fn take_all(&mut self) -> BTreeSet<PodId> {
+        std::mem::take(&mut self.pending)
     }
 
     pub fn len(&self) -> usize {
