@@ -319,9 +319,99 @@ pub fn parse(file: &str, text: &str, default_namespace: &str) -> Result<Vec<Mani
     Ok(out)
 }
 
-/// A JSON value as YAML (`-o yaml`).
+/// A JSON value as YAML (`-o yaml`), in kubectl's layout: two-space indents, list items of
+/// maps starting on the dash, strings quoted only where YAML would read them otherwise.
+/// Written here rather than with the YAML crate's emitter, which would add its size to the
+/// browser bundle for this alone.
 pub fn to_yaml(value: &serde_json::Value) -> String {
-    serde_norway::to_string(value).unwrap_or_default()
+    let mut out = String::new();
+    match value {
+        serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
+            write_block(&mut out, value, 0)
+        }
+        scalar => {
+            out.push_str(&yaml_scalar(scalar));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn write_block(out: &mut String, value: &serde_json::Value, indent: usize) {
+    use serde_json::Value;
+    let pad = " ".repeat(indent);
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                out.push_str(&format!("{pad}{}:", yaml_string(k)));
+                write_child(out, v, indent);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                out.push_str(&format!("{pad}-"));
+                match item {
+                    Value::Object(map) if !map.is_empty() => {
+                        // The first key on the dash's line, the rest under it.
+                        let mut first = String::new();
+                        write_block(&mut first, item, indent + 2);
+                        out.push(' ');
+                        out.push_str(first.trim_start());
+                    }
+                    _ => write_child(out, item, indent),
+                }
+            }
+        }
+        scalar => {
+            out.push_str(&format!("{pad}{}\n", yaml_scalar(scalar)));
+        }
+    }
+}
+
+/// What follows `key:` or `-`: a scalar on the same line, or a nested block.
+fn write_child(out: &mut String, value: &serde_json::Value, indent: usize) {
+    use serde_json::Value;
+    match value {
+        Value::Object(m) if !m.is_empty() => {
+            out.push('\n');
+            write_block(out, value, indent + 2);
+        }
+        // kubectl does not indent a list under its key.
+        Value::Array(a) if !a.is_empty() => {
+            out.push('\n');
+            write_block(out, value, indent);
+        }
+        Value::Object(_) => out.push_str(" {}\n"),
+        Value::Array(_) => out.push_str(" []\n"),
+        scalar => out.push_str(&format!(" {}\n", yaml_scalar(scalar))),
+    }
+}
+
+fn yaml_scalar(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => yaml_string(s),
+        other => other.to_string(),
+    }
+}
+
+/// A string plain when YAML reads it back as the same string, else double-quoted.
+fn yaml_string(s: &str) -> String {
+    let plain = !s.is_empty()
+        && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@` ".contains(c))
+        && !s.ends_with(' ')
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && !s.contains('\n')
+        && !matches!(
+            s,
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~"
+        )
+        && s.parse::<f64>().is_err();
+    if plain {
+        s.to_string()
+    } else {
+        serde_json::Value::String(s.to_string()).to_string()
+    }
 }
 
 #[cfg(test)]
@@ -329,6 +419,22 @@ mod tests {
     use super::*;
 
     const GOOD: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        resources:\n          requests:\n            cpu: 250m\n            memory: 64Mi\n";
+
+    #[test]
+    fn yaml_output_reads_back_as_the_same_value() {
+        let value = serde_json::json!({
+            "apiVersion": "v1",
+            "items": [{"name": "a", "ports": [80, 443], "empty": {}}, "plain", "true", ""],
+            "metadata": {"labels": {"app": "web", "n": "5"}, "note": "a: b"},
+        });
+        let text = to_yaml(&value);
+        assert!(
+            text.starts_with("apiVersion: v1\nitems:\n- empty: {}\n  name: a\n"),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_norway::from_str(&text).unwrap();
+        assert_eq!(back, value, "{text}");
+    }
 
     #[test]
     fn deployment_manifest_reads() {
