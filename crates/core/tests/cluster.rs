@@ -381,3 +381,32 @@ fn same_seed_same_placements() {
         .collect();
     assert_eq!(runs[0], runs[1]);
 }
+
+#[test]
+fn a_pod_reaches_a_pod_on_another_node_by_its_ip() {
+    let mut w = World::new(8);
+    ok(&mut w, "cluster create --nodes 2");
+    ok(&mut w, "cluster scheduler round-robin");
+    ok(&mut w, "kubectl run box --image=busybox -- sleep 3600");
+    ok(&mut w, "kubectl run web --image=nginx");
+    let c = w.cluster().unwrap();
+    let (box_pod, web) = (
+        c.pod("default", "box").unwrap(),
+        c.pod("default", "web").unwrap(),
+    );
+    assert_ne!(c.node_of(box_pod), c.node_of(web));
+    let ip = web.ip.clone().unwrap();
+    let page = ok(
+        &mut w,
+        &format!("kubectl exec box -- wget -qO- http://{ip}"),
+    );
+    assert!(page.contains("Welcome to nginx!"), "{page}");
+    // A docker bridge address is not routed between hosts.
+    let o = run(&mut w, "kubectl exec box -- wget -qO- http://172.17.0.2");
+    assert_eq!(o.exit_code, 1);
+    assert!(
+        o.stderr.ends_with("command terminated with exit code 1\n"),
+        "{}",
+        o.stderr
+    );
+}

@@ -1,35 +1,41 @@
 //! The network as a process on a simulated host sees it: the other containers of that host,
-//! by name, hostname, ID prefix or IP, with the servers their main processes run.
+//! by name, hostname, ID prefix or IP, with the servers their main processes run; and, as a
+//! cluster's routes between the nodes' pod ranges do, pods on other hosts by their 10.x pod IP
+//! (a docker bridge address, 172.17.x, stays on its own host).
 
 use super::host::SimHost;
 use crate::fs::FsTree;
 use crate::program::{NetError, Network, Remote};
 use std::collections::BTreeMap;
 
+/// A server container's files and environment, by (host, container ID).
+type Opened = BTreeMap<(String, String), (FsTree, Vec<(String, String)>)>;
+
 pub(super) struct HostNetwork<'h> {
     pub host: &'h SimHost,
+    /// Every host, for pod IPs routed to another one.
+    pub all: &'h BTreeMap<String, SimHost>,
     /// The container the process runs in (not reachable by name from itself here: the program
     /// module handles `localhost` and its own hostname).
     pub caller: Option<String>,
     /// Files of containers a client wrote to, kept until the process ends; then the host takes
     /// them apart into those containers.
-    pub opened: BTreeMap<String, (FsTree, Vec<(String, String)>)>,
+    pub opened: Opened,
 }
 
 impl Network for HostNetwork<'_> {
     fn connect(&mut self, host: &str, port: u16) -> Result<Remote<'_>, NetError> {
-        let sim = self.host;
-        let (id, _) = sim
-            .containers
-            .iter()
-            .find(|(id, c)| {
-                Some(id.as_str()) != self.caller.as_deref()
-                    && (c.network.name == host
-                        || c.network.hostname == host
-                        || c.network.ip == host
-                        || (host.len() >= 12 && id.starts_with(host)))
-            })
-            .ok_or(NetError::UnknownHost)?;
+        let local = self.host.containers.iter().find(|(id, c)| {
+            Some(id.as_str()) != self.caller.as_deref()
+                && (c.network.name == host
+                    || c.network.hostname == host
+                    || c.network.ip == host
+                    || (host.len() >= 12 && id.starts_with(host)))
+        });
+        let (host_name, sim, id) = match local {
+            Some((id, _)) => (self.home(), self.host, id),
+            None => self.routed(host).ok_or(NetError::UnknownHost)?,
+        };
         let main = sim.main_of(id).ok_or(NetError::Refused)?;
         let kind = main
             .listening
@@ -37,16 +43,20 @@ impl Network for HostNetwork<'_> {
             .find(|(p, _)| *p == port)
             .map(|(_, k)| k.clone())
             .ok_or(NetError::Refused)?;
-        if !self.opened.contains_key(id) {
+        let key = (host_name, id.clone());
+        if !self.opened.contains_key(&key) {
             let fs = sim.merged(id).ok_or(NetError::Refused)?;
-            self.opened.insert(id.clone(), (fs, main.env.clone()));
+            self.opened.insert(key.clone(), (fs, main.env.clone()));
         }
-        let (fs, env) = self.opened.get_mut(id).ok_or(NetError::Refused)?;
+        let (fs, env) = self.opened.get_mut(&key).ok_or(NetError::Refused)?;
         Ok(Remote { kind, env, fs })
     }
 
     /// A running container's address by name, hostname or IP (the caller's own included).
     fn address(&mut self, host: &str) -> Option<String> {
+        if let Some((_, _, _)) = self.routed(host) {
+            return Some(host.to_string());
+        }
         self.host
             .containers
             .iter()
@@ -57,5 +67,32 @@ impl Network for HostNetwork<'_> {
             .find(|n| n.name == host || n.hostname == host || n.ip == host)
             .map(|n| n.ip.clone())
             .filter(|ip| !ip.is_empty())
+    }
+}
+
+impl<'h> HostNetwork<'h> {
+    /// The name of the caller's host.
+    fn home(&self) -> String {
+        self.all
+            .iter()
+            .find(|(_, h)| std::ptr::eq(*h, self.host))
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default()
+    }
+
+    /// A container on another host with pod IP `ip` (10.x: the pod network routes it).
+    fn routed(&self, ip: &str) -> Option<(String, &'h SimHost, &'h String)> {
+        if !ip.starts_with("10.") {
+            return None;
+        }
+        self.all
+            .iter()
+            .filter(|(_, h)| !std::ptr::eq(*h, self.host))
+            .find_map(|(name, h)| {
+                h.containers
+                    .iter()
+                    .find(|(_, c)| c.network.ip == ip)
+                    .map(|(id, _)| (name.clone(), h, id))
+            })
     }
 }
