@@ -124,8 +124,8 @@ fn run_cluster(clock: &dyn Fn() -> f64, args: &ClusterArgs, json: bool) -> i32 {
         );
     }
     println!(
-        "node failure: {} pods evicted, replaced, bound    {:>8.2} ms  (target <= 10 ms)",
-        f.failover_pods, f.failover_ms
+        "node failure: {} pods evicted, replaced, bound    {:>8.2} ms  (target <= 10 ms; {} left Pending)",
+        f.failover_pods, f.failover_ms, f.failover_pending
     );
     println!(
         "kubelet: create + start {} pod containers   {:>8.1} ms  ({:.1} µs each)",
@@ -134,7 +134,7 @@ fn run_cluster(clock: &dyn Fn() -> f64, args: &ClusterArgs, json: bool) -> i32 {
         f.kubelet_ms * 1000.0 / f.kubelet_pods.max(1) as f64
     );
     println!(
-        "docker run -d of as many containers           {:>8.1} ms  ({:.1} µs each)",
+        "docker run -d nginx, as many, one line each    {:>8.1} ms  ({:.1} µs each)",
         f.docker_run_ms,
         f.docker_run_ms * 1000.0 / f.kubelet_pods.max(1) as f64
     );
