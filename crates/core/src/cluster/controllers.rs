@@ -316,7 +316,11 @@ impl Cluster {
 /// The scheduler's pass: every pending pod, oldest first, decided and bound or left Pending
 /// with kube's FailedScheduling message (one event per new message).
 pub(crate) fn schedule_pending(cluster: &mut Cluster, now: Tick, rng: &mut dyn RngCore) {
-    for id in cluster.scheduler.queue.take_all() {
+    let pending = cluster.scheduler.queue.take_all();
+    // One event and one kubelet action per pod bound: grow once, not while binding.
+    cluster.events.reserve(pending.len());
+    cluster.kubelet.reserve(pending.len());
+    for id in pending {
         let Some(pod) = cluster.pods.get(&id) else {
             continue;
         };

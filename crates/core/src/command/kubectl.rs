@@ -132,7 +132,9 @@ pub fn parse(words: &[String]) -> Result<KubectlCommand, ParseError> {
         }
     }
     let Some(verb) = positional.first().cloned() else {
-        return Err(err(HELP.to_string()));
+        // `kubectl` alone prints its help, as `kubectl --help` does.
+        cmd.bools.insert("help".into());
+        return Ok(cmd);
     };
     if !VERBS.contains(&verb.as_str()) {
         return Err(err(format!(
@@ -205,6 +207,7 @@ mod tests {
             e.message,
             "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage."
         );
+        assert!(parse(&words("")).unwrap().has("help"));
         let e = parse(&words("fly")).unwrap_err();
         assert!(e
             .message
