@@ -410,3 +410,27 @@ fn a_pod_reaches_a_pod_on_another_node_by_its_ip() {
         o.stderr
     );
 }
+
+#[test]
+fn pending_pods_bind_when_a_node_joins() {
+    let mut w = World::new(12);
+    ok(&mut w, "cluster create --nodes 1 --cpu 1");
+    ok(
+        &mut w,
+        "kubectl create deployment web --image=nginx --replicas=0",
+    );
+    ok(
+        &mut w,
+        "kubectl set resources deployment web --requests=cpu=600m",
+    );
+    ok(&mut w, "kubectl scale deployment web --replicas=2");
+    assert_eq!(w.cluster().unwrap().pending(), 1);
+    ok(&mut w, "cluster node add node-2 --cpu 1");
+    let c = w.cluster().unwrap();
+    assert_eq!(c.pending(), 0);
+    let nodes: Vec<_> = c
+        .pods()
+        .map(|p| c.node_of(p).unwrap().to_string())
+        .collect();
+    assert!(nodes.contains(&"node-1".to_string()) && nodes.contains(&"node-2".to_string()));
+}
