@@ -11,8 +11,8 @@ use sim_core::command::complete::{candidates, wants_path, Names};
 /// First words a REPL line can start with: the core's (`sim_core::command::FIRST_WORDS`) and
 /// the REPL's own.
 const FIRST_WORDS: &[&str] = &[
-    "curl", "docker", "events", "exit", "hash", "help", "host", "quit", "reset", "ssh", "tick",
-    "wget",
+    "cluster", "curl", "docker", "events", "exit", "hash", "help", "host", "kubectl", "quit",
+    "reset", "ssh", "tick", "wget",
 ];
 
 #[derive(Default)]

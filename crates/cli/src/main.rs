@@ -76,6 +76,29 @@ enum Commands {
         args: Vec<String>,
     },
 
+    /// Talk to the simulated Kubernetes cluster, e.g. `sim kubectl get pods -o wide`
+    ///
+    /// Everything after `kubectl` is passed on untouched, with the same words as `kubectl`
+    /// at the prompt (`sim kubectl --help` shows them). `apply -f FILE` reads FILE here.
+    #[command(disable_help_flag = true)]
+    Kubectl {
+        /// The kubectl verb and its arguments
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0.., value_name = "ARGS")]
+        args: Vec<String>,
+    },
+
+    /// The Kubernetes cluster outside kubectl: `create [--nodes N] [--cpu C] [--memory M]`,
+    /// `node add|fail|recover NAME`, `scheduler STRATEGY`, `explain POD`, `delete`
+    ///
+    /// The same words as `cluster ...` at the prompt. Each node is a host: `sim docker -H
+    /// node-2 ps` shows its pods' containers.
+    #[command(disable_help_flag = true)]
+    Cluster {
+        /// The cluster subcommand and its arguments
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0.., value_name = "ARGS")]
+        args: Vec<String>,
+    },
+
     /// Manage the simulated servers, each with its own docker engine: `ls`, `add NAME...`,
     /// `rm [-f] NAME...`
     ///
@@ -157,6 +180,18 @@ enum Commands {
         /// How many events to record and hash
         #[arg(long, default_value_t = 100_000)]
         events: usize,
+        /// Cluster: how many nodes to schedule onto
+        #[arg(long, default_value_t = 5_000)]
+        nodes: usize,
+        /// Cluster: how many pods to schedule and bind (per strategy)
+        #[arg(long, default_value_t = 150_000)]
+        pods: u32,
+        /// Cluster: how many pods to start as containers through the kubelets
+        #[arg(long, default_value_t = 10_000)]
+        pod_containers: usize,
+        /// Only the cluster's workloads
+        #[arg(long)]
+        cluster_only: bool,
     },
 
     /// The lessons: `list`, `show ID`, `check ID` (checks the saved state)
@@ -315,6 +350,18 @@ fn run(cli: Cli) -> Result<i32, String> {
         Some(Commands::Ssh { args }) => {
             prompt_line(&program_line("ssh", args)?, session(backend()?)?)
         }
+        Some(Commands::Kubectl { args }) => {
+            let line = join_line(&[vec!["kubectl".to_string()], args].concat())?;
+            session(backend()?)?
+                .run_sim_line(&line)
+                .map_err(|e| e.to_string())
+        }
+        Some(Commands::Cluster { args }) => {
+            let line = join_line(&[vec!["cluster".to_string()], args].concat())?;
+            session(backend()?)?
+                .run_sim_line(&line)
+                .map_err(|e| e.to_string())
+        }
         Some(Commands::Script {
             file,
             quiet,
@@ -325,8 +372,26 @@ fn run(cli: Cli) -> Result<i32, String> {
             let options = script::ScriptOptions { quiet, keep_going };
             script::run(&mut session, &text, &options).map_err(|e| e.to_string())
         }
-        Some(Commands::Bench { containers, events }) => {
-            Ok(bench::run(containers, events, cli.json))
+        Some(Commands::Bench {
+            containers,
+            events,
+            nodes,
+            pods,
+            pod_containers,
+            cluster_only,
+        }) => {
+            let cluster = bench::ClusterArgs {
+                nodes,
+                pods,
+                pod_containers,
+            };
+            Ok(bench::run(
+                containers,
+                events,
+                cluster,
+                cluster_only,
+                cli.json,
+            ))
         }
         Some(Commands::Reset) => {
             if state::delete(&state_dir).map_err(|e| e.to_string())? {

@@ -146,7 +146,7 @@ impl Session {
                     return Ok(1);
                 }
             },
-            None => None,
+            None => self.manifest_context(line),
         };
         let (outcome, saved) = match &mut self.state {
             Backend::Sim(state) => state.run(line, context),
@@ -165,6 +165,18 @@ impl Session {
         }
         saved?;
         Ok(outcome.exit_code)
+    }
+}
+
+impl Session {
+    /// `kubectl apply|delete -f FILE`: the file, read relative to the current directory, in
+    /// the line's context where the core looks for it. An unreadable file is left out: the
+    /// core then answers as kubectl does for a missing path.
+    fn manifest_context(&self, line: &str) -> Option<sim_core::BuildContext> {
+        let file = sim_core::command::manifest_request(line)?;
+        let data = std::fs::read(self.cwd.join(&file)).ok()?;
+        let key = sim_core::command::manifest_key(&file);
+        Some(sim_core::BuildContext::from_files([(key, data)]))
     }
 }
 

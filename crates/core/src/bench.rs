@@ -132,6 +132,168 @@ pub fn measure(
     })
 }
 
+/// A cluster of `nodes` nodes (32 CPU, 128Gi each) with one Deployment of `pods` replicas
+/// (100m, 128Mi each) created and not yet scheduled.
+pub fn cluster_with_pending(
+    strategy: crate::cluster::scheduler::scores::Strategy,
+    nodes: usize,
+    pods: u32,
+    rng: &mut dyn rand_core::RngCore,
+) -> crate::cluster::Cluster {
+    use crate::cluster::objects::{PodTemplate, Resources};
+    let mut cluster = crate::cluster::Cluster::new(strategy);
+    let capacity = Resources {
+        cpu_m: 32_000,
+        memory: 128 << 30,
+    };
+    for i in 1..=nodes {
+        let _ = cluster.add_node(&format!("node-{i}"), capacity, Default::default(), 0);
+    }
+    let labels = [("app".to_string(), "web".to_string())].into();
+    let mut template = PodTemplate::single("web", "nginx", labels);
+    template.containers[0].requests = Resources {
+        cpu_m: 100,
+        memory: 128 << 20,
+    };
+    let _ = cluster.create_deployment("default", "web", pods, template, 0, rng);
+    cluster.reconcile_workloads(0, rng);
+    cluster
+}
+
+/// Schedules and binds every pending pod; returns how many are bound.
+pub fn schedule_all(
+    cluster: &mut crate::cluster::Cluster,
+    rng: &mut dyn rand_core::RngCore,
+) -> usize {
+    cluster.schedule_pending(0, rng);
+    cluster.pods().filter(|p| p.node.is_some()).count()
+}
+
+/// The cluster's figures, in milliseconds.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterFigures {
+    pub nodes: usize,
+    pub pods: u32,
+    /// Scheduling and binding every pod, per strategy (once each).
+    pub schedule_ms: Vec<(String, f64)>,
+    /// Pods on the node that failed, and the time to evict, replace and bind them all.
+    pub failover_pods: usize,
+    pub failover_ms: f64,
+    /// Pods left Pending after it (no room elsewhere).
+    pub failover_pending: usize,
+    /// Pods whose containers were created and started through the World (`kubectl create
+    /// deployment --replicas=N` on N/100 nodes), and the time it took.
+    pub kubelet_pods: usize,
+    pub kubelet_ms: f64,
+    /// `docker run -d nginx` of as many containers, one command each, for comparison.
+    pub docker_run_ms: f64,
+}
+
+/// Fails the first node (110 pods after bin-packing) and times the reconcile after the
+/// eviction deadline: evictions, replacements, scheduling and binds. Returns (pods, ms).
+pub fn failover(
+    clock: &dyn Fn() -> f64,
+    cluster: &mut crate::cluster::Cluster,
+    rng: &mut dyn rand_core::RngCore,
+) -> (usize, f64) {
+    use crate::cluster::{EVICTION_MS, NODE_GRACE_MS};
+    let first = cluster.nodes()[0].name.clone();
+    let on_it = cluster.pods().filter(|p| p.node == Some(0)).count();
+    let _ = cluster.fail_node(&first, 1);
+    cluster.reconcile(1 + NODE_GRACE_MS, rng);
+    let start = clock();
+    cluster.reconcile(1 + NODE_GRACE_MS + EVICTION_MS, rng);
+    (on_it, clock() - start)
+}
+
+/// `pods` pods scheduled and bound onto `nodes` nodes (least-allocated, seed 1).
+pub fn scheduled_cluster(nodes: usize, pods: u32) -> crate::cluster::Cluster {
+    use rand_core::SeedableRng;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+    let strategy = crate::cluster::scheduler::scores::Strategy::LeastAllocated;
+    let mut cluster = cluster_with_pending(strategy, nodes, pods, &mut rng);
+    schedule_all(&mut cluster, &mut rng);
+    cluster
+}
+
+/// Creates and starts the containers of `pods` pods through the World's kubelet path.
+pub fn kubelet_pods(pods: usize) -> usize {
+    let none = BuildContext::default();
+    let mut world = World::new(1);
+    let nodes = pods.div_ceil(100).max(1);
+    world.run_line(
+        &format!("cluster create --nodes {nodes} --cpu 32 --memory 128Gi"),
+        &none,
+    );
+    world.run_line(
+        &format!("kubectl create deployment web --image=nginx --replicas={pods}"),
+        &none,
+    );
+    world
+        .cluster()
+        .map_or(0, |c| c.pods().filter(|p| p.container.is_some()).count())
+}
+
+/// Every cluster workload: `pods` pods on `nodes` nodes per strategy, a node failure, and
+/// `containers` pods started as containers (against as many `docker run -d`).
+pub fn measure_cluster(
+    clock: &dyn Fn() -> f64,
+    nodes: usize,
+    pods: u32,
+    containers: usize,
+) -> Result<ClusterFigures, String> {
+    use crate::cluster::scheduler::scores::Strategy;
+    use rand_core::SeedableRng;
+    let mut schedule_ms = Vec::new();
+    let mut failover_figures = (0, 0.0);
+    let mut failover_pending = 0;
+    for strategy in Strategy::ALL {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        let mut cluster = cluster_with_pending(strategy, nodes, pods, &mut rng);
+        let start = clock();
+        let bound = schedule_all(&mut cluster, &mut rng);
+        schedule_ms.push((strategy.name().to_string(), clock() - start));
+        if bound != pods as usize {
+            return Err(format!(
+                "{}: only {bound} of {pods} pods bound",
+                strategy.name()
+            ));
+        }
+        if strategy == Strategy::MostAllocated {
+            failover_figures = failover(clock, &mut cluster, &mut rng);
+            failover_pending = cluster.pending();
+        }
+    }
+    let start = clock();
+    let started = kubelet_pods(containers);
+    let kubelet_ms = clock() - start;
+    if started != containers {
+        return Err(format!(
+            "only {started} of {containers} pods got a container"
+        ));
+    }
+    // The same image as the pods (nginx keeps running), so the two paths run the same program.
+    let none = BuildContext::default();
+    let mut world = World::new(1);
+    world.run_line("docker pull nginx", &none);
+    let start = clock();
+    for _ in 0..containers {
+        world.run_line("docker run -d nginx", &none);
+    }
+    let docker_run_ms = clock() - start;
+    Ok(ClusterFigures {
+        nodes,
+        pods,
+        schedule_ms,
+        failover_pods: failover_figures.0,
+        failover_ms: failover_figures.1,
+        failover_pending,
+        kubelet_pods: containers,
+        kubelet_ms,
+        docker_run_ms,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -126,6 +126,22 @@ pub enum EventKind {
     VolumeRemoved {
         name: String,
     },
+    /// `cluster create`: a Kubernetes cluster whose nodes are these new hosts.
+    ClusterCreated {
+        nodes: Vec<String>,
+    },
+    /// `cluster delete`: the cluster and its nodes (hosts) are gone.
+    ClusterDeleted {
+        nodes: usize,
+    },
+    /// A cluster event, as `kubectl get events` lists it: scheduling, scaling, node
+    /// readiness, evictions, each with Kubernetes' reason.
+    KubeEvent {
+        warning: bool,
+        reason: String,
+        object: String,
+        message: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -50,6 +50,9 @@ impl EventKind {
             EventKind::VolumeCreated { .. } => "volume_created",
             EventKind::VolumeCopiedUp { .. } => "volume_copied_up",
             EventKind::VolumeRemoved { .. } => "volume_removed",
+            EventKind::ClusterCreated { .. } => "cluster_created",
+            EventKind::ClusterDeleted { .. } => "cluster_deleted",
+            EventKind::KubeEvent { .. } => "kube_event",
         }
     }
 
@@ -240,6 +243,36 @@ impl EventKind {
             }
             EventKind::VolumeRemoved { name } if ko => format!("볼륨 {name} 삭제"),
             EventKind::VolumeRemoved { name } => format!("removed volume {name}"),
+            EventKind::ClusterCreated { nodes } if ko => {
+                format!(
+                    "클러스터 생성: 노드 {}개 ({})",
+                    nodes.len(),
+                    nodes.join(", ")
+                )
+            }
+            EventKind::ClusterCreated { nodes } => {
+                format!(
+                    "created a cluster of {} node(s): {}",
+                    nodes.len(),
+                    nodes.join(", ")
+                )
+            }
+            EventKind::ClusterDeleted { nodes } if ko => format!("클러스터 삭제: 노드 {nodes}개"),
+            EventKind::ClusterDeleted { nodes } => {
+                format!("deleted the cluster and its {nodes} node(s)")
+            }
+            EventKind::KubeEvent {
+                reason,
+                object,
+                message,
+                ..
+            } if ko => format!("클러스터 이벤트 {object}: {reason}: {message}"),
+            EventKind::KubeEvent {
+                reason,
+                object,
+                message,
+                ..
+            } => format!("{object}: {reason}: {message}"),
         }
     }
 }

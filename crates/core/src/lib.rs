@@ -37,6 +37,7 @@
 
 pub mod bench;
 pub mod build;
+pub mod cluster;
 pub mod command;
 pub mod digest;
 pub mod driver;

@@ -18,12 +18,17 @@ pub struct Names {
     pub volumes: BTreeSet<String>,
     /// Host ports the default host's running containers publish (`curl localhost:PORT`).
     pub ports: BTreeSet<u16>,
+    /// The cluster's pods, nodes and deployments (empty without a cluster).
+    pub pods: BTreeSet<String>,
+    pub nodes: BTreeSet<String>,
+    pub deployments: BTreeSet<String>,
 }
 
 impl Names {
     /// What exists in `world` now (read-only: no events, no state change).
     pub fn of_world(world: &World) -> Names {
         let store = world.images();
+        let cluster = world.cluster();
         Names {
             containers: world.containers().map(|c| c.name.clone()).collect(),
             images: store
@@ -35,6 +40,18 @@ impl Names {
                 .published_ports(crate::DEFAULT_HOST)
                 .iter()
                 .map(|p| p.host_port)
+                .collect(),
+            pods: cluster
+                .iter()
+                .flat_map(|c| c.pods().map(|p| p.name.clone()))
+                .collect(),
+            nodes: cluster
+                .iter()
+                .flat_map(|c| c.nodes().iter().map(|n| n.name.clone()))
+                .collect(),
+            deployments: cluster
+                .iter()
+                .flat_map(|c| c.deployments().map(|d| d.name.clone()))
                 .collect(),
         }
     }
@@ -73,6 +90,8 @@ pub fn candidates(
         Some((&"docker", rest)) => docker_words(rest, prefix, names),
         Some((&"curl", _)) => host_program_words(CURL_FLAGS, prefix, names),
         Some((&"wget", _)) => host_program_words(WGET_FLAGS, prefix, names),
+        Some((&"kubectl", rest)) => kubectl_words(rest, names),
+        Some((&"cluster", rest)) => cluster_words(rest, names),
         Some(_) => Vec::new(),
     };
     options.retain(|o| o.starts_with(prefix));
@@ -130,6 +149,63 @@ pub fn common_prefix(options: &[String]) -> &str {
             .map_or(0, |((i, a), _)| i + a.len_utf8());
     }
     &first[..end]
+}
+
+/// kubectl: the verb, then a resource type, then names of that type.
+fn kubectl_words(rest: &[&str], names: &Names) -> Vec<String> {
+    const TYPES: &[&str] = &["nodes", "pods", "deployments", "replicasets", "events"];
+    let words: Vec<&str> = rest
+        .iter()
+        .copied()
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    let of_type = |t: &str| -> Vec<String> {
+        match t {
+            "nodes" | "node" | "no" => names.nodes.iter().cloned().collect(),
+            "pods" | "pod" | "po" => names.pods.iter().cloned().collect(),
+            "deployments" | "deployment" | "deploy" => names.deployments.iter().cloned().collect(),
+            _ => Vec::new(),
+        }
+    };
+    match words.as_slice() {
+        [] => super::kubectl::VERBS
+            .iter()
+            .map(|v| v.to_string())
+            .collect(),
+        ["cordon" | "uncordon" | "drain", ..] => names.nodes.iter().cloned().collect(),
+        ["logs" | "exec", ..] => names.pods.iter().cloned().collect(),
+        ["top"] => vec!["nodes".into(), "pods".into()],
+        ["create"] => vec!["deployment".into()],
+        ["set"] => vec!["resources".into()],
+        ["set", "resources"] => vec!["deployment".into()],
+        ["set", "resources", t, ..] => of_type(t),
+        ["scale"] => names
+            .deployments
+            .iter()
+            .map(|d| format!("deployment/{d}"))
+            .collect(),
+        ["get" | "describe" | "delete" | "label"] => TYPES.iter().map(|t| t.to_string()).collect(),
+        ["get" | "describe" | "delete" | "label", t, ..] => of_type(t),
+        _ => Vec::new(),
+    }
+}
+
+/// `cluster`: its subcommands, strategies and node names.
+fn cluster_words(rest: &[&str], names: &Names) -> Vec<String> {
+    match rest {
+        [] => ["create", "node", "scheduler", "explain", "delete"]
+            .map(String::from)
+            .to_vec(),
+        ["node"] => ["add", "fail", "recover"].map(String::from).to_vec(),
+        ["node", "fail" | "recover"] => names.nodes.iter().cloned().collect(),
+        ["scheduler"] => crate::cluster::scheduler::scores::Strategy::ALL
+            .iter()
+            .map(|s| s.name().to_string())
+            .collect(),
+        ["explain"] => names.pods.iter().cloned().collect(),
+        ["create", ..] => ["--nodes", "--cpu", "--memory"].map(String::from).to_vec(),
+        _ => Vec::new(),
+    }
 }
 
 fn floor_char_boundary(text: &str, pos: usize) -> usize {
@@ -270,6 +346,27 @@ mod tests {
         }
         assert_eq!(complete(&names, "docker ru"), ["run"]);
         assert!(complete(&names, "docker volume ").contains(&"ls".to_string()));
+    }
+
+    #[test]
+    fn kubectl_and_cluster_words_come_from_the_cluster() {
+        let mut world = World::new(1);
+        let none = BuildContext::default();
+        world.run_line("cluster create --nodes 2", &none);
+        world.run_line("kubectl run solo --image=nginx", &none);
+        let names = Names::of_world(&world);
+        assert_eq!(complete(&names, "kubectl ge"), ["get"]);
+        assert_eq!(complete(&names, "kubectl get p"), ["pods"]);
+        assert_eq!(complete(&names, "kubectl logs s"), ["solo"]);
+        assert_eq!(
+            complete(&names, "kubectl cordon node-"),
+            ["node-1", "node-2"]
+        );
+        assert_eq!(
+            complete(&names, "cluster scheduler r"),
+            ["random", "round-robin"]
+        );
+        assert_eq!(complete(&names, "cluster node fail node-2"), ["node-2"]);
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! A line is split with POSIX shell quoting (the `shlex` crate), then matched against the
 //! subcommand table in [`spec`], and its flags parsed the way the docker CLI parses them.
 
+pub mod cluster;
 pub mod complete;
 pub mod flags;
+pub mod kubectl;
 pub(crate) mod run_options;
 pub(crate) mod signal;
 pub mod spec;
@@ -23,6 +25,10 @@ pub enum Command {
     Help { topic: Option<Sub> },
     /// `host ls|add|rm`: the servers of the World.
     Host(HostCommand),
+    /// `cluster create|node|scheduler|explain|delete`: the Kubernetes cluster.
+    Cluster(cluster::ClusterCommand),
+    /// `kubectl VERB ...`.
+    Kubectl(kubectl::KubectlCommand),
     /// A program run on a host itself, outside every container: `curl localhost:8080`, or
     /// `ssh node-2 curl localhost:8080` on another server.
     OnHost(HostProgram),
@@ -87,7 +93,9 @@ pub fn split_words(line: &str) -> Result<Vec<String>, ParseError> {
 
 /// What a command line may begin with (Tab completion offers these; each front may add its own,
 /// such as the CLI's `exit`).
-pub const FIRST_WORDS: &[&str] = &["curl", "docker", "help", "host", "ssh", "tick", "wget"];
+pub const FIRST_WORDS: &[&str] = &[
+    "cluster", "curl", "docker", "help", "host", "kubectl", "ssh", "tick", "wget",
+];
 
 /// Parses one command line.
 pub fn parse_line(line: &str) -> Result<Command, ParseError> {
@@ -116,6 +124,8 @@ pub fn parse_line(line: &str) -> Result<Command, ParseError> {
             host: None,
             argv: words,
         })),
+        "cluster" => cluster::parse(&words[1..]).map(Command::Cluster),
+        "kubectl" => kubectl::parse(&words[1..]).map(Command::Kubectl),
         "tick" | "sleep" => parse_tick(&words[1..]),
         "help" => Ok(Command::Help { topic: None }),
         other => Err(ParseError::new(
@@ -438,6 +448,23 @@ pub fn build_context_request(line: &str) -> Option<ContextRequest> {
     }
 }
 
+/// If `line` is `kubectl apply|delete -f FILE`, the file it wants: the front puts it in the
+/// line's [`crate::BuildContext`] at [`manifest_key`].
+pub fn manifest_request(line: &str) -> Option<String> {
+    match parse_line(line) {
+        Ok(Command::Kubectl(cmd)) if cmd.verb == "apply" || cmd.verb == "delete" => {
+            cmd.value("filename").map(str::to_string)
+        }
+        _ => None,
+    }
+}
+
+/// Where a manifest file `-f FILE` sits in the context handed with the line.
+pub fn manifest_key(file: &str) -> String {
+    let trimmed = file.trim_start_matches("./").trim_start_matches('/');
+    format!("/{trimmed}")
+}
+
 /// Help text for `docker --help` or one subcommand.
 pub fn help_text(topic: Option<Sub>) -> String {
     match topic.and_then(spec_of) {
@@ -475,7 +502,7 @@ pub fn help_text(topic: Option<Sub>) -> String {
                     spec.summary
                 ));
             }
-            out.push_str("\nGlobal options:\n  -H, --host NAME Address the docker engine of host NAME (also tcp://NAME:2375, DOCKER_HOST=NAME)\n\nSimulator commands:\n  tick DURATION   Let logical time pass (tick 10s)\n  host ls         List the hosts (servers), each with its own docker engine\n  host add NAME   Add a host; host rm [-f] NAME removes it with its containers\n  help            This help\n\nOn the host itself (outside every container):\n  curl URL        Fetch a URL (curl localhost:8080 reaches a port published with -p 8080:80)\n  wget -qO- URL   The same with wget\n  ssh HOST CMD    Run curl or wget on another host (ssh node-2 curl localhost:8080)\n");
+            out.push_str("\nGlobal options:\n  -H, --host NAME Address the docker engine of host NAME (also tcp://NAME:2375, DOCKER_HOST=NAME)\n\nSimulator commands:\n  tick DURATION   Let logical time pass (tick 10s)\n  host ls         List the hosts (servers), each with its own docker engine\n  host add NAME   Add a host; host rm [-f] NAME removes it with its containers\n  cluster create  A Kubernetes cluster of hosts (cluster node add|fail|recover, scheduler, explain, delete)\n  kubectl ...     Talk to it: get, describe, create deployment, run, scale, delete, drain, ...\n  help            This help\n\nOn the host itself (outside every container):\n  curl URL        Fetch a URL (curl localhost:8080 reaches a port published with -p 8080:80)\n  wget -qO- URL   The same with wget\n  ssh HOST CMD    Run curl or wget on another host (ssh node-2 curl localhost:8080)\n");
             out
         }
     }

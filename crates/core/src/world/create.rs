@@ -66,16 +66,19 @@ impl World {
                     .map_err(|_| Failure::daemon("image vanished during pull"))?
             }
         };
-        let id = self.create_container(&options, &image_text, &image_id, &inv.args[1..]);
+        let id = self.create_container(&options, &image_text, &image_id, &inv.args[1..], None);
         Ok((id, options.detach, reply))
     }
 
-    fn create_container(
+    /// Creates the container; `ip` replaces the next bridge address (a pod's address from
+    /// its node's range).
+    pub(super) fn create_container(
         &mut self,
         options: &RunOptions,
         image_text: &str,
         image_id: &str,
         command: &[String],
+        ip: Option<String>,
     ) -> String {
         let id = self.random_hex_id();
         let name = match &options.name {
@@ -147,12 +150,15 @@ impl World {
             Vec::new()
         };
         let ports = options.resolve_ports(&config.exposed_ports, used);
-        let ip = format!(
-            "172.17.{}.{}",
-            self.engine.next_ip / 256,
-            self.engine.next_ip % 256
-        );
-        self.engine.next_ip += 1;
+        let ip = ip.unwrap_or_else(|| {
+            let ip = format!(
+                "172.17.{}.{}",
+                self.engine.next_ip / 256,
+                self.engine.next_ip % 256
+            );
+            self.engine.next_ip += 1;
+            ip
+        });
         let container = Container {
             id: id.clone(),
             name: name.clone(),

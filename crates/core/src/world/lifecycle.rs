@@ -124,7 +124,7 @@ impl World {
 
     /// Has the host start a container's main process; `None` if it is running already.
     /// The container counts as running once the host reports the start.
-    fn begin_start(&mut self, id: &str) -> Result<Option<ProcessHandle>, Failure> {
+    pub(super) fn begin_start(&mut self, id: &str) -> Result<Option<ProcessHandle>, Failure> {
         let c = self.container(id)?;
         if c.is_running() || c.main.is_some() {
             return Ok(None);

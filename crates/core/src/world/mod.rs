@@ -6,10 +6,13 @@
 //! successful command (the time a person takes to type the next one), the duration of
 //! foreground work (`docker run busybox sleep 5`), and `tick`.
 
+mod apply;
 mod build;
+mod cluster;
 mod container;
 mod create;
 mod engine;
+mod engine_api;
 mod exec;
 mod filters;
 mod format;
@@ -17,6 +20,7 @@ mod host_program;
 mod hosts;
 mod images;
 mod inspect;
+mod kubectl;
 mod lifecycle;
 mod logs;
 mod lookup;
@@ -93,6 +97,8 @@ pub struct World {
     /// While [`crate::view::run_line_with_frames`] runs: a picture snapshot taken right after
     /// each event, so fronts can show the state between the events of one command.
     pub(crate) frames: Option<Vec<crate::view::Snapshot>>,
+    /// The Kubernetes cluster, once `cluster create` made one (its nodes are hosts).
+    pub(crate) cluster: Option<crate::cluster::Cluster>,
 }
 
 /// What a handler gives back: text for the terminal and the exit code.
@@ -174,6 +180,7 @@ impl World {
             host_errors: Vec::new(),
             attached: None,
             frames: None,
+            cluster: None,
         }
     }
 
@@ -355,6 +362,8 @@ impl World {
             }
             Command::Host(command) => self.cmd_host(command).await,
             Command::OnHost(program) => self.cmd_on_host(program).await,
+            Command::Cluster(command) => self.cmd_cluster(command),
+            Command::Kubectl(command) => self.cmd_kubectl(command, context).await,
         }
     }
 
@@ -477,6 +486,10 @@ impl World {
             }
             self.timers.remove(&(at, host.clone(), id.clone()));
             self.now = self.now.max(at);
+            if host == cluster::TIMER_HOST {
+                self.cluster_due(at);
+                continue;
+            }
             self.on_host(&host, |w| w.fire_timer(&id, at));
         }
     }

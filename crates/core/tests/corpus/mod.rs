@@ -12,6 +12,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("busybox", include_str!("busybox.txt")),
     ("volume", include_str!("volume.txt")),
     ("images", include_str!("images.txt")),
+    ("cluster", include_str!("cluster.txt")),
 ];
 
 pub fn commands(script: &str) -> impl Iterator<Item = &str> {

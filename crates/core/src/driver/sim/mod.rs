@@ -125,7 +125,9 @@ impl SimDriver {
             );
             return;
         }
-        let sim = self.host(host_name);
+        self.host(host_name);
+        let hosts = &self.hosts;
+        let sim = &hosts[host_name];
         let container = match &start.target {
             Target::Container(id) => Some(id.clone()),
             Target::Sandbox(_) | Target::Host => None,
@@ -170,6 +172,7 @@ impl SimDriver {
         let (result, opened) = {
             let mut network = HostNetwork {
                 host: sim,
+                all: hosts,
                 caller: container.clone(),
                 on_host: start.target == Target::Host,
                 opened: BTreeMap::new(),
@@ -190,9 +193,9 @@ impl SimDriver {
         };
         self.schedule(now, host_name, Observation::Started { handle });
         // Servers a client wrote to (redis SET, mysql INSERT) keep what it wrote.
-        for (other, (other_fs, _)) in opened {
-            let changed = self.host(host_name).absorb(&other, other_fs);
-            self.report_files(host_name, now, &other, changed);
+        for ((other_host, other), (other_fs, _)) in opened {
+            let changed = self.host(&other_host).absorb(&other, other_fs);
+            self.report_files(&other_host, now, &other, changed);
         }
         match &start.target {
             Target::Container(id) => {

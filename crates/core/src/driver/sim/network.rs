@@ -1,14 +1,21 @@
 //! The network as a process on a simulated host sees it: the other containers of that host,
-//! by name, hostname, ID prefix or IP, with the servers their main processes run; and, for a
-//! process on the host itself, the ports its containers publish.
+//! by name, hostname, ID prefix or IP, with the servers their main processes run; for a
+//! process on the host itself, the ports its containers publish; and, as a cluster's routes
+//! between the nodes' pod ranges do, pods on other hosts by their 10.x pod IP (a docker bridge
+//! address, 172.17.x, stays on its own host).
 
 use super::host::SimHost;
 use crate::fs::FsTree;
 use crate::program::{NetError, Network, Remote, ServerKind};
 use std::collections::BTreeMap;
 
+/// A server container's files and environment, by (host, container ID).
+type Opened = BTreeMap<(String, String), (FsTree, Vec<(String, String)>)>;
+
 pub(super) struct HostNetwork<'h> {
     pub host: &'h SimHost,
+    /// Every host, for pod IPs routed to another one.
+    pub all: &'h BTreeMap<String, SimHost>,
     /// The container the process runs in (not reachable by name from itself here: the program
     /// module handles `localhost` and its own hostname).
     pub caller: Option<String>,
@@ -17,13 +24,20 @@ pub(super) struct HostNetwork<'h> {
     pub on_host: bool,
     /// Files of containers a client wrote to, kept until the process ends; then the host takes
     /// them apart into those containers.
-    pub opened: BTreeMap<String, (FsTree, Vec<(String, String)>)>,
+    pub opened: Opened,
 }
 
-impl HostNetwork<'_> {
-    /// The server `id`'s main process runs on `port`, with the files it serves.
-    fn open(&mut self, id: &str, port: u16, missing: NetError) -> Result<Remote<'_>, NetError> {
-        let sim = self.host;
+impl<'h> HostNetwork<'h> {
+    /// The server `id` on `sim` (the host named `host_name`) runs on `port`, with the files
+    /// it serves.
+    fn open(
+        &mut self,
+        host_name: String,
+        sim: &'h SimHost,
+        id: &str,
+        port: u16,
+        missing: NetError,
+    ) -> Result<Remote<'_>, NetError> {
         let main = sim.main_of(id).ok_or(NetError::Refused)?;
         let kind: ServerKind = main
             .listening
@@ -31,19 +45,45 @@ impl HostNetwork<'_> {
             .find(|(p, _)| *p == port)
             .map(|(_, k)| k.clone())
             .ok_or(missing)?;
-        if !self.opened.contains_key(id) {
+        let key = (host_name, id.to_string());
+        if !self.opened.contains_key(&key) {
             let fs = sim.merged(id).ok_or(NetError::Refused)?;
-            self.opened.insert(id.to_string(), (fs, main.env.clone()));
+            self.opened.insert(key.clone(), (fs, main.env.clone()));
         }
-        let (fs, env) = self.opened.get_mut(id).ok_or(NetError::Refused)?;
+        let (fs, env) = self.opened.get_mut(&key).ok_or(NetError::Refused)?;
         Ok(Remote { kind, env, fs })
+    }
+
+    /// The name of the caller's host.
+    fn home(&self) -> String {
+        self.all
+            .iter()
+            .find(|(_, h)| std::ptr::eq(*h, self.host))
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default()
+    }
+
+    /// A container on another host with pod IP `ip` (10.x: the pod network routes it).
+    fn routed(&self, ip: &str) -> Option<(String, &'h SimHost, String)> {
+        if !ip.starts_with("10.") {
+            return None;
+        }
+        self.all
+            .iter()
+            .filter(|(_, h)| !std::ptr::eq(*h, self.host))
+            .find_map(|(name, h)| {
+                h.containers
+                    .iter()
+                    .find(|(_, c)| c.network.ip == ip)
+                    .map(|(id, _)| (name.clone(), h, id.clone()))
+            })
     }
 }
 
 impl Network for HostNetwork<'_> {
     fn connect(&mut self, host: &str, port: u16) -> Result<Remote<'_>, NetError> {
         let on_host = self.on_host;
-        let id = self
+        let local = self
             .host
             .containers
             .iter()
@@ -55,9 +95,12 @@ impl Network for HostNetwork<'_> {
                                 || c.network.hostname == host
                                 || (host.len() >= 12 && id.starts_with(host)))))
             })
-            .map(|(id, _)| id.clone())
-            .ok_or(NetError::UnknownHost)?;
-        self.open(&id, port, NetError::Refused)
+            .map(|(id, _)| id.clone());
+        let (host_name, sim, id) = match local {
+            Some(id) => (self.home(), self.host, id),
+            None => self.routed(host).ok_or(NetError::UnknownHost)?,
+        };
+        self.open(host_name, sim, &id, port, NetError::Refused)
     }
 
     /// A host port: the running container that publishes it, on an address the caller used
@@ -79,11 +122,15 @@ impl Network for HostNetwork<'_> {
                 .map(|_| (id.clone(), binding.container_port))
         });
         let (id, container_port) = found.ok_or(NetError::Refused)?;
-        self.open(&id, container_port, NetError::Reset)
+        let (home, sim) = (self.home(), self.host);
+        self.open(home, sim, &id, container_port, NetError::Reset)
     }
 
     /// A running container's address by name, hostname or IP (the caller's own included).
     fn address(&mut self, host: &str) -> Option<String> {
+        if self.routed(host).is_some() {
+            return Some(host.to_string());
+        }
         self.host
             .containers
             .iter()

@@ -1,0 +1,397 @@
+//! The controllers, reconciling on the logical clock: Deployment → ReplicaSet, ReplicaSet →
+//! pods, the scheduler's pass over its queue, and the node lifecycle (NotReady after the grace
+//! period, eviction after the unreachable toleration).
+
+use super::events::object_of;
+use super::labels::Selector;
+use super::names::{random_suffix, template_hash};
+use super::node::{Taint, UNREACHABLE};
+use super::objects::{Phase, PodId, ReplicaSet};
+use super::scheduler::filters::PodShape;
+use super::{Cluster, ClusterError, KubeletAction, EVICTION_MS, NODE_GRACE_MS};
+use crate::event::Tick;
+use rand_core::RngCore;
+
+impl Cluster {
+    /// Runs every controller once, in dependency order, then the scheduler.
+    pub fn reconcile(&mut self, now: Tick, rng: &mut dyn RngCore) {
+        self.reconcile_workloads(now, rng);
+        schedule_pending(self, now, rng);
+    }
+
+    /// The controllers without the scheduler: node lifecycle, Deployments, ReplicaSets.
+    pub fn reconcile_workloads(&mut self, now: Tick, rng: &mut dyn RngCore) {
+        self.node_lifecycle(now);
+        self.reconcile_deployments(now, rng);
+        self.reconcile_replicasets(now, rng);
+    }
+
+    /// When the node lifecycle next has something to do (a NotReady mark or an eviction).
+    pub fn next_due(&self) -> Option<Tick> {
+        let mut due: Option<Tick> = None;
+        for node in &self.nodes {
+            let at = if node.heartbeat {
+                continue;
+            } else if node.ready {
+                node.last_heartbeat + NODE_GRACE_MS
+            } else {
+                let evictable = self.by_node[node.index as usize]
+                    .iter()
+                    .any(|id| self.pods.get(id).is_some_and(|p| !p.terminating));
+                if !evictable {
+                    continue;
+                }
+                node.not_ready_since.unwrap_or(0) + EVICTION_MS
+            };
+            due = Some(due.map_or(at, |d: Tick| d.min(at)));
+        }
+        due
+    }
+
+    /// `cluster node fail NAME`: the node's kubelet stops heart-beating and its containers
+    /// stop. Nothing else changes until the grace period passes.
+    pub fn fail_node(&mut self, name: &str, now: Tick) -> Result<(), ClusterError> {
+        let i = self.node_index_of(name)?;
+        if !self.nodes[i as usize].heartbeat {
+            return Err(ClusterError(format!(
+                "cluster: node {name} has already failed"
+            )));
+        }
+        let node = &mut self.nodes[i as usize];
+        node.heartbeat = false;
+        node.last_heartbeat = now;
+        let containers: Vec<String> = self.by_node[i as usize]
+            .iter()
+            .filter_map(|id| self.pods.get(id))
+            .filter_map(|p| p.container.clone())
+            .collect();
+        for container in containers {
+            self.kubelet.push(KubeletAction::Stop {
+                node: name.into(),
+                container,
+            });
+        }
+        self.event(
+            now,
+            true,
+            "NodeFailed",
+            format!("node/{name}"),
+            "sim",
+            format!(
+                "Node {name} stopped: its kubelet posts no status and its containers are stopped"
+            ),
+        );
+        Ok(())
+    }
+
+    /// `cluster node recover NAME`: the kubelet posts status again; pods evicted meanwhile are
+    /// removed from it, the others' containers start again.
+    pub fn recover_node(&mut self, name: &str, now: Tick) -> Result<(), ClusterError> {
+        let i = self.node_index_of(name)?;
+        if self.nodes[i as usize].heartbeat {
+            return Err(ClusterError(format!("cluster: node {name} has not failed")));
+        }
+        let node = &mut self.nodes[i as usize];
+        node.heartbeat = true;
+        node.last_heartbeat = now;
+        let was_ready = node.ready;
+        node.ready = true;
+        node.not_ready_since = None;
+        node.taints.retain(|t| t.key != UNREACHABLE);
+        self.scheduler.touch(i);
+        if !was_ready {
+            self.event(
+                now,
+                false,
+                "NodeReady",
+                format!("node/{name}"),
+                "kubelet",
+                format!("Node {name} status is now: NodeReady"),
+            );
+        }
+        let on_node: Vec<(PodId, bool)> = self.by_node[i as usize]
+            .iter()
+            .filter_map(|id| self.pods.get(id))
+            .map(|p| (p.id, p.terminating))
+            .collect();
+        for (id, terminating) in on_node {
+            if terminating {
+                self.remove_pod(id, now);
+            } else {
+                self.kubelet.push(KubeletAction::Restart(id));
+            }
+        }
+        Ok(())
+    }
+
+    /// The node lifecycle controller at `now`: NotReady after the grace period (with the
+    /// unreachable taints), eviction of the pods after the toleration.
+    fn node_lifecycle(&mut self, now: Tick) {
+        for i in 0..self.nodes.len() {
+            let node = &self.nodes[i];
+            if node.heartbeat {
+                continue;
+            }
+            let name = node.name.clone();
+            if node.ready && now >= node.last_heartbeat + NODE_GRACE_MS {
+                let at = node.last_heartbeat + NODE_GRACE_MS;
+                let node = &mut self.nodes[i];
+                node.ready = false;
+                node.not_ready_since = Some(at);
+                node.taints.push(Taint::new(UNREACHABLE, "NoSchedule"));
+                node.taints.push(Taint::new(UNREACHABLE, "NoExecute"));
+                self.scheduler.touch(i as u32);
+                self.event(
+                    at,
+                    false,
+                    "NodeNotReady",
+                    format!("node/{name}"),
+                    "node-controller",
+                    format!("Node {name} status is now: NodeNotReady"),
+                );
+            }
+            let node = &self.nodes[i];
+            let Some(since) = node.not_ready_since else {
+                continue;
+            };
+            if now < since + EVICTION_MS {
+                continue;
+            }
+            let victims: Vec<(PodId, String, String)> = self.by_node[i]
+                .iter()
+                .filter_map(|id| self.pods.get(id))
+                .filter(|p| !p.terminating)
+                .map(|p| (p.id, p.namespace.clone(), p.name.clone()))
+                .collect();
+            for (id, ns, pod) in victims {
+                self.event(
+                    since + EVICTION_MS,
+                    false,
+                    "TaintManagerEviction",
+                    format!("pod/{pod}"),
+                    "taint-eviction-controller",
+                    format!("Marking for deletion Pod {ns}/{pod}"),
+                );
+                self.delete_pod(id, now);
+            }
+        }
+    }
+
+    /// Each Deployment has a ReplicaSet for its current template with its replicas; older
+    /// ones are scaled to 0.
+    fn reconcile_deployments(&mut self, now: Tick, rng: &mut dyn RngCore) {
+        let keys: Vec<(String, String)> = self.deployments.keys().cloned().collect();
+        for key in keys {
+            let Some(d) = self.deployments.get(&key) else {
+                continue;
+            };
+            let hash = template_hash(&d.template, 0);
+            let rs_name = format!("{}-{hash}", d.name);
+            let (ns, dname, replicas, dkey) =
+                (d.namespace.clone(), d.name.clone(), d.replicas, d.key());
+            let rs_key = (ns.clone(), rs_name.clone());
+            if !self.replicasets.contains_key(&rs_key) {
+                let mut template = d.template.clone();
+                template
+                    .labels
+                    .insert("pod-template-hash".into(), hash.clone());
+                let revision = self
+                    .replicasets
+                    .values()
+                    .filter(|r| r.owner.as_ref() == Some(&dkey))
+                    .map(|r| r.revision)
+                    .max()
+                    .unwrap_or(0)
+                    + 1;
+                let rs = ReplicaSet {
+                    name: rs_name.clone(),
+                    namespace: ns.clone(),
+                    uid: super::workloads::new_uid(rng),
+                    selector: Selector::of_labels(&template.labels),
+                    replicas: 0,
+                    template,
+                    template_hash: hash,
+                    owner: Some(dkey.clone()),
+                    created: now,
+                    revision,
+                };
+                self.owners.add(rs.key(), Some(&dkey));
+                self.replicasets.insert(rs_key.clone(), rs);
+            }
+            let owned: Vec<(String, String)> = self
+                .replicasets
+                .iter()
+                .filter(|(_, r)| r.owner.as_ref() == Some(&dkey))
+                .map(|(k, _)| k.clone())
+                .collect();
+            for k in owned {
+                let want = if k == rs_key { replicas } else { 0 };
+                let Some(rs) = self.replicasets.get_mut(&k) else {
+                    continue;
+                };
+                if rs.replicas == want {
+                    continue;
+                }
+                let (from, name) = (rs.replicas, rs.name.clone());
+                rs.replicas = want;
+                let verb = if want > from { "up" } else { "down" };
+                self.event(
+                    now,
+                    false,
+                    "ScalingReplicaSet",
+                    format!("deployment/{dname}"),
+                    "deployment-controller",
+                    format!("Scaled {verb} replica set {name} from {from} to {want}"),
+                );
+            }
+        }
+    }
+
+    /// Each ReplicaSet has as many live (not terminating) pods as it wants: it creates the
+    /// missing ones and deletes the extra ones (unscheduled first, then the newest).
+    fn reconcile_replicasets(&mut self, now: Tick, rng: &mut dyn RngCore) {
+        let keys: Vec<(String, String)> = self.replicasets.keys().cloned().collect();
+        for key in keys {
+            let Some(rs) = self.replicasets.get(&key) else {
+                continue;
+            };
+            let rs_key = rs.key();
+            let want = rs.replicas as usize;
+            let live = self.owned.get(&rs_key).map_or(0, |o| o.1);
+            if live < want {
+                let ns = rs.namespace.clone();
+                let base = rs.name.clone();
+                let template = std::rc::Rc::new(rs.template.clone());
+                for _ in live..want {
+                    let name = loop {
+                        let name = format!("{base}-{}", random_suffix(rng, 5));
+                        if !self.pod_index.contains_key(&(ns.clone(), name.clone())) {
+                            break name;
+                        }
+                    };
+                    self.add_pod(&ns, &name, template.clone(), Some(rs_key.clone()), now, rng);
+                    self.event(
+                        now,
+                        false,
+                        "SuccessfulCreate",
+                        format!("replicaset/{base}"),
+                        "replicaset-controller",
+                        format!("Created pod: {name}"),
+                    );
+                }
+            } else if live > want {
+                let mut victims: Vec<PodId> = self.owned[&rs_key]
+                    .0
+                    .iter()
+                    .copied()
+                    .filter(|id| self.pods.get(id).is_some_and(|p| !p.terminating))
+                    .collect();
+                // Unscheduled pods go first, then pending ones, then the newest.
+                crate::order::sort_by_key(&mut victims, |id| {
+                    let p = &self.pods[id];
+                    (
+                        p.node.is_some(),
+                        p.phase == Phase::Running,
+                        std::cmp::Reverse(*id),
+                    )
+                });
+                let extra = victims.len() - want;
+                for id in victims.into_iter().take(extra) {
+                    let name = self.pods[&id].name.clone();
+                    self.delete_pod(id, now);
+                    self.event(
+                        now,
+                        false,
+                        "SuccessfulDelete",
+                        object_of(&rs_key),
+                        "replicaset-controller",
+                        format!("Deleted pod: {name}"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The scheduler's pass: every pending pod, oldest first, decided and bound or left Pending
+/// with kube's FailedScheduling message (one event per new message).
+pub(crate) fn schedule_pending(cluster: &mut Cluster, now: Tick, rng: &mut dyn RngCore) {
+    let pending = cluster.scheduler.queue.take_all();
+    // One event and one kubelet action per pod bound: grow once, not while binding.
+    cluster.events.reserve(pending.len());
+    cluster.kubelet.reserve(pending.len());
+    for id in pending {
+        let Some(pod) = cluster.pods.get(&id) else {
+            continue;
+        };
+        let shape = PodShape::of(&pod.spec);
+        let decision = cluster.scheduler.decide(&shape, &cluster.nodes, rng, now);
+        match decision.picked {
+            Some(n) => {
+                bind(cluster, id, n, now);
+                cluster.scheduler.bound(n, &cluster.nodes, rng);
+                cluster.decisions.insert(id, decision);
+            }
+            None => {
+                let message = decision.failure_message();
+                cluster.scheduler.queue.push(id);
+                let pod = cluster.pods.get_mut(&id).expect("pod exists");
+                if pod.last_failure.as_deref() != Some(message.as_str()) {
+                    pod.last_failure = Some(message.clone());
+                    let object = format!("pod/{}", pod.name);
+                    cluster.event(
+                        now,
+                        true,
+                        "FailedScheduling",
+                        object,
+                        "default-scheduler",
+                        message,
+                    );
+                    cluster.decisions.insert(id, decision);
+                }
+            }
+        }
+    }
+}
+
+/// Binds a pod to node `n`: the node's share and an address from its range; its kubelet will
+/// run it.
+fn bind(cluster: &mut Cluster, id: PodId, n: u32, now: Tick) {
+    let node = &mut cluster.nodes[n as usize];
+    let Some(pod) = cluster.pods.get_mut(&id) else {
+        return;
+    };
+    let requests = pod.spec.requests();
+    node.requested.add(requests);
+    node.nonzero_requested.add(requests.nonzero());
+    node.pod_count += 1;
+    pod.node = Some(n);
+    pod.ip = node.allocate_ip();
+    cluster.by_node[n as usize].insert(id);
+    pod.last_failure = None;
+    let message = format!(
+        "Successfully assigned {}/{} to {}",
+        pod.namespace, pod.name, node.name
+    );
+    let object = format!("pod/{}", pod.name);
+    cluster.kubelet.push(KubeletAction::Run(id));
+    cluster.event(
+        now,
+        false,
+        "Scheduled",
+        object,
+        "default-scheduler",
+        message,
+    );
+}
+
+/// Keys of the pods a selector picks in a namespace (for `-l` and `drain`).
+pub fn pods_matching<'a>(
+    cluster: &'a Cluster,
+    namespace: Option<&'a str>,
+    selector: &'a Selector,
+) -> impl Iterator<Item = &'a super::objects::Pod> + 'a {
+    cluster.pods.values().filter(move |p| {
+        namespace.is_none_or(|ns| p.namespace == ns) && selector.matches(p.labels())
+    })
+}

@@ -1,0 +1,338 @@
+//! Creating, changing and deleting workloads: what `kubectl create/run/scale/delete/set` and
+//! `apply` do to the objects (the controllers then reconcile).
+
+use super::labels::{Labels, Selector};
+use super::objects::{Deployment, Kind, ObjectKey, Phase, Pod, PodTemplate, Resources};
+use super::{Cluster, ClusterError, KubeletAction};
+use crate::event::Tick;
+use rand_core::RngCore;
+
+/// A UID in the UUID shape Kubernetes uses, from the seeded RNG.
+pub(crate) fn new_uid(rng: &mut dyn RngCore) -> String {
+    let mut b = [0u8; 16];
+    rng.fill_bytes(&mut b);
+    let h = crate::digest::hex(&b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
+/// Kubernetes' rule for object names (RFC 1123 subdomain, at most 253 characters).
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 253
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+}
+
+fn invalid_name(kind: &str, name: &str) -> ClusterError {
+    ClusterError(format!(
+        "The {kind} \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+    ))
+}
+
+impl Cluster {
+    /// `kubectl create deployment` / `apply`: a Deployment (its controller makes the rest).
+    pub fn create_deployment(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        replicas: u32,
+        template: PodTemplate,
+        now: Tick,
+        rng: &mut dyn RngCore,
+    ) -> Result<(), ClusterError> {
+        if !valid_name(name) {
+            return Err(invalid_name("Deployment", name));
+        }
+        let key = (namespace.to_string(), name.to_string());
+        if self.deployments.contains_key(&key) {
+            return Err(ClusterError(format!(
+                "error: failed to create deployment: deployments.apps \"{name}\" already exists"
+            )));
+        }
+        let labels: Labels = template.labels.clone();
+        let deployment = Deployment {
+            name: name.into(),
+            namespace: namespace.into(),
+            uid: new_uid(rng),
+            selector: Selector::of_labels(&labels),
+            labels,
+            replicas,
+            template,
+            created: now,
+        };
+        self.owners.add(deployment.key(), None);
+        self.deployments.insert(key, deployment);
+        Ok(())
+    }
+
+    /// `kubectl scale deployment/NAME --replicas=N`.
+    pub fn scale(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        replicas: u32,
+    ) -> Result<(), ClusterError> {
+        let d = self
+            .deployments
+            .get_mut(&(namespace.to_string(), name.to_string()))
+            .ok_or_else(|| {
+                ClusterError(format!(
+                    "Error from server (NotFound): deployments.apps \"{name}\" not found"
+                ))
+            })?;
+        d.replicas = replicas;
+        Ok(())
+    }
+
+    /// Changes a Deployment's pod template (`kubectl set resources`, `apply`): a new
+    /// ReplicaSet takes over from the old ones.
+    pub fn set_template(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        change: impl FnOnce(&mut PodTemplate),
+    ) -> Result<(), ClusterError> {
+        let d = self
+            .deployments
+            .get_mut(&(namespace.to_string(), name.to_string()))
+            .ok_or_else(|| {
+                ClusterError(format!(
+                    "Error from server (NotFound): deployments.apps \"{name}\" not found"
+                ))
+            })?;
+        change(&mut d.template);
+        Ok(())
+    }
+
+    /// Sets every container's requests of a Deployment's template.
+    pub fn set_requests(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        requests: Resources,
+    ) -> Result<(), ClusterError> {
+        self.set_template(namespace, name, |t| {
+            for c in &mut t.containers {
+                if requests.cpu_m > 0 {
+                    c.requests.cpu_m = requests.cpu_m;
+                }
+                if requests.memory > 0 {
+                    c.requests.memory = requests.memory;
+                }
+            }
+        })
+    }
+
+    /// `kubectl run NAME --image=I`: one pod with no controller.
+    pub fn create_pod(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        template: PodTemplate,
+        now: Tick,
+        rng: &mut dyn RngCore,
+    ) -> Result<(), ClusterError> {
+        if !valid_name(name) {
+            return Err(invalid_name("Pod", name));
+        }
+        if self.pod(namespace, name).is_some() {
+            return Err(ClusterError(format!(
+                "Error from server (AlreadyExists): pods \"{name}\" already exists"
+            )));
+        }
+        self.add_pod(namespace, name, std::rc::Rc::new(template), None, now, rng);
+        Ok(())
+    }
+
+    /// Adds a pod to the API and the scheduling queue.
+    pub(crate) fn add_pod(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        spec: std::rc::Rc<PodTemplate>,
+        owner: Option<ObjectKey>,
+        now: Tick,
+        rng: &mut dyn RngCore,
+    ) -> super::objects::PodId {
+        let id = self.next_pod;
+        self.next_pod += 1;
+        let pod = Pod {
+            id,
+            name: name.into(),
+            namespace: namespace.into(),
+            uid: new_uid(rng),
+            spec,
+            owner: owner.clone(),
+            node: None,
+            phase: Phase::Pending,
+            ip: None,
+            created: now,
+            terminating: false,
+            container: None,
+            waiting_reason: None,
+            last_failure: None,
+        };
+        self.owners.add(pod.key(), owner.as_ref());
+        if let Some(owner) = owner {
+            let entry = self.owned.entry(owner).or_default();
+            entry.0.insert(id);
+            entry.1 += 1;
+        }
+        self.pod_index.insert((namespace.into(), name.into()), id);
+        self.pods.insert(id, pod);
+        self.scheduler.queue.push(id);
+        id
+    }
+
+    /// Deletes a pod. On a node whose kubelet is gone it stays `Terminating` (nobody can
+    /// confirm the container stopped) until the node comes back.
+    pub fn delete_pod(&mut self, id: super::objects::PodId, now: Tick) {
+        let Some(pod) = self.pods.get(&id) else {
+            return;
+        };
+        let node_down = pod.node.is_some_and(|n| !self.nodes[n as usize].heartbeat);
+        if node_down {
+            if let Some(p) = self.pods.get_mut(&id) {
+                if !p.terminating {
+                    p.terminating = true;
+                    if let Some((_, live)) = p.owner.as_ref().and_then(|o| self.owned.get_mut(o)) {
+                        *live -= 1;
+                    }
+                }
+            }
+            return;
+        }
+        self.remove_pod(id, now);
+    }
+
+    /// Takes a pod out of the API at once, freeing its node's share and address.
+    pub(crate) fn remove_pod(&mut self, id: super::objects::PodId, _now: Tick) {
+        let Some(pod) = self.pods.remove(&id) else {
+            return;
+        };
+        self.pod_index
+            .remove(&(pod.namespace.clone(), pod.name.clone()));
+        self.owners.remove(&pod.key());
+        self.decisions.remove(&id);
+        self.scheduler.queue.remove(id);
+        if let Some((set, live)) = pod.owner.as_ref().and_then(|o| self.owned.get_mut(o)) {
+            set.remove(&id);
+            if !pod.terminating {
+                *live -= 1;
+            }
+        }
+        if let Some(n) = pod.node {
+            self.by_node[n as usize].remove(&id);
+            let node = &mut self.nodes[n as usize];
+            node.requested.sub(pod.spec.requests());
+            node.nonzero_requested.sub(pod.spec.requests().nonzero());
+            node.pod_count -= 1;
+            if let Some(ip) = &pod.ip {
+                node.release_ip(ip);
+            }
+            self.scheduler.touch(n);
+            if let Some(container) = pod.container {
+                self.kubelet.push(KubeletAction::Remove {
+                    node: node.name.clone(),
+                    container,
+                });
+            }
+        }
+    }
+
+    /// `kubectl delete pod NAME`.
+    pub fn delete_pod_named(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        now: Tick,
+    ) -> Result<(), ClusterError> {
+        let id = self.pod(namespace, name).map(|p| p.id).ok_or_else(|| {
+            ClusterError(format!(
+                "Error from server (NotFound): pods \"{name}\" not found"
+            ))
+        })?;
+        self.delete_pod(id, now);
+        Ok(())
+    }
+
+    /// `kubectl delete deployment NAME`: the Deployment, its ReplicaSets and their pods
+    /// (cascading through the ownership graph, dependents first).
+    pub fn delete_deployment(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        now: Tick,
+    ) -> Result<(), ClusterError> {
+        let key = (namespace.to_string(), name.to_string());
+        let Some(d) = self.deployments.get(&key) else {
+            return Err(ClusterError(format!(
+                "Error from server (NotFound): deployments.apps \"{name}\" not found"
+            )));
+        };
+        let root = d.key();
+        self.delete_cascade(&root, now);
+        Ok(())
+    }
+
+    /// `kubectl delete replicaset NAME` (its Deployment, if any, makes a new one).
+    pub fn delete_replicaset(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        now: Tick,
+    ) -> Result<(), ClusterError> {
+        let key = (namespace.to_string(), name.to_string());
+        let Some(rs) = self.replicasets.get(&key) else {
+            return Err(ClusterError(format!(
+                "Error from server (NotFound): replicasets.apps \"{name}\" not found"
+            )));
+        };
+        let root = rs.key();
+        self.delete_cascade(&root, now);
+        Ok(())
+    }
+
+    fn delete_cascade(&mut self, root: &ObjectKey, now: Tick) {
+        // Pods leave through delete_pod (a pod on a dead node stays Terminating).
+        let order = self.owners.remove_cascade(root);
+        for key in order {
+            let pair = (key.namespace.clone(), key.name.clone());
+            match key.kind {
+                Kind::Pod => {
+                    if let Some(&id) = self.pod_index.get(&pair) {
+                        if let Some(p) = self.pods.get_mut(&id) {
+                            if let Some(owner) = p.owner.take() {
+                                if let Some((set, live)) = self.owned.get_mut(&owner) {
+                                    set.remove(&id);
+                                    if !p.terminating {
+                                        *live -= 1;
+                                    }
+                                }
+                            }
+                        }
+                        self.owners.add(key.clone(), None);
+                        self.delete_pod(id, now);
+                    }
+                }
+                Kind::ReplicaSet => {
+                    self.owned.remove(&key);
+                    self.replicasets.remove(&pair);
+                }
+                Kind::Deployment => {
+                    self.deployments.remove(&pair);
+                }
+            }
+        }
+    }
+}

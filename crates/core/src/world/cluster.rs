@@ -1,0 +1,328 @@
+//! The World's side of the cluster: `cluster ...` commands, nodes as hosts, the kubelets that
+//! run pods as containers on their node's engine, cluster events into the trace, and the
+//! wake-up that lets the node lifecycle run on the logical clock (`tick 60s`).
+
+use super::engine::Engine;
+use super::engine_api::{ContainerId, ContainerSpec, EngineError};
+use super::{Failure, Handled, Reply, World};
+use crate::cluster::objects::{PodId, Resources};
+use crate::cluster::{Cluster, KubeletAction};
+use crate::command::cluster::ClusterCommand;
+use crate::event::{EventKind, Tick};
+
+/// The "host" of the cluster's timer in the World's timer set: no real host has an empty name.
+pub(super) const TIMER_HOST: &str = "";
+const TIMER_ID: &str = "cluster";
+
+fn fail(message: impl Into<String>) -> Failure {
+    Failure::new(message, 1)
+}
+
+impl World {
+    /// The Kubernetes cluster, if `cluster create` made one: its nodes (capacity, requested,
+    /// pods), pods (node, phase, owner, IP), workloads, events and the scheduler's decisions.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_ref()
+    }
+
+    pub(crate) fn cmd_cluster(&mut self, command: ClusterCommand) -> Handled {
+        if self.cluster.is_none() && !matches!(command, ClusterCommand::Create { .. }) {
+            return Err(fail(
+                "cluster: there is no cluster: make one with `cluster create`",
+            ));
+        }
+        let reply = match command {
+            ClusterCommand::Create {
+                nodes,
+                cpu_m,
+                memory,
+            } => self.create_cluster(nodes, Resources { cpu_m, memory })?,
+            ClusterCommand::NodeAdd {
+                name,
+                cpu_m,
+                memory,
+                labels,
+            } => {
+                self.add_cluster_node(
+                    &name,
+                    Resources { cpu_m, memory },
+                    labels.into_iter().collect(),
+                )?;
+                Reply::out(format!("node/{name} added\n"))
+            }
+            ClusterCommand::NodeFail { name } => {
+                let now = self.now;
+                self.with_cluster(|c, _| c.fail_node(&name, now))?;
+                Reply::out(format!("node/{name} failed: its kubelet stopped; NotReady in 50s, its pods evicted 300s after that\n"))
+            }
+            ClusterCommand::NodeRecover { name } => {
+                let now = self.now;
+                self.with_cluster(|c, _| c.recover_node(&name, now))?;
+                Reply::out(format!("node/{name} recovered\n"))
+            }
+            ClusterCommand::Scheduler { strategy: None } => {
+                let s = self
+                    .cluster
+                    .as_ref()
+                    .map(|c| c.strategy().name())
+                    .unwrap_or("");
+                Reply::out(format!("{s}\n"))
+            }
+            ClusterCommand::Scheduler { strategy: Some(s) } => {
+                self.with_cluster(|c, _| {
+                    c.set_strategy(s);
+                    Ok(())
+                })?;
+                Reply::out(format!("scheduler strategy: {}\n", s.name()))
+            }
+            ClusterCommand::Explain { pod, namespace } => {
+                let cluster = self.cluster.as_ref().expect("checked above");
+                let p = cluster.pod(&namespace, &pod).ok_or_else(|| {
+                    fail(format!(
+                        "Error from server (NotFound): pods \"{pod}\" not found"
+                    ))
+                })?;
+                Reply::out(crate::cluster::print::explain(cluster, p))
+            }
+            ClusterCommand::Delete => self.delete_cluster(),
+        };
+        self.cluster_sync();
+        Ok(reply)
+    }
+
+    fn create_cluster(&mut self, nodes: u32, size: Resources) -> Result<Reply, Failure> {
+        if self.cluster.is_some() {
+            return Err(fail(
+                "cluster: a cluster exists already (cluster delete removes it)",
+            ));
+        }
+        let names: Vec<String> = (1..=nodes).map(|i| format!("node-{i}")).collect();
+        if let Some(taken) = names.iter().find(|n| self.has_host(n)) {
+            return Err(fail(format!(
+                "cluster: a host named \"{taken}\" already exists"
+            )));
+        }
+        self.cluster = Some(Cluster::new(Default::default()));
+        self.emit(EventKind::ClusterCreated {
+            nodes: names.clone(),
+        });
+        for name in &names {
+            self.add_cluster_node(name, size, Default::default())?;
+        }
+        Ok(Reply::out(format!(
+            "cluster created: {nodes} node(s) ({}, {} CPU, {} memory each)\n",
+            names.join(", "),
+            crate::cluster::quantity::format_cpu(size.cpu_m),
+            crate::cluster::quantity::format_memory(size.memory)
+        )))
+    }
+
+    /// A node is a host, made the way `host add` makes one.
+    fn add_cluster_node(
+        &mut self,
+        name: &str,
+        size: Resources,
+        labels: crate::cluster::labels::Labels,
+    ) -> Result<(), Failure> {
+        if self.has_host(name) {
+            return Err(fail(format!(
+                "cluster: a host named \"{name}\" already exists"
+            )));
+        }
+        if !crate::cluster::valid_name(name) {
+            return Err(fail(format!(
+                "cluster: invalid node name \"{name}\": lower case letters, digits, '-' and '.'"
+            )));
+        }
+        let now = self.now;
+        self.with_cluster(|c, _| c.add_node(name, size, labels, now).map(|_| ()))?;
+        self.parked.insert(name.to_string(), Engine::new());
+        self.on_host(name, |w| {
+            w.emit(EventKind::HostAdded {
+                name: name.to_string(),
+            })
+        });
+        Ok(())
+    }
+
+    fn delete_cluster(&mut self) -> Reply {
+        let Some(cluster) = self.cluster.take() else {
+            return Reply::default();
+        };
+        let names: Vec<String> = cluster.nodes().iter().map(|n| n.name.clone()).collect();
+        for name in &names {
+            self.on_host(name, |w| {
+                let ids: Vec<String> = w.engine.containers.keys().cloned().collect();
+                for id in &ids {
+                    let _ = w.remove_by_id(&ContainerId(id.clone()));
+                }
+                w.issue(crate::driver::Effect::RemoveHost);
+                w.emit(EventKind::HostRemoved {
+                    name: name.clone(),
+                    containers: ids.len(),
+                });
+            });
+            self.parked.remove(name);
+            self.timers.retain(|(_, host, _)| host != name);
+        }
+        self.timers.retain(|(_, host, _)| host != TIMER_HOST);
+        self.emit(EventKind::ClusterDeleted { nodes: names.len() });
+        Reply::out(format!("cluster deleted ({} node(s))\n", names.len()))
+    }
+
+    /// Runs `work` on the cluster with the World's RNG; its error is kubectl's message.
+    pub(super) fn with_cluster<R>(
+        &mut self,
+        work: impl FnOnce(
+            &mut Cluster,
+            &mut rand_chacha::ChaCha8Rng,
+        ) -> Result<R, crate::cluster::ClusterError>,
+    ) -> Result<R, Failure> {
+        let cluster = self.cluster.as_mut().ok_or_else(|| fail(NO_SERVER))?;
+        work(cluster, &mut self.rng).map_err(|e| fail(e.0))
+    }
+
+    /// Reconciles the cluster now: controllers and scheduler, then the kubelets' work on the
+    /// nodes' engines, the new cluster events into the trace, and the next wake-up.
+    pub(crate) fn cluster_sync(&mut self) {
+        let Some(mut cluster) = self.cluster.take() else {
+            return;
+        };
+        cluster.reconcile(self.now, &mut self.rng);
+        loop {
+            self.emit_cluster_events(&mut cluster);
+            let actions = cluster.take_kubelet();
+            if actions.is_empty() {
+                break;
+            }
+            for action in actions {
+                self.kubelet(&mut cluster, action);
+            }
+        }
+        self.timers.retain(|(_, host, _)| host != TIMER_HOST);
+        if let Some(due) = cluster.next_due() {
+            self.timers
+                .insert((due.max(self.now), TIMER_HOST.into(), TIMER_ID.into()));
+        }
+        self.cluster = Some(cluster);
+    }
+
+    /// The cluster's timer fell due (a node to mark NotReady, pods to evict).
+    pub(super) fn cluster_due(&mut self, _at: Tick) {
+        self.cluster_sync();
+    }
+
+    fn emit_cluster_events(&mut self, cluster: &mut Cluster) {
+        for e in cluster.take_events() {
+            self.emit(EventKind::KubeEvent {
+                warning: e.warning,
+                reason: e.reason.to_string(),
+                object: e.object,
+                message: e.message,
+            });
+        }
+    }
+
+    /// One node's kubelet at work on its engine.
+    fn kubelet(&mut self, cluster: &mut Cluster, action: KubeletAction) {
+        match action {
+            KubeletAction::Run(id) => self.run_pod(cluster, id),
+            KubeletAction::Restart(id) => {
+                let Some(pod) = cluster.pod_by_id(id) else {
+                    return;
+                };
+                let (Some(node), Some(container)) = (
+                    cluster.node_of(pod).map(str::to_string),
+                    pod.container.clone(),
+                ) else {
+                    return;
+                };
+                self.on_host(&node, |w| w.start_detached(&ContainerId(container)));
+            }
+            KubeletAction::Stop { node, container } => {
+                self.on_host(&node, |w| w.kill_container(&ContainerId(container)));
+            }
+            KubeletAction::Remove { node, container } => {
+                self.on_host(&node, |w| w.remove_by_id(&ContainerId(container)));
+            }
+        }
+    }
+
+    /// Creates and starts a bound pod's container on its node, with the pod's IP.
+    fn run_pod(&mut self, cluster: &mut Cluster, id: PodId) {
+        let Some(pod) = cluster.pod_by_id(id) else {
+            return;
+        };
+        let Some(node) = cluster.node_of(pod).map(str::to_string) else {
+            return;
+        };
+        let Some(c) = pod.spec.containers.first() else {
+            return;
+        };
+        let uid8: String = pod.uid.chars().take(8).collect();
+        let spec = ContainerSpec {
+            name: format!("k8s_{}_{}_{}_{uid8}_0", c.name, pod.name, pod.namespace),
+            image: c.image.clone(),
+            command: c.command.clone(),
+            env: vec![("KUBERNETES_SERVICE_HOST".into(), "10.96.0.1".into())],
+            labels: vec![
+                ("io.kubernetes.container.name".into(), c.name.clone()),
+                ("io.kubernetes.pod.name".into(), pod.name.clone()),
+                ("io.kubernetes.pod.namespace".into(), pod.namespace.clone()),
+                ("io.kubernetes.pod.uid".into(), pod.uid.clone()),
+            ],
+            hostname: Some(pod.name.clone()),
+            ip: pod.ip.clone(),
+            restart_always: true,
+            memory: (c.limits.memory > 0).then_some(c.limits.memory),
+        };
+        let (image, pod_name) = (c.image.clone(), pod.name.clone());
+        let result = self
+            .on_host(&node, |w| {
+                let container = w.create_from_spec(spec)?;
+                w.start_detached(&container)?;
+                Ok::<_, EngineError>(container)
+            })
+            .unwrap_or_else(|| Err(EngineError::Start(format!("no host {node}"))));
+        let Some(pod) = cluster.pod_mut(id) else {
+            return;
+        };
+        match result {
+            Ok(container) => {
+                pod.container = Some(container.0);
+                pod.phase = crate::cluster::objects::Phase::Running;
+            }
+            Err(error) => {
+                let pull = matches!(
+                    error,
+                    EngineError::ImageNotFound(_) | EngineError::InvalidReference(_)
+                );
+                pod.waiting_reason = Some(
+                    if pull {
+                        "ErrImagePull"
+                    } else {
+                        "CreateContainerError"
+                    }
+                    .into(),
+                );
+                let message = if pull {
+                    format!("Failed to pull image \"{image}\": {error}")
+                } else {
+                    error.to_string()
+                };
+                cluster.event(
+                    self.now,
+                    true,
+                    "Failed",
+                    format!("pod/{pod_name}"),
+                    "kubelet",
+                    message,
+                );
+            }
+        }
+    }
+}
+
+/// What kubectl says with no API server to talk to.
+pub(super) const NO_SERVER: &str =
+    "The connection to the server localhost:8080 was refused - did you specify the right host or port?";
