@@ -16,6 +16,7 @@ pub mod objects;
 pub mod owners;
 pub mod print;
 pub mod quantity;
+pub mod rollout;
 pub mod scheduler;
 mod slots;
 mod workloads;
@@ -79,6 +80,8 @@ pub struct Cluster {
     events_taken: usize,
     kubelet: Vec<KubeletAction>,
     next_pod: PodId,
+    /// Pods whose image pull failed, with the kubelet's back-off.
+    backoff: BTreeMap<PodId, rollout::backoff::Backoff>,
 }
 
 impl Cluster {

@@ -18,6 +18,8 @@ const VALUE_FLAGS: &[(&str, Option<char>)] = &[
     ("grace-period", None),
     ("tail", None),
     ("labels", None),
+    ("to-revision", None),
+    ("revision", None),
 ];
 
 /// Flags without a value.
@@ -39,7 +41,7 @@ const BOOL_FLAGS: &[(&str, Option<char>)] = &[
 /// The verbs this kubectl has.
 pub const VERBS: &[&str] = &[
     "get", "describe", "create", "run", "scale", "set", "label", "delete", "cordon", "uncordon",
-    "drain", "logs", "exec", "top", "apply", "version",
+    "drain", "logs", "exec", "top", "apply", "version", "rollout", "annotate",
 ];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -159,9 +161,11 @@ Basic Commands:
   delete        Delete resources by file names, resource and names, or by label selector
   set           Set specific features on objects (set resources deployment NAME --requests=cpu=100m)
   label         Update the labels on a resource
+  annotate      Update the annotations on a resource
 
 Deploy Commands:
   scale         Set a new size for a deployment (scale deployment/NAME --replicas=N)
+  rollout       Manage the rollout of a deployment (status, history, undo, pause, resume, restart)
 
 Cluster Management Commands:
   top           Display resource (CPU/memory) usage of nodes or pods

@@ -30,6 +30,7 @@ mod port;
 mod prune;
 mod ps;
 mod query;
+mod rollout;
 mod stop;
 mod storage;
 mod top;

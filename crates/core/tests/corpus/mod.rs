@@ -13,6 +13,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("volume", include_str!("volume.txt")),
     ("images", include_str!("images.txt")),
     ("cluster", include_str!("cluster.txt")),
+    ("rollout", include_str!("rollout.txt")),
 ];
 
 pub fn commands(script: &str) -> impl Iterator<Item = &str> {
