@@ -18,6 +18,7 @@ pub mod print;
 pub mod quantity;
 pub mod rollout;
 pub mod scheduler;
+pub mod services;
 mod slots;
 mod workloads;
 
@@ -82,6 +83,7 @@ pub struct Cluster {
     next_pod: PodId,
     /// Pods whose image pull failed, with the kubelet's back-off.
     backoff: BTreeMap<PodId, rollout::backoff::Backoff>,
+    services: services::Services,
 }
 
 impl Cluster {

@@ -19,6 +19,16 @@ const VALUE_FLAGS: &[(&str, Option<char>)] = &[
     ("tail", None),
     ("labels", None),
     ("to-revision", None),
+    ("port", None),
+    ("target-port", None),
+    ("port-name", None),
+    ("protocol", None),
+    ("type", None),
+    ("name", None),
+    ("tcp", None),
+    ("node-port", None),
+    ("cluster-ip", None),
+    ("clusterip", None),
     ("revision", None),
 ];
 
@@ -41,7 +51,7 @@ const BOOL_FLAGS: &[(&str, Option<char>)] = &[
 /// The verbs this kubectl has.
 pub const VERBS: &[&str] = &[
     "get", "describe", "create", "run", "scale", "set", "label", "delete", "cordon", "uncordon",
-    "drain", "logs", "exec", "top", "apply", "version", "rollout", "annotate",
+    "drain", "logs", "exec", "top", "apply", "version", "rollout", "annotate", "expose",
 ];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -157,6 +167,7 @@ pub const HELP: &str =
 Basic Commands:
   create        Create a deployment (create deployment NAME --image=IMAGE [--replicas=N])
   run           Run a particular image on the cluster (run NAME --image=IMAGE)
+  expose        Take a deployment or pod and expose it as a new Kubernetes service
   get           Display one or many resources (nodes, pods, deployments, replicasets, events)
   delete        Delete resources by file names, resource and names, or by label selector
   set           Set specific features on objects (set resources deployment NAME --requests=cpu=100m)

@@ -89,6 +89,18 @@ impl World {
             return Err(fail(NO_SERVER));
         }
         let result = match cmd.verb.as_str() {
+            "get" | "describe" | "delete" if super::services::service_target(&cmd.args) => {
+                self.kubectl_services(&cmd)
+            }
+            "create"
+                if cmd
+                    .args
+                    .first()
+                    .is_some_and(|a| a == "service" || a == "svc") =>
+            {
+                self.kubectl_create_service(&cmd)
+            }
+            "expose" => self.kubectl_expose(&cmd),
             "get" => self.kubectl_get(&cmd),
             "describe" => self.kubectl_describe(&cmd),
             "create" => self.kubectl_create(&cmd),

@@ -31,6 +31,7 @@ mod prune;
 mod ps;
 mod query;
 mod rollout;
+mod services;
 mod stop;
 mod storage;
 mod top;
