@@ -7,6 +7,7 @@
 //! docker engine (each node is one of the World's hosts).
 
 pub mod controllers;
+pub mod dns;
 pub mod events;
 pub mod labels;
 pub mod manifest;

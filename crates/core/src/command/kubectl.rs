@@ -21,7 +21,6 @@ const VALUE_FLAGS: &[(&str, Option<char>)] = &[
     ("to-revision", None),
     ("port", None),
     ("target-port", None),
-    ("port-name", None),
     ("protocol", None),
     ("type", None),
     ("name", None),

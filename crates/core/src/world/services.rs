@@ -209,7 +209,7 @@ impl World {
             labels: selector.clone(),
             selector,
             ports: vec![ServicePort {
-                name: cmd.value("port-name").map(str::to_string),
+                name: None,
                 protocol: cmd.value("protocol").unwrap_or("TCP").to_string(),
                 port,
                 target_port,
