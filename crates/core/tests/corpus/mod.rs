@@ -14,6 +14,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("images", include_str!("images.txt")),
     ("cluster", include_str!("cluster.txt")),
     ("rollout", include_str!("rollout.txt")),
+    ("discovery", include_str!("discovery.txt")),
 ];
 
 pub fn commands(script: &str) -> impl Iterator<Item = &str> {
