@@ -438,3 +438,25 @@ fn bad_input_is_refused_in_kubectls_words() {
         .annotations
         .is_empty());
 }
+
+#[test]
+fn describe_shows_the_deployments_strategy() {
+    let mut w = World::new(1);
+    ok(&mut w, "cluster create --nodes 1");
+    ok(
+        &mut w,
+        "kubectl create deployment web --image=nginx --replicas=2",
+    );
+    let d = ok(&mut w, "kubectl describe deployment web");
+    assert!(d.contains("StrategyType:           RollingUpdate\nMinReadySeconds:        0\nRollingUpdateStrategy:  25% max unavailable, 25% max surge\n"), "{d}");
+    let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  minReadySeconds: 3\n  strategy:\n    type: Recreate\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n";
+    assert_eq!(
+        apply(&mut w, yaml).stdout,
+        "deployment.apps/web configured\n"
+    );
+    let d = ok(&mut w, "kubectl describe deployment web");
+    assert!(
+        d.contains("StrategyType:           Recreate\nMinReadySeconds:        3\nPod Template:"),
+        "{d}"
+    );
+}

@@ -133,6 +133,34 @@ impl Default for Rollout {
     }
 }
 
+impl std::fmt::Display for IntOrPercent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IntOrPercent::Int(n) => write!(f, "{n}"),
+            IntOrPercent::Percent(p) => write!(f, "{p}%"),
+        }
+    }
+}
+
+/// The strategy lines of `kubectl describe deployment`.
+pub fn describe_strategy(r: &Rollout) -> String {
+    let mut out = format!(
+        "StrategyType:           {}\nMinReadySeconds:        {}\n",
+        r.strategy.name(),
+        r.min_ready_seconds
+    );
+    if let Strategy::RollingUpdate {
+        max_surge,
+        max_unavailable,
+    } = r.strategy
+    {
+        out.push_str(&format!(
+            "RollingUpdateStrategy:  {max_unavailable} max unavailable, {max_surge} max surge\n"
+        ));
+    }
+    out
+}
+
 impl Rollout {
     /// The same settings and annotations (what `apply` compares), whatever the progress.
     pub fn same_settings(&self, other: &Rollout) -> bool {
