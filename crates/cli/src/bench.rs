@@ -106,6 +106,14 @@ fn run_cluster(clock: &dyn Fn() -> f64, args: &ClusterArgs, json: bool) -> i32 {
             return 1;
         }
     };
+    let d =
+        match sim_core::discovery_bench::measure_discovery(clock, 10_000, 10_000, 150_000, 1_000) {
+            Ok(figures) => figures,
+            Err(e) => {
+                eprintln!("sim bench: {e}");
+                return 1;
+            }
+        };
     let before = LIVE_BYTES.load(Ordering::Relaxed);
     let cluster = bench::scheduled_cluster(args.nodes, args.pods);
     let bytes = LIVE_BYTES.load(Ordering::Relaxed).saturating_sub(before);
@@ -114,6 +122,7 @@ fn run_cluster(clock: &dyn Fn() -> f64, args: &ClusterArgs, json: bool) -> i32 {
         let mut value = serde_json::to_value(&f).unwrap_or_default();
         value["side"] = "native".into();
         value["cluster_live_bytes"] = bytes.into();
+        value["discovery"] = serde_json::to_value(&d).unwrap_or_default();
         println!("{value}");
         return 0;
     }
@@ -144,5 +153,25 @@ fn run_cluster(clock: &dyn Fn() -> f64, args: &ClusterArgs, json: bool) -> i32 {
         bytes as f64 / (1 << 20) as f64,
         bytes / f.pods.max(1) as usize
     );
+    print_discovery(&d);
     0
+}
+
+fn print_discovery(d: &sim_core::discovery_bench::DiscoveryFigures) {
+    println!(
+        "rolling update of {} replicas to completion    {:>8.1} ms  (target < 50 ms)",
+        d.rollout_replicas, d.rollout_ms
+    );
+    println!(
+        "nslookup among {} services, {} pods   {:>8.3} ms  (target < 50 ms)",
+        d.services, d.pods, d.nslookup_ms
+    );
+    println!(
+        "one service connection (kube-proxy pick)       {:>8.3} ms  (target < 50 ms)",
+        d.connect_ms
+    );
+    println!(
+        "{} pods move: delete, replace, schedule, start {:>8.1} ms; one service's endpoints {:.3} ms",
+        d.moved_pods, d.move_ms, d.endpoints_ms
+    );
 }

@@ -40,6 +40,7 @@ pub mod build;
 pub mod cluster;
 pub mod command;
 pub mod digest;
+pub mod discovery_bench;
 pub mod driver;
 pub mod event;
 mod event_summary;

@@ -4,9 +4,9 @@
 
 use super::events::object_of;
 use super::labels::Selector;
-use super::names::{random_suffix, template_hash};
+use super::names::random_suffix;
 use super::node::{Taint, UNREACHABLE};
-use super::objects::{Phase, PodId, ReplicaSet};
+use super::objects::{Phase, PodId};
 use super::scheduler::filters::PodShape;
 use super::{Cluster, ClusterError, KubeletAction, EVICTION_MS, NODE_GRACE_MS};
 use crate::event::Tick;
@@ -22,6 +22,7 @@ impl Cluster {
     /// The controllers without the scheduler: node lifecycle, Deployments, ReplicaSets.
     pub fn reconcile_workloads(&mut self, now: Tick, rng: &mut dyn RngCore) {
         self.node_lifecycle(now);
+        self.kubelet_backoff(now);
         self.reconcile_deployments(now, rng);
         self.reconcile_replicasets(now, rng);
     }
@@ -45,7 +46,10 @@ impl Cluster {
             };
             due = Some(due.map_or(at, |d: Tick| d.min(at)));
         }
-        due
+        match (due, self.rollout_due()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// `cluster node fail NAME`: the node's kubelet stops heart-beating and its containers
@@ -177,73 +181,12 @@ impl Cluster {
         }
     }
 
-    /// Each Deployment has a ReplicaSet for its current template with its replicas; older
-    /// ones are scaled to 0.
+    /// Each Deployment has a ReplicaSet for its current template; its strategy moves the
+    /// pods over from the older ones (see [`super::rollout`]).
     fn reconcile_deployments(&mut self, now: Tick, rng: &mut dyn RngCore) {
         let keys: Vec<(String, String)> = self.deployments.keys().cloned().collect();
         for key in keys {
-            let Some(d) = self.deployments.get(&key) else {
-                continue;
-            };
-            let hash = template_hash(&d.template, 0);
-            let rs_name = format!("{}-{hash}", d.name);
-            let (ns, dname, replicas, dkey) =
-                (d.namespace.clone(), d.name.clone(), d.replicas, d.key());
-            let rs_key = (ns.clone(), rs_name.clone());
-            if !self.replicasets.contains_key(&rs_key) {
-                let mut template = d.template.clone();
-                template
-                    .labels
-                    .insert("pod-template-hash".into(), hash.clone());
-                let revision = self
-                    .replicasets
-                    .values()
-                    .filter(|r| r.owner.as_ref() == Some(&dkey))
-                    .map(|r| r.revision)
-                    .max()
-                    .unwrap_or(0)
-                    + 1;
-                let rs = ReplicaSet {
-                    name: rs_name.clone(),
-                    namespace: ns.clone(),
-                    uid: super::workloads::new_uid(rng),
-                    selector: Selector::of_labels(&template.labels),
-                    replicas: 0,
-                    template,
-                    template_hash: hash,
-                    owner: Some(dkey.clone()),
-                    created: now,
-                    revision,
-                };
-                self.owners.add(rs.key(), Some(&dkey));
-                self.replicasets.insert(rs_key.clone(), rs);
-            }
-            let owned: Vec<(String, String)> = self
-                .replicasets
-                .iter()
-                .filter(|(_, r)| r.owner.as_ref() == Some(&dkey))
-                .map(|(k, _)| k.clone())
-                .collect();
-            for k in owned {
-                let want = if k == rs_key { replicas } else { 0 };
-                let Some(rs) = self.replicasets.get_mut(&k) else {
-                    continue;
-                };
-                if rs.replicas == want {
-                    continue;
-                }
-                let (from, name) = (rs.replicas, rs.name.clone());
-                rs.replicas = want;
-                let verb = if want > from { "up" } else { "down" };
-                self.event(
-                    now,
-                    false,
-                    "ScalingReplicaSet",
-                    format!("deployment/{dname}"),
-                    "deployment-controller",
-                    format!("Scaled {verb} replica set {name} from {from} to {want}"),
-                );
-            }
+            self.reconcile_deployment(&key, now, rng);
         }
     }
 

@@ -21,6 +21,8 @@ pub enum Manifest {
         name: String,
         replicas: u32,
         template: PodTemplate,
+        /// Strategy, limits and annotations.
+        rollout: super::rollout::Rollout,
     },
 }
 
@@ -176,7 +178,15 @@ struct DeploymentSpecM {
     selector: SelectorM,
     template: TemplateM,
     #[serde(default)]
-    strategy: Option<serde_norway::Value>,
+    strategy: Option<super::rollout::spec::StrategyM>,
+    #[serde(default)]
+    min_ready_seconds: Option<u64>,
+    #[serde(default)]
+    progress_deadline_seconds: Option<u64>,
+    #[serde(default)]
+    revision_history_limit: Option<u32>,
+    #[serde(default)]
+    paused: bool,
 }
 
 #[derive(Deserialize)]
@@ -239,6 +249,7 @@ fn template(labels: Labels, spec: PodSpecM) -> Result<PodTemplate, String> {
         node_selector: spec.node_selector,
         tolerations,
         node_name: spec.node_name,
+        annotations: Labels::new(),
     })
 }
 
@@ -294,9 +305,19 @@ pub fn parse(file: &str, text: &str, default_namespace: &str) -> Result<Vec<Mani
                 Manifest::Pod { namespace, name, template }
             }
             "Deployment" => {
-                let d: DeploymentM = serde_norway::from_str(&doc).map_err(|e| yaml_error(file, first, &e))?;
-                let _ = (&d.api_version, &d.kind, &d.metadata.annotations, &d.spec.strategy);
+                let mut d: DeploymentM = serde_norway::from_str(&doc).map_err(|e| yaml_error(file, first, &e))?;
+                let _ = (&d.api_version, &d.kind);
                 let name = d.metadata.name;
+                let spec = &mut d.spec;
+                let rollout = super::rollout::spec::rollout(
+                    spec.strategy.take(),
+                    spec.min_ready_seconds,
+                    spec.progress_deadline_seconds,
+                    spec.revision_history_limit,
+                    spec.paused,
+                    d.metadata.annotations,
+                )
+                .map_err(|e| format!("The Deployment \"{name}\" is invalid: {e}"))?;
                 let labels = d.spec.template.metadata.labels;
                 let selector = d.spec.selector.match_labels;
                 if selector.is_empty() || selector.iter().any(|(k, v)| labels.get(k) != Some(v)) {
@@ -305,7 +326,7 @@ pub fn parse(file: &str, text: &str, default_namespace: &str) -> Result<Vec<Mani
                 let namespace = d.metadata.namespace.unwrap_or_else(|| default_namespace.into());
                 let template = template(labels, d.spec.template.spec)
                     .map_err(|e| format!("The Deployment \"{name}\" is invalid: {e}"))?;
-                Manifest::Deployment { namespace, name, replicas: d.spec.replicas, template }
+                Manifest::Deployment { namespace, name, replicas: d.spec.replicas, template, rollout }
             }
             other => {
                 return Err(format!(

@@ -7,6 +7,7 @@
 //! docker engine (each node is one of the World's hosts).
 
 pub mod controllers;
+pub mod dns;
 pub mod events;
 pub mod labels;
 pub mod manifest;
@@ -16,7 +17,9 @@ pub mod objects;
 pub mod owners;
 pub mod print;
 pub mod quantity;
+pub mod rollout;
 pub mod scheduler;
+pub mod services;
 mod slots;
 mod workloads;
 
@@ -79,6 +82,9 @@ pub struct Cluster {
     events_taken: usize,
     kubelet: Vec<KubeletAction>,
     next_pod: PodId,
+    /// Pods whose image pull failed, with the kubelet's back-off.
+    backoff: BTreeMap<PodId, rollout::backoff::Backoff>,
+    services: services::Services,
 }
 
 impl Cluster {

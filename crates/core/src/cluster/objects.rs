@@ -74,6 +74,10 @@ pub struct PodTemplate {
     pub tolerations: Vec<Toleration>,
     /// `spec.nodeName`: bound there without the scheduler's choice of node.
     pub node_name: Option<String>,
+    /// `metadata.annotations` of the template (`kubectl rollout restart` sets one); left out of
+    /// the pod-template-hash when empty so templates without any hash as before.
+    #[serde(skip_serializing_if = "Labels::is_empty")]
+    pub annotations: Labels,
 }
 
 impl PodTemplate {
@@ -221,6 +225,8 @@ pub struct ReplicaSet {
     pub created: Tick,
     /// `deployment.kubernetes.io/revision`.
     pub revision: u32,
+    /// `kubernetes.io/change-cause`, copied from its Deployment.
+    pub change_cause: Option<String>,
 }
 
 impl ReplicaSet {
@@ -243,6 +249,8 @@ pub struct Deployment {
     pub replicas: u32,
     pub template: PodTemplate,
     pub created: Tick,
+    /// Strategy, limits and progress of its rollouts.
+    pub rollout: super::rollout::Rollout,
 }
 
 impl Deployment {

@@ -69,6 +69,7 @@ impl Cluster {
             replicas,
             template,
             created: now,
+            rollout: Default::default(),
         };
         self.owners.add(deployment.key(), None);
         self.deployments.insert(key, deployment);

@@ -18,6 +18,17 @@ const VALUE_FLAGS: &[(&str, Option<char>)] = &[
     ("grace-period", None),
     ("tail", None),
     ("labels", None),
+    ("to-revision", None),
+    ("port", None),
+    ("target-port", None),
+    ("protocol", None),
+    ("type", None),
+    ("name", None),
+    ("tcp", None),
+    ("node-port", None),
+    ("cluster-ip", None),
+    ("clusterip", None),
+    ("revision", None),
 ];
 
 /// Flags without a value.
@@ -39,7 +50,7 @@ const BOOL_FLAGS: &[(&str, Option<char>)] = &[
 /// The verbs this kubectl has.
 pub const VERBS: &[&str] = &[
     "get", "describe", "create", "run", "scale", "set", "label", "delete", "cordon", "uncordon",
-    "drain", "logs", "exec", "top", "apply", "version",
+    "drain", "logs", "exec", "top", "apply", "version", "rollout", "annotate", "expose",
 ];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -157,13 +168,16 @@ pub const HELP: &str =
 Basic Commands:
   create        Create a deployment (create deployment NAME --image=IMAGE [--replicas=N])
   run           Run a particular image on the cluster (run NAME --image=IMAGE)
+  expose        Take a deployment or pod and expose it as a new Kubernetes service
   get           Display one or many resources (nodes, pods, deployments, replicasets, events)
   delete        Delete resources by file names, resource and names, or by label selector
   set           Set specific features on objects (set resources deployment NAME --requests=cpu=100m)
   label         Update the labels on a resource
+  annotate      Update the annotations on a resource
 
 Deploy Commands:
   scale         Set a new size for a deployment (scale deployment/NAME --replicas=N)
+  rollout       Manage the rollout of a deployment (status, history, undo, pause, resume, restart)
 
 Cluster Management Commands:
   top           Display resource (CPU/memory) usage of nodes or pods

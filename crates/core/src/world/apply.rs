@@ -66,24 +66,33 @@ impl World {
                     name,
                     replicas,
                     template,
+                    rollout,
                 } => {
                     let existing = self
                         .cluster
                         .as_ref()
                         .and_then(|c| c.deployment(&namespace, &name))
-                        .map(|d| d.replicas == replicas && d.template == template);
+                        .map(|d| {
+                            d.replicas == replicas
+                                && d.template == template
+                                && d.rollout.same_settings(&rollout)
+                        });
                     match existing {
                         Some(true) => "unchanged",
                         Some(false) => {
                             self.with_cluster(|c, _| {
                                 c.scale(&namespace, &name, replicas)?;
+                                c.set_rollout_settings(&namespace, &name, &rollout)?;
                                 c.set_template(&namespace, &name, |t| *t = template)
                             })?;
                             "configured"
                         }
                         None => {
                             self.with_cluster(|c, rng| {
-                                c.create_deployment(&namespace, &name, replicas, template, now, rng)
+                                c.create_deployment(
+                                    &namespace, &name, replicas, template, now, rng,
+                                )?;
+                                c.set_rollout_settings(&namespace, &name, &rollout)
                             })?;
                             "created"
                         }

@@ -13,6 +13,9 @@ use crate::event::{EventKind, Tick};
 /// The "host" of the cluster's timer in the World's timer set: no real host has an empty name.
 pub(super) const TIMER_HOST: &str = "";
 const TIMER_ID: &str = "cluster";
+/// Bound on controller rounds per sync: a rolling update takes about two rounds per step
+/// (a step moves maxSurge + maxUnavailable pods), so even one pod at a time fits for 500.
+const MAX_ROUNDS: usize = 1024;
 
 fn fail(message: impl Into<String>) -> Failure {
     Failure::new(message, 1)
@@ -188,15 +191,25 @@ impl World {
         let Some(mut cluster) = self.cluster.take() else {
             return;
         };
-        cluster.reconcile(self.now, &mut self.rng);
-        loop {
-            self.emit_cluster_events(&mut cluster);
-            let actions = cluster.take_kubelet();
-            if actions.is_empty() {
-                break;
+        // Controllers and kubelets take turns until nothing moves: a rollout's steps (scale
+        // up, pods ready, scale down) all happen at this instant, each one an event.
+        for _ in 0..MAX_ROUNDS {
+            let before = cluster.events().len();
+            cluster.reconcile(self.now, &mut self.rng);
+            let mut acted = false;
+            loop {
+                self.emit_cluster_events(&mut cluster);
+                let actions = cluster.take_kubelet();
+                if actions.is_empty() {
+                    break;
+                }
+                acted = true;
+                for action in actions {
+                    self.kubelet(&mut cluster, action);
+                }
             }
-            for action in actions {
-                self.kubelet(&mut cluster, action);
+            if !acted && cluster.events().len() == before {
+                break;
             }
         }
         self.timers.retain(|(_, host, _)| host != TIMER_HOST);
@@ -291,6 +304,7 @@ impl World {
             Ok(container) => {
                 pod.container = Some(container.0);
                 pod.phase = crate::cluster::objects::Phase::Running;
+                cluster.pull_succeeded(id);
             }
             Err(error) => {
                 let pull = matches!(
@@ -305,6 +319,9 @@ impl World {
                     }
                     .into(),
                 );
+                if pull {
+                    cluster.pull_failed(id, self.now);
+                }
                 let message = if pull {
                     format!("Failed to pull image \"{image}\": {error}")
                 } else {

@@ -17,7 +17,7 @@ fn fail(message: impl Into<String>) -> Failure {
 
 /// The resource types kubectl knows here, by every name it accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Res {
+pub(super) enum Res {
     Nodes,
     Pods,
     Deployments,
@@ -41,7 +41,7 @@ fn resource(word: &str) -> Result<Res, Failure> {
 }
 
 /// `TYPE NAME...` or `TYPE/NAME...`.
-fn targets(args: &[String]) -> Result<Vec<(Res, Option<String>)>, Failure> {
+pub(super) fn targets(args: &[String]) -> Result<Vec<(Res, Option<String>)>, Failure> {
     let Some(first) = args.first() else {
         return Err(fail("error: you must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources."));
     };
@@ -89,6 +89,18 @@ impl World {
             return Err(fail(NO_SERVER));
         }
         let result = match cmd.verb.as_str() {
+            "get" | "describe" | "delete" if super::services::service_target(&cmd.args) => {
+                self.kubectl_services(&cmd)
+            }
+            "create"
+                if cmd
+                    .args
+                    .first()
+                    .is_some_and(|a| a == "service" || a == "svc") =>
+            {
+                self.kubectl_create_service(&cmd)
+            }
+            "expose" => self.kubectl_expose(&cmd),
             "get" => self.kubectl_get(&cmd),
             "describe" => self.kubectl_describe(&cmd),
             "create" => self.kubectl_create(&cmd),
@@ -103,6 +115,8 @@ impl World {
             "exec" => self.kubectl_exec(&cmd).await,
             "top" => self.kubectl_top(&cmd),
             "apply" => self.kubectl_apply(&cmd, context),
+            "rollout" => self.kubectl_rollout(&cmd),
+            "annotate" => self.kubectl_annotate(&cmd),
             other => Err(fail(format!(
                 "error: unknown command \"{other}\" for \"kubectl\""
             ))),
@@ -458,11 +472,14 @@ impl World {
     }
 
     fn kubectl_set(&mut self, cmd: &KubectlCommand) -> Handled {
+        if cmd.args.first().map(String::as_str) == Some("image") {
+            return self.kubectl_set_image(cmd);
+        }
         let (Some("resources"), rest) = (
             cmd.args.first().map(String::as_str),
             cmd.args.get(1..).unwrap_or(&[]),
         ) else {
-            return Err(fail("error: this kubectl sets resources only: kubectl set resources deployment NAME --requests=cpu=100m,memory=128Mi"));
+            return Err(fail("error: this kubectl sets resources and image: kubectl set resources deployment NAME --requests=cpu=100m,memory=128Mi, kubectl set image deployment/NAME CONTAINER=IMAGE"));
         };
         let targets = targets(rest)?;
         let requests = parse_resource_list(cmd.value("requests").unwrap_or(""))?;

@@ -32,6 +32,8 @@ mod preview;
 mod prune;
 mod ps;
 mod query;
+mod rollout;
+mod services;
 mod stop;
 mod storage;
 mod top;

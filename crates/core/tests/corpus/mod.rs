@@ -13,6 +13,8 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("volume", include_str!("volume.txt")),
     ("images", include_str!("images.txt")),
     ("cluster", include_str!("cluster.txt")),
+    ("rollout", include_str!("rollout.txt")),
+    ("discovery", include_str!("discovery.txt")),
 ];
 
 pub fn commands(script: &str) -> impl Iterator<Item = &str> {

@@ -233,12 +233,7 @@ pub fn describe_deployment(
         d.replicas,
         (d.replicas as usize).saturating_sub(ready)
     );
-    let _ = writeln!(out, "StrategyType:           RollingUpdate");
-    let _ = writeln!(out, "MinReadySeconds:        0");
-    let _ = writeln!(
-        out,
-        "RollingUpdateStrategy:  25% max unavailable, 25% max surge"
-    );
+    out.push_str(&crate::cluster::rollout::describe_strategy(&d.rollout));
     let _ = writeln!(out, "Pod Template:");
     let mut labels_text = String::new();
     labels_block(&mut labels_text, "  Labels", &d.template.labels);

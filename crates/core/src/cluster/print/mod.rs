@@ -6,6 +6,7 @@ mod describe;
 mod explain;
 mod get;
 mod json;
+pub mod services;
 
 pub use describe::{describe_deployment, describe_node, describe_pod};
 pub use explain::explain;
