@@ -18,6 +18,7 @@ pub mod print;
 pub mod quantity;
 pub mod scheduler;
 mod slots;
+pub mod what_if;
 mod workloads;
 
 pub use workloads::valid_name;
@@ -101,7 +102,7 @@ impl Cluster {
     }
 
     /// Every pod, in creation order (each with its node, phase, owner and IP).
-    pub fn pods(&self) -> impl Iterator<Item = &Pod> {
+    pub fn pods(&self) -> impl DoubleEndedIterator<Item = &Pod> {
         self.pods.values()
     }
 
