@@ -20,7 +20,7 @@ const BOX_W: i32 = 196;
 const GAP: i32 = 10;
 const CHIP: i32 = 13;
 const CHIPS_PER_ROW: usize = 11;
-const BAR_W: i32 = 120;
+const BAR_W: i32 = 84;
 
 #[derive(Properties, PartialEq)]
 pub struct ClusterPictureProps {

@@ -128,38 +128,38 @@ fn decisions(cluster: &Cluster) -> Vec<DecisionView> {
         .take(MAX_DECISIONS)
         .map(|(pod, d)| {
             let picked = d.picked.map(|i| cluster.nodes()[i as usize].name.clone());
-            let mut rows: Vec<DecisionRow> = d
-                .rows
-                .iter()
-                .map(|r| DecisionRow {
-                    node: r.node.clone(),
-                    verdicts: r
-                        .filters
-                        .iter()
-                        .map(|reasons| {
-                            (!reasons.is_empty()).then(|| {
-                                reasons
-                                    .iter()
-                                    .map(ToString::to_string)
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+            // At most MAX_ROWS rows, built only for those: the pick stays in view (last)
+            // when it would fall beyond them. Rows are in node order.
+            let at = d.picked.map(|i| i as usize).filter(|&i| i < d.rows.len());
+            let mut shown: Vec<usize> = (0..d.rows.len().min(MAX_ROWS)).collect();
+            if let Some(at) = at.filter(|&at| at >= MAX_ROWS) {
+                shown.pop();
+                shown.push(at);
+            }
+            let rows = shown
+                .into_iter()
+                .map(|i| {
+                    let r = &d.rows[i];
+                    DecisionRow {
+                        node: r.node.clone(),
+                        verdicts: r
+                            .filters
+                            .iter()
+                            .map(|reasons| {
+                                (!reasons.is_empty()).then(|| {
+                                    reasons
+                                        .iter()
+                                        .map(ToString::to_string)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                })
                             })
-                        })
-                        .collect(),
-                    score: r.score,
-                    picked: picked.as_deref() == Some(r.node.as_str()),
+                            .collect(),
+                        score: r.score,
+                        picked: at == Some(i),
+                    }
                 })
                 .collect();
-            if rows.len() > MAX_ROWS {
-                // Keep the pick in view: it goes first when it would fall off the end.
-                if let Some(at) = rows.iter().position(|r| r.picked) {
-                    if at >= MAX_ROWS {
-                        let row = rows.remove(at);
-                        rows.insert(0, row);
-                    }
-                }
-                rows.truncate(MAX_ROWS);
-            }
             DecisionView {
                 pod: pod.name.clone(),
                 pod_id: pod.id,

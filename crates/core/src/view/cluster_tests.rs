@@ -110,3 +110,27 @@ fn every_frame_of_a_cluster_command_sees_the_cluster() {
     assert_eq!(counts.last(), Some(&3));
     assert!(counts.first() < counts.last());
 }
+
+#[test]
+fn a_long_table_keeps_its_pick_in_view() {
+    let w = world(&[
+        "cluster create --nodes 30",
+        "cluster scheduler round-robin",
+        "kubectl create deployment web --image=nginx --replicas=30",
+    ]);
+    let view = snapshot(&w).cluster.expect("a cluster");
+    let last = &view.decisions[0];
+    assert_eq!(last.picked.as_deref(), Some("node-30"));
+    assert_eq!(last.nodes, 30);
+    assert_eq!(last.rows.len(), MAX_ROWS);
+    let picked: Vec<&str> = last
+        .rows
+        .iter()
+        .filter(|r| r.picked)
+        .map(|r| r.node.as_str())
+        .collect();
+    assert_eq!(picked, ["node-30"]);
+    assert_eq!(view.decisions.len(), MAX_DECISIONS);
+    // 30 pods on 30 nodes is within the what-if limit.
+    assert_eq!(view.what_if.len(), 4);
+}
