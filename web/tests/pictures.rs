@@ -292,3 +292,30 @@ async fn scheduling_picture_draws_the_table_and_replays_other_strategies() {
         "{ko}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn clicking_a_pod_chip_shows_its_decision() {
+    let w = world(&WEB6);
+    let first = w.cluster().unwrap().pods().next().unwrap();
+    let (id, name) = (first.id, first.name.clone());
+    let root = mount(&w, "all", "en").await;
+    // The newest pod's table first.
+    assert!(!root.inner_html().contains(&format!("{name} →")));
+    let chip = root
+        .query_selector(&format!("rect[data-pod=\"{id}\"]"))
+        .unwrap()
+        .expect("the first pod's chip");
+    chip.dispatch_event(
+        &web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &{
+            let init = web_sys::MouseEventInit::new();
+            init.set_bubbles(true);
+            init
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+    let html = root.inner_html();
+    assert!(html.contains(&format!("{name} →")), "{html}");
+    assert_eq!(count(&root, "rect.pic-pod-selected"), 1);
+}

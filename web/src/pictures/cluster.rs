@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use sim_core::view::{ClusterView, NodeView, PodChip, Snapshot};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::labels::{t, Label};
@@ -73,7 +74,12 @@ fn boxes(
         let height = row.iter().map(box_height).max().unwrap_or(0);
         for (column, node) in row.iter().enumerate() {
             let x = column as i32 * (BOX_W + GAP);
-            drawn.push(node_box(node, x, y, height, lang, selected, on_select));
+            // Only the box holding the selected pod hears of the selection, so a click
+            // redraws one box; the others compare equal and are skipped.
+            let selected = selected.filter(|id| node.pods.iter().any(|c| c.id == *id));
+            drawn.push(html! {
+                <NodeBox key={node.name.clone()} node={node.clone()} {x} {y} {height} {lang} {selected} />
+            });
         }
         y += height + GAP;
     }
@@ -84,15 +90,7 @@ fn boxes(
             .iter()
             .take(MAX_CHIPS)
             .enumerate()
-            .map(|(i, chip)| {
-                pod_chip(
-                    chip,
-                    110 + i as i32 * (CHIP + 3),
-                    y + 2,
-                    selected,
-                    on_select,
-                )
-            });
+            .map(|(i, chip)| pod_chip(chip, 110 + i as i32 * (CHIP + 3), y + 2, selected));
         html! { <g class="pic-pending">{ text(0, y + 13, "pic-label", label) }{ for chips }</g> }
     });
     let height = y + if pending.is_some() { 24 } else { 0 };
@@ -108,24 +106,48 @@ fn boxes(
     } else {
         format!("Cluster: {} nodes ({failed} NotReady, {cordoned} cordoned), {pods} pods on nodes, {} pending. Scheduling strategy {}.", cluster.nodes.len(), cluster.pending.len(), cluster.strategy)
     };
+    // One listener for every chip: the clicked chip names its pod in `data-pod`.
+    let on_select = on_select.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        let pod = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.get_attribute("data-pod"))
+            .and_then(|id| id.parse::<u64>().ok());
+        if let Some(id) = pod {
+            on_select.emit(id);
+        }
+    });
     let width = COLUMNS as i32 * (BOX_W + GAP) - GAP;
     frame(
         width,
         height,
         description,
-        html! { <>{ for drawn }{ pending }</> },
+        html! { <g class="pic-cluster" {onclick}>{ for drawn }{ pending }</g> },
     )
 }
 
-fn node_box(
-    node: &NodeView,
+#[derive(Properties, PartialEq)]
+struct NodeBoxProps {
+    node: NodeView,
     x: i32,
     y: i32,
     height: i32,
     lang: &'static str,
     selected: Option<u64>,
-    on_select: &Callback<u64>,
-) -> Html {
+}
+
+#[component]
+fn NodeBox(props: &NodeBoxProps) -> Html {
+    let NodeBoxProps {
+        node,
+        x,
+        y,
+        height,
+        lang,
+        selected,
+    } = props;
+    let (x, y, height, lang, selected) = (*x, *y, *height, *lang, *selected);
     let down = !node.ready || node.failed;
     let class = classes!(
         "pic-node",
@@ -145,7 +167,7 @@ fn node_box(
         .map(|(i, chip)| {
             let cx = x + 8 + (i % CHIPS_PER_ROW) as i32 * (CHIP + 3);
             let cy = y + 62 + (i / CHIPS_PER_ROW) as i32 * (CHIP + 3);
-            pod_chip(chip, cx, cy, selected, on_select)
+            pod_chip(chip, cx, cy, selected)
         });
     let hidden = node.pods.len().saturating_sub(MAX_CHIPS);
     let cpu = format!("{}m / {}m", node.cpu_m_requested, node.cpu_m);
@@ -186,23 +208,15 @@ fn bar(x: i32, y: i32, label: &'static str, used: u64, total: u64, figure: Strin
     }
 }
 
-fn pod_chip(
-    chip: &PodChip,
-    x: i32,
-    y: i32,
-    selected: Option<u64>,
-    on_select: &Callback<u64>,
-) -> Html {
+fn pod_chip(chip: &PodChip, x: i32, y: i32, selected: Option<u64>) -> Html {
     let class = classes!(
         "pic-pod",
         owner_class(chip.owner),
         format!("pic-pod-{}", chip.status),
         (selected == Some(chip.id)).then_some("pic-pod-selected")
     );
-    let id = chip.id;
-    let onclick = on_select.reform(move |_: MouseEvent| id);
     html! {
-        <rect {class} x={x.to_string()} y={y.to_string()} width={CHIP.to_string()} height={CHIP.to_string()} rx="3" {onclick} />
+        <rect {class} data-pod={chip.id.to_string()} x={x.to_string()} y={y.to_string()} width={CHIP.to_string()} height={CHIP.to_string()} rx="3" />
     }
 }
 
