@@ -9,11 +9,13 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use pictures::{
-    ContainersPicture, IsolationPicture, LayerStack, MemoryPicture, Pictures, RegistryPicture,
+    ClusterPicture, ContainersPicture, IsolationPicture, LayerStack, MemoryPicture, Pictures,
+    RegistryPicture, SchedulingPicture,
 };
 use sim_core::fs::Node;
 use sim_core::view::{snapshot, Snapshot};
 use sim_core::{BuildContext, World};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
 
@@ -55,12 +57,19 @@ fn Show(props: &Props) -> Html {
         "isolation" => html! { <IsolationPicture {snapshot} {lang} /> },
         "registry" => html! { <RegistryPicture {snapshot} {lang} /> },
         "memory" => html! { <MemoryPicture {snapshot} {lang} /> },
+        "cluster" => html! { <ClusterPicture {snapshot} {lang} /> },
+        "scheduling" => html! { <SchedulingPicture {snapshot} {lang} /> },
         _ => html! { <Pictures {snapshot} {lang} /> },
     }
 }
 
 /// Renders one picture into a fresh element and returns its HTML.
 async fn render(w: &World, which: &'static str, lang: &'static str) -> String {
+    mount(w, which, lang).await.inner_html()
+}
+
+/// Renders one picture into a fresh element and returns the element, to query and click.
+async fn mount(w: &World, which: &'static str, lang: &'static str) -> web_sys::Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
@@ -71,7 +80,11 @@ async fn render(w: &World, which: &'static str, lang: &'static str) -> String {
     };
     yew::Renderer::<Show>::with_root_and_props(root.clone(), props).render();
     yew::platform::time::sleep(Duration::from_millis(30)).await;
-    root.inner_html()
+    root
+}
+
+fn count(root: &web_sys::Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
 }
 
 #[wasm_bindgen_test]
@@ -168,4 +181,141 @@ async fn two_hundred_containers_stay_a_small_picture() {
         html.matches("<g").count()
     );
     assert!(html.len() < 200_000, "{} bytes", html.len());
+}
+
+const WEB6: [&str; 2] = [
+    "cluster create --nodes 4",
+    "kubectl create deployment web --image=nginx --replicas=6",
+];
+
+#[wasm_bindgen_test]
+async fn cluster_picture_draws_every_node_and_greys_a_failed_one() {
+    let w = world(&WEB6);
+    let root = mount(&w, "cluster", "en").await;
+    assert_eq!(count(&root, "g.pic-node"), 4, "{}", root.inner_html());
+    assert_eq!(count(&root, "g.pic-node-failed"), 0);
+    assert_eq!(count(&root, "rect.pic-pod-running"), 6);
+    // One owner, one colour.
+    assert_eq!(count(&root, "rect.pic-pod-0"), 6);
+    assert!(root.inner_html().contains("CPU"));
+
+    let mut lines = WEB6.to_vec();
+    lines.extend([
+        "kubectl cordon node-4",
+        "cluster node fail node-2",
+        "tick 6m",
+    ]);
+    let w = world(&lines);
+    let root = mount(&w, "cluster", "en").await;
+    assert_eq!(count(&root, "g.pic-node"), 4);
+    let failed = root.query_selector_all("g.pic-node-failed").unwrap();
+    assert_eq!(failed.length(), 1, "{}", root.inner_html());
+    let failed_text = failed
+        .get(0)
+        .and_then(|n| n.text_content())
+        .unwrap_or_default();
+    assert!(
+        failed_text.contains("node-2") && failed_text.contains("NotReady"),
+        "{failed_text}"
+    );
+    assert!(failed_text.contains("kubelet stopped"));
+    let cordoned = root
+        .query_selector("g.pic-node-cordoned")
+        .unwrap()
+        .and_then(|n| n.text_content());
+    assert!(cordoned.is_some_and(|t| t.contains("node-4") && t.contains("SchedulingDisabled")));
+    // The six pods run again, none of them on the failed node.
+    assert_eq!(count(&root, "rect.pic-pod-running"), 6);
+    assert_eq!(count(&root, "g.pic-node-failed rect.pic-pod-running"), 0);
+    let ko = render(&w, "cluster", "ko").await;
+    assert!(ko.contains("kubelet 멈춤") && ko.contains("메모리"), "{ko}");
+}
+
+#[wasm_bindgen_test]
+async fn a_big_cluster_is_summarised() {
+    let w = world(&["cluster create --nodes 250"]);
+    let root = mount(&w, "cluster", "en").await;
+    assert_eq!(count(&root, "g.pic-node"), 0);
+    assert_eq!(count(&root, "g.pic-cluster-summary"), 1);
+    assert!(
+        root.inner_html().contains("Ready nodes 250"),
+        "{}",
+        root.inner_html()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn scheduling_picture_draws_the_table_and_replays_other_strategies() {
+    let w = world(&[
+        "cluster create",
+        "kubectl cordon node-3",
+        "kubectl create deployment web --image=nginx --replicas=4",
+    ]);
+    let root = mount(&w, "scheduling", "en").await;
+    let html = root.inner_html();
+    assert_eq!(count(&root, "g.pic-decision-row"), 3, "{html}");
+    assert_eq!(count(&root, "g.pic-picked"), 1);
+    assert!(html.contains("node(s) were unschedulable"), "{html}");
+    assert!(html.contains("of 3 nodes passed"));
+    // "What if": the same four pods under round-robin, side by side with now.
+    let button = (0..count(&root, "button.pic-strategy"))
+        .filter_map(|i| {
+            root.query_selector_all("button.pic-strategy")
+                .unwrap()
+                .get(i)
+        })
+        .find(|b| b.text_content().as_deref() == Some("round-robin"))
+        .expect("a round-robin button");
+    button.dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+    let html = root.inner_html();
+    assert!(html.contains("replayed under round-robin"), "{html}");
+    assert_eq!(count(&root, "g.pic-what-if-row"), 3);
+    // Nothing goes to the cordoned node, now or in the replay.
+    let node3 = root
+        .query_selector_all("g.pic-what-if-row")
+        .unwrap()
+        .get(2)
+        .unwrap();
+    assert_eq!(
+        node3
+            .dyn_into::<web_sys::Element>()
+            .unwrap()
+            .query_selector_all("rect")
+            .unwrap()
+            .length(),
+        0
+    );
+    let ko = render(&w, "scheduling", "ko").await;
+    assert!(
+        ko.contains("점수") && ko.contains("다른 전략이었다면"),
+        "{ko}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_pod_chip_shows_its_decision() {
+    let w = world(&WEB6);
+    let first = w.cluster().unwrap().pods().next().unwrap();
+    let (id, name) = (first.id, first.name.clone());
+    let root = mount(&w, "all", "en").await;
+    // The newest pod's table first.
+    assert!(!root.inner_html().contains(&format!("{name} →")));
+    let chip = root
+        .query_selector(&format!("rect[data-pod=\"{id}\"]"))
+        .unwrap()
+        .expect("the first pod's chip");
+    chip.dispatch_event(
+        &web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &{
+            let init = web_sys::MouseEventInit::new();
+            init.set_bubbles(true);
+            init
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+    let html = root.inner_html();
+    assert!(html.contains(&format!("{name} →")), "{html}");
+    assert_eq!(count(&root, "rect.pic-pod-selected"), 1);
 }

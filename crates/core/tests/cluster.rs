@@ -434,3 +434,40 @@ fn pending_pods_bind_when_a_node_joins() {
         .collect();
     assert!(nodes.contains(&"node-1".to_string()) && nodes.contains(&"node-2".to_string()));
 }
+
+#[test]
+fn delete_pods_by_selector_removes_every_match_and_the_replicaset_replaces_them() {
+    let mut w = sim_core::World::new(5);
+    let ctx = sim_core::BuildContext::default();
+    for line in [
+        "cluster create",
+        "kubectl create deployment web --image=nginx --replicas=3",
+        "kubectl run solo --image=nginx",
+    ] {
+        assert_eq!(w.run_line(line, &ctx).exit_code, 0, "{line}");
+    }
+    let before: Vec<String> = w
+        .cluster()
+        .unwrap()
+        .pods()
+        .map(|p| p.name.clone())
+        .collect();
+    let out = w.run_line("kubectl delete pods -l app=web", &ctx);
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.matches("deleted").count(), 3, "{}", out.stdout);
+    assert!(!out.stdout.contains("solo"));
+    let cluster = w.cluster().unwrap();
+    let live: Vec<&str> = cluster
+        .pods()
+        .filter(|p| !p.terminating)
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(live.len(), 4, "{live:?}");
+    assert!(live.contains(&"solo"));
+    assert!(live
+        .iter()
+        .filter(|n| n.starts_with("web-"))
+        .all(|n| !before.iter().any(|b| b == n)));
+    let none = w.run_line("kubectl delete pods -l app=nothing", &ctx);
+    assert_eq!(none.stdout, "No resources found in default namespace.\n");
+}

@@ -4,12 +4,14 @@
 //! language ("ko" or "en"). Every picture is an accessible SVG (role="img", described in words)
 //! styled by static/pictures.css, and caps what it draws so 200 containers stay a small DOM.
 
+mod cluster;
 mod containers;
 mod isolation;
 mod labels;
 mod layers;
 mod memory;
 mod registry;
+mod scheduling;
 mod svg;
 
 use std::rc::Rc;
@@ -17,12 +19,14 @@ use std::rc::Rc;
 use sim_core::view::Snapshot;
 use yew::prelude::*;
 
+pub use cluster::ClusterPicture;
 pub use containers::ContainersPicture;
 pub use isolation::IsolationPicture;
 pub use labels::{t, Label};
 pub use layers::LayerStack;
 pub use memory::MemoryPicture;
 pub use registry::RegistryPicture;
+pub use scheduling::SchedulingPicture;
 
 #[derive(Properties, PartialEq)]
 pub struct PicturesProps {
@@ -31,11 +35,13 @@ pub struct PicturesProps {
     pub lang: &'static str,
 }
 
-/// All pictures, each under its heading.
+/// All pictures, each under its heading; the cluster's first once there is one.
 #[component]
 pub fn Pictures(props: &PicturesProps) -> Html {
     let lang = props.lang;
     let snapshot = props.snapshot.clone();
+    // The pod whose scheduling decision is drawn (a click on its chip).
+    let selected = use_state(|| None::<u64>);
     let section = |label: Label, picture: Html| {
         html! {
             <section class="pic-section">
@@ -44,8 +50,22 @@ pub fn Pictures(props: &PicturesProps) -> Html {
             </section>
         }
     };
+    let cluster = snapshot.cluster.is_some().then(|| {
+        let on_select = {
+            let selected = selected.clone();
+            Callback::from(move |id: u64| selected.set(Some(id)))
+        };
+        let chosen = *selected;
+        html! {
+            <>
+                { section(Label::ClusterHeading, html! { <ClusterPicture snapshot={snapshot.clone()} {lang} selected={chosen} {on_select} /> }) }
+                { section(Label::SchedulingHeading, html! { <SchedulingPicture snapshot={snapshot.clone()} {lang} selected={chosen} /> }) }
+            </>
+        }
+    });
     html! {
         <div class="pictures">
+            { for cluster }
             { section(Label::LayersHeading, html! { <LayerStack snapshot={snapshot.clone()} {lang} /> }) }
             { section(Label::ContainersHeading, html! { <ContainersPicture snapshot={snapshot.clone()} {lang} /> }) }
             { section(Label::IsolationHeading, html! { <IsolationPicture snapshot={snapshot.clone()} {lang} /> }) }

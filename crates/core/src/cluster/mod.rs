@@ -21,6 +21,7 @@ pub mod rollout;
 pub mod scheduler;
 pub mod services;
 mod slots;
+pub mod what_if;
 mod workloads;
 
 pub use workloads::valid_name;
@@ -107,7 +108,7 @@ impl Cluster {
     }
 
     /// Every pod, in creation order (each with its node, phase, owner and IP).
-    pub fn pods(&self) -> impl Iterator<Item = &Pod> {
+    pub fn pods(&self) -> impl DoubleEndedIterator<Item = &Pod> {
         self.pods.values()
     }
 

@@ -33,7 +33,7 @@ impl<T> Slots<T> {
         self.slots.get_mut(*id as usize).and_then(Option::take)
     }
 
-    pub fn values(&self) -> impl Iterator<Item = &T> {
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &T> {
         self.slots.iter().flatten()
     }
 }

@@ -7,11 +7,14 @@
 //! the same World gives the same Snapshot on every platform; nothing here can panic.
 
 mod build;
+mod cluster;
 mod containers;
 mod host;
 mod images;
 mod transfer;
 
+#[cfg(test)]
+mod cluster_tests;
 #[cfg(test)]
 mod tests;
 
@@ -19,6 +22,7 @@ use crate::event::Tick;
 use crate::{BuildContext, Outcome, World};
 use serde::Serialize;
 
+pub use cluster::{MAX_DECISIONS, MAX_ROWS, WHAT_IF_LIMIT};
 pub use host::{host_pid, HOST_HOSTNAME};
 
 /// Everything the pictures draw, taken at one moment.
@@ -42,6 +46,8 @@ pub struct Snapshot {
     pub memory: Vec<MemoryView>,
     /// The host's side of process isolation.
     pub host: HostView,
+    /// The Kubernetes cluster, once `cluster create` made one.
+    pub cluster: Option<ClusterView>,
 }
 
 /// One local image and its layers.
@@ -248,6 +254,93 @@ pub struct HostProcess {
     pub container_pid: Option<u32>,
 }
 
+/// The cluster: its nodes with their pods, the latest scheduling decisions, and "what if".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ClusterView {
+    /// The scheduling strategy now (`least-allocated`, ...).
+    pub strategy: String,
+    /// What pods are coloured by: their Deployment (else ReplicaSet) names; a chip's `owner`
+    /// indexes this (`u32::MAX`: a pod nobody owns).
+    pub owners: Vec<String>,
+    /// In the order they joined.
+    pub nodes: Vec<NodeView>,
+    /// Pods no node has taken (yet), in creation order.
+    pub pending: Vec<PodChip>,
+    /// The newest pods' scheduling decisions, newest first (at most [`MAX_DECISIONS`]).
+    pub decisions: Vec<DecisionView>,
+    /// Per strategy, where the live pods would be bound on a replay with the World's seed
+    /// (empty above [`WHAT_IF_LIMIT`] nodes or pods).
+    pub what_if: Vec<WhatIfView>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct NodeView {
+    pub name: String,
+    /// kubectl's STATUS (`Ready`, `NotReady,SchedulingDisabled`).
+    pub status: String,
+    pub ready: bool,
+    /// Its kubelet stopped (`cluster node fail`).
+    pub failed: bool,
+    /// Cordoned.
+    pub unschedulable: bool,
+    /// Allocatable CPU (millicores) and what the pods bound to it request.
+    pub cpu_m: u64,
+    pub cpu_m_requested: u64,
+    /// Allocatable memory (bytes) and what the pods bound to it request.
+    pub memory: u64,
+    pub memory_requested: u64,
+    pub max_pods: u32,
+    /// Its pods, in creation order.
+    pub pods: Vec<PodChip>,
+}
+
+/// A pod as a chip: cheap to copy into every frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PodChip {
+    pub id: u64,
+    /// Index into [`ClusterView::owners`].
+    pub owner: u32,
+    /// `pending`, `creating`, `running`, `waiting` (ErrImagePull...), `terminating`,
+    /// `succeeded` or `failed`.
+    pub status: &'static str,
+}
+
+/// One pod's scheduling decision, as a table of nodes × filters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DecisionView {
+    pub pod: String,
+    pub pod_id: u64,
+    pub at: Tick,
+    pub strategy: String,
+    pub picked: Option<String>,
+    pub score: Option<u32>,
+    pub nodes: usize,
+    pub feasible: usize,
+    /// Nodes tied for the best score (the seeded RNG broke the tie).
+    pub tied: usize,
+    /// kube's FailedScheduling message when no node would do.
+    pub failure: Option<String>,
+    /// At most [`MAX_ROWS`] rows (none for clusters too big to keep tables).
+    pub rows: Vec<DecisionRow>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DecisionRow {
+    pub node: String,
+    /// Per filter of `cluster::scheduler::filters::FILTERS`: why it rejected the node, or
+    /// None when it passed.
+    pub verdicts: Vec<Option<String>>,
+    pub score: Option<u32>,
+    pub picked: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct WhatIfView {
+    pub strategy: String,
+    /// (pod id, node index) in creation order; None: it would stay Pending.
+    pub placements: Vec<(u64, Option<u32>)>,
+}
+
 /// The host's process table alone (what `docker top` reads), as in [`Snapshot::host`].
 pub(crate) fn host_processes(world: &World) -> HostView {
     host::host(world)
@@ -265,6 +358,7 @@ pub fn snapshot(world: &World) -> Snapshot {
         volumes: containers::volumes(world),
         transfer: transfer::last_transfer(world),
         host: host::host(world),
+        cluster: cluster::cluster(world),
         containers,
         memory,
     }

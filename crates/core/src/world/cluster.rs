@@ -186,38 +186,42 @@ impl World {
     }
 
     /// Reconciles the cluster now: controllers and scheduler, then the kubelets' work on the
-    /// nodes' engines, the new cluster events into the trace, and the next wake-up.
+    /// nodes' engines, the new cluster events into the trace, and the next wake-up. The
+    /// cluster stays in the World throughout, so a picture frame taken at any of these
+    /// events sees it.
     pub(crate) fn cluster_sync(&mut self) {
-        let Some(mut cluster) = self.cluster.take() else {
-            return;
-        };
         // Controllers and kubelets take turns until nothing moves: a rollout's steps (scale
         // up, pods ready, scale down) all happen at this instant, each one an event.
         for _ in 0..MAX_ROUNDS {
+            let Some(cluster) = self.cluster.as_mut() else {
+                return;
+            };
             let before = cluster.events().len();
             cluster.reconcile(self.now, &mut self.rng);
             let mut acted = false;
             loop {
-                self.emit_cluster_events(&mut cluster);
-                let actions = cluster.take_kubelet();
+                self.emit_cluster_events();
+                let Some(actions) = self.cluster.as_mut().map(Cluster::take_kubelet) else {
+                    return;
+                };
                 if actions.is_empty() {
                     break;
                 }
                 acted = true;
                 for action in actions {
-                    self.kubelet(&mut cluster, action);
+                    self.kubelet(action);
                 }
             }
-            if !acted && cluster.events().len() == before {
+            let after = self.cluster.as_ref().map_or(before, |c| c.events().len());
+            if !acted && after == before {
                 break;
             }
         }
         self.timers.retain(|(_, host, _)| host != TIMER_HOST);
-        if let Some(due) = cluster.next_due() {
+        if let Some(due) = self.cluster.as_ref().and_then(Cluster::next_due) {
             self.timers
                 .insert((due.max(self.now), TIMER_HOST.into(), TIMER_ID.into()));
         }
-        self.cluster = Some(cluster);
     }
 
     /// The cluster's timer fell due (a node to mark NotReady, pods to evict).
@@ -225,8 +229,13 @@ impl World {
         self.cluster_sync();
     }
 
-    fn emit_cluster_events(&mut self, cluster: &mut Cluster) {
-        for e in cluster.take_events() {
+    fn emit_cluster_events(&mut self) {
+        let events = self
+            .cluster
+            .as_mut()
+            .map(Cluster::take_events)
+            .unwrap_or_default();
+        for e in events {
             self.emit(EventKind::KubeEvent {
                 warning: e.warning,
                 reason: e.reason.to_string(),
@@ -237,10 +246,13 @@ impl World {
     }
 
     /// One node's kubelet at work on its engine.
-    fn kubelet(&mut self, cluster: &mut Cluster, action: KubeletAction) {
+    fn kubelet(&mut self, action: KubeletAction) {
         match action {
-            KubeletAction::Run(id) => self.run_pod(cluster, id),
+            KubeletAction::Run(id) => self.run_pod(id),
             KubeletAction::Restart(id) => {
+                let Some(cluster) = self.cluster.as_ref() else {
+                    return;
+                };
                 let Some(pod) = cluster.pod_by_id(id) else {
                     return;
                 };
@@ -262,7 +274,10 @@ impl World {
     }
 
     /// Creates and starts a bound pod's container on its node, with the pod's IP.
-    fn run_pod(&mut self, cluster: &mut Cluster, id: PodId) {
+    fn run_pod(&mut self, id: PodId) {
+        let Some(cluster) = self.cluster.as_ref() else {
+            return;
+        };
         let Some(pod) = cluster.pod_by_id(id) else {
             return;
         };
@@ -297,6 +312,10 @@ impl World {
                 Ok::<_, EngineError>(container)
             })
             .unwrap_or_else(|| Err(EngineError::Start(format!("no host {node}"))));
+        let now = self.now;
+        let Some(cluster) = self.cluster.as_mut() else {
+            return;
+        };
         let Some(pod) = cluster.pod_mut(id) else {
             return;
         };
@@ -328,7 +347,7 @@ impl World {
                     error.to_string()
                 };
                 cluster.event(
-                    self.now,
+                    now,
                     true,
                     "Failed",
                     format!("pod/{pod_name}"),

@@ -584,6 +584,11 @@ impl World {
         let mut out = String::new();
         for (res, name) in targets {
             let Some(name) = name else {
+                // `delete pods -l app=web`: every pod the selector picks.
+                if let (Res::Pods, Some(selector)) = (&res, cmd.value("selector")) {
+                    out.push_str(&self.delete_selected_pods(&ns, selector)?);
+                    continue;
+                }
                 return Err(fail(
                     "error: resource(s) were provided, but no name was specified",
                 ));
@@ -606,6 +611,29 @@ impl World {
             }
         }
         Ok(Reply::out(out))
+    }
+
+    fn delete_selected_pods(&mut self, ns: &str, selector: &str) -> Result<String, Failure> {
+        let selector = Selector::parse(selector).map_err(fail)?;
+        let now = self.now;
+        let cluster = self.cluster.as_ref().expect("checked by cmd_kubectl");
+        let picked: Vec<(u64, String)> =
+            crate::cluster::controllers::pods_matching(cluster, Some(ns), &selector)
+                .filter(|p| !p.terminating)
+                .map(|p| (p.id, p.name.clone()))
+                .collect();
+        if picked.is_empty() {
+            return Ok(format!("No resources found in {ns} namespace.\n"));
+        }
+        let mut out = String::new();
+        for (id, name) in picked {
+            self.with_cluster(|c, _| {
+                c.delete_pod(id, now);
+                Ok(())
+            })?;
+            out.push_str(&format!("pod \"{name}\" deleted\n"));
+        }
+        Ok(out)
     }
 
     fn kubectl_cordon(&mut self, cmd: &KubectlCommand) -> Handled {

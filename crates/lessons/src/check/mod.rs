@@ -6,11 +6,13 @@
 //! Checks read only what the World shows: its containers, images, volumes, host files and the
 //! event trace. They never change it and never panic.
 
+mod cluster;
 mod container;
 mod files;
 mod image;
 mod trace;
 
+pub use cluster::{NodeCheck, PodCheck};
 pub use container::{ContainerCheck, ContainerState};
 pub use files::{ContainerFileCheck, HostFileCheck, VolumeCheck, VolumeFileCheck};
 pub use image::{BuildCheck, CacheUse, ImageCheck};
@@ -46,6 +48,10 @@ pub enum Check {
     VolumeFile(VolumeFileCheck),
     /// A file is on the simulated host (where bind mounts keep their data).
     HostFile(HostFileCheck),
+    /// Live pods of the cluster matching a description (Deployment, phase, node, spread).
+    Pod(PodCheck),
+    /// A node of the cluster is (not) Ready, (not) cordoned, with so many pods.
+    Node(NodeCheck),
     /// Every one of the checks passes.
     All(GroupCheck),
     /// At least one of the checks passes.
@@ -121,6 +127,8 @@ impl Check {
             Check::ContainerFile(c) => Evaluation::state(c.evaluate(world)),
             Check::VolumeFile(c) => Evaluation::state(c.evaluate(world)),
             Check::HostFile(c) => Evaluation::state(c.evaluate(world)),
+            Check::Pod(c) => Evaluation::state(c.evaluate(world)),
+            Check::Node(c) => Evaluation::state(c.evaluate(world)),
             Check::All(group) => all(group, world, since),
             Check::Any(group) => any(group, world, since),
         }
@@ -139,6 +147,8 @@ impl Check {
             Check::ContainerFile(c) => c.validate(),
             Check::VolumeFile(c) => c.validate(),
             Check::HostFile(c) => c.validate(),
+            Check::Pod(c) => c.validate(),
+            Check::Node(c) => c.validate(),
             Check::All(group) | Check::Any(group) => {
                 if group.checks.is_empty() {
                     return Err("`all`/`any` needs at least one check in `checks`".into());

@@ -276,6 +276,9 @@ pub const EVENT_KINDS: &[&str] = &[
     "volume_created",
     "volume_copied_up",
     "volume_removed",
+    "cluster_created",
+    "cluster_deleted",
+    "kube_event",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
