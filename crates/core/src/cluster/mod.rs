@@ -19,6 +19,7 @@ pub mod quantity;
 pub mod scheduler;
 mod slots;
 mod workloads;
+mod yaml;
 
 pub use workloads::valid_name;
 
