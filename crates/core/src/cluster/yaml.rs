@@ -195,30 +195,50 @@ impl<'de> IntoDeserializer<'de, Error> for &'de Node {
 }
 
 /// A plain scalar as YAML 1.2's core schema reads it: null, bool, integer, float or string.
-fn plain<'de, V: Visitor<'de>>(text: &str, v: V) -> Result<V::Value, Error> {
+/// Classified outside the generic visitor so that each manifest type does not copy it.
+enum Plain<'a> {
+    Null,
+    Bool(bool),
+    U64(u64),
+    I64(i64),
+    F64(f64),
+    Str(&'a str),
+}
+
+fn classify(text: &str) -> Plain<'_> {
     if is_null(text) {
-        return v.visit_unit();
+        return Plain::Null;
     }
     match text {
-        "true" | "True" | "TRUE" => return v.visit_bool(true),
-        "false" | "False" | "FALSE" => return v.visit_bool(false),
+        "true" | "True" | "TRUE" => return Plain::Bool(true),
+        "false" | "False" | "FALSE" => return Plain::Bool(false),
         _ => {}
     }
-    let numeric = text.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c));
-    if numeric {
+    if text.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c)) {
         if let Ok(n) = text.parse::<u64>() {
-            return v.visit_u64(n);
+            return Plain::U64(n);
         }
         if let Ok(n) = text.parse::<i64>() {
-            return v.visit_i64(n);
+            return Plain::I64(n);
         }
         if text.contains(|c: char| c.is_ascii_digit()) {
             if let Ok(n) = text.parse::<f64>() {
-                return v.visit_f64(n);
+                return Plain::F64(n);
             }
         }
     }
-    v.visit_str(text)
+    Plain::Str(text)
+}
+
+fn plain<'de, V: Visitor<'de>>(text: &str, v: V) -> Result<V::Value, Error> {
+    match classify(text) {
+        Plain::Null => v.visit_unit(),
+        Plain::Bool(b) => v.visit_bool(b),
+        Plain::U64(n) => v.visit_u64(n),
+        Plain::I64(n) => v.visit_i64(n),
+        Plain::F64(n) => v.visit_f64(n),
+        Plain::Str(s) => v.visit_str(s),
+    }
 }
 
 #[cfg(test)]
