@@ -102,7 +102,7 @@ struct ContainerM {
     // Accepted so that real manifests read; not simulated.
     #[serde(default)]
     #[allow(dead_code)]
-    ports: Vec<serde_norway::Value>,
+    ports: Vec<serde::de::IgnoredAny>,
     #[serde(default)]
     #[allow(dead_code)]
     image_pull_policy: Option<String>,
@@ -254,15 +254,14 @@ fn template(labels: Labels, spec: PodSpecM) -> Result<PodTemplate, String> {
 }
 
 /// `error: error parsing FILE: ...` with the line (counted in the whole file).
-fn yaml_error(file: &str, first_line: usize, e: &serde_norway::Error) -> String {
-    let text = e.to_string();
-    // serde_norway ends its messages with " at line L column C": make the line the file's.
-    let message = match (e.location(), text.find(" at line ")) {
-        (Some(loc), Some(cut)) => format!("line {}: {}", loc.line() + first_line - 1, &text[..cut]),
-        (Some(loc), None) => format!("line {}: {text}", loc.line() + first_line - 1),
-        _ => text,
-    };
-    format!("error: error parsing {file}: {message}")
+fn yaml_error(file: &str, first_line: usize, e: &super::yaml::Error) -> String {
+    match e.line {
+        Some(line) => format!(
+            "error: error parsing {file}: line {}: {e}",
+            line + first_line - 1
+        ),
+        None => format!("error: error parsing {file}: {e}"),
+    }
 }
 
 /// Reads every document of a manifest file; the first error stops it.
@@ -289,14 +288,14 @@ pub fn parse(file: &str, text: &str, default_namespace: &str) -> Result<Vec<Mani
             continue;
         }
         let head: KindOnly =
-            serde_norway::from_str(&doc).map_err(|e| yaml_error(file, first, &e))?;
+            super::yaml::from_str(&doc).map_err(|e| yaml_error(file, first, &e))?;
         let kind = head.kind.unwrap_or_default();
         if kind.is_empty() || head.api_version.is_none() {
             return Err(format!("error: error validating \"{file}\": error validating data: [apiVersion not set, kind not set]; if you choose to ignore these errors, turn validation off with --validate=false"));
         }
         let m = match kind.as_str() {
             "Pod" => {
-                let p: PodM = serde_norway::from_str(&doc).map_err(|e| yaml_error(file, first, &e))?;
+                let p: PodM = super::yaml::from_str(&doc).map_err(|e| yaml_error(file, first, &e))?;
                 let _ = (&p.api_version, &p.kind, &p.metadata.annotations, &p.spec.restart_policy);
                 let namespace = p.metadata.namespace.unwrap_or_else(|| default_namespace.into());
                 let name = p.metadata.name;
@@ -305,7 +304,7 @@ pub fn parse(file: &str, text: &str, default_namespace: &str) -> Result<Vec<Mani
                 Manifest::Pod { namespace, name, template }
             }
             "Deployment" => {
-                let mut d: DeploymentM = serde_norway::from_str(&doc).map_err(|e| yaml_error(file, first, &e))?;
+                let mut d: DeploymentM = super::yaml::from_str(&doc).map_err(|e| yaml_error(file, first, &e))?;
                 let _ = (&d.api_version, &d.kind);
                 let name = d.metadata.name;
                 let spec = &mut d.spec;
@@ -453,7 +452,7 @@ mod tests {
             text.starts_with("apiVersion: v1\nitems:\n- empty: {}\n  name: a\n"),
             "{text}"
         );
-        let back: serde_json::Value = serde_norway::from_str(&text).unwrap();
+        let back: serde_json::Value = super::super::yaml::from_str(&text).unwrap();
         assert_eq!(back, value, "{text}");
     }
 

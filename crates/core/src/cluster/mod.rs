@@ -23,6 +23,7 @@ pub mod services;
 mod slots;
 pub mod what_if;
 mod workloads;
+mod yaml;
 
 pub use workloads::valid_name;
 
