@@ -212,6 +212,7 @@ impl World {
                 break;
             }
         }
+        cluster.sync_store(self.now);
         self.timers.retain(|(_, host, _)| host != TIMER_HOST);
         if let Some(due) = cluster.next_due() {
             self.timers
