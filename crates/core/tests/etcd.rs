@@ -116,6 +116,16 @@ fn endpoints_key_changes_when_a_pod_is_deleted_and_revisions_grow() {
     ok(&mut w, "tick 60s");
     let after = endpoint_pods(&mut w);
     assert_eq!(after.len(), 3, "the ReplicaSet replaced the pod");
+    let c = w.cluster().unwrap();
+    let model: Vec<String> = c
+        .endpoints(c.services().get("default", "web").unwrap())
+        .into_iter()
+        .map(|e| e.pod)
+        .collect();
+    assert_eq!(
+        after, model,
+        "the store agrees with the endpoints controller"
+    );
     assert!(before.contains(&victim.name), "{before:?}");
     assert!(!after.contains(&victim.name), "{after:?}");
     let store = w.cluster().unwrap().store();

@@ -117,6 +117,22 @@ impl Store {
     }
 }
 
+type ReadyIndex<'a> = BTreeMap<(&'a str, &'a str, &'a str), Vec<&'a super::objects::Pod>>;
+
+/// A Service's endpoints from the index, as `Cluster::endpoints` finds them (creation order).
+fn endpoints_of<'a>(
+    ready: &'a ReadyIndex<'a>,
+    s: &'a super::services::Service,
+) -> impl Iterator<Item = &'a super::objects::Pod> + 'a {
+    let first = s.selector.iter().next();
+    first
+        .and_then(|(k, v)| ready.get(&(s.namespace.as_str(), k.as_str(), v.as_str())))
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(move |p| s.selector.iter().all(|(k, v)| p.labels().get(k) == Some(v)))
+}
+
 fn labels_json(labels: &super::labels::Labels) -> serde_json::Value {
     json!(labels)
 }
@@ -171,6 +187,19 @@ impl Cluster {
                 v.to_string(),
             );
         }
+        // Ready pods with an IP and a node, indexed by namespace and label, so every
+        // Service's endpoints come from one pass over the pods (not one per Service).
+        let mut ready: ReadyIndex = BTreeMap::new();
+        for p in self.pods() {
+            if p.ip.is_some() && p.node.is_some() && self.pod_ready(p) {
+                for (k, v) in p.labels() {
+                    ready
+                        .entry((p.namespace.as_str(), k.as_str(), v.as_str()))
+                        .or_default()
+                        .push(p);
+                }
+            }
+        }
         for s in self.services().iter() {
             let ports: Vec<serde_json::Value> = s
                 .ports
@@ -184,10 +213,8 @@ impl Cluster {
                 format!("/registry/services/specs/{}/{}", s.namespace, s.name),
                 v.to_string(),
             );
-            let addresses: Vec<serde_json::Value> = self
-                .endpoints(s)
-                .into_iter()
-                .map(|e| json!({"ip": e.ip, "nodeName": e.node, "targetRef": {"kind": "Pod", "name": e.pod}}))
+            let addresses: Vec<serde_json::Value> = endpoints_of(&ready, s)
+                .map(|p| json!({"ip": p.ip, "nodeName": self.node_of(p), "targetRef": {"kind": "Pod", "name": p.name}}))
                 .collect();
             let ports: Vec<u32> = s.ports.iter().map(|p| p.target_port).collect();
             let v = json!({"kind": "Endpoints", "metadata": {"name": s.name, "namespace": s.namespace},
