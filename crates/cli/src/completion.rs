@@ -11,8 +11,8 @@ use sim_core::command::complete::{candidates, wants_path, Names};
 /// First words a REPL line can start with: the core's (`sim_core::command::FIRST_WORDS`) and
 /// the REPL's own.
 const FIRST_WORDS: &[&str] = &[
-    "cluster", "curl", "docker", "events", "exit", "hash", "help", "host", "kubectl", "quit",
-    "reset", "ssh", "tick", "wget",
+    "cluster", "curl", "docker", "etcdctl", "events", "exit", "hash", "help", "host", "kubectl",
+    "quit", "reset", "ssh", "tick", "wget",
 ];
 
 #[derive(Default)]
@@ -78,7 +78,7 @@ mod tests {
     #[test]
     fn repl_words_come_first() {
         let helper = SimHelper::new();
-        assert_eq!(helper.candidates("e", 1).1, ["events", "exit"]);
+        assert_eq!(helper.candidates("e", 1).1, ["etcdctl", "events", "exit"]);
         assert_eq!(helper.candidates("docker ru", 9).1, ["run"]);
     }
 }

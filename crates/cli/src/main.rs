@@ -87,6 +87,17 @@ enum Commands {
         args: Vec<String>,
     },
 
+    /// Read the cluster's key-value store, e.g. `sim etcdctl get --prefix /registry/pods/`
+    ///
+    /// The same words as `etcdctl` at the prompt: `get KEY [--prefix] [--keys-only]`,
+    /// `watch KEY [--prefix] [--rev N] [--for 30s]`. Values are JSON here (protobuf in etcd).
+    #[command(disable_help_flag = true)]
+    Etcdctl {
+        /// The etcdctl subcommand and its arguments
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0.., value_name = "ARGS")]
+        args: Vec<String>,
+    },
+
     /// The Kubernetes cluster outside kubectl: `create [--nodes N] [--cpu C] [--memory M]`,
     /// `node add|fail|recover NAME`, `scheduler STRATEGY`, `explain POD`, `delete`
     ///
@@ -352,6 +363,12 @@ fn run(cli: Cli) -> Result<i32, String> {
         }
         Some(Commands::Kubectl { args }) => {
             let line = join_line(&[vec!["kubectl".to_string()], args].concat())?;
+            session(backend()?)?
+                .run_sim_line(&line)
+                .map_err(|e| e.to_string())
+        }
+        Some(Commands::Etcdctl { args }) => {
+            let line = join_line(&[vec!["etcdctl".to_string()], args].concat())?;
             session(backend()?)?
                 .run_sim_line(&line)
                 .map_err(|e| e.to_string())

@@ -21,6 +21,7 @@ pub mod rollout;
 pub mod scheduler;
 pub mod services;
 mod slots;
+pub mod store;
 pub mod what_if;
 mod workloads;
 mod yaml;
@@ -87,6 +88,8 @@ pub struct Cluster {
     /// Pods whose image pull failed, with the kubelet's back-off.
     backoff: BTreeMap<PodId, rollout::backoff::Backoff>,
     services: services::Services,
+    /// The etcd-like store the cluster's objects are written through to.
+    store: store::Store,
 }
 
 impl Cluster {

@@ -92,6 +92,7 @@ pub fn candidates(
         Some((&"wget", _)) => host_program_words(WGET_FLAGS, prefix, names),
         Some((&"kubectl", rest)) => kubectl_words(rest, names),
         Some((&"cluster", rest)) => cluster_words(rest, names),
+        Some((&"etcdctl", rest)) => etcdctl_words(rest, prefix),
         Some(_) => Vec::new(),
     };
     options.retain(|o| o.starts_with(prefix));
@@ -188,6 +189,26 @@ fn kubectl_words(rest: &[&str], names: &Names) -> Vec<String> {
         ["get" | "describe" | "delete" | "label", t, ..] => of_type(t),
         _ => Vec::new(),
     }
+}
+
+/// etcdctl: its subcommands, then its flags or the store's key prefixes.
+fn etcdctl_words(rest: &[&str], prefix: &str) -> Vec<String> {
+    const KEYS: &[&str] = &[
+        "/registry/",
+        "/registry/deployments/",
+        "/registry/minions/",
+        "/registry/pods/",
+        "/registry/replicasets/",
+        "/registry/services/endpoints/",
+        "/registry/services/specs/",
+    ];
+    let words = match rest {
+        [] => super::etcdctl::SUBCOMMANDS,
+        ["get" | "watch", ..] if prefix.starts_with('-') => super::etcdctl::FLAGS,
+        ["get" | "watch", ..] => KEYS,
+        _ => &[],
+    };
+    words.iter().map(|w| w.to_string()).collect()
 }
 
 /// `cluster`: its subcommands, strategies and node names.
@@ -367,6 +388,18 @@ mod tests {
             ["random", "round-robin"]
         );
         assert_eq!(complete(&names, "cluster node fail node-2"), ["node-2"]);
+    }
+
+    #[test]
+    fn etcdctl_words() {
+        let names = Names::default();
+        assert_eq!(complete(&names, "etcdctl w"), ["watch"]);
+        assert_eq!(complete(&names, "etcdctl get --k"), ["--keys-only"]);
+        assert_eq!(
+            complete(&names, "etcdctl get /registry/services/"),
+            ["/registry/services/endpoints/", "/registry/services/specs/"]
+        );
+        assert!(complete(&names, "etcdctl bogus ").is_empty());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod cluster;
 pub mod complete;
+pub mod etcdctl;
 pub mod flags;
 pub mod kubectl;
 pub(crate) mod run_options;
@@ -29,6 +30,8 @@ pub enum Command {
     Cluster(cluster::ClusterCommand),
     /// `kubectl VERB ...`.
     Kubectl(kubectl::KubectlCommand),
+    /// `etcdctl get|watch ...`: the cluster's key-value store.
+    Etcdctl(etcdctl::EtcdctlCommand),
     /// A program run on a host itself, outside every container: `curl localhost:8080`, or
     /// `ssh node-2 curl localhost:8080` on another server.
     OnHost(HostProgram),
@@ -94,7 +97,7 @@ pub fn split_words(line: &str) -> Result<Vec<String>, ParseError> {
 /// What a command line may begin with (Tab completion offers these; each front may add its own,
 /// such as the CLI's `exit`).
 pub const FIRST_WORDS: &[&str] = &[
-    "cluster", "curl", "docker", "help", "host", "kubectl", "ssh", "tick", "wget",
+    "cluster", "curl", "docker", "etcdctl", "help", "host", "kubectl", "ssh", "tick", "wget",
 ];
 
 /// Parses one command line.
@@ -126,6 +129,7 @@ pub fn parse_line(line: &str) -> Result<Command, ParseError> {
         })),
         "cluster" => cluster::parse(&words[1..]).map(Command::Cluster),
         "kubectl" => kubectl::parse(&words[1..]).map(Command::Kubectl),
+        "etcdctl" => etcdctl::parse(&words[1..]).map(Command::Etcdctl),
         "tick" | "sleep" => parse_tick(&words[1..]),
         "help" => Ok(Command::Help { topic: None }),
         other => Err(ParseError::new(
@@ -502,7 +506,7 @@ pub fn help_text(topic: Option<Sub>) -> String {
                     spec.summary
                 ));
             }
-            out.push_str("\nGlobal options:\n  -H, --host NAME Address the docker engine of host NAME (also tcp://NAME:2375, DOCKER_HOST=NAME)\n\nSimulator commands:\n  tick DURATION   Let logical time pass (tick 10s)\n  host ls         List the hosts (servers), each with its own docker engine\n  host add NAME   Add a host; host rm [-f] NAME removes it with its containers\n  cluster create  A Kubernetes cluster of hosts (cluster node add|fail|recover, scheduler, explain, delete)\n  kubectl ...     Talk to it: get, describe, create deployment, run, scale, delete, drain, ...\n  help            This help\n\nOn the host itself (outside every container):\n  curl URL        Fetch a URL (curl localhost:8080 reaches a port published with -p 8080:80)\n  wget -qO- URL   The same with wget\n  ssh HOST CMD    Run curl or wget on another host (ssh node-2 curl localhost:8080)\n");
+            out.push_str("\nGlobal options:\n  -H, --host NAME Address the docker engine of host NAME (also tcp://NAME:2375, DOCKER_HOST=NAME)\n\nSimulator commands:\n  tick DURATION   Let logical time pass (tick 10s)\n  host ls         List the hosts (servers), each with its own docker engine\n  host add NAME   Add a host; host rm [-f] NAME removes it with its containers\n  cluster create  A Kubernetes cluster of hosts (cluster node add|fail|recover, scheduler, explain, delete)\n  kubectl ...     Talk to it: get, describe, create deployment, run, scale, delete, drain, ...\n  etcdctl ...     Read the cluster's key-value store: get [--prefix] KEY, watch --prefix KEY\n  help            This help\n\nOn the host itself (outside every container):\n  curl URL        Fetch a URL (curl localhost:8080 reaches a port published with -p 8080:80)\n  wget -qO- URL   The same with wget\n  ssh HOST CMD    Run curl or wget on another host (ssh node-2 curl localhost:8080)\n");
             out
         }
     }

@@ -217,6 +217,7 @@ impl World {
                 break;
             }
         }
+        cluster.sync_store(self.now);
         self.timers.retain(|(_, host, _)| host != TIMER_HOST);
         if let Some(due) = self.cluster.as_ref().and_then(Cluster::next_due) {
             self.timers

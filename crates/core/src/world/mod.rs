@@ -13,6 +13,7 @@ mod container;
 mod create;
 mod engine;
 mod engine_api;
+mod etcdctl;
 mod exec;
 mod filters;
 mod format;
@@ -366,6 +367,7 @@ impl World {
             Command::OnHost(program) => self.cmd_on_host(program).await,
             Command::Cluster(command) => self.cmd_cluster(command),
             Command::Kubectl(command) => self.cmd_kubectl(command, context).await,
+            Command::Etcdctl(command) => self.cmd_etcdctl(command).await,
         }
     }
 

@@ -1,0 +1,204 @@
+//! The cluster's key-value store through `etcdctl`: keys follow pods, services and their
+//! endpoints as they come and go, revisions grow, a watch prints the changes, bad input is
+//! refused in etcdctl's words.
+
+use sim_core::{BuildContext, Outcome, World};
+
+fn run(w: &mut World, line: &str) -> Outcome {
+    w.run_line(line, &BuildContext::default())
+}
+
+fn ok(w: &mut World, line: &str) -> String {
+    let o = run(w, line);
+    assert_eq!(o.exit_code, 0, "{line}: {}{}", o.stdout, o.stderr);
+    o.stdout
+}
+
+/// The keys `etcdctl get --prefix --keys-only PREFIX` prints.
+fn keys(w: &mut World, prefix: &str) -> Vec<String> {
+    ok(w, &format!("etcdctl get --prefix --keys-only {prefix}"))
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The pods' names as the cluster holds them.
+fn pod_names(w: &World) -> Vec<String> {
+    w.cluster()
+        .unwrap()
+        .pods()
+        .map(|p| p.name.clone())
+        .collect()
+}
+
+fn web(w: &mut World) {
+    ok(w, "cluster create --nodes 2");
+    ok(
+        w,
+        "kubectl create deployment web --image=nginx --replicas=3",
+    );
+    ok(w, "kubectl expose deployment web --port=80");
+}
+
+#[test]
+fn keys_follow_the_cluster_objects() {
+    let mut w = World::new(3);
+    web(&mut w);
+    let mut expected: Vec<String> = pod_names(&w)
+        .iter()
+        .map(|n| format!("/registry/pods/default/{n}"))
+        .collect();
+    sim_core::order::sort(&mut expected);
+    assert_eq!(expected.len(), 3);
+    assert_eq!(keys(&mut w, "/registry/pods/"), expected);
+    assert_eq!(
+        keys(&mut w, "/registry/minions/"),
+        ["/registry/minions/node-1", "/registry/minions/node-2"]
+    );
+    assert_eq!(
+        keys(&mut w, "/registry/deployments/"),
+        ["/registry/deployments/default/web"]
+    );
+    assert_eq!(keys(&mut w, "/registry/replicasets/default/").len(), 1);
+    assert_eq!(
+        keys(&mut w, "/registry/services/specs/default/web"),
+        ["/registry/services/specs/default/web"]
+    );
+    // A value is the object as JSON: the pod's IP is the one the cluster gave it.
+    let pod = w.cluster().unwrap().pods().next().unwrap().clone();
+    let out = ok(
+        &mut w,
+        &format!("etcdctl get /registry/pods/default/{}", pod.name),
+    );
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some(format!("/registry/pods/default/{}", pod.name).as_str())
+    );
+    let value: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    assert_eq!(value["status"]["podIP"].as_str(), pod.ip.as_deref());
+    assert_eq!(value["metadata"]["labels"]["app"], "web");
+
+    // Scaling down removes the pods' keys once they are gone.
+    ok(&mut w, "kubectl scale deployment web --replicas=1");
+    ok(&mut w, "tick 60s");
+    assert_eq!(pod_names(&w).len(), 1);
+    assert_eq!(keys(&mut w, "/registry/pods/").len(), 1);
+    ok(&mut w, "kubectl delete service web");
+    assert!(keys(&mut w, "/registry/services/").is_empty());
+}
+
+/// The endpoints' pods in the store's value.
+fn endpoint_pods(w: &mut World) -> Vec<String> {
+    let out = ok(
+        w,
+        "etcdctl get --print-value-only /registry/services/endpoints/default/web",
+    );
+    let value: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    value["subsets"][0]["addresses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["targetRef"]["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn endpoints_key_changes_when_a_pod_is_deleted_and_revisions_grow() {
+    let mut w = World::new(5);
+    web(&mut w);
+    let before = endpoint_pods(&mut w);
+    assert_eq!(before.len(), 3);
+    let revision = w.cluster().unwrap().store().revision();
+    let victim = w.cluster().unwrap().pods().next().unwrap().clone();
+    ok(&mut w, &format!("kubectl delete pod {}", victim.name));
+    ok(&mut w, "tick 60s");
+    let after = endpoint_pods(&mut w);
+    assert_eq!(after.len(), 3, "the ReplicaSet replaced the pod");
+    let c = w.cluster().unwrap();
+    let model: Vec<String> = c
+        .endpoints(c.services().get("default", "web").unwrap())
+        .into_iter()
+        .map(|e| e.pod)
+        .collect();
+    assert_eq!(
+        after, model,
+        "the store agrees with the endpoints controller"
+    );
+    assert!(before.contains(&victim.name), "{before:?}");
+    assert!(!after.contains(&victim.name), "{after:?}");
+    let store = w.cluster().unwrap().store();
+    assert!(store.revision() > revision);
+    let entry = store
+        .get("/registry/services/endpoints/default/web")
+        .unwrap();
+    assert!(entry.mod_revision > revision && entry.create_revision <= revision);
+    assert!(entry.version > 1);
+    // Revisions of the changes strictly increase, and the last is the store's.
+    let revs: Vec<u64> = store.changes().iter().map(|c| c.revision).collect();
+    assert!(revs.windows(2).all(|p| p[0] < p[1]));
+    assert_eq!(revs.last().copied(), Some(store.revision()));
+}
+
+#[test]
+fn watch_prints_the_changes() {
+    let mut w = World::new(7);
+    web(&mut w);
+    // Nothing happens in a quiet cluster.
+    assert_eq!(ok(&mut w, "etcdctl watch --prefix /registry/ --for 5s"), "");
+    let from = w.cluster().unwrap().store().revision() + 1;
+    let victim = pod_names(&w)[0].clone();
+    ok(&mut w, &format!("kubectl delete pod {victim}"));
+    // --rev replays from a past revision: the delete's changes, then the next seconds'.
+    let out = ok(
+        &mut w,
+        &format!("etcdctl watch --prefix /registry/pods/ --rev {from} --for 60s"),
+    );
+    let deleted = format!("DELETE\n/registry/pods/default/{victim}\n\n");
+    assert!(out.contains(&deleted), "{out}");
+    let puts = out.lines().filter(|l| *l == "PUT").count();
+    assert!(puts >= 1, "the replacement pod is written: {out}");
+    assert!(!out.contains("/registry/services/"), "{out}");
+}
+
+#[test]
+fn missing_keys_and_bad_input() {
+    let mut w = World::new(9);
+    let o = run(&mut w, "etcdctl get /registry/pods/default/x");
+    assert_eq!(
+        (o.exit_code, o.stderr.trim()),
+        (1, "Error: context deadline exceeded")
+    );
+    web(&mut w);
+    assert_eq!(ok(&mut w, "etcdctl get /registry/pods/default/nope"), "");
+    assert_eq!(ok(&mut w, "etcdctl get --prefix /nothing/"), "");
+    let cases = [
+        (
+            "etcdctl put /a b",
+            "Error: unknown command \"put\" for \"etcdctl\"",
+        ),
+        ("etcdctl get --bogus /a", "Error: unknown flag: --bogus"),
+        (
+            "etcdctl get -x /a",
+            "Error: unknown shorthand flag: 'x' in -x",
+        ),
+        ("etcdctl get", "Error: get command needs one argument"),
+        (
+            "etcdctl watch --rev abc /a",
+            "Error: invalid argument \"abc\" for \"--rev\"",
+        ),
+        (
+            "etcdctl watch --for",
+            "Error: flag needs an argument: --for",
+        ),
+    ];
+    let revision = w.cluster().unwrap().store().revision();
+    for (line, message) in cases {
+        let o = run(&mut w, line);
+        assert_eq!(o.exit_code, 1, "{line}");
+        assert!(o.stderr.starts_with(message), "{line}: {}", o.stderr);
+    }
+    assert_eq!(w.cluster().unwrap().store().revision(), revision);
+    assert!(ok(&mut w, "etcdctl --help").contains("protobuf"));
+}
