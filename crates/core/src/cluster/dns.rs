@@ -5,7 +5,9 @@
 
 use super::services::{Service, DNS_IP};
 use super::Cluster;
+use crate::driver::{ServiceTable, VirtualTarget};
 use crate::event::Tick;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub const DOMAIN: &str = "cluster.local";
@@ -20,7 +22,7 @@ pub fn resolv_conf(namespace: &str) -> String {
     )
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Srv {
     pub priority: u16,
     pub weight: u16,
@@ -28,7 +30,7 @@ pub struct Srv {
     pub target: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Answer {
     A(Vec<String>),
     Srv(Vec<Srv>),
@@ -115,40 +117,77 @@ impl Cluster {
     /// domains are tried first, then the name as given. Returns every name tried with its
     /// answer, the last one being the one that answered (or the last NXDOMAIN).
     pub fn dns_lookup(&self, namespace: &str, name: &str) -> Vec<(String, Answer)> {
-        let absolute = name.ends_with('.');
-        let name = name.trim_end_matches('.');
-        let searched: Vec<String> = [
-            format!("{namespace}.svc.{DOMAIN}"),
-            format!("svc.{DOMAIN}"),
-            DOMAIN.to_string(),
-        ]
-        .iter()
-        .map(|d| format!("{name}.{d}"))
-        .collect();
-        // A name ending in '.' is tried as it is only; one with ndots dots or more is tried as
-        // it is first; any other goes through the search list first.
-        let order: Vec<String> = if absolute {
-            vec![name.to_string()]
-        } else if name.matches('.').count() >= NDOTS {
-            std::iter::once(name.to_string()).chain(searched).collect()
-        } else {
-            searched.into_iter().chain([name.to_string()]).collect()
-        };
-        let mut tried = Vec::new();
-        for fqdn in order {
-            let answer = if fqdn.starts_with('_') {
-                self.dns_srv(&fqdn)
+        lookup_with(namespace, name, |fqdn| {
+            if fqdn.starts_with('_') {
+                self.dns_srv(fqdn)
             } else {
-                self.dns_a(&fqdn)
-            };
-            let found = answer != Answer::NxDomain;
-            tried.push((fqdn, answer));
-            if found {
-                break;
+                self.dns_a(fqdn)
+            }
+        })
+    }
+
+    /// The A records pods resolve, and where each ClusterIP:port leads, for the hosts.
+    pub fn service_table(&self, seed: u64) -> ServiceTable {
+        let mut table = ServiceTable {
+            seed,
+            ..ServiceTable::default()
+        };
+        for s in self.services().iter() {
+            let fqdn = format!("{}.{}.svc.{DOMAIN}", s.name, s.namespace);
+            if let Answer::A(ips) = self.dns_a(&fqdn) {
+                table.names.insert(fqdn, ips);
+            }
+            let Some(ip) = &s.cluster_ip else { continue };
+            let endpoints: Vec<String> = self.endpoints(s).into_iter().map(|e| e.ip).collect();
+            for p in &s.ports {
+                table.virtual_ips.insert(
+                    (ip.clone(), p.port),
+                    VirtualTarget {
+                        endpoints: endpoints.clone(),
+                        target_port: p.target_port,
+                    },
+                );
             }
         }
-        tried
+        table
     }
+}
+
+/// A name as a pod in `namespace` looks it up, each absolute name answered by `answer`.
+pub fn lookup_with(
+    namespace: &str,
+    name: &str,
+    answer: impl Fn(&str) -> Answer,
+) -> Vec<(String, Answer)> {
+    let absolute = name.ends_with('.');
+    let name = name.trim_end_matches('.');
+    let searched: Vec<String> = [
+        format!("{namespace}.svc.{DOMAIN}"),
+        format!("svc.{DOMAIN}"),
+        DOMAIN.to_string(),
+    ]
+    .iter()
+    .map(|d| format!("{name}.{d}"))
+    .collect();
+    // A name ending in '.' is tried as it is only; one with ndots dots or more is tried as
+    // it is first; any other goes through the search list first.
+    let order: Vec<String> = if absolute {
+        vec![name.to_string()]
+    } else if name.matches('.').count() >= NDOTS {
+        std::iter::once(name.to_string()).chain(searched).collect()
+    } else {
+        searched.into_iter().chain([name.to_string()]).collect()
+    };
+    let mut tried = Vec::new();
+    for fqdn in order {
+        let answer = answer(&fqdn);
+        let found = answer != Answer::NxDomain;
+        tried.push((fqdn, answer));
+        if found {
+            break;
+        }
+    }
+    tried
 }
 
 /// busybox nslookup's output for a lookup (its exit code: 0 found, 1 not).

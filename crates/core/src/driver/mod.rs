@@ -18,10 +18,12 @@
 //! driver answers the same effects with real processes.
 
 mod delayed;
+mod discovery;
 mod run;
 mod sim;
 
 pub use delayed::Delayed;
+pub use discovery::{ServiceTable, VirtualTarget};
 pub use run::{run_until_idle, Driver};
 pub use sim::SimDriver;
 
@@ -93,6 +95,10 @@ pub struct NetworkIdentity {
     /// these host ports (on `host_ip`) to the container's port while it runs.
     #[serde(default)]
     pub published: Vec<PortBinding>,
+    /// A pod's `/etc/resolv.conf` (the cluster DNS and its namespace's search list), written
+    /// instead of docker's; None for a plain container.
+    #[serde(default)]
+    pub resolv_conf: Option<String>,
 }
 
 /// Something the World wants done on a host.
@@ -150,6 +156,8 @@ pub enum Effect {
     RemoveVolume { name: String },
     /// The host is gone, with everything on it (its containers were removed first).
     RemoveHost,
+    /// The cluster's Services changed: pods on every host resolve and reach them by this table.
+    ServiceTable(ServiceTable),
 }
 
 /// How a process ended.

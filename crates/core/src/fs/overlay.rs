@@ -27,14 +27,19 @@ pub fn runtime_files(hostname: &str, ip: &str) -> [(String, Node); 3] {
 }
 
 /// Adds the runtime files and an empty directory at each mount point to an image's files.
+/// `resolv_conf` replaces docker's resolver file (a pod's points at the cluster DNS).
 pub fn container_lower(
     mut fs: FsTree,
     hostname: &str,
     ip: &str,
+    resolv_conf: Option<&str>,
     mount_points: &[String],
 ) -> FsTree {
     for (path, node) in runtime_files(hostname, ip) {
         fs.put(&path, node);
+    }
+    if let Some(text) = resolv_conf {
+        fs.put("/etc/resolv.conf", Node::file(text.to_string()));
     }
     for target in mount_points {
         fs.remove_subtree(target);

@@ -145,6 +145,12 @@ pub trait Network {
     fn connect_published(&mut self, _port: u16, _loopback: bool) -> Result<Remote<'_>, NetError> {
         Err(NetError::Refused)
     }
+
+    /// A lookup through the cluster DNS when the caller is a pod (every name tried, with its
+    /// answer); None where docker's embedded DNS answers instead.
+    fn dns(&mut self, _name: &str) -> Option<Vec<(String, crate::cluster::dns::Answer)>> {
+        None
+    }
 }
 
 /// A network with nothing on it (builds run with no servers reachable).

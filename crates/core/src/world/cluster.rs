@@ -8,7 +8,9 @@ use super::{Failure, Handled, Reply, World};
 use crate::cluster::objects::{PodId, Resources};
 use crate::cluster::{Cluster, KubeletAction};
 use crate::command::cluster::ClusterCommand;
+use crate::driver::{Effect, ServiceTable};
 use crate::event::{EventKind, Tick};
+use rand_core::RngCore;
 
 /// The "host" of the cluster's timer in the World's timer set: no real host has an empty name.
 pub(super) const TIMER_HOST: &str = "";
@@ -159,7 +161,7 @@ impl World {
                 for id in &ids {
                     let _ = w.remove_by_id(&ContainerId(id.clone()));
                 }
-                w.issue(crate::driver::Effect::RemoveHost);
+                w.issue(Effect::RemoveHost);
                 w.emit(EventKind::HostRemoved {
                     name: name.clone(),
                     containers: ids.len(),
@@ -217,12 +219,36 @@ impl World {
                 break;
             }
         }
-        cluster.sync_store(self.now);
+        let now = self.now;
+        if let Some(cluster) = self.cluster.as_mut() {
+            cluster.sync_store(now);
+        }
         self.timers.retain(|(_, host, _)| host != TIMER_HOST);
         if let Some(due) = self.cluster.as_ref().and_then(Cluster::next_due) {
             self.timers
                 .insert((due.max(self.now), TIMER_HOST.into(), TIMER_ID.into()));
         }
+        // Out for a moment: the table is read from it while the World issues the effect.
+        if let Some(cluster) = self.cluster.take() {
+            self.send_service_table(&cluster);
+            self.cluster = Some(cluster);
+        }
+    }
+
+    /// Tells the hosts the cluster's Services when they changed (names, addresses,
+    /// endpoints), so pods resolve and reach them.
+    fn send_service_table(&mut self, cluster: &Cluster) {
+        let mut table = cluster.service_table(0);
+        if self.service_table.as_ref().map(|t| ServiceTable {
+            seed: 0,
+            ..t.clone()
+        }) == Some(table.clone())
+        {
+            return;
+        }
+        table.seed = self.rng.next_u64();
+        self.service_table = Some(table.clone());
+        self.issue(Effect::ServiceTable(table));
     }
 
     /// The cluster's timer fell due (a node to mark NotReady, pods to evict).

@@ -114,6 +114,15 @@ impl Container {
         &self.id[..12.min(self.id.len())]
     }
 
+    /// A pod's container resolves through the cluster DNS (the kubelet writes its
+    /// resolv.conf for `dnsPolicy: ClusterFirst`); a plain container keeps docker's.
+    pub fn resolv_conf(&self) -> Option<String> {
+        self.labels
+            .iter()
+            .find(|(k, _)| k == "io.kubernetes.pod.namespace")
+            .map(|(_, ns)| crate::cluster::dns::resolv_conf(ns))
+    }
+
     pub fn is_running(&self) -> bool {
         self.status == Status::Running
     }

@@ -210,15 +210,17 @@ impl World {
             .map(|i| i.config.diff_id_strings())
             .unwrap_or_default();
         self.store_layers(&layers);
-        let (hostname, ip, mount_points, published) = match self.engine.containers.get(&id) {
-            Some(c) => (
-                c.hostname.clone(),
-                c.ip.clone(),
-                c.mounts.iter().map(|m| m.target.clone()).collect(),
-                c.ports.clone(),
-            ),
-            None => Default::default(),
-        };
+        let (hostname, ip, mount_points, published, resolv_conf) =
+            match self.engine.containers.get(&id) {
+                Some(c) => (
+                    c.hostname.clone(),
+                    c.ip.clone(),
+                    c.mounts.iter().map(|m| m.target.clone()).collect(),
+                    c.ports.clone(),
+                    c.resolv_conf(),
+                ),
+                None => Default::default(),
+            };
         self.issue(Effect::CreateContainer {
             container: id.clone(),
             layers,
@@ -227,6 +229,7 @@ impl World {
                 hostname,
                 ip,
                 published,
+                resolv_conf,
             },
             mount_points,
         });

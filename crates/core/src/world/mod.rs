@@ -102,6 +102,8 @@ pub struct World {
     pub(crate) frames: Option<Vec<crate::view::Snapshot>>,
     /// The Kubernetes cluster, once `cluster create` made one (its nodes are hosts).
     pub(crate) cluster: Option<crate::cluster::Cluster>,
+    /// The Services table the hosts last got (see `cluster_sync`).
+    pub(crate) service_table: Option<crate::driver::ServiceTable>,
 }
 
 /// What a handler gives back: text for the terminal and the exit code.
@@ -184,6 +186,7 @@ impl World {
             attached: None,
             frames: None,
             cluster: None,
+            service_table: None,
         }
     }
 

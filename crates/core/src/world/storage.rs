@@ -18,7 +18,13 @@ fn lower_fs(images: &ImageStore, c: &Container) -> FsTree {
         .map(|img| img.rootfs.clone())
         .unwrap_or_default();
     let points: Vec<String> = c.mounts.iter().map(|m| m.target.clone()).collect();
-    container_lower(image, &c.hostname, &c.ip, &points)
+    container_lower(
+        image,
+        &c.hostname,
+        &c.ip,
+        c.resolv_conf().as_deref(),
+        &points,
+    )
 }
 
 /// The merged filesystem of a container of `engine` now, as the model knows it.

@@ -250,6 +250,8 @@ impl Driver for LinuxDriver {
             Effect::RemoveVolume { name } => {
                 let _ = fs::remove_dir_all(self.volume_dir(host, &name));
             }
+            // Real hosts have no cluster DNS or kube-proxy here yet.
+            Effect::ServiceTable(_) => {}
             Effect::RemoveHost => {
                 // Its containers went first; its volumes go with it.
                 if host != sim_core::DEFAULT_HOST {

@@ -55,7 +55,12 @@ impl Cluster {
         if endpoints.is_empty() {
             return Some((service, None));
         }
-        let i = (rng.next_u32() as usize) % endpoints.len();
+        let i = pick(endpoints.len(), rng);
         Some((service, Some((endpoints[i].clone(), sp.target_port))))
     }
+}
+
+/// kube-proxy's choice among `n` endpoints (n > 0), each equally likely.
+pub fn pick(n: usize, rng: &mut dyn RngCore) -> usize {
+    (rng.next_u32() as usize) % n.max(1)
 }

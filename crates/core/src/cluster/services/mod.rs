@@ -5,7 +5,7 @@
 mod endpoints;
 mod validate;
 
-pub use endpoints::Endpoint;
+pub use endpoints::{pick, Endpoint};
 
 use super::labels::Labels;
 use super::{Cluster, ClusterError};

@@ -99,7 +99,13 @@ impl SimHost {
         mount_points: &[String],
     ) -> Result<(), String> {
         let image = self.rootfs(layers)?;
-        let lower = container_lower(image, &network.hostname, &network.ip, mount_points);
+        let lower = container_lower(
+            image,
+            &network.hostname,
+            &network.ip,
+            network.resolv_conf.as_deref(),
+            mount_points,
+        );
         self.containers.insert(
             id.to_string(),
             SimContainer {

@@ -12,7 +12,7 @@ mod network;
 
 use super::{
     Driver, Effect, FilesNow, FilesOf, Observation, ProcessExit, ProcessHandle, ProcessStart,
-    Purpose, StartError, Target,
+    Purpose, ServiceTable, StartError, Target,
 };
 use crate::event::Tick;
 use crate::fs::LayerDiff;
@@ -34,6 +34,10 @@ pub struct SimDriver {
     /// (when, order of scheduling) -> (host, observation).
     queue: BTreeMap<(Tick, u64), (String, Observation)>,
     next_seq: u64,
+    /// The cluster's Services as the World last sent them, for every host's pods.
+    services: ServiceTable,
+    /// Connections to a ClusterIP so far (each one's endpoint is drawn afresh).
+    picks: u64,
 }
 
 impl SimDriver {
@@ -176,6 +180,8 @@ impl SimDriver {
                 caller: container.clone(),
                 on_host: start.target == Target::Host,
                 opened: BTreeMap::new(),
+                services: &self.services,
+                picks: &mut self.picks,
             };
             let mut ctx = ProcessCtx {
                 fs: &mut fs,
@@ -465,6 +471,7 @@ impl Driver for SimDriver {
                 self.hosts.remove(host_name);
                 self.queue.retain(|_, (host, _)| host != host_name);
             }
+            Effect::ServiceTable(table) => self.services = table,
         }
     }
 

@@ -5,8 +5,12 @@
 //! address, 172.17.x, stays on its own host).
 
 use super::host::SimHost;
+use crate::cluster::dns::{self, Answer};
+use crate::driver::ServiceTable;
 use crate::fs::FsTree;
 use crate::program::{NetError, Network, Remote, ServerKind};
+use rand_chacha::ChaCha8Rng;
+use rand_core::SeedableRng;
 use std::collections::BTreeMap;
 
 /// A server container's files and environment, by (host, container ID).
@@ -25,6 +29,10 @@ pub(super) struct HostNetwork<'h> {
     /// Files of containers a client wrote to, kept until the process ends; then the host takes
     /// them apart into those containers.
     pub opened: Opened,
+    /// The cluster's Services: a pod's names resolve through them, ClusterIPs forward.
+    pub services: &'h ServiceTable,
+    /// Connections forwarded so far, for kube-proxy's seeded choice.
+    pub picks: &'h mut u64,
 }
 
 impl<'h> HostNetwork<'h> {
@@ -80,8 +88,70 @@ impl<'h> HostNetwork<'h> {
     }
 }
 
+impl HostNetwork<'_> {
+    /// The caller's namespace when it is a pod (its resolv.conf searches
+    /// `<ns>.svc.cluster.local` first): only then does the cluster DNS answer it.
+    fn namespace(&self) -> Option<String> {
+        let caller = self.host.containers.get(self.caller.as_deref()?)?;
+        let conf = caller.network.resolv_conf.as_deref()?;
+        let search = conf.lines().find_map(|l| l.strip_prefix("search "))?;
+        let first = search.split_whitespace().next()?;
+        first
+            .strip_suffix(&format!(".svc.{}", dns::DOMAIN))
+            .map(str::to_string)
+    }
+
+    /// A name looked up through the cluster DNS, as the pod's resolver does it.
+    fn lookup(&self, name: &str) -> Option<Vec<(String, Answer)>> {
+        let namespace = self.namespace()?;
+        Some(dns::lookup_with(&namespace, name, |fqdn| {
+            match self.services.names.get(fqdn) {
+                Some(ips) => Answer::A(ips.clone()),
+                None => Answer::NxDomain,
+            }
+        }))
+    }
+
+    /// The first address the cluster DNS gives `name`, if any.
+    fn cluster_address(&self, name: &str) -> Option<String> {
+        match self.lookup(name)?.pop()? {
+            (_, Answer::A(ips)) => ips.first().cloned(),
+            _ => None,
+        }
+    }
+
+    /// kube-proxy: a connection to a ClusterIP:port goes to one of its endpoints (seeded).
+    /// None when the address is no Service's; Err when the Service has no endpoint.
+    fn forward(&mut self, ip: &str, port: u16) -> Option<Result<(String, u16), NetError>> {
+        let target = self
+            .services
+            .virtual_ips
+            .get(&(ip.to_string(), u32::from(port)))?;
+        if target.endpoints.is_empty() {
+            return Some(Err(NetError::Refused));
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(self.services.seed.wrapping_add(*self.picks));
+        *self.picks += 1;
+        let i = crate::cluster::services::pick(target.endpoints.len(), &mut rng);
+        let port = u16::try_from(target.target_port).unwrap_or(port);
+        Some(Ok((target.endpoints[i].clone(), port)))
+    }
+}
+
 impl Network for HostNetwork<'_> {
     fn connect(&mut self, host: &str, port: u16) -> Result<Remote<'_>, NetError> {
+        let resolved = self.cluster_address(host);
+        let (host, port) = match resolved {
+            Some(ip) => match self.forward(&ip, port) {
+                Some(target) => target?,
+                None => (ip, port),
+            },
+            None => match self.forward(host, port) {
+                Some(target) => target?,
+                None => (host.to_string(), port),
+            },
+        };
+        let host = host.as_str();
         let on_host = self.on_host;
         let local = self
             .host
@@ -128,6 +198,9 @@ impl Network for HostNetwork<'_> {
 
     /// A running container's address by name, hostname or IP (the caller's own included).
     fn address(&mut self, host: &str) -> Option<String> {
+        if let Some(ip) = self.cluster_address(host) {
+            return Some(ip);
+        }
         if self.routed(host).is_some() {
             return Some(host.to_string());
         }
@@ -141,5 +214,9 @@ impl Network for HostNetwork<'_> {
             .find(|n| n.name == host || n.hostname == host || n.ip == host)
             .map(|n| n.ip.clone())
             .filter(|ip| !ip.is_empty())
+    }
+
+    fn dns(&mut self, name: &str) -> Option<Vec<(String, Answer)>> {
+        self.lookup(name)
     }
 }

@@ -94,6 +94,12 @@ pub fn nslookup(k: &mut Kernel, p: &mut Proc) -> i32 {
         k.err(p, "Usage: nslookup HOST [DNS_SERVER]\n");
         return 1;
     };
+    // In a pod the cluster DNS answers, in busybox's words.
+    if let Some(tried) = k.ctx.network.dns(&host) {
+        let (out, code) = crate::cluster::dns::nslookup_text(&host, &tried);
+        k.out(p, &out);
+        return code;
+    }
     // Docker's embedded DNS server answers inside containers.
     let mut out = String::from("Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n");
     let code = match resolve(k, &host) {
