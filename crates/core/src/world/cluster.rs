@@ -81,7 +81,7 @@ impl World {
                 Reply::out(format!("scheduler strategy: {}\n", s.name()))
             }
             ClusterCommand::Explain { pod, namespace } => {
-                let cluster = self.cluster.as_ref().expect("checked above");
+                let cluster = self.cluster_or_refused()?;
                 let p = cluster.pod(&namespace, &pod).ok_or_else(|| {
                     fail(format!(
                         "Error from server (NotFound): pods \"{pod}\" not found"
@@ -173,6 +173,11 @@ impl World {
         self.timers.retain(|(_, host, _)| host != TIMER_HOST);
         self.emit(EventKind::ClusterDeleted { nodes: names.len() });
         Reply::out(format!("cluster deleted ({} node(s))\n", names.len()))
+    }
+
+    /// The cluster, or kubectl's "connection refused" when there is none.
+    pub(super) fn cluster_or_refused(&self) -> Result<&Cluster, Failure> {
+        self.cluster.as_ref().ok_or_else(|| fail(NO_SERVER))
     }
 
     /// Runs `work` on the cluster with the World's RNG; its error is kubectl's message.

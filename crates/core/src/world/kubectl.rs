@@ -172,7 +172,7 @@ impl World {
         let ns = cmd.namespace().to_string();
         let runtimes = self.runtimes();
         let now = self.now;
-        let cluster = self.cluster.as_ref().expect("checked by cmd_kubectl");
+        let cluster = self.cluster_or_refused()?;
         let in_ns = |n: &str| opts.all_namespaces || n == ns;
         let mut out = String::new();
         let mut items = Vec::new();
@@ -344,7 +344,7 @@ impl World {
         let runtimes = self.runtimes();
         let now = self.now;
         let ns = cmd.namespace().to_string();
-        let cluster = self.cluster.as_ref().expect("checked by cmd_kubectl");
+        let cluster = self.cluster_or_refused()?;
         let mut out = Vec::new();
         for (res, name) in targets {
             match (res, name) {
@@ -616,7 +616,7 @@ impl World {
     fn delete_selected_pods(&mut self, ns: &str, selector: &str) -> Result<String, Failure> {
         let selector = Selector::parse(selector).map_err(fail)?;
         let now = self.now;
-        let cluster = self.cluster.as_ref().expect("checked by cmd_kubectl");
+        let cluster = self.cluster_or_refused()?;
         let picked: Vec<(u64, String)> =
             crate::cluster::controllers::pods_matching(cluster, Some(ns), &selector)
                 .filter(|p| !p.terminating)
@@ -656,7 +656,7 @@ impl World {
             return Err(fail("error: USAGE: drain NODE [flags]"));
         };
         let now = self.now;
-        let cluster = self.cluster.as_ref().expect("checked by cmd_kubectl");
+        let cluster = self.cluster_or_refused()?;
         let node = cluster.node(name).ok_or_else(|| {
             fail(format!(
                 "Error from server (NotFound): nodes \"{name}\" not found"
@@ -706,7 +706,7 @@ impl World {
 
     /// The node and container of a pod, for `logs` and `exec`.
     fn pod_container(&self, cmd: &KubectlCommand) -> Result<(String, String), Failure> {
-        let cluster = self.cluster.as_ref().ok_or_else(|| fail(NO_SERVER))?;
+        let cluster = self.cluster_or_refused()?;
         let name = cmd
             .args
             .first()
@@ -773,7 +773,7 @@ impl World {
 
     fn kubectl_top(&mut self, cmd: &KubectlCommand) -> Handled {
         let what = cmd.args.first().map(String::as_str).unwrap_or("");
-        let cluster = self.cluster.as_ref().expect("checked by cmd_kubectl");
+        let cluster = self.cluster_or_refused()?;
         // No metrics-server: the figures are what the pods request (said in the header note).
         match what {
             "nodes" | "node" | "no" => {

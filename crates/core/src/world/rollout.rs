@@ -73,7 +73,7 @@ impl World {
         for name in names {
             match sub {
                 "status" | "history" => {
-                    let cluster = self.cluster.as_ref().expect("checked by cmd_kubectl");
+                    let cluster = self.cluster_or_refused()?;
                     let d = cluster.deployment(&ns, &name).ok_or_else(|| {
                         fail(format!(
                             "Error from server (NotFound): deployments.apps \"{name}\" not found"

@@ -85,7 +85,7 @@ impl World {
             return Ok(Reply::out(out));
         }
         let now = self.now;
-        let cluster = self.cluster.as_ref().expect("checked by cmd_kubectl");
+        let cluster = self.cluster_or_refused()?;
         let all = cmd.has("all-namespaces");
         let mut list: Vec<&Service> = Vec::new();
         let mut errors = String::new();
@@ -150,7 +150,7 @@ impl World {
             return Err(fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"));
         };
         let ns = cmd.namespace().to_string();
-        let cluster = self.cluster.as_ref().expect("checked by cmd_kubectl");
+        let cluster = self.cluster_or_refused()?;
         let selector: Labels = match res.as_str() {
             "deployment" | "deployments" | "deploy" | "deployment.apps" => cluster
                 .deployment(&ns, name)
