@@ -282,6 +282,8 @@ fn docker_words(rest: &[&str], prefix: &str, names: &Names) -> Vec<String> {
         }
         Sub::Tag | Sub::Rmi => names.images().collect(),
         Sub::Inspect => containers().chain(names.images()).collect(),
+        Sub::ContainerInspect => containers().collect(),
+        Sub::ImageInspect => names.images().collect(),
         Sub::VolumeRm | Sub::VolumeInspect => names.volumes.iter().cloned().collect(),
         _ => Vec::new(),
     }

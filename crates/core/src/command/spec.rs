@@ -16,6 +16,8 @@ pub enum Sub {
     Logs,
     Exec,
     Inspect,
+    ContainerInspect,
+    ImageInspect,
     Port,
     Build,
     Images,
@@ -307,12 +309,7 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
     },
     SubSpec {
         sub: Sub::Inspect,
-        names: &[
-            "inspect",
-            "container inspect",
-            "image inspect",
-            "volume inspect",
-        ],
+        names: &["inspect"],
         usage: "docker inspect [OPTIONS] NAME|ID [NAME|ID...]",
         summary: "Return low-level information on Docker objects",
         min_args: 1,
@@ -323,6 +320,30 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
             value("type", None, "Return JSON for specified type"),
             switch("size", Some('s'), "Display total file sizes"),
         ],
+    },
+    // The management forms look up one kind of object only (`volume inspect` is below).
+    SubSpec {
+        sub: Sub::ContainerInspect,
+        names: &["container inspect"],
+        usage: "docker container inspect [OPTIONS] CONTAINER [CONTAINER...]",
+        summary: "Display detailed information on one or more containers",
+        min_args: 1,
+        max_args: None,
+        stop_at_first_arg: false,
+        flags: &[
+            FORMAT,
+            switch("size", Some('s'), "Display total file sizes"),
+        ],
+    },
+    SubSpec {
+        sub: Sub::ImageInspect,
+        names: &["image inspect"],
+        usage: "docker image inspect [OPTIONS] IMAGE [IMAGE...]",
+        summary: "Display detailed information on one or more images",
+        min_args: 1,
+        max_args: None,
+        stop_at_first_arg: false,
+        flags: &[FORMAT],
     },
     SubSpec {
         sub: Sub::Port,

@@ -14,6 +14,10 @@ pub(crate) enum InspectError {
     /// No container, image or volume by that name (or not of the `--type` asked).
     #[error("Error: No such object: {0}")]
     NoSuchObject(String),
+    #[error("Error: No such container: {0}")]
+    NoSuchContainer(String),
+    #[error("Error: No such image: {0}")]
+    NoSuchImage(String),
     /// A `--format` template that does not parse or run (its own words).
     #[error("{0}")]
     Template(String),
@@ -57,36 +61,73 @@ pub(crate) fn json_map(entries: impl IntoIterator<Item = (String, Value)>) -> Ma
     map
 }
 
+/// The kinds of object `docker inspect` looks up, in the order it tries them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ObjectKind {
+    Container,
+    Image,
+    Volume,
+}
+
+impl ObjectKind {
+    const ALL: [ObjectKind; 3] = [ObjectKind::Container, ObjectKind::Image, ObjectKind::Volume];
+
+    fn name(self) -> &'static str {
+        match self {
+            ObjectKind::Container => "container",
+            ObjectKind::Image => "image",
+            ObjectKind::Volume => "volume",
+        }
+    }
+}
+
 impl World {
+    /// `docker inspect`: each name as a container, else an image, else a volume (or only the
+    /// `--type` asked).
     pub(crate) fn cmd_inspect(&mut self, inv: &Invocation) -> Handled {
         let kind = inv.flags.value("type");
         let mut items = Vec::new();
         for key in &inv.args {
-            let container = (kind.is_none() || kind == Some("container"))
-                .then(|| self.find_container(key).ok())
-                .flatten()
-                .and_then(|id| self.engine.containers.get(&id));
-            if let Some(c) = container {
-                items.push(self.container_json(c));
-                continue;
-            }
-            let image = (kind.is_none() || kind == Some("image"))
-                .then(|| self.engine.images.lookup(key).ok())
-                .flatten();
-            if let Some(image) = image {
-                items.push(self.image_json(image));
-                continue;
-            }
-            let volume = (kind.is_none() || kind == Some("volume"))
-                .then(|| self.engine.volumes.get(key))
-                .flatten();
-            if let Some(v) = volume {
-                items.push(self.volume_json(v));
-                continue;
-            }
-            return Err(InspectError::NoSuchObject(key.clone()).into());
+            let item = ObjectKind::ALL
+                .into_iter()
+                .filter(|k| kind.is_none_or(|name| name == k.name()))
+                .find_map(|k| self.inspect_json(k, key));
+            items.push(item.ok_or_else(|| InspectError::NoSuchObject(key.clone()))?);
         }
         print_items(&items, inv.flags.value("format"))
+    }
+
+    /// `docker container inspect` and `docker image inspect`: one kind only, whose own
+    /// "No such ..." names what is missing.
+    pub(crate) fn cmd_inspect_one_kind(&mut self, inv: &Invocation, kind: ObjectKind) -> Handled {
+        let mut items = Vec::new();
+        for key in &inv.args {
+            let missing = || match kind {
+                ObjectKind::Image => InspectError::NoSuchImage(key.clone()),
+                _ => InspectError::NoSuchContainer(key.clone()),
+            };
+            items.push(self.inspect_json(kind, key).ok_or_else(missing)?);
+        }
+        print_items(&items, inv.flags.value("format"))
+    }
+
+    fn inspect_json(&self, kind: ObjectKind, key: &str) -> Option<Value> {
+        match kind {
+            ObjectKind::Container => {
+                let id = self.find_container(key).ok()?;
+                self.engine
+                    .containers
+                    .get(&id)
+                    .map(|c| self.container_json(c))
+            }
+            ObjectKind::Image => self
+                .engine
+                .images
+                .lookup(key)
+                .ok()
+                .map(|i| self.image_json(i)),
+            ObjectKind::Volume => self.engine.volumes.get(key).map(|v| self.volume_json(v)),
+        }
     }
 
     fn container_json(&self, c: &Container) -> Value {

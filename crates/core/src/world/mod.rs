@@ -44,6 +44,7 @@ mod wait;
 pub use container::{
     Container, LogLine, Mount, MountKind, PortBinding, RestartPolicy, Status, Volume,
 };
+use inspect::ObjectKind;
 pub use machine::{Busy, Machine};
 pub(crate) use observe::ProcRecord;
 pub use preview::{PreviewResponse, PublishedPort};
@@ -387,6 +388,8 @@ impl World {
             Sub::Logs => self.cmd_logs(&inv),
             Sub::Exec => self.cmd_exec(&inv).await,
             Sub::Inspect => self.cmd_inspect(&inv),
+            Sub::ContainerInspect => self.cmd_inspect_one_kind(&inv, ObjectKind::Container),
+            Sub::ImageInspect => self.cmd_inspect_one_kind(&inv, ObjectKind::Image),
             Sub::Port => self.cmd_port(&inv),
             Sub::Build => self.cmd_build(&inv, context).await,
             Sub::Images => self.cmd_images(&inv),
