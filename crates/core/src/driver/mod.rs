@@ -198,6 +198,10 @@ pub enum StartError {
     /// The target (container or sandbox) does not exist on the host.
     #[error("no such container or sandbox")]
     NoTarget,
+    /// This host cannot do that at all (a real host asked for a simulated-only program),
+    /// and says why in `reason`, which the World shows as it is.
+    #[error("{reason}")]
+    Unsupported { reason: String },
 }
 
 impl StartError {

@@ -1,6 +1,7 @@
 //! `docker exec`: a further process in a running container.
 
 use super::logs::{no_terminal_note, push_logs};
+use super::start_failure::{start_failure, StartedBy};
 use super::ProcRecord;
 use super::{Failure, Handled, LogLine, Reply, World};
 use crate::command::signal::SIGKILL;
@@ -71,10 +72,7 @@ impl World {
         };
         if let Some(error) = &record.failed {
             self.procs.remove(&handle);
-            return Err(Failure::new(
-                format!("OCI runtime exec failed: exec failed: unable to start container process: {error}: unknown"),
-                error.exit_code(),
-            ));
+            return Err(start_failure(StartedBy::Exec, error));
         }
         if detach {
             if let Some(p) = self.procs.get_mut(&handle) {

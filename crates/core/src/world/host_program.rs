@@ -2,6 +2,7 @@
 //! itself, outside every container, which reaches the ports its containers publish.
 
 use super::logs::push_logs;
+use super::start_failure::{start_failure, StartedBy};
 use super::ProcRecord;
 use super::{Failure, Handled, Reply, World};
 use crate::command::HostProgram;
@@ -44,7 +45,6 @@ impl World {
         };
         self.procs
             .insert(handle, ProcRecord::new(Target::Host, Purpose::HostCommand));
-        let errors_before = self.host_errors.len();
         self.issue(Effect::StartProcess(start));
         let started = self.now;
         self.wait_until(Some(self.now + HOST_WAIT_MS), |w| {
@@ -60,15 +60,7 @@ impl World {
             ));
         };
         if let Some(error) = &record.failed {
-            // A host that runs no such commands (sim --real) says why; that beats "no such target".
-            let detail = match self.host_errors.get(errors_before..).and_then(|e| e.last()) {
-                Some(reason) if *error == crate::driver::StartError::NoTarget => reason.clone(),
-                _ => error.to_string(),
-            };
-            return Err(Failure::new(
-                format!("bash: {name}: {detail}"),
-                error.exit_code(),
-            ));
+            return Err(start_failure(StartedBy::HostShell(&name), error));
         }
         let mut reply = Reply::default();
         let output: Vec<_> = record

@@ -3,6 +3,7 @@
 
 use super::container::Status;
 use super::logs::{no_terminal_note, push_logs};
+use super::start_failure::{start_failure, StartedBy};
 use super::wait::Waited;
 use super::ProcRecord;
 use super::{Failure, Handled, Reply, World};
@@ -105,9 +106,7 @@ impl World {
         let failed = self.procs.get(&handle).and_then(|p| p.failed.clone());
         if let Some(error) = failed {
             self.procs.remove(&handle);
-            return Err(Failure::new(format!(
-                "Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: {error}: unknown"
-            ), error.exit_code()));
+            return Err(start_failure(StartedBy::Container, &error));
         }
         if waited == Waited::TimedOut && !self.runs(id, Some(handle)) {
             let detail = self

@@ -35,6 +35,7 @@ mod ps;
 mod query;
 mod rollout;
 mod services;
+mod start_failure;
 mod stop;
 mod storage;
 mod top;

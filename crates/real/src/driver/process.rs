@@ -192,7 +192,11 @@ impl LinuxDriver {
                 (place, format!("sandbox-{}", sandbox.0), limits, passwd)
             }
             // Honest rather than wrong: the real host's curl would not reach the container.
-            Target::Host => return Err(Failure::Other(HOST_COMMAND_NOT_REAL.to_string())),
+            Target::Host => {
+                return Err(Failure::Start(StartError::Unsupported {
+                    reason: HOST_COMMAND_NOT_REAL.to_string(),
+                }))
+            }
         };
         let (uid, gid) = Self::resolve_user(&passwd, &start.user).map_err(Failure::Other)?;
         let group = if start.purpose == Purpose::Exec {
