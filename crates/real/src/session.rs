@@ -262,7 +262,7 @@ impl RealSession {
     fn known_containers(&self) -> BTreeSet<String> {
         self.machine
             .world()
-            .map(|w| w.containers().map(|c| c.id.clone()).collect())
+            .map(|w| w.containers().map(|c| c.id.to_string()).collect())
             .unwrap_or_default()
     }
 

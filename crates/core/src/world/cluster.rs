@@ -4,7 +4,7 @@
 
 use super::engine::Engine;
 use super::engine_api::{ContainerId, ContainerSpec, EngineError};
-use super::{Failure, Handled, Reply, World};
+use super::{Failure, Handled, Reply, Timer, World};
 use crate::cluster::objects::{PodId, Resources};
 use crate::cluster::{Cluster, KubeletAction};
 use crate::command::cluster::ClusterCommand;
@@ -12,9 +12,6 @@ use crate::driver::{Effect, ServiceTable};
 use crate::event::{EventKind, Tick};
 use rand_core::RngCore;
 
-/// The "host" of the cluster's timer in the World's timer set: no real host has an empty name.
-pub(super) const TIMER_HOST: &str = "";
-const TIMER_ID: &str = "cluster";
 /// Bound on controller rounds per sync: a rolling update takes about two rounds per step
 /// (a step moves maxSurge + maxUnavailable pods), so even one pod at a time fits for 500.
 const MAX_ROUNDS: usize = 1024;
@@ -141,7 +138,7 @@ impl World {
         }
         let now = self.now;
         self.with_cluster(|c, _| c.add_node(name, size, labels, now).map(|_| ()))?;
-        self.parked.insert(name.to_string(), Engine::new());
+        self.parked.insert(name.into(), Engine::new());
         self.on_host(name, |w| {
             w.emit(EventKind::HostAdded {
                 name: name.to_string(),
@@ -157,9 +154,9 @@ impl World {
         let names: Vec<String> = cluster.nodes().iter().map(|n| n.name.clone()).collect();
         for name in &names {
             self.on_host(name, |w| {
-                let ids: Vec<String> = w.engine.containers.keys().cloned().collect();
+                let ids: Vec<ContainerId> = w.engine.containers.keys().cloned().collect();
                 for id in &ids {
-                    let _ = w.remove_by_id(&ContainerId(id.clone()));
+                    let _ = w.remove_by_id(id);
                 }
                 w.issue(Effect::RemoveHost);
                 w.emit(EventKind::HostRemoved {
@@ -167,10 +164,10 @@ impl World {
                     containers: ids.len(),
                 });
             });
-            self.parked.remove(name);
-            self.timers.retain(|(_, host, _)| host != name);
+            self.parked.remove(name.as_str());
+            self.timers.retain(|(_, t)| !t.is_on(name));
         }
-        self.timers.retain(|(_, host, _)| host != TIMER_HOST);
+        self.timers.retain(|(_, t)| *t != Timer::Cluster);
         self.emit(EventKind::ClusterDeleted { nodes: names.len() });
         Reply::out(format!("cluster deleted ({} node(s))\n", names.len()))
     }
@@ -228,10 +225,9 @@ impl World {
         if let Some(cluster) = self.cluster.as_mut() {
             cluster.sync_store(now);
         }
-        self.timers.retain(|(_, host, _)| host != TIMER_HOST);
+        self.timers.retain(|(_, t)| *t != Timer::Cluster);
         if let Some(due) = self.cluster.as_ref().and_then(Cluster::next_due) {
-            self.timers
-                .insert((due.max(self.now), TIMER_HOST.into(), TIMER_ID.into()));
+            self.timers.insert((due.max(self.now), Timer::Cluster));
         }
         // Out for a moment: the table is read from it while the World issues the effect.
         if let Some(cluster) = self.cluster.take() {

@@ -1,5 +1,6 @@
 //! A container's record: its configuration, writable layer, state and logs.
 
+use super::ids::ContainerId;
 use crate::driver::ProcessHandle;
 use crate::event::Tick;
 use crate::fs::{FsTree, LayerDiff};
@@ -64,7 +65,7 @@ pub struct LogLine {
 
 #[derive(Clone, Debug)]
 pub struct Container {
-    pub id: String,
+    pub id: ContainerId,
     pub name: String,
     /// The image as the user named it (shown in `docker ps`).
     pub image_ref: String,
@@ -111,7 +112,7 @@ pub struct Container {
 
 impl Container {
     pub fn short_id(&self) -> &str {
-        &self.id[..12.min(self.id.len())]
+        self.id.short()
     }
 
     /// A pod's container resolves through the cluster DNS (the kubelet writes its

@@ -2,7 +2,7 @@
 //! image to a created container, its volumes, ports and network identity.
 
 use super::container::{Container, Mount, MountKind, PortBinding, Status};
-use super::{Failure, Handled, Reply, World};
+use super::{ContainerId, Failure, Handled, Reply, World};
 use crate::command::run_options::RunOptions;
 use crate::command::Invocation;
 use crate::driver::{Effect, NetworkIdentity};
@@ -22,7 +22,7 @@ impl World {
         &mut self,
         inv: &Invocation,
         start: bool,
-    ) -> Result<(String, bool, Reply), Failure> {
+    ) -> Result<(ContainerId, bool, Reply), Failure> {
         let verb = if start { "run" } else { "create" };
         let cli_error = |message: String| {
             Failure::new(
@@ -79,8 +79,8 @@ impl World {
         image_id: &str,
         command: &[String],
         ip: Option<String>,
-    ) -> String {
-        let id = self.random_hex_id();
+    ) -> ContainerId {
+        let id = ContainerId(self.random_hex_id());
         let name = match &options.name {
             Some(n) => n.clone(),
             None => self.generate_name(),
@@ -222,7 +222,7 @@ impl World {
                 None => Default::default(),
             };
         self.issue(Effect::CreateContainer {
-            container: id.clone(),
+            container: id.to_string(),
             layers,
             network: NetworkIdentity {
                 name: name.clone(),
@@ -234,7 +234,7 @@ impl World {
             mount_points,
         });
         self.emit(EventKind::ContainerCreated {
-            id: id.clone(),
+            id: id.to_string(),
             name,
             image: image_text.to_string(),
         });

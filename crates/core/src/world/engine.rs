@@ -3,6 +3,7 @@
 //! one per host; the clock, the RNG, the trace, the registry and the timers are the World's.
 
 use super::container::{Container, Volume};
+use super::ids::ContainerId;
 use crate::build::BuildCache;
 use crate::fs::FsTree;
 use crate::image::ImageStore;
@@ -12,9 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(crate) struct Engine {
     pub images: ImageStore,
     pub build_cache: BuildCache,
-    pub containers: BTreeMap<String, Container>,
+    pub containers: BTreeMap<ContainerId, Container>,
     /// Container name to ID, for lookups by name.
-    pub names: BTreeMap<String, String>,
+    pub names: BTreeMap<String, ContainerId>,
     pub volumes: BTreeMap<String, Volume>,
     /// The host's own files: where bind mounts (`-v /srv/data:/data`) keep their data.
     pub host: FsTree,

@@ -3,13 +3,10 @@
 //! through the same create/start path (effects, observations) as `docker run -d`.
 
 use super::container::RestartPolicy;
+pub(crate) use super::ids::ContainerId;
 use super::World;
 use crate::command::run_options::RunOptions;
 use crate::driver::{Effect, ProcessHandle};
-
-/// A container's full ID.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ContainerId(pub String);
 
 /// What to create.
 #[derive(Clone, Debug, Default)]
@@ -90,16 +87,16 @@ impl World {
             labels: spec.labels,
         };
         let id = self.create_container(&options, &spec.image, &image_id, &spec.command, spec.ip);
-        Ok(ContainerId(id))
+        Ok(id)
     }
 
     /// Starts a container's main process without waiting for its host (it counts as running
     /// once the host reports the start).
     pub(crate) fn start_detached(&mut self, id: &ContainerId) -> Result<(), EngineError> {
-        if let Some(c) = self.engine.containers.get_mut(&id.0) {
+        if let Some(c) = self.engine.containers.get_mut(id) {
             c.stopped_by_user = false;
         }
-        match self.begin_start(&id.0) {
+        match self.begin_start(id) {
             Ok(Some(handle)) => {
                 self.detach(handle);
                 Ok(())
@@ -114,7 +111,7 @@ impl World {
         let c = self
             .engine
             .containers
-            .get_mut(&id.0)
+            .get_mut(id)
             .ok_or_else(|| EngineError::NoSuchContainer(id.0.clone()))?;
         c.stopped_by_user = true;
         c.restart_at = None;
@@ -130,7 +127,7 @@ impl World {
     /// Removes a container (killing it first if it runs).
     pub(crate) fn remove_by_id(&mut self, id: &ContainerId) -> Result<(), EngineError> {
         self.kill_container(id)?;
-        self.remove_container(&id.0, true);
+        self.remove_container(id, true);
         Ok(())
     }
 

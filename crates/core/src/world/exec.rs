@@ -35,7 +35,7 @@ impl World {
         let pid = c.next_pid;
         let mut start = ProcessStart {
             handle: ProcessHandle(0),
-            target: Target::Container(id.clone()),
+            target: Target::Container(id.to_string()),
             purpose: Purpose::Exec,
             pid,
             argv: argv.clone(),
@@ -86,7 +86,7 @@ impl World {
         }
         let exit_code = record.exit.map(|e| e.code()).unwrap_or(0);
         self.emit(EventKind::ExecRan {
-            id: id.clone(),
+            id: id.to_string(),
             argv: argv.clone(),
             exit_code,
         });

@@ -39,7 +39,7 @@ impl World {
             cwd: "/root".into(),
             user: String::new(),
             stdin: Vec::new(),
-            hostname: self.host_name.clone(),
+            hostname: self.host_name.to_string(),
             memory: None,
             nano_cpus: None,
         };

@@ -1,7 +1,7 @@
 //! `host ls | add | rm`: the servers of the World, each with a docker engine of its own.
 
 use super::engine::Engine;
-use super::{Failure, Handled, Reply, World, DEFAULT_HOST};
+use super::{ContainerId, Failure, Handled, HostName, Reply, World, DEFAULT_HOST};
 use crate::command::HostCommand;
 use crate::driver::Effect;
 use crate::event::EventKind;
@@ -23,8 +23,8 @@ fn valid_host_name(name: &str) -> bool {
 impl World {
     /// The names of every host, in order.
     pub fn host_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.parked.keys().cloned().collect();
-        names.push(self.host_name.clone());
+        let mut names: Vec<String> = self.parked.keys().map(HostName::to_string).collect();
+        names.push(self.host_name.to_string());
         crate::order::sort(&mut names);
         names
     }
@@ -75,7 +75,8 @@ impl World {
         }
         let mut out = String::new();
         for name in names {
-            self.parked.insert(name.clone(), Engine::new());
+            self.parked
+                .insert(HostName::from(name.as_str()), Engine::new());
             self.on_host(name, |w| {
                 w.emit(EventKind::HostAdded { name: name.clone() })
             });
@@ -111,7 +112,7 @@ impl World {
         let mut out = String::new();
         for name in names {
             self.enter_host(name);
-            let ids: Vec<String> = self.engine.containers.keys().cloned().collect();
+            let ids: Vec<ContainerId> = self.engine.containers.keys().cloned().collect();
             for id in &ids {
                 if let Some(handle) = self.engine.containers.get_mut(id).and_then(|c| {
                     c.stopped_by_user = true;
@@ -127,8 +128,8 @@ impl World {
                 containers: ids.len(),
             });
             self.enter_host(DEFAULT_HOST);
-            self.parked.remove(name);
-            self.timers.retain(|(_, host, _)| host != name);
+            self.parked.remove(name.as_str());
+            self.timers.retain(|(_, t)| !t.is_on(name));
             out.push_str(&format!("{name}\n"));
         }
         Ok(Reply::out(out))

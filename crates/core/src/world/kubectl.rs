@@ -138,7 +138,7 @@ impl World {
                     let Some(c) = p
                         .container
                         .as_ref()
-                        .and_then(|id| w.engine.containers.get(id))
+                        .and_then(|id| w.engine.containers.get(id.as_str()))
                     else {
                         continue;
                     };

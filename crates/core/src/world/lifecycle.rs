@@ -2,11 +2,12 @@
 //! and their timers, and removal.
 
 use super::container::Status;
+use super::ids::ContainerId;
 use super::logs::{no_terminal_note, push_logs};
 use super::start_failure::{start_failure, StartedBy};
 use super::wait::Waited;
 use super::ProcRecord;
-use super::{Failure, Handled, Reply, World};
+use super::{Failure, Handled, Reply, Timer, World};
 use crate::command::Invocation;
 use crate::driver::{Effect, ProcessHandle, ProcessStart, Purpose, Target};
 use crate::event::{EventKind, Tick};
@@ -28,12 +29,11 @@ impl World {
     async fn start_and_attach(
         &mut self,
         inv: &Invocation,
-        id: &str,
+        id: &ContainerId,
         detach: bool,
         mut reply: Reply,
     ) -> Handled {
-        let id = id.to_string();
-        if let Err(failure) = self.start_container(&id).await {
+        if let Err(failure) = self.start_container(id).await {
             reply
                 .stderr
                 .push_str(&format!("docker: {}\n", failure.message));
@@ -44,8 +44,8 @@ impl World {
             reply.stdout.push_str(&format!("{id}\n"));
             return Ok(reply);
         }
-        let argv = self.engine.containers.get(&id).map(|c| c.argv.clone());
-        let mut reply = self.attach_until_exit(&id, reply).await?;
+        let argv = self.engine.containers.get(id).map(|c| c.argv.clone());
+        let mut reply = self.attach_until_exit(id, reply).await?;
         if let Some(note) = argv.and_then(|argv| no_terminal_note(inv, &argv, "run")) {
             reply.stderr.push_str(&note);
         }
@@ -54,7 +54,11 @@ impl World {
 
     /// Foreground `docker run`/`start -a`: wait until the main process ends (or show what it
     /// printed so far if it keeps running), and return its output and exit code.
-    pub(super) async fn attach_until_exit(&mut self, id: &str, mut reply: Reply) -> Handled {
+    pub(super) async fn attach_until_exit(
+        &mut self,
+        id: &ContainerId,
+        mut reply: Reply,
+    ) -> Handled {
         let Some(c) = self.engine.containers.get(id) else {
             // Already ended and removed (`--rm` of a process that exits at once).
             let (logs, code) = self.recently_removed.get(id).cloned().unwrap_or_default();
@@ -92,7 +96,7 @@ impl World {
 
     /// Starts a created or exited container's main process and waits until its host says
     /// it started, or why it could not.
-    pub(crate) async fn start_container(&mut self, id: &str) -> Result<(), Failure> {
+    pub(crate) async fn start_container(&mut self, id: &ContainerId) -> Result<(), Failure> {
         let Some(handle) = self.begin_start(id)? else {
             return Ok(());
         };
@@ -123,7 +127,10 @@ impl World {
 
     /// Has the host start a container's main process; `None` if it is running already.
     /// The container counts as running once the host reports the start.
-    pub(super) fn begin_start(&mut self, id: &str) -> Result<Option<ProcessHandle>, Failure> {
+    pub(super) fn begin_start(
+        &mut self,
+        id: &ContainerId,
+    ) -> Result<Option<ProcessHandle>, Failure> {
         let c = self.container(id)?;
         if c.is_running() || c.main.is_some() {
             return Ok(None);
@@ -181,7 +188,7 @@ impl World {
     }
 
     /// A restart timer fell due: start the container again (a failure shows in its state).
-    pub(crate) fn fire_timer(&mut self, id: &str, at: Tick) {
+    pub(crate) fn fire_timer(&mut self, id: &ContainerId, at: Tick) {
         if self
             .engine
             .containers
@@ -197,7 +204,7 @@ impl World {
     }
 
     /// Records the end of a container's main process and applies --rm and restart policies.
-    pub(super) fn container_exited(&mut self, id: &str, at: Tick, code: i32, oom: bool) {
+    pub(super) fn container_exited(&mut self, id: &ContainerId, at: Tick, code: i32, oom: bool) {
         let Some(c) = self.engine.containers.get_mut(id) else {
             return;
         };
@@ -235,8 +242,11 @@ impl World {
                 c.restart_count += 1;
                 c.restart_at = Some(at + delay);
             }
-            self.timers
-                .insert((at + delay, self.host_name.clone(), id.to_string()));
+            let timer = Timer::Restart {
+                host: self.host_name.clone(),
+                id: id.clone(),
+            };
+            self.timers.insert((at + delay, timer));
             self.emit(EventKind::ContainerRestarting {
                 id: id.to_string(),
                 name,
@@ -248,7 +258,7 @@ impl World {
 
     /// Removes a container: its writable layer is thrown away; named volumes stay, anonymous
     /// ones go when `remove_anonymous` (`rm -v`, `--rm`).
-    pub(super) fn remove_container(&mut self, id: &str, remove_anonymous: bool) {
+    pub(super) fn remove_container(&mut self, id: &ContainerId, remove_anonymous: bool) {
         let Some(mut c) = self.engine.containers.remove(id) else {
             return;
         };
@@ -258,7 +268,7 @@ impl World {
         }
         // A foreground `run --rm` still prints the output and exit code of what it removed.
         self.recently_removed
-            .insert(id.to_string(), (c.past_logs.clone(), c.exit_code));
+            .insert(id.clone(), (c.past_logs.clone(), c.exit_code));
         let discarded = c.upper.size();
         self.issue(Effect::RemoveContainer {
             container: id.to_string(),

@@ -1,12 +1,12 @@
 //! What a container printed: `docker logs`, and the output an attached `run`/`exec` shows.
 
-use super::{Failure, Handled, LogLine, Reply, World};
+use super::{ContainerId, Failure, Handled, LogLine, Reply, World};
 use crate::command::Invocation;
 use crate::event::Tick;
 use crate::program::Stream;
 
 impl World {
-    pub(super) fn logs_of(&self, id: &str, from: Tick, until: Tick) -> Vec<LogLine> {
+    pub(super) fn logs_of(&self, id: &ContainerId, from: Tick, until: Tick) -> Vec<LogLine> {
         let logs = match self.engine.containers.get(id) {
             Some(c) => c.logs(until),
             None => self

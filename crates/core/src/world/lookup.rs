@@ -1,46 +1,59 @@
 //! Finding containers: by name, full ID or unique ID prefix.
 
 use super::container::Container;
+use super::ids::ContainerId;
 use super::{Failure, World};
 use crate::driver::ProcessHandle;
+use std::ops::Bound;
+
+/// Why a container lookup found none, in the daemon's words.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum LookupError {
+    #[error("No such container: {0}")]
+    NoSuchContainer(String),
+    #[error("multiple IDs found with provided prefix: {0}")]
+    AmbiguousPrefix(String),
+}
+
+impl From<LookupError> for Failure {
+    fn from(error: LookupError) -> Failure {
+        Failure::daemon(error)
+    }
+}
 
 impl World {
     /// Finds a container by name, full ID or unique ID prefix.
-    pub(crate) fn find_container(&self, key: &str) -> Result<String, Failure> {
+    pub(crate) fn find_container(&self, key: &str) -> Result<ContainerId, LookupError> {
         if let Some(c) = self.container_named(key.trim_start_matches('/')) {
             return Ok(c.id.clone());
         }
-        if self.engine.containers.contains_key(key) {
-            return Ok(key.to_string());
+        if let Some((id, _)) = self.engine.containers.get_key_value(key) {
+            return Ok(id.clone());
         }
         if !key.is_empty() && key.chars().all(|c| c.is_ascii_hexdigit()) {
             let mut matches = self
                 .engine
                 .containers
-                .range(key.to_string()..)
+                .range::<str, _>((Bound::Included(key), Bound::Unbounded))
                 .take_while(|(id, _)| id.starts_with(key));
             match (matches.next(), matches.next()) {
                 (Some((id, _)), None) => return Ok(id.clone()),
-                (Some(_), Some(_)) => {
-                    return Err(Failure::daemon(format!(
-                        "multiple IDs found with provided prefix: {key}"
-                    )))
-                }
+                (Some(_), Some(_)) => return Err(LookupError::AmbiguousPrefix(key.to_string())),
                 _ => {}
             }
         }
-        Err(Failure::daemon(format!("No such container: {key}")))
+        Err(LookupError::NoSuchContainer(key.to_string()))
     }
 
-    pub(super) fn container(&self, id: &str) -> Result<&Container, Failure> {
+    pub(super) fn container(&self, id: &ContainerId) -> Result<&Container, LookupError> {
         self.engine
             .containers
             .get(id)
-            .ok_or_else(|| Failure::daemon(format!("No such container: {id}")))
+            .ok_or_else(|| LookupError::NoSuchContainer(id.to_string()))
     }
 
     /// The container still runs the main process `handle` (or, for `None`, any).
-    pub(crate) fn runs(&self, id: &str, handle: Option<ProcessHandle>) -> bool {
+    pub(crate) fn runs(&self, id: &ContainerId, handle: Option<ProcessHandle>) -> bool {
         self.engine
             .containers
             .get(id)
@@ -48,7 +61,7 @@ impl World {
     }
 
     /// Resolves every argument to a container ID before acting on any of them.
-    pub(super) fn resolve_all(&self, keys: &[String]) -> Result<Vec<String>, Failure> {
+    pub(super) fn resolve_all(&self, keys: &[String]) -> Result<Vec<ContainerId>, LookupError> {
         keys.iter().map(|k| self.find_container(k)).collect()
     }
 }

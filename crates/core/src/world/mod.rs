@@ -19,6 +19,7 @@ mod filters;
 mod format;
 mod host_program;
 mod hosts;
+mod ids;
 mod images;
 mod inspect;
 mod kubectl;
@@ -45,6 +46,8 @@ mod wait;
 pub use container::{
     Container, LogLine, Mount, MountKind, PortBinding, RestartPolicy, Status, Volume,
 };
+use ids::Timer;
+pub use ids::{ContainerId, HostName};
 use inspect::ObjectKind;
 pub use machine::{Busy, Machine};
 pub(crate) use observe::ProcRecord;
@@ -77,17 +80,17 @@ pub struct World {
     /// The engine of the host commands address now (`host_name`).
     engine: Engine,
     /// The other hosts' engines, by host name.
-    parked: BTreeMap<String, Engine>,
-    /// Pending container restarts: (when, host, container id).
-    timers: BTreeSet<(Tick, String, String)>,
+    parked: BTreeMap<HostName, Engine>,
+    /// Pending container restarts and the cluster's next round, by when they fall due.
+    timers: BTreeSet<(Tick, Timer)>,
     /// When commands waiting on their host give up waiting.
     deadlines: BTreeSet<Tick>,
     /// Output and exit code of containers removed during the current command.
-    recently_removed: BTreeMap<String, (Vec<LogLine>, i32)>,
+    recently_removed: BTreeMap<ContainerId, (Vec<LogLine>, i32)>,
     /// Where effects go out and observations come in (see [`Machine`]).
     pub(crate) port: SharedPort,
     /// The host `engine` belongs to.
-    host_name: String,
+    host_name: HostName,
     /// Processes started and not yet done with.
     pub(crate) procs: BTreeMap<ProcessHandle, ProcRecord>,
     next_handle: u64,
@@ -179,7 +182,7 @@ impl World {
             deadlines: BTreeSet::new(),
             recently_removed: BTreeMap::new(),
             port: SharedPort::default(),
-            host_name: DEFAULT_HOST.to_string(),
+            host_name: HostName::from(DEFAULT_HOST),
             procs: BTreeMap::new(),
             next_handle: 1,
             next_sandbox: 1,
@@ -197,7 +200,7 @@ impl World {
         self.port
             .borrow_mut()
             .effects
-            .push_back((self.host_name.clone(), effect));
+            .push_back((self.host_name.to_string(), effect));
     }
 
     /// Makes `name` the host that commands and effects address; false if there is none.
@@ -209,7 +212,7 @@ impl World {
             return false;
         };
         let previous = std::mem::replace(&mut self.engine, engine);
-        let previous_name = std::mem::replace(&mut self.host_name, name.to_string());
+        let previous_name = std::mem::replace(&mut self.host_name, HostName::from(name));
         self.parked.insert(previous_name, previous);
         true
     }
@@ -431,7 +434,7 @@ impl World {
     /// files and the clock. Tests use it to prove a failed command changed nothing.
     pub fn state_digest(&self) -> String {
         let mut text = format!("now={}\n", self.now);
-        let mut engines: Vec<(&String, &Engine)> = self.parked.iter().collect();
+        let mut engines: Vec<(&HostName, &Engine)> = self.parked.iter().collect();
         engines.push((&self.host_name, &self.engine));
         crate::order::sort_by(&mut engines, &|a, b| a.0.cmp(b.0));
         for (name, engine) in engines {
@@ -491,17 +494,18 @@ impl World {
 
     /// Fires the restart timers `due` accepts, earliest first, each on its own host.
     pub(super) fn fire_timers(&mut self, due: impl Fn(Tick) -> bool) {
-        while let Some((at, host, id)) = self.timers.first().cloned() {
+        while let Some((at, timer)) = self.timers.first().cloned() {
             if !due(at) {
                 break;
             }
-            self.timers.remove(&(at, host.clone(), id.clone()));
+            self.timers.remove(&(at, timer.clone()));
             self.now = self.now.max(at);
-            if host == cluster::TIMER_HOST {
-                self.cluster_due(at);
-                continue;
+            match timer {
+                Timer::Cluster => self.cluster_due(at),
+                Timer::Restart { host, id } => {
+                    self.on_host(&host, |w| w.fire_timer(&id, at));
+                }
             }
-            self.on_host(&host, |w| w.fire_timer(&id, at));
         }
     }
 }

@@ -103,7 +103,7 @@ impl World {
         self.engine.names.remove(&old_name);
         self.engine.names.insert(new_name.clone(), id.clone());
         self.emit(EventKind::ContainerRenamed {
-            id,
+            id: id.to_string(),
             old_name,
             name: new_name,
         });

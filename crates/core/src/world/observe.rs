@@ -2,7 +2,7 @@
 //! and end; files change. A container's state, logs and exit are built from these alone.
 
 use super::container::{LogLine, Status};
-use super::World;
+use super::{ContainerId, World};
 use crate::driver::{
     FilesNow, FilesOf, Observation, ProcessExit, ProcessHandle, Purpose, StartError, Target,
 };
@@ -121,13 +121,13 @@ impl World {
     }
 
     /// The container whose current main process `handle` is.
-    fn main_container_of(&self, handle: ProcessHandle) -> Option<String> {
+    fn main_container_of(&self, handle: ProcessHandle) -> Option<ContainerId> {
         let record = self.procs.get(&handle)?;
         match (&record.target, record.purpose) {
             (Target::Container(id), Purpose::Main) => self
                 .engine
                 .containers
-                .get(id)
+                .get(id.as_str())
                 .filter(|c| c.main == Some(handle))
                 .map(|c| c.id.clone()),
             _ => None,
@@ -140,7 +140,7 @@ impl World {
         }
     }
 
-    fn main_started(&mut self, id: &str, at: crate::event::Tick) {
+    fn main_started(&mut self, id: &ContainerId, at: crate::event::Tick) {
         let Some(c) = self.engine.containers.get_mut(id) else {
             return;
         };
@@ -165,7 +165,7 @@ impl World {
     fn files_observed(&mut self, of: FilesOf, files: FilesNow) {
         match (of, files) {
             (FilesOf::Container(id), FilesNow::Layer(upper)) => {
-                if let Some(c) = self.engine.containers.get_mut(&id) {
+                if let Some(c) = self.engine.containers.get_mut(id.as_str()) {
                     c.upper = upper;
                 }
             }

@@ -1,7 +1,7 @@
 //! The prune commands (`docker container prune`, `image prune`, `volume prune`): remove what
 //! nothing uses, after docker's `[y/N]` question, which only `-f` can answer here.
 
-use super::{Failure, Handled, Reply, World};
+use super::{ContainerId, Failure, Handled, Reply, World};
 use crate::command::Invocation;
 use crate::driver::Effect;
 use crate::event::EventKind;
@@ -13,7 +13,7 @@ impl World {
     /// (volumes stay).
     pub(crate) fn cmd_container_prune(&mut self, inv: &Invocation) -> Handled {
         confirmed(inv, "WARNING! This will remove all stopped containers.")?;
-        let stopped: Vec<(String, u64)> = self
+        let stopped: Vec<(ContainerId, u64)> = self
             .engine
             .containers
             .values()
@@ -26,7 +26,7 @@ impl World {
             self.remove_container(id, false);
             reclaimed += bytes;
         }
-        let ids: Vec<String> = stopped.into_iter().map(|(id, _)| id).collect();
+        let ids: Vec<String> = stopped.into_iter().map(|(id, _)| id.0).collect();
         Ok(Reply::out(prune_report(
             "Deleted Containers",
             &ids,

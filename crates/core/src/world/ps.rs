@@ -177,7 +177,7 @@ impl World {
             c.image_ref.clone()
         };
         json!({
-            "ID": if no_trunc { c.id.clone() } else { c.short_id().to_string() },
+            "ID": if no_trunc { c.id.as_str() } else { c.short_id() },
             "Image": image,
             "Command": command,
             "CreatedAt": go_time(c.created),

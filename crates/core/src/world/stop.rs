@@ -3,6 +3,7 @@
 
 use super::container::Container;
 use super::wait::Waited;
+use super::ContainerId;
 use super::{Failure, Handled, Reply, World};
 use crate::command::signal::{signal_number, SIGKILL, SIGTERM};
 use crate::command::Invocation;
@@ -41,7 +42,7 @@ impl World {
     /// SIGTERM, then SIGKILL after the grace period; the exit code is what the process did.
     /// (A shell or `sleep` as PID 1 has no handler, so the kernel ignores SIGTERM and the
     /// container is killed after the grace period, exit 137, as with real docker.)
-    pub(super) async fn stop_container(&mut self, id: &str, grace: u64) {
+    pub(super) async fn stop_container(&mut self, id: &ContainerId, grace: u64) {
         let Some(c) = self.engine.containers.get_mut(id) else {
             return;
         };
@@ -70,7 +71,7 @@ impl World {
     }
 
     /// SIGKILL, and wait for the host to report the end.
-    pub(super) async fn kill_and_wait(&mut self, id: &str, handle: ProcessHandle) {
+    pub(super) async fn kill_and_wait(&mut self, id: &ContainerId, handle: ProcessHandle) {
         self.issue(Effect::Signal {
             handle,
             signal: SIGKILL,

@@ -43,7 +43,7 @@ impl World {
             .containers
             .values()
             .filter(|c| c.mounts.iter().any(|m| m.source == name))
-            .map(|c| c.id.clone())
+            .map(|c| c.id.to_string())
             .collect()
     }
 

@@ -35,7 +35,7 @@ impl World {
         let clock = self.port.borrow().clock;
         self.advance_to(clock);
         let next_timeout = [
-            self.timers.first().map(|(at, _, _)| *at),
+            self.timers.first().map(|(at, _)| *at),
             self.deadlines.first().copied(),
         ]
         .into_iter()
