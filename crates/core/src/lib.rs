@@ -53,6 +53,7 @@ pub mod output;
 pub mod program;
 pub mod registry;
 pub mod scenario;
+mod text_id;
 pub mod view;
 mod world;
 

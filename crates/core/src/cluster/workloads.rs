@@ -2,10 +2,17 @@
 //! `apply` do to the objects (the controllers then reconcile).
 
 use super::labels::{Labels, Selector};
-use super::objects::{Deployment, Kind, ObjectKey, Phase, Pod, PodTemplate, Resources};
+use super::objects::{Deployment, Kind, ObjectKey, Phase, Pod, PodTemplate, ReplicaSet, Resources};
 use super::{Cluster, ClusterError, KubeletAction};
 use crate::event::Tick;
 use rand_core::RngCore;
+
+/// kubectl's words for a `resource` (`pods`, `deployments.apps`) that does not exist.
+fn not_found(resource: &str, name: &str) -> ClusterError {
+    ClusterError(format!(
+        "Error from server (NotFound): {resource} \"{name}\" not found"
+    ))
+}
 
 /// A UID in the UUID shape Kubernetes uses, from the seeded RNG.
 pub(crate) fn new_uid(rng: &mut dyn RngCore) -> String {
@@ -86,11 +93,7 @@ impl Cluster {
         let d = self
             .deployments
             .get_mut(&(namespace.to_string(), name.to_string()))
-            .ok_or_else(|| {
-                ClusterError(format!(
-                    "Error from server (NotFound): deployments.apps \"{name}\" not found"
-                ))
-            })?;
+            .ok_or_else(|| not_found("deployments.apps", name))?;
         d.replicas = replicas;
         Ok(())
     }
@@ -106,11 +109,7 @@ impl Cluster {
         let d = self
             .deployments
             .get_mut(&(namespace.to_string(), name.to_string()))
-            .ok_or_else(|| {
-                ClusterError(format!(
-                    "Error from server (NotFound): deployments.apps \"{name}\" not found"
-                ))
-            })?;
+            .ok_or_else(|| not_found("deployments.apps", name))?;
         change(&mut d.template);
         Ok(())
     }
@@ -258,11 +257,10 @@ impl Cluster {
         name: &str,
         now: Tick,
     ) -> Result<(), ClusterError> {
-        let id = self.pod(namespace, name).map(|p| p.id).ok_or_else(|| {
-            ClusterError(format!(
-                "Error from server (NotFound): pods \"{name}\" not found"
-            ))
-        })?;
+        let id = self
+            .pod(namespace, name)
+            .map(|p| p.id)
+            .ok_or_else(|| not_found("pods", name))?;
         self.delete_pod(id, now);
         Ok(())
     }
@@ -276,14 +274,8 @@ impl Cluster {
         now: Tick,
     ) -> Result<(), ClusterError> {
         let key = (namespace.to_string(), name.to_string());
-        let Some(d) = self.deployments.get(&key) else {
-            return Err(ClusterError(format!(
-                "Error from server (NotFound): deployments.apps \"{name}\" not found"
-            )));
-        };
-        let root = d.key();
-        self.delete_cascade(&root, now);
-        Ok(())
+        let root = self.deployments.get(&key).map(Deployment::key);
+        self.delete_root(root, "deployments.apps", name, now)
     }
 
     /// `kubectl delete replicaset NAME` (its Deployment, if any, makes a new one).
@@ -294,12 +286,19 @@ impl Cluster {
         now: Tick,
     ) -> Result<(), ClusterError> {
         let key = (namespace.to_string(), name.to_string());
-        let Some(rs) = self.replicasets.get(&key) else {
-            return Err(ClusterError(format!(
-                "Error from server (NotFound): replicasets.apps \"{name}\" not found"
-            )));
-        };
-        let root = rs.key();
+        let root = self.replicasets.get(&key).map(ReplicaSet::key);
+        self.delete_root(root, "replicasets.apps", name, now)
+    }
+
+    /// Deletes `root` and what it owns, or says the `resource` called `name` is not found.
+    fn delete_root(
+        &mut self,
+        root: Option<ObjectKey>,
+        resource: &str,
+        name: &str,
+        now: Tick,
+    ) -> Result<(), ClusterError> {
+        let root = root.ok_or_else(|| not_found(resource, name))?;
         self.delete_cascade(&root, now);
         Ok(())
     }

@@ -4,9 +4,6 @@
 //! and journals read the same as before the types existed.
 
 use serde::{Deserialize, Serialize};
-use std::borrow::Borrow;
-use std::fmt;
-use std::ops::Deref;
 
 /// Why a text is not a `sha256:` digest.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -60,60 +57,13 @@ macro_rules! digest_type {
                 $name(digest)
             }
 
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-
             /// The 12 hex digits docker prints.
             pub fn short(&self) -> &str {
                 crate::digest::short_id(&self.0)
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        // Read as the text it is (formatting, prefix matching, `&str` parameters).
-        impl Deref for $name {
-            type Target = str;
-            fn deref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        // Lets maps keyed by the type be looked up with a `&str`.
-        impl Borrow<str> for $name {
-            fn borrow(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(id: $name) -> String {
-                id.0
-            }
-        }
-
-        impl PartialEq<str> for $name {
-            fn eq(&self, other: &str) -> bool {
-                self.0 == other
-            }
-        }
-
-        impl PartialEq<String> for $name {
-            fn eq(&self, other: &String) -> bool {
-                &self.0 == other
-            }
-        }
-
-        impl PartialEq<$name> for String {
-            fn eq(&self, other: &$name) -> bool {
-                *self == other.0
-            }
-        }
+        crate::text_id::text_id_impls!($name);
     };
 }
 

@@ -1,10 +1,6 @@
 //! The names the World keys its maps by, as types of their own so that a container's ID is
 //! never passed where a host's name (or a container's name) is meant.
 
-use std::borrow::Borrow;
-use std::fmt;
-use std::ops::Deref;
-
 /// Declares a newtype over `String` that reads as the text it holds.
 macro_rules! text_id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -13,49 +9,7 @@ macro_rules! text_id {
         #[serde(transparent)]
         pub struct $name(pub String);
 
-        impl $name {
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl Deref for $name {
-            type Target = str;
-            fn deref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        // Maps keyed by it can be looked up with the text a user typed.
-        impl Borrow<str> for $name {
-            fn borrow(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl PartialEq<str> for $name {
-            fn eq(&self, other: &str) -> bool {
-                self.0 == other
-            }
-        }
-
-        impl PartialEq<&str> for $name {
-            fn eq(&self, other: &&str) -> bool {
-                self.0 == *other
-            }
-        }
-
-        impl PartialEq<$name> for &str {
-            fn eq(&self, other: &$name) -> bool {
-                *self == other.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
+        crate::text_id::text_id_impls!($name);
 
         impl From<&str> for $name {
             fn from(text: &str) -> $name {

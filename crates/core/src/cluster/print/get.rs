@@ -2,7 +2,7 @@
 
 use super::{age, node_ip, table, Runtimes};
 use crate::cluster::events::KubeEvent;
-use crate::cluster::labels;
+use crate::cluster::labels::{self, Labels};
 use crate::cluster::objects::{Deployment, Pod, ReplicaSet};
 use crate::cluster::Cluster;
 use crate::event::Tick;
@@ -94,47 +94,31 @@ pub fn get_pods(
     now: Tick,
     o: GetOptions,
 ) -> String {
-    let mut header = Vec::new();
-    if o.all_namespaces {
-        header.push("NAMESPACE");
-    }
-    header.extend(["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
-    if o.wide {
-        header.extend(["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]);
-    }
-    if o.show_labels {
-        header.push("LABELS");
-    }
-    let rows: Vec<Vec<String>> = pods
-        .iter()
-        .map(|p| {
-            let (ready, status, restarts) = pod_state(cluster, p, runtimes);
-            let mut row = Vec::new();
-            if o.all_namespaces {
-                row.push(p.namespace.clone());
-            }
-            row.extend([
+    let columns = Columns {
+        main: &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+        wide: &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+        labels: true,
+    };
+    namespaced_table(pods, columns, o, |p| {
+        let (ready, status, restarts) = pod_state(cluster, p, runtimes);
+        Row {
+            namespace: &p.namespace,
+            main: vec![
                 p.name.clone(),
                 ready,
                 status,
                 restarts.to_string(),
                 age(now, p.created),
-            ]);
-            if o.wide {
-                row.extend([
-                    p.ip.clone().unwrap_or_else(|| "<none>".into()),
-                    cluster.node_of(p).unwrap_or("<none>").to_string(),
-                    "<none>".into(),
-                    "<none>".into(),
-                ]);
-            }
-            if o.show_labels {
-                row.push(labels::format(p.labels()));
-            }
-            row
-        })
-        .collect();
-    table(&header, &rows)
+            ],
+            wide: vec![
+                p.ip.clone().unwrap_or_else(|| "<none>".into()),
+                cluster.node_of(p).unwrap_or("<none>").to_string(),
+                "<none>".into(),
+                "<none>".into(),
+            ],
+            labels: p.labels(),
+        }
+    })
 }
 
 /// Ready pods of a ReplicaSet or Deployment's ReplicaSets.
@@ -162,37 +146,27 @@ pub fn get_replicasets(
     now: Tick,
     o: GetOptions,
 ) -> String {
-    let mut header = Vec::new();
-    if o.all_namespaces {
-        header.push("NAMESPACE");
-    }
-    header.extend(["NAME", "DESIRED", "CURRENT", "READY", "AGE"]);
-    if o.wide {
-        header.extend(["CONTAINERS", "IMAGES", "SELECTOR"]);
-    }
-    let rows: Vec<Vec<String>> = sets
-        .iter()
-        .map(|rs| {
-            let (current, ready) = ready_of(cluster, rs, runtimes);
-            let mut row = Vec::new();
-            if o.all_namespaces {
-                row.push(rs.namespace.clone());
-            }
-            row.extend([
+    let columns = Columns {
+        main: &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+        wide: &["CONTAINERS", "IMAGES", "SELECTOR"],
+        labels: false,
+    };
+    namespaced_table(sets, columns, o, |rs| {
+        let (current, ready) = ready_of(cluster, rs, runtimes);
+        let [names, images] = containers_images(&rs.template);
+        Row {
+            namespace: &rs.namespace,
+            main: vec![
                 rs.name.clone(),
                 rs.replicas.to_string(),
                 current.to_string(),
                 ready.to_string(),
                 age(now, rs.created),
-            ]);
-            if o.wide {
-                row.extend(containers_images(&rs.template));
-                row.push(labels::format(&rs.template.labels));
-            }
-            row
-        })
-        .collect();
-    table(&header, &rows)
+            ],
+            wide: vec![names, images, labels::format(&rs.template.labels)],
+            labels: &rs.template.labels,
+        }
+    })
 }
 
 fn containers_images(t: &crate::cluster::objects::PodTemplate) -> [String; 2] {
@@ -233,40 +207,81 @@ pub fn get_deployments(
     now: Tick,
     o: GetOptions,
 ) -> String {
-    let mut header = Vec::new();
-    if o.all_namespaces {
-        header.push("NAMESPACE");
-    }
-    header.extend(["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]);
-    if o.wide {
-        header.extend(["CONTAINERS", "IMAGES", "SELECTOR"]);
-    }
-    if o.show_labels {
-        header.push("LABELS");
-    }
-    let rows: Vec<Vec<String>> = list
-        .iter()
-        .map(|d| {
-            let (ready, updated, available) = deployment_counts(cluster, d, runtimes);
-            let mut row = Vec::new();
-            if o.all_namespaces {
-                row.push(d.namespace.clone());
-            }
-            row.extend([
+    let columns = Columns {
+        main: &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+        wide: &["CONTAINERS", "IMAGES", "SELECTOR"],
+        labels: true,
+    };
+    namespaced_table(list, columns, o, |d| {
+        let (ready, updated, available) = deployment_counts(cluster, d, runtimes);
+        let [names, images] = containers_images(&d.template);
+        Row {
+            namespace: &d.namespace,
+            main: vec![
                 d.name.clone(),
                 format!("{ready}/{}", d.replicas),
                 updated.to_string(),
                 available.to_string(),
                 age(now, d.created),
-            ]);
+            ],
+            wide: vec![names, images, labels::format(&d.labels)],
+            labels: &d.labels,
+        }
+    })
+}
+
+/// The columns of a namespaced kind: its own, those `-o wide` adds, and whether
+/// `--show-labels` adds LABELS (kubectl's ReplicaSet table here does not).
+struct Columns {
+    main: &'static [&'static str],
+    wide: &'static [&'static str],
+    labels: bool,
+}
+
+/// One object's cells, by column group.
+struct Row<'a> {
+    namespace: &'a str,
+    main: Vec<String>,
+    wide: Vec<String>,
+    labels: &'a Labels,
+}
+
+/// The table every namespaced `get` prints: NAMESPACE first with `-A`, then the kind's
+/// columns, the wide ones with `-o wide` and LABELS with `--show-labels`.
+fn namespaced_table<'a, T>(
+    items: &[&'a T],
+    columns: Columns,
+    o: GetOptions,
+    row: impl Fn(&'a T) -> Row<'a>,
+) -> String {
+    let show_labels = o.show_labels && columns.labels;
+    let mut header = Vec::new();
+    if o.all_namespaces {
+        header.push("NAMESPACE");
+    }
+    header.extend(columns.main);
+    if o.wide {
+        header.extend(columns.wide);
+    }
+    if show_labels {
+        header.push("LABELS");
+    }
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|item| {
+            let r = row(item);
+            let mut cells = Vec::new();
+            if o.all_namespaces {
+                cells.push(r.namespace.to_string());
+            }
+            cells.extend(r.main);
             if o.wide {
-                row.extend(containers_images(&d.template));
-                row.push(labels::format(&d.labels));
+                cells.extend(r.wide);
             }
-            if o.show_labels {
-                row.push(labels::format(&d.labels));
+            if show_labels {
+                cells.push(labels::format(r.labels));
             }
-            row
+            cells
         })
         .collect();
     table(&header, &rows)
