@@ -1,7 +1,30 @@
 //! `--format` for the listing commands (`ps`, `images`, `volume ls`, ...).
 
 use super::{Failure, Handled, Reply};
-use crate::output::{align_tab_separated, render_template};
+use crate::output::{align_tab_separated, render_template, table};
+
+/// A list command's rows: through `--format` when given, else docker's default table of
+/// `columns` (title, row key).
+pub(crate) fn print_rows(
+    format: Option<&str>,
+    rows: &[serde_json::Value],
+    columns: &[(&str, &str)],
+) -> Handled {
+    if let Some(format) = format {
+        return format_rows(format, rows, columns);
+    }
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            columns
+                .iter()
+                .map(|(_, key)| r[key].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .collect();
+    let header: Vec<&str> = columns.iter().map(|(title, _)| *title).collect();
+    Ok(Reply::out(table(&header, &cells)))
+}
 
 /// `--format`: `table` followed by a template prints a header row, otherwise one line per row.
 pub(crate) fn format_rows(

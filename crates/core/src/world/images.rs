@@ -245,20 +245,7 @@ impl World {
             ("CREATED", "CreatedSince"),
             ("SIZE", "Size"),
         ];
-        if let Some(format) = inv.flags.value("format") {
-            return super::format::format_rows(format, &rows, COLUMNS);
-        }
-        let cells: Vec<Vec<String>> = rows
-            .iter()
-            .map(|r| {
-                COLUMNS
-                    .iter()
-                    .map(|(_, k)| r[k].as_str().unwrap_or("").to_string())
-                    .collect()
-            })
-            .collect();
-        let header: Vec<&str> = COLUMNS.iter().map(|(h, _)| *h).collect();
-        Ok(Reply::out(table(&header, &cells)))
+        super::format::print_rows(inv.flags.value("format"), &rows, COLUMNS)
     }
 
     pub(crate) fn cmd_tag(&mut self, inv: &Invocation) -> Handled {
@@ -393,20 +380,7 @@ impl World {
             ("SIZE", "Size"),
             ("COMMENT", "Comment"),
         ];
-        if let Some(format) = inv.flags.value("format") {
-            return super::format::format_rows(format, &rows, COLUMNS);
-        }
-        let cells: Vec<Vec<String>> = rows
-            .iter()
-            .map(|r| {
-                COLUMNS
-                    .iter()
-                    .map(|(_, k)| r[k].as_str().unwrap_or("").to_string())
-                    .collect()
-            })
-            .collect();
-        let header: Vec<&str> = COLUMNS.iter().map(|(h, _)| *h).collect();
-        Ok(Reply::out(table(&header, &cells)))
+        super::format::print_rows(inv.flags.value("format"), &rows, COLUMNS)
     }
 
     pub(crate) fn cmd_commit(&mut self, inv: &Invocation) -> Handled {

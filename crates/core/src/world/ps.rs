@@ -2,13 +2,11 @@
 
 use super::container::{Container, Status};
 use super::filters::{label_matches, mounts_volume, name_matches, Filters};
-use super::format::format_rows;
+use super::format::print_rows;
 use super::{Failure, Handled, Reply, World};
 use crate::command::Invocation;
 use crate::digest::short_id;
-use crate::output::{
-    displayable_ports, ellipsis, go_time, human_duration, human_size, table, PortEntry,
-};
+use crate::output::{displayable_ports, ellipsis, go_time, human_duration, human_size, PortEntry};
 use serde_json::json;
 
 impl World {
@@ -71,20 +69,7 @@ impl World {
             ));
         }
         let rows: Vec<serde_json::Value> = shown.iter().map(|c| self.ps_row(c, no_trunc)).collect();
-        if let Some(format) = inv.flags.value("format") {
-            return format_rows(format, &rows, PS_COLUMNS);
-        }
-        let cells: Vec<Vec<String>> = rows
-            .iter()
-            .map(|r| {
-                PS_COLUMNS
-                    .iter()
-                    .map(|(_, key)| r[key].as_str().unwrap_or("").to_string())
-                    .collect()
-            })
-            .collect();
-        let header: Vec<&str> = PS_COLUMNS.iter().map(|(h, _)| *h).collect();
-        Ok(Reply::out(table(&header, &cells)))
+        print_rows(inv.flags.value("format"), &rows, PS_COLUMNS)
     }
 
     fn ps_filters_accept(&self, filters: &Filters, c: &Container) -> bool {

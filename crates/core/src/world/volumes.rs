@@ -7,7 +7,7 @@ use crate::command::Invocation;
 use crate::driver::Effect;
 use crate::event::EventKind;
 use crate::fs::FsTree;
-use crate::output::{rfc3339, table};
+use crate::output::rfc3339;
 use serde_json::json;
 
 mod error;
@@ -109,18 +109,8 @@ impl World {
             .iter()
             .map(|v| json!({"Driver": "local", "Name": v.name, "Scope": "local", "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name)}))
             .collect();
-        if let Some(format) = inv.flags.value("format") {
-            return super::format::format_rows(
-                format,
-                &rows,
-                &[("DRIVER", "Driver"), ("VOLUME NAME", "Name")],
-            );
-        }
-        let cells: Vec<Vec<String>> = shown
-            .iter()
-            .map(|v| vec!["local".to_string(), v.name.clone()])
-            .collect();
-        Ok(Reply::out(table(&["DRIVER", "VOLUME NAME"], &cells)))
+        let columns = [("DRIVER", "Driver"), ("VOLUME NAME", "Name")];
+        super::format::print_rows(inv.flags.value("format"), &rows, &columns)
     }
 
     pub(crate) fn volume_json(&self, v: &Volume) -> serde_json::Value {
