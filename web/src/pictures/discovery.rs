@@ -13,7 +13,7 @@ use yew::prelude::*;
 use super::labels::{t, Label};
 use super::svg::{clip, empty, frame, text};
 
-const W: i32 = 540;
+const W: i32 = 440;
 const ROW: i32 = 16;
 
 /// What the discovery picture draws: the lookup, and the Services a learner may look up instead.
@@ -109,13 +109,13 @@ fn step(
     let drawn = lines
         .into_iter()
         .enumerate()
-        .map(|(i, (line, class))| text(30, y + 32 + i as i32 * ROW, class, clip(&line, 86)));
+        .map(|(i, (line, class))| text(30, y + 32 + i as i32 * ROW, class, clip(&line, 72)));
     let html = html! {
         <g class={classes!("pic-disc-step", class)}>
             <rect class="pic-disc-box" x="0" y={y.to_string()} width={W.to_string()} height={height.to_string()} rx="5" />
             <circle class="pic-disc-num" cx="14" cy={(y + 13).to_string()} r="8" />
             { text(11, y + 17, "pic-tiny", n.to_string()) }
-            { text(30, y + 16, "pic-label", clip(&title, 80)) }
+            { text(30, y + 16, "pic-label", clip(&title, 64)) }
             { for drawn }
         </g>
     };
@@ -125,9 +125,11 @@ fn step(
 fn steps(v: &LookupView, lang: &'static str) -> Html {
     let mut parts: Vec<Html> = Vec::new();
     let mut y = 0;
+    let mut number = 0;
     let mut add = |title: String, lines: Vec<(String, &'static str)>, class: &'static str| {
-        let (h, next) = step(y, parts.len() + 1, title, lines, class);
-        if !parts.is_empty() {
+        number += 1;
+        let (h, next) = step(y, number, title, lines, class);
+        if number > 1 {
             parts.push(html! { <line class="pic-disc-arrow" x1="14" x2="14" y1={(y - 10).to_string()} y2={y.to_string()} /> });
         }
         parts.push(h);

@@ -12,8 +12,8 @@ use yew::prelude::*;
 use super::labels::{t, Label};
 use super::svg::{clip, empty, frame, text};
 
-const LEFT: i32 = 34;
-const PLOT_W: i32 = 480;
+const LEFT: i32 = 30;
+const PLOT_W: i32 = 300;
 const PLOT_H: i32 = 150;
 const TOP: i32 = 40;
 
@@ -127,7 +127,7 @@ fn chart(r: &RolloutView, lang: &'static str) -> Html {
     let heading = format!(
         "deployment/{} · {} · {}",
         r.deployment,
-        clip(&r.image, 28),
+        clip(&r.image, 20),
         r.strategy
     );
     let end = r.points.last().copied().unwrap_or_default();
@@ -151,8 +151,8 @@ fn chart(r: &RolloutView, lang: &'static str) -> Html {
     .into_iter()
     .enumerate()
     .map(|(i, (class, label))| {
-        let x = LEFT + i as i32 * 130;
-        let y = TOP + PLOT_H + 30;
+        let x = LEFT + (i % 2) as i32 * 150;
+        let y = TOP + PLOT_H + 30 + (i / 2) as i32 * 14;
         html! {
             <g>
                 <rect class={class} x={x.to_string()} y={(y - 9).to_string()} width="10" height="10" />
@@ -176,7 +176,7 @@ fn chart(r: &RolloutView, lang: &'static str) -> Html {
             { for legend }
         </>
     };
-    frame(LEFT + PLOT_W + 150, TOP + PLOT_H + 36, description, body)
+    frame(LEFT + PLOT_W + 110, TOP + PLOT_H + 50, description, body)
 }
 
 fn status_word(lang: &str, status: &str) -> &'static str {
