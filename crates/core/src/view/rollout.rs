@@ -46,16 +46,19 @@ pub struct RolloutPoint {
     pub new_unready: u32,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct PodState {
     replicaset: usize,
     live: bool,
     ready: bool,
+    node: String,
 }
 
 /// One Deployment's pods as the trace tells them.
 struct Tracker {
     replicasets: BTreeMap<String, usize>,
+    /// Each ReplicaSet's pod labels (what `delete pods -l` selects by), by index.
+    labels: Vec<crate::cluster::labels::Labels>,
     pods: BTreeMap<String, PodState>,
     /// The ReplicaSet last scaled up.
     newest: Option<usize>,
@@ -103,8 +106,56 @@ impl Tracker {
                 s.live = false;
                 s.ready = false;
             }),
+            EventKind::Command { line } => self.deleted(line),
             _ => false,
         }
+    }
+
+    /// `kubectl delete pod(s) NAME...|-l k=v|--all` and `kubectl drain NODE` take pods away at
+    /// once (Terminating pods are not counted), before the events of their replacements.
+    fn deleted(&mut self, line: &str) -> bool {
+        let words: Vec<&str> = line
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c| c == '\'' || c == '"'))
+            .collect();
+        let gone: Vec<String> = match words.as_slice() {
+            ["kubectl", "delete", "pod" | "pods" | "po", rest @ ..] => {
+                let selector = rest
+                    .iter()
+                    .position(|w| *w == "-l" || *w == "--selector")
+                    .and_then(|i| rest.get(i + 1));
+                let all = rest.contains(&"--all");
+                self.pods
+                    .iter()
+                    .filter(|(name, state)| {
+                        all || rest.contains(&name.as_str())
+                            || selector.is_some_and(|sel| {
+                                let Some(labels) = self.labels.get(state.replicaset) else {
+                                    return false;
+                                };
+                                sel.split(',').all(|kv| {
+                                    kv.split_once('=').is_some_and(|(k, v)| {
+                                        labels.get(k).map(String::as_str) == Some(v)
+                                    })
+                                })
+                            })
+                    })
+                    .map(|(name, _)| name.clone())
+                    .collect()
+            }
+            ["kubectl", "drain", node, ..] => self
+                .pods
+                .iter()
+                .filter(|(_, state)| state.node == *node)
+                .map(|(name, _)| name.clone())
+                .collect(),
+            _ => return false,
+        };
+        let mut changed = false;
+        for pod in gone {
+            changed |= self.gone(&pod);
+        }
+        changed
     }
 
     fn kube(&mut self, deployment: &str, reason: &str, object: &str, message: &str) -> bool {
@@ -130,12 +181,26 @@ impl Tracker {
                             replicaset,
                             live: true,
                             ready: false,
+                            node: String::new(),
                         };
                         self.pods.insert(pod.to_string(), state);
                         true
                     }
                     _ => false,
                 }
+            }
+            "Scheduled" => {
+                // `Successfully assigned NS/POD to NODE`
+                let placed = message
+                    .strip_prefix("Successfully assigned ")
+                    .and_then(|rest| rest.split_once(" to "));
+                if let Some((pod, node)) = placed {
+                    let pod = pod.rsplit('/').next().unwrap_or(pod);
+                    if let Some(state) = self.pods.get_mut(pod) {
+                        state.node = node.to_string();
+                    }
+                }
+                false
             }
             "SuccessfulDelete" => match message.strip_prefix("Deleted pod: ") {
                 Some(pod) => self.gone(pod),
@@ -190,6 +255,7 @@ pub fn rollouts(world: &World) -> Vec<RolloutView> {
                     .enumerate()
                     .map(|(i, rs)| (rs.name.clone(), i))
                     .collect(),
+                labels: sets.iter().map(|rs| rs.template.labels.clone()).collect(),
                 pods: BTreeMap::new(),
                 newest: None,
             };

@@ -115,6 +115,34 @@ fn a_bad_release_stalls_with_the_old_pods_serving_and_undo_recovers() {
 }
 
 #[test]
+fn deleted_pods_leave_at_once_and_their_replacements_are_not_counted_twice() {
+    let mut w = web(4);
+    let start = w.events().len() as u64;
+    run(
+        &mut w,
+        &[
+            "kubectl delete pods -l app=web",
+            "kubectl drain node-1",
+            "tick 5s",
+        ],
+    );
+    let r = web_rollout(&w);
+    let after: Vec<&RolloutPoint> = r.points.iter().filter(|p| p.seq >= start).collect();
+    assert!(!after.is_empty());
+    for p in &after {
+        assert!(total(p) <= 4, "{p:?}");
+    }
+    // The pods went (a dip), and four ready ones are back.
+    assert!(after.iter().any(|p| total(p) < 4));
+    let end = after.last().copied().copied().unwrap_or_default();
+    assert_eq!((end.new_ready, total(&end)), (4, 4));
+}
+
+fn total(p: &RolloutPoint) -> u32 {
+    p.old_ready + p.old_unready + p.new_ready + p.new_unready
+}
+
+#[test]
 fn no_cluster_no_rollouts_and_no_lookup() {
     let w = World::new(1);
     assert!(rollouts(&w).is_empty());
