@@ -9,11 +9,11 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use pictures::{
-    ClusterPicture, ContainersPicture, IsolationPicture, LayerStack, MemoryPicture, Pictures,
-    RegistryPicture, SchedulingPicture,
+    discovery_of, ClusterPicture, ContainersPicture, Discovery, DiscoveryPicture, IsolationPicture,
+    LayerStack, MemoryPicture, Pictures, RegistryPicture, RolloutPicture, SchedulingPicture,
 };
 use sim_core::fs::Node;
-use sim_core::view::{snapshot, Snapshot};
+use sim_core::view::{rollouts, snapshot, RolloutView, Snapshot};
 use sim_core::{BuildContext, World};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -45,6 +45,8 @@ struct Props {
     snapshot: Rc<Snapshot>,
     lang: &'static str,
     which: &'static str,
+    rollouts: Rc<Vec<RolloutView>>,
+    discovery: Option<Rc<Discovery>>,
 }
 
 #[component]
@@ -59,6 +61,11 @@ fn Show(props: &Props) -> Html {
         "memory" => html! { <MemoryPicture {snapshot} {lang} /> },
         "cluster" => html! { <ClusterPicture {snapshot} {lang} /> },
         "scheduling" => html! { <SchedulingPicture {snapshot} {lang} /> },
+        "rollout" => html! { <RolloutPicture rollouts={props.rollouts.clone()} {lang} /> },
+        "discovery" => match props.discovery.clone() {
+            Some(discovery) => html! { <DiscoveryPicture {discovery} {lang} /> },
+            None => html! {},
+        },
         _ => html! { <Pictures {snapshot} {lang} /> },
     }
 }
@@ -77,6 +84,8 @@ async fn mount(w: &World, which: &'static str, lang: &'static str) -> web_sys::E
         snapshot: Rc::new(snapshot(w)),
         lang,
         which,
+        rollouts: Rc::new(rollouts(w)),
+        discovery: discovery_of(w, None).map(Rc::new),
     };
     yew::Renderer::<Show>::with_root_and_props(root.clone(), props).render();
     yew::platform::time::sleep(Duration::from_millis(30)).await;
@@ -318,4 +327,94 @@ async fn clicking_a_pod_chip_shows_its_decision() {
     let html = root.inner_html();
     assert!(html.contains(&format!("{name} →")), "{html}");
     assert_eq!(count(&root, "rect.pic-pod-selected"), 1);
+}
+
+const ROLLOUT: [&str; 5] = [
+    "cluster create",
+    "kubectl create deployment web --image=nginx --replicas=4",
+    "tick 10s",
+    "kubectl set image deployment/web nginx=nginx:1.27",
+    "tick 10s",
+];
+
+#[wasm_bindgen_test]
+async fn rollout_picture_draws_old_and_new_pods_between_the_bounds() {
+    let w = world(&ROLLOUT);
+    let root = mount(&w, "rollout", "en").await;
+    let html = root.inner_html();
+    assert!(html.contains("deployment/web · nginx:1.27"), "{html}");
+    assert!(html.contains("rollout complete"));
+    // 4 replicas: surge 1 (25 % up), unavailable 1 (25 % down).
+    assert!(
+        html.contains("max pods 5") && html.contains("min ready 3"),
+        "{html}"
+    );
+    assert_eq!(count(&root, "g.pic-roll-bound"), 2);
+    let steps = rollouts(&w)[0].points.len() as u32;
+    assert_eq!(count(&root, "g.pic-roll-step"), steps);
+    assert!(count(&root, "rect.pic-roll-old") > 0 && count(&root, "rect.pic-roll-new") > 0);
+
+    // A bad release: pale new pods, the old ones still serving, the state says why.
+    let mut lines = ROLLOUT.to_vec();
+    lines.extend([
+        "kubectl set image deployment/web nginx=nginx:0.0-nope",
+        "tick 11m",
+    ]);
+    let w = world(&lines);
+    let html = render(&w, "rollout", "en").await;
+    assert!(
+        html.contains("stalled (ProgressDeadlineExceeded)"),
+        "{html}"
+    );
+    assert!(html.contains("ImagePull"), "{html}");
+    assert!(html.contains("pic-roll-new pic-roll-unready"));
+    let ko = render(&w, "rollout", "ko").await;
+    assert!(ko.contains("최대 파드 5") && ko.contains("멈춤"), "{ko}");
+}
+
+#[wasm_bindgen_test]
+async fn discovery_picture_draws_the_lookup_and_lights_the_changed_keys() {
+    let mut lines = vec![
+        "cluster create",
+        "kubectl create deployment web --image=nginx --replicas=2",
+        "kubectl expose deployment web --port=80",
+    ];
+    let w = world(&lines);
+    let html = render(&w, "discovery", "en").await;
+    assert!(html.contains("No lookup from inside a pod yet"), "{html}");
+    lines.extend([
+        "kubectl run client --image=busybox -- sleep 3600",
+        "tick 5s",
+        "kubectl exec client -- nslookup web",
+    ]);
+    let w = world(&lines);
+    let root = mount(&w, "discovery", "en").await;
+    let html = root.inner_html();
+    assert!(html.contains("pod client → web"), "{html}");
+    assert!(html.contains("search default.svc.cluster.local svc.cluster.local cluster.local"));
+    let ip = w
+        .cluster()
+        .unwrap()
+        .services()
+        .get("default", "web")
+        .unwrap()
+        .cluster_ip
+        .clone()
+        .unwrap();
+    assert!(
+        html.contains(&format!("web.default.svc.cluster.local → {ip}")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("ClusterIP {ip}")));
+    assert!(html.contains("/registry/services/endpoints/default/web"));
+    assert_eq!(count(&root, ".pic-disc-step"), 6);
+    assert_eq!(count(&root, ".pic-key-lit"), 0, "a lookup writes nothing");
+
+    lines.push("kubectl delete pods -l app=web");
+    let w = world(&lines);
+    let root = mount(&w, "discovery", "en").await;
+    assert!(count(&root, ".pic-key-lit") >= 1);
+    assert!(count(&root, ".pic-key-deleted") >= 1);
+    let ko = render(&w, "discovery", "ko").await;
+    assert!(ko.contains("클러스터 DNS"), "{ko}");
 }

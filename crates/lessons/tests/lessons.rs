@@ -41,8 +41,13 @@ fn the_lessons_form_one_numbered_path() {
     // The capstone ends the Docker part; the Kubernetes lessons follow it.
     assert!(ids.contains(&"09-capstone"));
     assert_eq!(
-        &ids[ids.len() - 2..],
-        ["10-orchestration", "11-self-healing"]
+        &ids[ids.len() - 4..],
+        [
+            "10-orchestration",
+            "11-self-healing",
+            "12-rollout",
+            "13-discovery"
+        ]
     );
     let capstone = lessons()
         .get("09-capstone")

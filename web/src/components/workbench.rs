@@ -12,7 +12,7 @@ use crate::components::preview::Preview;
 use crate::components::scenario_tools::ScenarioTools;
 use crate::components::terminal::Terminal;
 use crate::components::timeline::Timeline;
-use crate::pictures::Pictures;
+use crate::pictures::{discovery_of, Pictures};
 use crate::state::progress::{save_scenario, Export};
 use crate::state::session::{Action, Session};
 
@@ -55,6 +55,22 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
         move |_| session.scenario()
     });
 
+    // The rollout and discovery pictures read the World's trace and store: once per command
+    // (and per Service clicked), not per redraw.
+    let rollouts = use_memo(session.revision, {
+        let session = session.clone();
+        move |_| sim_core::view::rollouts(&session.world())
+    });
+    let picked = use_state(|| None::<String>);
+    let discovery = use_memo((session.revision, (*picked).clone()), {
+        let session = session.clone();
+        move |(_, picked)| discovery_of(&session.world(), picked.as_deref()).map(Rc::new)
+    });
+    let on_pick = {
+        let picked = picked.clone();
+        Callback::from(move |name: String| picked.set(Some(name)))
+    };
+
     let dispatcher = session.dispatcher();
     let on_run = {
         let dispatcher = dispatcher.clone();
@@ -91,7 +107,8 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
             </div>
             <section class="panel pictures-panel" aria-labelledby="pictures-heading">
                 <h2 id="pictures-heading">{ texts.pictures }</h2>
-                <Pictures snapshot={Rc::clone(&session.snapshot)} lang={lang_code} />
+                <Pictures snapshot={Rc::clone(&session.snapshot)} lang={lang_code}
+                    rollouts={rollouts.clone()} discovery={(*discovery).clone()} {on_pick} />
             </section>
             <Preview session={session.clone()} />
             <Timeline steps={Rc::clone(&session.steps)} transcript={Rc::clone(&session.transcript)}

@@ -61,6 +61,30 @@ pub enum Label {
     WhatIf,
     WhatIfUnder,
     Now,
+    RolloutHeading,
+    DiscoveryHeading,
+    NoDeployment,
+    OldPods,
+    NewPods,
+    OldReady,
+    OldNotReady,
+    NewReady,
+    NewNotReady,
+    MaxPods,
+    MinReady,
+    RolloutComplete,
+    RolloutStalled,
+    RolloutPaused,
+    RolloutProgressing,
+    NoLookup,
+    LookUpService,
+    Pod,
+    DnsAsked,
+    Headless,
+    VirtualIp,
+    NoEndpoints,
+    PicksOne,
+    ClientPicks,
 }
 
 /// (Korean, English).
@@ -138,6 +162,60 @@ fn words(label: Label) -> (&'static str, &'static str) {
         WhatIf => ("다른 전략이었다면:", "What if the strategy were:"),
         WhatIfUnder => ("다시 배치:", "replayed under"),
         Now => ("지금", "now"),
+        RolloutHeading => (
+            "롤아웃: 옛 레플리카셋과 새 레플리카셋의 파드",
+            "Rollout: old and new ReplicaSets' pods",
+        ),
+        DiscoveryHeading => (
+            "서비스 디스커버리: 이름에서 파드까지, 그리고 etcd",
+            "Service discovery: from a name to a pod, and etcd",
+        ),
+        NoDeployment => ("디플로이먼트가 아직 없습니다.", "No Deployment yet."),
+        OldPods => ("옛", "old"),
+        NewPods => ("새", "new"),
+        OldReady => ("옛 파드 Ready", "old, ready"),
+        OldNotReady => ("옛 파드 준비 안 됨", "old, not ready"),
+        NewReady => ("새 파드 Ready", "new, ready"),
+        NewNotReady => ("새 파드 준비 안 됨", "new, not ready"),
+        MaxPods => ("최대 파드", "max pods"),
+        MinReady => ("최소 Ready", "min ready"),
+        RolloutComplete => ("롤아웃 완료", "rollout complete"),
+        RolloutStalled => (
+            "멈춤 (ProgressDeadlineExceeded)",
+            "stalled (ProgressDeadlineExceeded)",
+        ),
+        RolloutPaused => ("일시 정지", "paused"),
+        RolloutProgressing => ("진행 중", "progressing"),
+        NoLookup => (
+            "아직 파드 안에서 이름을 찾지 않았습니다 (kubectl exec POD -- nslookup NAME).",
+            "No lookup from inside a pod yet (kubectl exec POD -- nslookup NAME).",
+        ),
+        LookUpService => ("이 서비스 찾기:", "Look up a Service:"),
+        Pod => ("파드", "pod"),
+        DnsAsked => (
+            "클러스터 DNS(CoreDNS)에 물은 이름",
+            "Names asked of the cluster DNS (CoreDNS)",
+        ),
+        Headless => (
+            "헤드리스: 파드 IP마다 A 레코드",
+            "headless: one A record per pod IP",
+        ),
+        VirtualIp => (
+            "가상 IP: 어느 노드에도 없는 주소, kube-proxy 규칙이 받습니다",
+            "a virtual IP: no node has it; kube-proxy's rules catch it",
+        ),
+        NoEndpoints => (
+            "Ready인 파드가 없습니다: 연결이 거부됩니다",
+            "no ready pod: the connection is refused",
+        ),
+        PicksOne => (
+            "연결마다 Ready 엔드포인트 하나를 무작위로",
+            "one ready endpoint at random per connection",
+        ),
+        ClientPicks => (
+            "클라이언트가 A 레코드 중 하나로 직접 연결",
+            "the client connects to one of the A records itself",
+        ),
     }
 }
 

@@ -6,26 +6,30 @@
 
 mod cluster;
 mod containers;
+mod discovery;
 mod isolation;
 mod labels;
 mod layers;
 mod memory;
 mod registry;
+mod rollout;
 mod scheduling;
 mod svg;
 
 use std::rc::Rc;
 
-use sim_core::view::Snapshot;
+use sim_core::view::{RolloutView, Snapshot};
 use yew::prelude::*;
 
 pub use cluster::ClusterPicture;
 pub use containers::ContainersPicture;
+pub use discovery::{discovery_of, Discovery, DiscoveryPicture};
 pub use isolation::IsolationPicture;
 pub use labels::{t, Label};
 pub use layers::LayerStack;
 pub use memory::MemoryPicture;
 pub use registry::RegistryPicture;
+pub use rollout::RolloutPicture;
 pub use scheduling::SchedulingPicture;
 
 #[derive(Properties, PartialEq)]
@@ -33,6 +37,15 @@ pub struct PicturesProps {
     pub snapshot: Rc<Snapshot>,
     /// "ko" or "en".
     pub lang: &'static str,
+    /// Deployments' rollouts (`view::rollouts`), taken once per command.
+    #[prop_or_default]
+    pub rollouts: Rc<Vec<RolloutView>>,
+    /// The lookup the discovery picture draws; None without a cluster.
+    #[prop_or_default]
+    pub discovery: Option<Rc<Discovery>>,
+    /// A Service chosen in the discovery picture.
+    #[prop_or_default]
+    pub on_pick: Callback<String>,
 }
 
 /// All pictures, each under its heading; the cluster's first once there is one.
@@ -60,6 +73,12 @@ pub fn Pictures(props: &PicturesProps) -> Html {
             <>
                 { section(Label::ClusterHeading, html! { <ClusterPicture snapshot={snapshot.clone()} {lang} selected={chosen} {on_select} /> }) }
                 { section(Label::SchedulingHeading, html! { <SchedulingPicture snapshot={snapshot.clone()} {lang} selected={chosen} /> }) }
+                if !props.rollouts.is_empty() {
+                    { section(Label::RolloutHeading, html! { <RolloutPicture rollouts={props.rollouts.clone()} {lang} /> }) }
+                }
+                if let Some(discovery) = props.discovery.clone() {
+                    { section(Label::DiscoveryHeading, html! { <DiscoveryPicture {discovery} {lang} on_pick={props.on_pick.clone()} /> }) }
+                }
             </>
         }
     });

@@ -9,8 +9,12 @@
 mod build;
 mod cluster;
 mod containers;
+mod discovery;
 mod host;
 mod images;
+mod rollout;
+#[cfg(test)]
+mod rollout_tests;
 mod transfer;
 
 #[cfg(test)]
@@ -23,7 +27,9 @@ use crate::{BuildContext, Outcome, World};
 use serde::Serialize;
 
 pub use cluster::{MAX_DECISIONS, MAX_ROWS, WHAT_IF_LIMIT};
+pub use discovery::{last_lookup, lookup, EndpointView, KeyView, LookupView, MAX_KEYS};
 pub use host::{host_pid, HOST_HOSTNAME};
+pub use rollout::{rollouts, RolloutPoint, RolloutView, MAX_POINTS};
 
 /// Everything the pictures draw, taken at one moment.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

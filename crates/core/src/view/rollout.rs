@@ -1,0 +1,330 @@
+//! A Deployment's rollouts over time, for the rollout picture: after each event that moved its
+//! pods, how many belong to the new ReplicaSet and how many to the old ones, ready or not.
+//!
+//! The cluster keeps only the present, so the past is read back from the kept trace: which
+//! ReplicaSet made a pod (`SuccessfulCreate`), when its container started, exited or went, and
+//! which ReplicaSet the Deployment scaled up last (the rollout's target, also after an undo).
+//! Only reads; costs one pass over the trace, so fronts should take it once per command.
+
+use crate::event::{EventKind, Tick};
+use crate::World;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Points kept per Deployment (the newest).
+pub const MAX_POINTS: usize = 160;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RolloutView {
+    pub deployment: String,
+    pub replicas: u32,
+    /// replicas + maxSurge: the most pods a rolling update may have at once.
+    pub max_pods: u32,
+    /// replicas − maxUnavailable: the fewest ready pods it may keep.
+    pub min_ready: u32,
+    /// `RollingUpdate` or `Recreate`.
+    pub strategy: String,
+    /// `complete`, `progressing`, `stalled` (ProgressDeadlineExceeded) or `paused`.
+    pub status: &'static str,
+    /// Why the newest ReplicaSet's pods wait (`ImagePullBackOff`), if some do.
+    pub waiting: Option<String>,
+    /// The newest ReplicaSet's image(s), as in its template.
+    pub image: String,
+    /// Oldest first, at most [`MAX_POINTS`].
+    pub points: Vec<RolloutPoint>,
+}
+
+/// The Deployment's pods right after one event.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RolloutPoint {
+    /// The event's position in the trace.
+    pub seq: u64,
+    pub at: Tick,
+    pub old_ready: u32,
+    pub old_unready: u32,
+    pub new_ready: u32,
+    pub new_unready: u32,
+}
+
+#[derive(Clone)]
+struct PodState {
+    replicaset: usize,
+    live: bool,
+    ready: bool,
+    node: String,
+}
+
+/// One Deployment's pods as the trace tells them.
+struct Tracker {
+    replicasets: BTreeMap<String, usize>,
+    /// Each ReplicaSet's pod labels (what `delete pods -l` selects by), by index.
+    labels: Vec<crate::cluster::labels::Labels>,
+    pods: BTreeMap<String, PodState>,
+    /// The ReplicaSet last scaled up.
+    newest: Option<usize>,
+}
+
+impl Tracker {
+    fn counts(&self, seq: u64, at: Tick) -> RolloutPoint {
+        let mut p = RolloutPoint {
+            seq,
+            at,
+            ..RolloutPoint::default()
+        };
+        for s in self.pods.values().filter(|s| s.live) {
+            let new = Some(s.replicaset) == self.newest;
+            let slot = match (new, s.ready) {
+                (true, true) => &mut p.new_ready,
+                (true, false) => &mut p.new_unready,
+                (false, true) => &mut p.old_ready,
+                (false, false) => &mut p.old_unready,
+            };
+            *slot += 1;
+        }
+        p
+    }
+
+    /// Applies one event; true when it concerned this Deployment.
+    fn apply(&mut self, deployment: &str, kind: &EventKind) -> bool {
+        match kind {
+            EventKind::KubeEvent {
+                reason,
+                object,
+                message,
+                ..
+            } => self.kube(deployment, reason, object, message),
+            // The kubelet makes and runs the container in one go: ready, as the cluster's
+            // `pod_ready` counts it (there are no readiness probes to wait for).
+            EventKind::ContainerCreated { name, .. } | EventKind::ContainerStarted { name, .. } => {
+                self.set(name, |s| {
+                    s.live = true;
+                    s.ready = true;
+                })
+            }
+            EventKind::ContainerExited { name, .. } => self.set(name, |s| s.ready = false),
+            EventKind::ContainerRemoved { name, .. } => self.set(name, |s| {
+                s.live = false;
+                s.ready = false;
+            }),
+            EventKind::Command { line } => self.deleted(line),
+            _ => false,
+        }
+    }
+
+    /// `kubectl delete pod(s) NAME...|-l k=v|--all` and `kubectl drain NODE` take pods away at
+    /// once (Terminating pods are not counted), before the events of their replacements.
+    fn deleted(&mut self, line: &str) -> bool {
+        let words: Vec<&str> = line
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c| c == '\'' || c == '"'))
+            .collect();
+        let gone: Vec<String> = match words.as_slice() {
+            ["kubectl", "delete", "pod" | "pods" | "po", rest @ ..] => {
+                let selector = rest
+                    .iter()
+                    .position(|w| *w == "-l" || *w == "--selector")
+                    .and_then(|i| rest.get(i + 1));
+                let all = rest.contains(&"--all");
+                self.pods
+                    .iter()
+                    .filter(|(name, state)| {
+                        all || rest.contains(&name.as_str())
+                            || selector.is_some_and(|sel| {
+                                let Some(labels) = self.labels.get(state.replicaset) else {
+                                    return false;
+                                };
+                                sel.split(',').all(|kv| {
+                                    kv.split_once('=').is_some_and(|(k, v)| {
+                                        labels.get(k).map(String::as_str) == Some(v)
+                                    })
+                                })
+                            })
+                    })
+                    .map(|(name, _)| name.clone())
+                    .collect()
+            }
+            ["kubectl", "drain", node, ..] => self
+                .pods
+                .iter()
+                .filter(|(_, state)| state.node == *node)
+                .map(|(name, _)| name.clone())
+                .collect(),
+            _ => return false,
+        };
+        let mut changed = false;
+        for pod in gone {
+            changed |= self.gone(&pod);
+        }
+        changed
+    }
+
+    fn kube(&mut self, deployment: &str, reason: &str, object: &str, message: &str) -> bool {
+        match reason {
+            "ScalingReplicaSet" if object.strip_prefix("deployment/") == Some(deployment) => {
+                let rs = message
+                    .strip_prefix("Scaled up replica set ")
+                    .and_then(|rest| rest.split(' ').next())
+                    .and_then(|name| self.replicasets.get(name));
+                if let Some(&rs) = rs {
+                    self.newest = Some(rs);
+                    return true;
+                }
+                false
+            }
+            "SuccessfulCreate" => {
+                let rs = object
+                    .strip_prefix("replicaset/")
+                    .and_then(|name| self.replicasets.get(name));
+                match (rs, message.strip_prefix("Created pod: ")) {
+                    (Some(&replicaset), Some(pod)) => {
+                        let state = PodState {
+                            replicaset,
+                            live: true,
+                            ready: false,
+                            node: String::new(),
+                        };
+                        self.pods.insert(pod.to_string(), state);
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            "Scheduled" => {
+                // `Successfully assigned NS/POD to NODE`
+                let placed = message
+                    .strip_prefix("Successfully assigned ")
+                    .and_then(|rest| rest.split_once(" to "));
+                if let Some((pod, node)) = placed {
+                    let pod = pod.rsplit('/').next().unwrap_or(pod);
+                    if let Some(state) = self.pods.get_mut(pod) {
+                        state.node = node.to_string();
+                    }
+                }
+                false
+            }
+            "SuccessfulDelete" => match message.strip_prefix("Deleted pod: ") {
+                Some(pod) => self.gone(pod),
+                None => false,
+            },
+            "TaintManagerEviction" => match object.strip_prefix("pod/") {
+                Some(pod) => self.gone(pod),
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    fn gone(&mut self, pod: &str) -> bool {
+        match self.pods.remove(pod) {
+            Some(s) => s.live,
+            None => false,
+        }
+    }
+
+    /// Changes the pod a container belongs to (`k8s_<container>_<pod>_<ns>_<uid>_<n>`).
+    fn set(&mut self, container: &str, change: impl Fn(&mut PodState)) -> bool {
+        let Some(pod) = container
+            .strip_prefix("k8s_")
+            .and_then(|rest| rest.split('_').nth(1))
+        else {
+            return false;
+        };
+        match self.pods.get_mut(pod) {
+            Some(state) => {
+                let before = (state.live, state.ready);
+                change(state);
+                before != (state.live, state.ready)
+            }
+            None => false,
+        }
+    }
+}
+
+/// Every Deployment's rollout history, in the Deployments' order; empty without a cluster.
+pub fn rollouts(world: &World) -> Vec<RolloutView> {
+    let Some(cluster) = world.cluster() else {
+        return Vec::new();
+    };
+    cluster
+        .deployments()
+        .map(|d| {
+            let sets = cluster.replicasets_of(d);
+            let mut tracker = Tracker {
+                replicasets: sets
+                    .iter()
+                    .enumerate()
+                    .map(|(i, rs)| (rs.name.clone(), i))
+                    .collect(),
+                labels: sets.iter().map(|rs| rs.template.labels.clone()).collect(),
+                pods: BTreeMap::new(),
+                newest: None,
+            };
+            let mut points: Vec<RolloutPoint> = Vec::new();
+            for event in world.events() {
+                if tracker.apply(&d.name, &event.kind) {
+                    let point = tracker.counts(event.seq, event.at);
+                    // Only changes in the counts make a new point.
+                    let same = points.last().is_some_and(|last| {
+                        (
+                            last.old_ready,
+                            last.old_unready,
+                            last.new_ready,
+                            last.new_unready,
+                        ) == (
+                            point.old_ready,
+                            point.old_unready,
+                            point.new_ready,
+                            point.new_unready,
+                        )
+                    });
+                    if !same {
+                        points.push(point);
+                    }
+                }
+            }
+            if points.len() > MAX_POINTS {
+                points.drain(..points.len() - MAX_POINTS);
+            }
+            let newest = tracker.newest.and_then(|i| sets.get(i)).or(sets.last());
+            let (surge, unavailable) = d.rollout.strategy.bounds(d.replicas);
+            let waiting: BTreeSet<String> = newest
+                .map(|rs| {
+                    cluster
+                        .pods()
+                        .filter(|p| p.owner.as_ref() == Some(&rs.key()) && !p.terminating)
+                        .filter_map(|p| p.waiting_reason.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let status = if d.rollout.paused {
+                "paused"
+            } else if d.rollout.timed_out {
+                "stalled"
+            } else if cluster.rollout_complete(d) {
+                "complete"
+            } else {
+                "progressing"
+            };
+            RolloutView {
+                deployment: d.name.clone(),
+                replicas: d.replicas,
+                max_pods: d.replicas + surge,
+                min_ready: d.replicas.saturating_sub(unavailable),
+                strategy: d.rollout.strategy.name().to_string(),
+                status,
+                waiting: waiting.into_iter().next(),
+                image: newest
+                    .map(|rs| {
+                        rs.template
+                            .containers
+                            .iter()
+                            .map(|c| c.image.clone())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default(),
+                points,
+            }
+        })
+        .collect()
+}
