@@ -5,7 +5,6 @@
 
 use super::Cluster;
 use crate::event::Tick;
-use serde_json::json;
 use std::collections::BTreeMap;
 
 /// One key's value and its revisions.
@@ -16,6 +15,9 @@ pub struct Entry {
     pub mod_revision: u64,
     /// Writes since it was created (1 for a new key), as etcd counts them.
     pub version: u64,
+    /// The write-through pass that last visited it: a key the latest pass did not visit
+    /// belongs to an object that is gone.
+    pub(crate) seen: u64,
 }
 
 /// One write, as `etcdctl watch` prints it.
@@ -35,6 +37,8 @@ pub struct Store {
     entries: BTreeMap<String, Entry>,
     revision: u64,
     changes: Vec<Change>,
+    /// The number of write-through passes so far (see `Entry::seen`).
+    epoch: u64,
 }
 
 impl Store {
@@ -73,6 +77,7 @@ impl Store {
             create_revision: rev,
             mod_revision: rev,
             version: 0,
+            seen: 0,
         });
         entry.value = value.clone();
         entry.mod_revision = rev;
@@ -100,140 +105,57 @@ impl Store {
         });
     }
 
-    /// Brings the store in line with `now`: puts what changed, deletes what is gone.
-    pub(crate) fn write_through(&mut self, now: BTreeMap<String, String>, at: Tick) {
+    /// Brings the store in line with the cluster's objects, as `visit` hands them over:
+    /// deletes the keys of objects that are gone, then puts what changed, both in key order.
+    /// Only changed values are copied, so a sync of a large cluster where one pod changed
+    /// costs one pass of serializing, not one allocation per object.
+    pub(crate) fn write_through(
+        &mut self,
+        visit: impl FnOnce(&mut dyn FnMut(&str, &str)),
+        at: Tick,
+    ) {
+        self.epoch += 1;
+        let epoch = self.epoch;
+        let mut changed: Vec<(String, String)> = Vec::new();
+        let entries = &mut self.entries;
+        visit(&mut |key, value| match entries.get_mut(key) {
+            Some(e) => {
+                e.seen = epoch;
+                if e.value != value {
+                    changed.push((key.to_string(), value.to_string()));
+                }
+            }
+            None => changed.push((key.to_string(), value.to_string())),
+        });
         let gone: Vec<String> = self
             .entries
-            .keys()
-            .filter(|k| !now.contains_key(*k))
-            .cloned()
+            .iter()
+            .filter(|(_, e)| e.seen != epoch)
+            .map(|(k, _)| k.clone())
             .collect();
         for key in gone {
             self.delete(&key, at);
         }
-        for (key, value) in now {
+        // In key order, as the writes always came (one object per key).
+        crate::order::sort_by(&mut changed, &|a, b| a.0.cmp(&b.0));
+        for (key, value) in changed {
             self.put(&key, value, at);
+            if let Some(e) = self.entries.get_mut(&key) {
+                e.seen = epoch;
+            }
         }
     }
-}
-
-type ReadyIndex<'a> = BTreeMap<(&'a str, &'a str, &'a str), Vec<&'a super::objects::Pod>>;
-
-/// A Service's endpoints from the index, as `Cluster::endpoints` finds them (creation order).
-fn endpoints_of<'a>(
-    ready: &'a ReadyIndex<'a>,
-    s: &'a super::services::Service,
-) -> impl Iterator<Item = &'a super::objects::Pod> + 'a {
-    let first = s.selector.iter().next();
-    first
-        .and_then(|(k, v)| ready.get(&(s.namespace.as_str(), k.as_str(), v.as_str())))
-        .into_iter()
-        .flatten()
-        .copied()
-        .filter(move |p| s.selector.iter().all(|(k, v)| p.labels().get(k) == Some(v)))
-}
-
-fn labels_json(labels: &super::labels::Labels) -> serde_json::Value {
-    json!(labels)
 }
 
 impl Cluster {
-    /// Every object as its store key and compact JSON value.
-    pub fn store_snapshot(&self) -> BTreeMap<String, String> {
-        let mut out = BTreeMap::new();
-        for node in self.nodes() {
-            let v = json!({"kind": "Node", "metadata": {"name": node.name, "labels": labels_json(&node.labels)},
-                "spec": {"unschedulable": node.unschedulable},
-                "status": {"ready": node.ready}});
-            out.insert(format!("/registry/minions/{}", node.name), v.to_string());
-        }
-        for pod in self.pods() {
-            let images: Vec<&str> = pod
-                .spec
-                .containers
-                .iter()
-                .map(|c| c.image.as_str())
-                .collect();
-            let v = json!({"kind": "Pod", "metadata": {"name": pod.name, "namespace": pod.namespace,
-                "uid": pod.uid, "labels": labels_json(pod.labels()),
-                "ownerReferences": pod.owner.as_ref().map(|o| o.name.clone())},
-                "spec": {"nodeName": self.node_of(pod), "images": images},
-                "status": {"phase": pod.status(), "podIP": pod.ip, "ready": self.pod_ready(pod)}});
-            out.insert(
-                format!("/registry/pods/{}/{}", pod.namespace, pod.name),
-                v.to_string(),
-            );
-        }
-        for rs in self.replicasets() {
-            let v = json!({"kind": "ReplicaSet", "metadata": {"name": rs.name, "namespace": rs.namespace,
-                "uid": rs.uid, "revision": rs.revision}, "spec": {"replicas": rs.replicas}});
-            out.insert(
-                format!("/registry/replicasets/{}/{}", rs.namespace, rs.name),
-                v.to_string(),
-            );
-        }
-        for d in self.deployments() {
-            let images: Vec<&str> = d
-                .template
-                .containers
-                .iter()
-                .map(|c| c.image.as_str())
-                .collect();
-            let v = json!({"kind": "Deployment", "metadata": {"name": d.name, "namespace": d.namespace,
-                "uid": d.uid, "labels": labels_json(&d.labels)},
-                "spec": {"replicas": d.replicas, "images": images}});
-            out.insert(
-                format!("/registry/deployments/{}/{}", d.namespace, d.name),
-                v.to_string(),
-            );
-        }
-        // Ready pods with an IP and a node, indexed by namespace and label, so every
-        // Service's endpoints come from one pass over the pods (not one per Service).
-        let mut ready: ReadyIndex = BTreeMap::new();
-        for p in self.pods() {
-            if p.ip.is_some() && p.node.is_some() && self.pod_ready(p) {
-                for (k, v) in p.labels() {
-                    ready
-                        .entry((p.namespace.as_str(), k.as_str(), v.as_str()))
-                        .or_default()
-                        .push(p);
-                }
-            }
-        }
-        for s in self.services().iter() {
-            let ports: Vec<serde_json::Value> = s
-                .ports
-                .iter()
-                .map(|p| json!({"port": p.port, "targetPort": p.target_port, "protocol": p.protocol, "nodePort": p.node_port}))
-                .collect();
-            let v = json!({"kind": "Service", "metadata": {"name": s.name, "namespace": s.namespace, "uid": s.uid},
-                "spec": {"type": s.kind.name(), "clusterIP": s.cluster_ip.as_deref().unwrap_or("None"),
-                "selector": labels_json(&s.selector), "ports": ports}});
-            out.insert(
-                format!("/registry/services/specs/{}/{}", s.namespace, s.name),
-                v.to_string(),
-            );
-            let addresses: Vec<serde_json::Value> = endpoints_of(&ready, s)
-                .map(|p| json!({"ip": p.ip, "nodeName": self.node_of(p), "targetRef": {"kind": "Pod", "name": p.name}}))
-                .collect();
-            let ports: Vec<u32> = s.ports.iter().map(|p| p.target_port).collect();
-            let v = json!({"kind": "Endpoints", "metadata": {"name": s.name, "namespace": s.namespace},
-                "subsets": [{"addresses": addresses, "ports": ports}]});
-            out.insert(
-                format!("/registry/services/endpoints/{}/{}", s.namespace, s.name),
-                v.to_string(),
-            );
-        }
-        out
-    }
-
     pub fn store(&self) -> &Store {
         &self.store
     }
 
     /// Writes the cluster's current objects through to the store.
     pub(crate) fn sync_store(&mut self, at: Tick) {
-        let now = self.store_snapshot();
-        self.store.write_through(now, at);
+        let mut store = std::mem::take(&mut self.store);
+        store.write_through(|visit| self.visit_store_values(visit), at);
+        self.store = store;
     }
 }
