@@ -9,6 +9,7 @@ mod context;
 mod lesson;
 mod real;
 mod repl;
+mod save;
 mod script;
 mod session;
 mod state;

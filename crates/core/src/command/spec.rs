@@ -36,6 +36,7 @@ pub enum Sub {
     ImagePrune,
     Rename,
     Top,
+    Load,
     Version,
 }
 
@@ -617,6 +618,23 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         flags: &[],
     },
     SubSpec {
+        sub: Sub::Load,
+        names: &["load", "image load"],
+        usage: "docker load [OPTIONS]",
+        summary: "Load an image from a tar archive or STDIN",
+        min_args: 0,
+        max_args: Some(0),
+        stop_at_first_arg: false,
+        flags: &[
+            value(
+                "input",
+                Some('i'),
+                "Read from tar archive file, instead of STDIN",
+            ),
+            switch("quiet", Some('q'), "Suppress the load output"),
+        ],
+    },
+    SubSpec {
         sub: Sub::Version,
         names: &["version"],
         usage: "docker version",
@@ -645,7 +663,6 @@ pub const NOT_SIMULATED: &[&str] = &[
     "import",
     "info",
     "init",
-    "load",
     "login",
     "logout",
     "manifest",
@@ -674,7 +691,6 @@ pub const NOT_SIMULATED: &[&str] = &[
     "container update",
     "container wait",
     "image import",
-    "image load",
     "image save",
     "system events",
     "system info",
