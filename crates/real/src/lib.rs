@@ -18,6 +18,7 @@ pub mod session;
 pub mod spawn;
 pub mod store;
 pub mod supervise;
+pub mod top;
 pub mod untar;
 pub mod upper;
 

@@ -333,6 +333,9 @@ impl RealSession {
         if let Some(refused) = self.refuse_hostile_load(&step) {
             return Ok(refused);
         }
+        if let Some(top) = self.top(&step.line) {
+            return Ok(top);
+        }
         record(&mut self.journal, &Input::Submit(step.clone()))?;
         self.involved.clear();
         self.machine
@@ -389,6 +392,35 @@ impl RealSession {
         Some(Outcome {
             stderr: format!("Error response from daemon: {error}\n"),
             exit_code: 1,
+            ..Outcome::default()
+        })
+    }
+
+    /// `docker top` of a running container: its processes with their host PIDs, from its
+    /// cgroup. Anything else (unknown or stopped container, options) the core answers.
+    fn top(&self, line: &str) -> Option<Outcome> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let key = match words.as_slice() {
+            ["docker", "top", key] | ["docker", "container", "top", key] => *key,
+            _ => return None,
+        };
+        let world = self.machine.world()?;
+        let matches: Vec<_> = world
+            .containers()
+            .filter(|c| c.name == key || c.id.starts_with(key))
+            .collect();
+        let [c] = matches.as_slice() else {
+            return None;
+        };
+        if !c.is_running() {
+            return None;
+        }
+        let pids = self.driver.container_pids(&c.id);
+        if pids.is_empty() {
+            return None;
+        }
+        Some(Outcome {
+            stdout: crate::top::table(&pids),
             ..Outcome::default()
         })
     }

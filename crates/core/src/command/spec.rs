@@ -96,6 +96,16 @@ const RUN_FLAGS: &[FlagSpec] = &[
     ),
     value("memory", Some('m'), "Memory limit"),
     value("cpus", None, "Number of CPUs"),
+    switch(
+        "read-only",
+        None,
+        "Mount the container's root filesystem as read only",
+    ),
+    value(
+        "pids-limit",
+        None,
+        "Tune container pids limit (set -1 for unlimited)",
+    ),
     value(
         "user",
         Some('u'),

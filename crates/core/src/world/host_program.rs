@@ -41,6 +41,7 @@ impl World {
             hostname: self.host_name.clone(),
             memory: None,
             nano_cpus: None,
+            pids_limit: None,
         };
         self.procs
             .insert(handle, ProcRecord::new(Target::Host, Purpose::HostCommand));
