@@ -150,3 +150,33 @@ fn a_pids_limit_stops_forks_and_top_lists_host_pids() {
         .status
         .success());
 }
+
+/// The differential run over lessons whose steps all have a real form and match: a change
+/// that makes the two modes part shows here (the full report: scripts/real-lesson-diff.sh).
+#[test]
+fn lessons_run_the_same_in_both_modes() {
+    if !can_run_real() {
+        return;
+    }
+    let dir = TempDir::new("lesson-diff");
+    let out = sim(
+        &dir,
+        "real",
+        &[
+            "--real",
+            "lesson",
+            "diff",
+            "01-history",
+            "03-images",
+            "05-data",
+        ],
+    );
+    let report = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{report}{}", text(&out.stderr));
+    let last = report.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("identical: 14 of 14 compared steps (100.0%"),
+        "{report}"
+    );
+    assert!(!report.contains("differs"), "{report}");
+}
