@@ -12,7 +12,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # the real executor's base image.
 missing=()
 # fonts-nanum: Korean glyphs for the browser tests' screenshots (Debian's Chromium has none).
-for pkg in chromium chromium-driver busybox-static fonts-nanum; do
+# umoci, skopeo, podman: check `sim --real docker save` tarballs (crates/cli/tests/real_save_load.rs).
+for pkg in chromium chromium-driver busybox-static fonts-nanum umoci skopeo podman; do
   if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
     say "skip apt $pkg (installed)"
   else

@@ -61,13 +61,34 @@ enum LessonAction {
         /// The lesson's id, e.g. 02-containers
         id: String,
     },
+    /// With --real: run every lesson's solutions in the simulation and for real, compare the
+    /// outputs (ids and times masked) and print the share identical and the differences
+    Diff {
+        /// Only these lessons (all by default)
+        ids: Vec<String>,
+    },
+}
+
+/// The World a lesson is checked against: the saved simulation or the real session.
+pub enum Opened {
+    Sim(Box<State>),
+    Real(Box<crate::real::Real>),
+}
+
+impl Opened {
+    fn world(&self) -> Option<&sim_core::World> {
+        match self {
+            Opened::Sim(state) => Some(state.world()),
+            Opened::Real(real) => real.world(),
+        }
+    }
 }
 
 /// Runs a lesson subcommand. `open` loads the saved state, only for `check`.
 pub fn run(
     args: LessonArgs,
     state_dir: &Path,
-    open: impl FnOnce() -> Result<State, String>,
+    open: impl FnOnce() -> Result<Opened, String>,
 ) -> Result<i32, String> {
     let lang = args
         .lang
@@ -114,12 +135,15 @@ pub fn run(
             }
             Ok(0)
         }
+        LessonAction::Diff { ids } => crate::diff::run(catalog, &ids),
         LessonAction::Check { id } => {
             let lesson = find(catalog, &id)?;
-            let state = open()?;
+            let opened = open()?;
             let answers = load_answers(state_dir)?;
             let chosen = answers.get(&id).cloned().unwrap_or_default();
-            let (text, all_passed) = check(lesson, state.world(), &chosen, lang);
+            let fresh = sim_core::World::new(sim_core::scenario::DEFAULT_SEED);
+            let world = opened.world().unwrap_or(&fresh);
+            let (text, all_passed) = check(lesson, world, &chosen, lang);
             out(&text);
             Ok(if all_passed { 0 } else { 1 })
         }

@@ -6,9 +6,11 @@
 mod bench;
 mod completion;
 mod context;
+mod diff;
 mod lesson;
 mod real;
 mod repl;
+mod save;
 mod script;
 mod session;
 mod state;
@@ -321,8 +323,8 @@ fn run(cli: Cli) -> Result<i32, String> {
             None => {
                 return Err("the prompt is for the simulation; with --real run `sim --real docker ...` or `sim --real script FILE`".into())
             }
-            Some(Commands::Lesson(_)) | Some(Commands::Bench { .. }) => {
-                return Err("with --real: docker, script, host, tick, hash, events, reset and system prune (lessons and the bench run in the simulation)".into())
+            Some(Commands::Bench { .. }) => {
+                return Err("with --real: docker, script, lesson check|diff, host, tick, hash, events, reset and system prune (the bench runs in the simulation)".into())
             }
             Some(Commands::Reset) => {
                 if real::reset(&state_dir)? {
@@ -418,7 +420,18 @@ fn run(cli: Cli) -> Result<i32, String> {
             }
             Ok(0)
         }
-        Some(Commands::Lesson(args)) => lesson::run(args, &state_dir, open),
+        Some(Commands::Lesson(args)) => {
+            let open_lesson = || -> Result<lesson::Opened, String> {
+                if real {
+                    Ok(lesson::Opened::Real(Box::new(real::Real::open(
+                        &state_dir, cli.seed,
+                    )?)))
+                } else {
+                    Ok(lesson::Opened::Sim(Box::new(open()?)))
+                }
+            };
+            lesson::run(args, &state_dir, open_lesson)
+        }
         Some(Commands::Hash) => prompt_line("hash", session(backend()?)?),
         Some(Commands::Events { last }) => {
             let session = session(backend()?)?;

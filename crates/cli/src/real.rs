@@ -109,6 +109,19 @@ impl Real {
     }
 }
 
+/// Layer tars for `docker save` in real mode: the real files (the machine's busybox), or why
+/// the layer has no real form.
+#[cfg(target_os = "linux")]
+pub fn layer_tar() -> impl FnMut(&sim_core::image::Layer) -> Result<Vec<u8>, String> {
+    let mut store = sim_real::store::LayerStore::new(Path::new("/nonexistent"));
+    move |layer| store.real_tar(&layer.diff).map_err(|e| e.to_string())
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn layer_tar() -> impl FnMut(&sim_core::image::Layer) -> Result<Vec<u8>, String> {
+    |_| Err("sim --real needs Linux".to_string())
+}
+
 /// `sim --real reset`: unmounts and removes everything of the real session in `state_dir`.
 pub fn reset(state_dir: &Path) -> Result<bool, String> {
     let dir = state_dir.join("real");

@@ -131,9 +131,60 @@ impl Session {
         }
     }
 
+    /// `docker save`: the archive of the World's images, to `-o FILE` or a redirected stdout.
+    fn save(&self, args: &[&str]) -> i32 {
+        let save = match crate::save::parse(args) {
+            Ok(save) => save,
+            Err(message) => {
+                err(&format!("{message}\n"));
+                return 1;
+            }
+        };
+        if save.output.is_none() && io::IsTerminal::is_terminal(&io::stdout()) {
+            err("cowardly refusing to save to a terminal. Use the -o flag or redirect\n");
+            return 1;
+        }
+        let Some(world) = self.world() else {
+            err("Error response from daemon: no images\n");
+            return 1;
+        };
+        let archive = match &self.state {
+            Backend::Sim(_) => crate::save::archive(world, &save.images, &mut |l| Ok(l.tar())),
+            Backend::Real(_) => {
+                crate::save::archive(world, &save.images, &mut crate::real::layer_tar())
+            }
+        };
+        let bytes = match archive {
+            Ok(bytes) => bytes,
+            Err(message) => {
+                err(&format!("{message}\n"));
+                return 1;
+            }
+        };
+        let written = match &save.output {
+            Some(file) => std::fs::write(self.cwd.join(file), &bytes)
+                .map_err(|e| format!("failed to save image: invalid output path: {file}: {e}")),
+            None => io::stdout()
+                .lock()
+                .write_all(&bytes)
+                .map_err(|e| format!("failed to save image: {e}")),
+        };
+        match written {
+            Ok(()) => 0,
+            Err(message) => {
+                err(&format!("{message}\n"));
+                1
+            }
+        }
+    }
+
     /// Runs one line on the simulator: loads the build context it asks for, prints its
     /// output (and events with `--json`), saves it. Returns its exit code.
     pub fn run_sim_line(&mut self, line: &str) -> Result<i32, StateError> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if let Some(args) = crate::save::request(&words) {
+            return Ok(self.save(args));
+        }
         let context = match sim_core::command::build_context_request(line) {
             Some(request) => match context::load(&request, &self.cwd) {
                 Ok(loaded) => {
@@ -146,7 +197,9 @@ impl Session {
                     return Ok(1);
                 }
             },
-            None => self.manifest_context(line),
+            None => self
+                .manifest_context(line)
+                .or_else(|| self.load_context(line)),
         };
         let (outcome, saved) = match &mut self.state {
             Backend::Sim(state) => state.run(line, context),
@@ -174,6 +227,17 @@ impl Session {
     /// core then answers as kubectl does for a missing path.
     fn manifest_context(&self, line: &str) -> Option<sim_core::BuildContext> {
         let file = sim_core::command::manifest_request(line)?;
+        let data = std::fs::read(self.cwd.join(&file)).ok()?;
+        let key = sim_core::command::manifest_key(&file);
+        Some(sim_core::BuildContext::from_files([(key, data)]))
+    }
+}
+
+impl Session {
+    /// `docker load -i FILE`: the archive, read relative to the current directory, in the
+    /// line's context; an unreadable file is left out and the core says so as docker does.
+    fn load_context(&self, line: &str) -> Option<sim_core::BuildContext> {
+        let file = sim_core::command::load_request(line)?;
         let data = std::fs::read(self.cwd.join(&file)).ok()?;
         let key = sim_core::command::manifest_key(&file);
         Some(sim_core::BuildContext::from_files([(key, data)]))

@@ -7,6 +7,7 @@
 //! ([`journal`]).
 #![cfg(target_os = "linux")]
 
+pub mod archive;
 pub mod cgroup;
 pub mod check;
 mod clock;
@@ -17,6 +18,7 @@ pub mod session;
 pub mod spawn;
 pub mod store;
 pub mod supervise;
+pub mod top;
 pub mod untar;
 pub mod upper;
 

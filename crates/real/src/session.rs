@@ -330,6 +330,12 @@ impl RealSession {
         self.settle()?;
         let step = Step::new(line, context);
         step.check(1).map_err(|e| format!("not run: {e}"))?;
+        if let Some(refused) = self.refuse_hostile_load(&step) {
+            return Ok(refused);
+        }
+        if let Some(top) = self.top(&step.line) {
+            return Ok(top);
+        }
         record(&mut self.journal, &Input::Submit(step.clone()))?;
         self.involved.clear();
         self.machine
@@ -371,6 +377,52 @@ impl RealSession {
         }
         self.driver.empty_trash();
         Ok(outcome)
+    }
+
+    /// `docker load -i FILE`: a layer that could write outside its directory (or holds what a
+    /// layer must not) is refused here, as docker's daemon refuses it, before the core sees it.
+    fn refuse_hostile_load(&self, step: &Step) -> Option<Outcome> {
+        let file = sim_core::command::load_request(&step.line)?;
+        let bytes = step
+            .context()
+            .read_file(&sim_core::command::manifest_key(&file))
+            .ok()?;
+        let scratch = self.dir.join(format!("load-check-{}", std::process::id()));
+        let error = crate::archive::check(bytes, &scratch).err()?;
+        Some(Outcome {
+            stderr: format!("Error response from daemon: {error}\n"),
+            exit_code: 1,
+            ..Outcome::default()
+        })
+    }
+
+    /// `docker top` of a running container: its processes with their host PIDs, from its
+    /// cgroup. Anything else (unknown or stopped container, options) the core answers.
+    fn top(&self, line: &str) -> Option<Outcome> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let key = match words.as_slice() {
+            ["docker", "top", key] | ["docker", "container", "top", key] => *key,
+            _ => return None,
+        };
+        let world = self.machine.world()?;
+        let matches: Vec<_> = world
+            .containers()
+            .filter(|c| c.name == key || c.id.starts_with(key))
+            .collect();
+        let [c] = matches.as_slice() else {
+            return None;
+        };
+        if !c.is_running() {
+            return None;
+        }
+        let pids = self.driver.container_pids(&c.id);
+        if pids.is_empty() {
+            return None;
+        }
+        Some(Outcome {
+            stdout: crate::top::table(&pids),
+            ..Outcome::default()
+        })
     }
 
     /// Ends the session: processes still running are killed (nothing outlives `sim --real`

@@ -113,6 +113,12 @@ impl LayerStore {
         Ok(real)
     }
 
+    /// The layer's real tar (what `docker save` writes in real mode): its canonical tar once
+    /// realized, so its digest is the one a real run of the same files gives.
+    pub fn real_tar(&mut self, diff: &LayerDiff) -> Result<Vec<u8>, StoreError> {
+        Ok(sim_core::image::canonical_tar(&self.realize(diff)?))
+    }
+
     fn busybox(&mut self) -> Result<&Vec<u8>, StoreError> {
         if self.busybox.is_none() {
             self.busybox = Some(fs::read(HOST_BUSYBOX).map_err(StoreError::NoBusybox)?);

@@ -463,6 +463,17 @@ pub fn manifest_request(line: &str) -> Option<String> {
     }
 }
 
+/// If `line` is `docker load -i FILE`, the archive it reads: the front puts it in the line's
+/// [`crate::BuildContext`] at [`manifest_key`], as for manifests.
+pub fn load_request(line: &str) -> Option<String> {
+    match parse_line(line) {
+        Ok(Command::Docker(inv)) if inv.sub == Sub::Load => {
+            inv.flags.value("input").map(str::to_string)
+        }
+        _ => None,
+    }
+}
+
 /// Where a manifest file `-f FILE` sits in the context handed with the line.
 pub fn manifest_key(file: &str) -> String {
     let trimmed = file.trim_start_matches("./").trim_start_matches('/');

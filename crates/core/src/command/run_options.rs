@@ -22,6 +22,10 @@ pub(crate) struct RunOptions {
     pub entrypoint: Option<String>,
     pub memory: Option<u64>,
     pub nano_cpus: Option<u64>,
+    /// `--read-only`: the root filesystem cannot be written (mounts can).
+    pub read_only: bool,
+    /// `--pids-limit N` (N > 0; 0 and -1 mean unlimited, as in docker).
+    pub pids_limit: Option<u64>,
     pub user: Option<String>,
     pub labels: Vec<(String, String)>,
 }
@@ -65,6 +69,8 @@ pub(crate) enum RunOptionsError {
         "invalid argument \"{0}\" for \"--cpus\" flag: failed to parse {0} as a rational number"
     )]
     Cpus(String),
+    #[error("invalid argument \"{0}\" for \"--pids-limit\" flag: strconv.ParseInt: parsing \"{0}\": invalid syntax")]
+    PidsLimit(String),
     #[error("Error response from daemon: range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available")]
     CpusRange,
 }
@@ -138,6 +144,15 @@ impl RunOptions {
                 Some((cpus * 1e9) as u64)
             }
         };
+        let pids_limit = match f.value("pids-limit") {
+            None => None,
+            Some(n) => {
+                let n: i64 = n
+                    .parse()
+                    .map_err(|_| RunOptionsError::PidsLimit(n.to_string()))?;
+                u64::try_from(n).ok().filter(|n| *n > 0)
+            }
+        };
         let mut labels = Vec::new();
         for l in f.values("label") {
             let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
@@ -157,6 +172,8 @@ impl RunOptions {
             entrypoint: f.value("entrypoint").map(str::to_string),
             memory,
             nano_cpus,
+            read_only: f.has("read-only"),
+            pids_limit,
             user: f.value("user").map(str::to_string),
             labels,
         })

@@ -38,6 +38,7 @@ pub enum Sub {
     ImagePrune,
     Rename,
     Top,
+    Load,
     Version,
 }
 
@@ -97,6 +98,16 @@ const RUN_FLAGS: &[FlagSpec] = &[
     ),
     value("memory", Some('m'), "Memory limit"),
     value("cpus", None, "Number of CPUs"),
+    switch(
+        "read-only",
+        None,
+        "Mount the container's root filesystem as read only",
+    ),
+    value(
+        "pids-limit",
+        None,
+        "Tune container pids limit (set -1 for unlimited)",
+    ),
     value(
         "user",
         Some('u'),
@@ -638,6 +649,23 @@ pub const SUBCOMMANDS: &[SubSpec] = &[
         flags: &[],
     },
     SubSpec {
+        sub: Sub::Load,
+        names: &["load", "image load"],
+        usage: "docker load [OPTIONS]",
+        summary: "Load an image from a tar archive or STDIN",
+        min_args: 0,
+        max_args: Some(0),
+        stop_at_first_arg: false,
+        flags: &[
+            value(
+                "input",
+                Some('i'),
+                "Read from tar archive file, instead of STDIN",
+            ),
+            switch("quiet", Some('q'), "Suppress the load output"),
+        ],
+    },
+    SubSpec {
         sub: Sub::Version,
         names: &["version"],
         usage: "docker version",
@@ -666,7 +694,6 @@ pub const NOT_SIMULATED: &[&str] = &[
     "import",
     "info",
     "init",
-    "load",
     "login",
     "logout",
     "manifest",
@@ -695,7 +722,6 @@ pub const NOT_SIMULATED: &[&str] = &[
     "container update",
     "container wait",
     "image import",
-    "image load",
     "image save",
     "system events",
     "system info",

@@ -83,6 +83,9 @@ pub struct ProcessStart {
     pub memory: Option<u64>,
     /// CPU quota in billionths of a CPU (`--cpus`), if any.
     pub nano_cpus: Option<u64>,
+    /// Most processes the container may have at once (`--pids-limit`), if any.
+    #[serde(default)]
+    pub pids_limit: Option<u64>,
 }
 
 /// How a container appears on its host's network.
@@ -116,6 +119,9 @@ pub enum Effect {
         network: NetworkIdentity,
         /// Paths where mounts will go (empty directories in the root filesystem).
         mount_points: Vec<String>,
+        /// `--read-only`: processes cannot write the root filesystem (mounts keep their mode).
+        #[serde(default)]
+        read_only: bool,
     },
     /// A build step's sandbox: a root filesystem of these layers with a writable layer on top.
     PrepareSandbox {

@@ -109,6 +109,9 @@ pub enum FsError {
     Loop,
     #[error("Invalid argument")]
     Invalid,
+    /// A write to a read-only root (`docker run --read-only`): EROFS.
+    #[error("Read-only file system")]
+    ReadOnly,
 }
 
 /// Joins `path` onto `cwd` and removes `.`, `..` and repeated slashes (no symlinks followed).
@@ -160,6 +163,10 @@ pub fn is_inside(child: &str, dir: &str) -> bool {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FsTree {
     nodes: BTreeMap<String, Node>,
+    /// A read-only root: only paths inside these directories can be written by the calls
+    /// programs make (write, mkdir, rm, ...); `put` and the other layer operations still can.
+    #[serde(skip)]
+    writable_only: Option<Vec<String>>,
 }
 
 impl FsTree {
@@ -167,6 +174,20 @@ impl FsTree {
     pub const fn new() -> FsTree {
         FsTree {
             nodes: BTreeMap::new(),
+            writable_only: None,
+        }
+    }
+
+    /// Makes the tree read-only for programs except inside `writable` (mount points).
+    pub fn set_read_only(&mut self, writable: Vec<String>) {
+        self.writable_only = Some(writable);
+    }
+
+    /// EROFS for a write at `real` when the tree is read-only there.
+    fn check_writable(&self, real: &str) -> Result<(), FsError> {
+        match &self.writable_only {
+            Some(dirs) if !dirs.iter().any(|d| is_inside(real, d)) => Err(FsError::ReadOnly),
+            _ => Ok(()),
         }
     }
 
@@ -283,6 +304,7 @@ impl FsTree {
             return Err(FsError::IsADirectory);
         }
         self.require_dir(parent(&real))?;
+        self.check_writable(&real)?;
         match self.nodes.get_mut(&real) {
             Some(Node::File { data, filler, .. }) => {
                 if !append {
@@ -305,6 +327,9 @@ impl FsTree {
     /// directory is no error (`mkdir -p`).
     pub fn mkdir(&mut self, path: &str, parents: bool) -> Result<(), FsError> {
         if parents {
+            if self.writable_only.is_some() && !self.stat(path).is_ok_and(Node::is_dir) {
+                self.check_writable(&normalize("/", path))?;
+            }
             return match self.ensure_dirs(&normalize("/", path)) {
                 Err(FsError::NotADirectory) if self.stat(path).is_ok() => Err(FsError::Exists),
                 other => other,
@@ -315,6 +340,7 @@ impl FsTree {
             return Err(FsError::Exists);
         }
         self.require_dir(parent(&real))?;
+        self.check_writable(&real)?;
         self.nodes.insert(real, Node::dir());
         Ok(())
     }
@@ -325,6 +351,9 @@ impl FsTree {
         let real = self.resolve(path, false)?;
         if real == "/" {
             return Err(FsError::Invalid);
+        }
+        if self.nodes.contains_key(&real) {
+            self.check_writable(&real)?;
         }
         match self.nodes.get(&real) {
             None => Err(FsError::NotFound),
@@ -362,6 +391,7 @@ impl FsTree {
             return Err(FsError::Exists);
         }
         self.require_dir(parent(&real))?;
+        self.check_writable(&real)?;
         self.nodes.insert(real, Node::symlink(target));
         Ok(())
     }
@@ -376,6 +406,7 @@ impl FsTree {
             return Err(FsError::Invalid);
         }
         self.require_dir(parent(&dst))?;
+        self.check_writable(&dst)?;
         let subtree: Vec<(String, Node)> = self
             .descendants(&src)
             .map(|(p, n)| (format!("{dst}{}", &p[src.len()..]), n.clone()))
@@ -397,6 +428,8 @@ impl FsTree {
             return Err(FsError::Invalid);
         }
         self.require_dir(parent(&dst))?;
+        self.check_writable(&src)?;
+        self.check_writable(&dst)?;
         let moved: Vec<(String, Node)> = std::iter::once(&src)
             .filter_map(|p| self.nodes.get(p).map(|n| (p.clone(), n.clone())))
             .chain(self.descendants(&src).map(|(p, n)| (p.clone(), n.clone())))

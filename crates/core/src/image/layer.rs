@@ -37,25 +37,39 @@ impl Layer {
         if size == diff.size() {
             return Layer::new(diff);
         }
-        let mut builder = tar::Builder::new(Vec::new());
-        let record = pax_record("SIMULATOR.layer_size", &size.to_string());
-        let mut header = tar::Header::new_ustar();
-        header.set_entry_type(tar::EntryType::XGlobalHeader);
-        header.set_mtime(0);
-        header.set_mode(0o644);
-        header.set_size(record.len() as u64);
-        let _ = builder.append_data(&mut header, "pax_global_header", record.as_bytes());
-        let mut bytes = builder.into_inner().unwrap_or_default();
-        // The rest of the archive is the canonical tar without its end-of-archive blocks.
-        let body = canonical_tar(&diff);
-        bytes.truncate(bytes.len().saturating_sub(1024));
-        bytes.extend_from_slice(&body);
         Layer {
-            diff_id: DiffId::from_digest(sha256_digest(&bytes)),
+            diff_id: DiffId::from_digest(sha256_digest(&declared_tar(&diff, size))),
             size,
             diff,
         }
     }
+
+    /// The layer's tar, whose sha256 is its diff_id (what `docker save` writes).
+    pub fn tar(&self) -> Vec<u8> {
+        if self.size > self.diff.size() {
+            declared_tar(&self.diff, self.size)
+        } else {
+            canonical_tar(&self.diff)
+        }
+    }
+}
+
+/// The canonical tar behind a PAX global header declaring the layer's real size.
+fn declared_tar(diff: &LayerDiff, size: u64) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    let record = pax_record("SIMULATOR.layer_size", &size.to_string());
+    let mut header = tar::Header::new_ustar();
+    header.set_entry_type(tar::EntryType::XGlobalHeader);
+    header.set_mtime(0);
+    header.set_mode(0o644);
+    header.set_size(record.len() as u64);
+    let _ = builder.append_data(&mut header, "pax_global_header", record.as_bytes());
+    let mut bytes = builder.into_inner().unwrap_or_default();
+    // The rest of the archive is the canonical tar without its end-of-archive blocks.
+    let body = canonical_tar(diff);
+    bytes.truncate(bytes.len().saturating_sub(1024));
+    bytes.extend_from_slice(&body);
+    bytes
 }
 
 /// One PAX record: "<length> <key>=<value>\n", the length counting itself.

@@ -1,5 +1,6 @@
 //! Images: layers, configs, references and the local store.
 
+pub mod archive;
 mod config;
 mod error;
 mod id;

@@ -9,6 +9,7 @@ mod stock;
 
 pub use error::RegistryError;
 pub use stock::parse_size;
+pub(crate) use stock::stamp;
 
 use crate::digest::sha256_digest;
 use crate::image::{DiffId, ImageConfig, Layer, ManifestDigest, Reference};

@@ -115,7 +115,7 @@ impl Recipe {
 
 /// ms from the World's tick 0 to a UTC date "YYYY-MM-DDTHH:MM:SSZ" (negative before it).
 /// An unreadable date counts as tick 0.
-pub(super) fn stamp(date: &str) -> Created {
+pub(crate) fn stamp(date: &str) -> Created {
     let num = |range: std::ops::Range<usize>| -> Option<i64> { date.get(range)?.parse().ok() };
     let parts = (|| {
         Some((

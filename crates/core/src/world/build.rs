@@ -743,6 +743,7 @@ impl World {
             hostname: "buildkitsandbox".into(),
             memory: None,
             nano_cpus: None,
+            pids_limit: None,
         }));
         let started = self.now;
         self.wait_until(Some(started + RUN_BUDGET_MS), |w| {

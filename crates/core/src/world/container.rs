@@ -82,6 +82,9 @@ pub struct Container {
     pub auto_remove: bool,
     pub memory: Option<u64>,
     pub nano_cpus: Option<u64>,
+    /// `--read-only` root filesystem.
+    pub read_only: bool,
+    pub pids_limit: Option<u64>,
     pub labels: Vec<(String, String)>,
     pub ip: String,
     /// The writable layer: every change the container made to its image's files.

@@ -182,6 +182,8 @@ impl World {
             auto_remove: options.auto_remove,
             memory: options.memory,
             nano_cpus: options.nano_cpus,
+            read_only: options.read_only,
+            pids_limit: options.pids_limit,
             labels: options.labels.clone(),
             ip,
             upper: LayerDiff::new(),
@@ -221,6 +223,7 @@ impl World {
                 ),
                 None => Default::default(),
             };
+        let read_only = options.read_only;
         self.issue(Effect::CreateContainer {
             container: id.to_string(),
             layers,
@@ -232,6 +235,7 @@ impl World {
                 resolv_conf,
             },
             mount_points,
+            read_only,
         });
         self.emit(EventKind::ContainerCreated {
             id: id.to_string(),

@@ -83,6 +83,8 @@ impl World {
             entrypoint: (!spec.command.is_empty()).then(String::new),
             memory: spec.memory,
             nano_cpus: None,
+            read_only: false,
+            pids_limit: None,
             user: None,
             labels: spec.labels,
         };

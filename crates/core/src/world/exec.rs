@@ -50,6 +50,7 @@ impl World {
             hostname: c.hostname.clone(),
             memory: c.memory,
             nano_cpus: c.nano_cpus,
+            pids_limit: c.pids_limit,
         };
         if let Some(c) = self.engine.containers.get_mut(&id) {
             c.next_pid += 1;

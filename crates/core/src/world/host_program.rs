@@ -42,6 +42,7 @@ impl World {
             hostname: self.host_name.to_string(),
             memory: None,
             nano_cpus: None,
+            pids_limit: None,
         };
         self.procs
             .insert(handle, ProcRecord::new(Target::Host, Purpose::HostCommand));

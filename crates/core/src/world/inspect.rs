@@ -205,6 +205,8 @@ impl World {
                 "AutoRemove": c.auto_remove,
                 "Memory": c.memory.unwrap_or(0),
                 "NanoCpus": c.nano_cpus.unwrap_or(0),
+                "ReadonlyRootfs": c.read_only,
+                "PidsLimit": c.pids_limit,
             },
             "Mounts": mounts,
             "Config": {

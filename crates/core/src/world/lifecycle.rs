@@ -166,6 +166,7 @@ impl World {
             hostname: c.hostname.clone(),
             memory: c.memory,
             nano_cpus: c.nano_cpus,
+            pids_limit: c.pids_limit,
         };
         let mounts = c.mounts.clone();
         for m in mounts {

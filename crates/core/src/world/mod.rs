@@ -24,6 +24,7 @@ mod images;
 mod inspect;
 mod kubectl;
 mod lifecycle;
+mod load;
 mod logs;
 mod lookup;
 mod machine;
@@ -410,6 +411,7 @@ impl World {
             Sub::VolumeInspect => self.cmd_volume_inspect(&inv),
             Sub::VolumeRm => self.cmd_volume_rm(&inv),
             Sub::Top => self.cmd_top(&inv),
+            Sub::Load => self.cmd_load(&inv, context),
             Sub::Rename => self.cmd_rename(&inv),
             Sub::VolumePrune => self.cmd_volume_prune(&inv),
             Sub::ContainerPrune => self.cmd_container_prune(&inv),

@@ -126,6 +126,14 @@ impl LinuxDriver {
         self.clock.sync(now);
     }
 
+    /// Host PIDs of a container's processes now (its cgroup's), for `docker top`.
+    pub fn container_pids(&self, id: &str) -> Vec<i32> {
+        match self.groups.get(id) {
+            Some(group) => group.pids(),
+            None => Group::existing(&self.layout, &format!("{}{id}", self.group_prefix)).pids(),
+        }
+    }
+
     /// Processes started and not yet seen to exit.
     pub fn running(&self) -> Vec<ProcessHandle> {
         self.procs
@@ -210,10 +218,16 @@ impl Driver for LinuxDriver {
                 layers,
                 network,
                 mount_points,
+                read_only,
             } => {
-                if let Err(e) =
-                    self.create_container(host, &container, layers, network, mount_points)
-                {
+                if let Err(e) = self.create_container(
+                    host,
+                    &container,
+                    layers,
+                    network,
+                    mount_points,
+                    read_only,
+                ) {
                     self.failed(host, "create container", io_text(&e));
                 }
             }

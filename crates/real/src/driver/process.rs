@@ -159,13 +159,14 @@ impl LinuxDriver {
                             overlay,
                             hostname: start.hostname.clone(),
                             binds,
+                            read_only: config.read_only,
                         }
                     }
                 };
                 let limits = Limits {
                     memory: start.memory,
                     nano_cpus: start.nano_cpus,
-                    pids: None,
+                    pids: start.pids_limit,
                 };
                 (place, id.clone(), limits, passwd)
             }
@@ -183,6 +184,7 @@ impl LinuxDriver {
                     overlay,
                     hostname: start.hostname.clone(),
                     binds: Vec::new(),
+                    read_only: false,
                 };
                 let limits = Limits {
                     memory: start.memory,

@@ -24,6 +24,9 @@ pub(super) struct ContainerConfig {
     pub(super) mount_points: Vec<String>,
     /// (kind is volume, source, path, read-only)
     pub(super) mounts: Vec<(bool, String, String, bool)>,
+    /// `--read-only`: the root is remounted read-only in the container's mount namespace.
+    #[serde(default)]
+    pub(super) read_only: bool,
 }
 
 impl LinuxDriver {
@@ -101,6 +104,7 @@ impl LinuxDriver {
         layers: Vec<String>,
         network: NetworkIdentity,
         mount_points: Vec<String>,
+        read_only: bool,
     ) -> io::Result<()> {
         let dir = self.container_dir(id);
         let runtime: Vec<(String, Vec<u8>)> =
@@ -124,6 +128,7 @@ impl LinuxDriver {
             ip: network.ip,
             mount_points,
             mounts: Vec::new(),
+            read_only,
         };
         self.save_config(id, &config)
     }

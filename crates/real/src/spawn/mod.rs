@@ -37,6 +37,8 @@ pub enum Place {
         overlay: String,
         hostname: String,
         binds: Vec<Bind>,
+        /// `--read-only`: the root is remounted read-only (mounts below keep their own mode).
+        read_only: bool,
     },
     /// Into the namespaces and root of a running process (host PID): `docker exec`.
     Join { pid: i32 },

@@ -126,6 +126,7 @@ pub(super) fn prepare(plan: &Plan, status: OwnedFd) -> io::Result<Prepared> {
             overlay,
             hostname,
             binds,
+            read_only,
         } => {
             prepared.hostname = Some(cstr(hostname.as_bytes())?);
             prepared.new_root = Some(cpath(rootfs)?);
@@ -161,6 +162,17 @@ pub(super) fn prepare(plan: &Plan, status: OwnedFd) -> io::Result<Prepared> {
                 0,
                 Some(overlay),
             )?);
+            if *read_only {
+                // Only this mount point turns read-only: /proc, /dev and volumes mounted on
+                // it afterwards keep their own flags, as with docker's --read-only.
+                m.push(call(
+                    None,
+                    cpath(rootfs)?,
+                    None,
+                    libc::MS_BIND | libc::MS_REMOUNT | libc::MS_RDONLY,
+                    None,
+                )?);
+            }
             m.push(call(
                 Some("proc"),
                 at("/proc")?,

@@ -19,6 +19,8 @@ pub(super) struct SimContainer {
     pub mounts: Vec<Mount>,
     pub network: NetworkIdentity,
     pub main: Option<ProcessHandle>,
+    /// `--read-only`: programs write only inside /dev, /proc, /sys and writable mounts.
+    pub read_only: bool,
 }
 
 pub(super) struct SimSandbox {
@@ -97,6 +99,7 @@ impl SimHost {
         layers: &[String],
         network: NetworkIdentity,
         mount_points: &[String],
+        read_only: bool,
     ) -> Result<(), String> {
         let image = self.rootfs(layers)?;
         let lower = container_lower(
@@ -114,6 +117,7 @@ impl SimHost {
                 mounts: Vec::new(),
                 network,
                 main: None,
+                read_only,
             },
         );
         Ok(())
@@ -128,6 +132,16 @@ impl SimHost {
             MountKind::Volume => self.volumes.get(source).map(|v| (v, "/".to_string())),
             MountKind::Bind => Some((&self.files, source.to_string())),
         });
+        if c.read_only {
+            let mut writable: Vec<String> = ["/dev", "/proc", "/sys"].map(String::from).into();
+            writable.extend(
+                c.mounts
+                    .iter()
+                    .filter(|m| !m.read_only)
+                    .map(|m| m.target.clone()),
+            );
+            fs.set_read_only(writable);
+        }
         Some(fs)
     }
 

@@ -394,12 +394,14 @@ impl Driver for SimDriver {
                 layers,
                 network,
                 mount_points,
+                read_only,
             } => {
                 let result = self.host(host_name).create_container(
                     &container,
                     &layers,
                     network,
                     &mount_points,
+                    read_only,
                 );
                 if let Err(error) = result {
                     self.failed(host_name, now, "create container", error);
