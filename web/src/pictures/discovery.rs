@@ -46,7 +46,14 @@ pub fn discovery_of(world: &World, picked: Option<&str>) -> Option<Discovery> {
                     .find(|p| !p.terminating && p.ip.is_some())
                     .map(|p| p.name.clone())
             });
-            from.and_then(|pod| lookup(world, &pod, service, Some(80)))
+            // As a client would connect: to the Service's first port.
+            let port = cluster
+                .services()
+                .iter()
+                .find(|s| s.name == service)
+                .and_then(|s| s.ports.first())
+                .map(|p| p.port);
+            from.and_then(|pod| lookup(world, &pod, service, port))
         }
         None => last.and_then(|(pod, name, port)| lookup(world, &pod, &name, port)),
     };
