@@ -45,7 +45,7 @@ wasm_tests() {
 }
 
 e2e() {
-  (cd tests/e2e && node --test app.test.mjs)
+  (cd tests/e2e && node --test app.test.mjs cluster.test.mjs rollout.test.mjs)
 }
 
 step "setup (install missing tools)" bash scripts/setup.sh
