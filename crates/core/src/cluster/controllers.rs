@@ -23,6 +23,8 @@ impl Cluster {
     pub fn reconcile_workloads(&mut self, now: Tick, rng: &mut dyn RngCore) {
         self.node_lifecycle(now);
         self.kubelet_backoff(now);
+        self.kubelet_relist(now);
+        self.kubelet_crashloop(now);
         self.reconcile_deployments(now, rng);
         self.reconcile_replicasets(now, rng);
     }

@@ -182,6 +182,9 @@ impl Cluster {
             container: None,
             waiting_reason: None,
             last_failure: None,
+            restarts: 0,
+            last_exit: None,
+            running: false,
         };
         self.owners.add(pod.key(), owner.as_ref());
         if let Some(owner) = owner {
