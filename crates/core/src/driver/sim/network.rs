@@ -105,6 +105,12 @@ impl HostNetwork<'_> {
     fn lookup(&self, name: &str) -> Option<Vec<(String, Answer)>> {
         let namespace = self.namespace()?;
         Some(dns::lookup_with(&namespace, name, |fqdn| {
+            if fqdn.starts_with('_') {
+                return match self.services.srv.get(fqdn) {
+                    Some(records) => Answer::Srv(records.clone()),
+                    None => Answer::NxDomain,
+                };
+            }
             match self.services.names.get(fqdn) {
                 Some(ips) => Answer::A(ips.clone()),
                 None => Answer::NxDomain,
