@@ -1,6 +1,6 @@
-//! SRV records inside pods: busybox `nslookup -type=srv _<port>._tcp.<svc>...` is answered
-//! by the cluster DNS (one record for a ClusterIP Service, one per ready endpoint for a
-//! headless one, NXDOMAIN for a port without that name).
+//! The cluster DNS as pods see it: busybox `nslookup -type=srv _<port>._tcp.<svc>...` is
+//! answered (one record for a ClusterIP Service, one per ready endpoint for a headless one,
+//! NXDOMAIN for a port without that name), and an answer is reused for its TTL of 5 s.
 
 use sim_core::{BuildContext, Outcome, World};
 
@@ -70,5 +70,41 @@ fn srv_records_answer_in_pods() {
             .contains("** server can't find _http._tcp.web.default.svc.cluster.local: NXDOMAIN"),
         "{}",
         o.stdout
+    );
+}
+
+/// The addresses `nslookup NAME` prints in the client pod.
+fn addresses(w: &mut World, name: &str) -> Vec<String> {
+    ok(w, &format!("kubectl exec client -- nslookup {name}"))
+        .lines()
+        .filter_map(|l| l.strip_prefix("Address: "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_headless_answer_is_cached_for_its_ttl() {
+    let mut w = World::new(8);
+    ok(&mut w, "cluster create --nodes 2");
+    ok(&mut w, "kubectl run client --image=busybox -- sleep 3600");
+    ok(
+        &mut w,
+        "kubectl create deployment web --image=nginx --replicas=2",
+    );
+    ok(
+        &mut w,
+        "kubectl create service clusterip web --clusterip=None --tcp=80:80",
+    );
+    let before = addresses(&mut w, "web");
+    assert_eq!(before.len(), 2, "{before:?}");
+    ok(&mut w, "kubectl scale deployment web --replicas=4");
+    // Two seconds later the resolver still has the answer from before the scale.
+    assert_eq!(addresses(&mut w, "web"), before);
+    ok(&mut w, "tick 5s");
+    let after = addresses(&mut w, "web");
+    assert_eq!(after.len(), 4, "{after:?}");
+    assert!(
+        before.iter().all(|ip| after.contains(ip)),
+        "{before:?} {after:?}"
     );
 }
