@@ -38,6 +38,7 @@ fn settle(cluster: &mut Cluster, now: u64, rng: &mut dyn RngCore) {
                     p.container = Some(format!("c{id}"));
                     p.phase = Phase::Running;
                     p.running = true;
+                    p.ready_since = Some(now);
                 }
             }
         }

@@ -91,6 +91,8 @@ pub struct Cluster {
     crashes: BTreeMap<PodId, rollout::crashloop::CrashBackoff>,
     /// Pods whose container started and may still end at once, with when it started.
     starting: BTreeMap<PodId, Tick>,
+    /// When the controllers last ran (what minReadySeconds is measured against).
+    clock: Tick,
     services: services::Services,
     /// The etcd-like store the cluster's objects are written through to.
     store: store::Store,

@@ -185,6 +185,8 @@ pub struct Pod {
     /// Its node reported the container started and it has not ended since (a container
     /// asked to start is not ready yet: it may end at once).
     pub running: bool,
+    /// Since when it is ready (its container reported running), for minReadySeconds.
+    pub ready_since: Option<crate::event::Tick>,
 }
 
 impl Pod {

@@ -185,6 +185,7 @@ impl Cluster {
             restarts: 0,
             last_exit: None,
             running: false,
+            ready_since: None,
         };
         self.owners.add(pod.key(), owner.as_ref());
         if let Some(owner) = owner {

@@ -439,7 +439,7 @@ impl World {
         if self
             .cluster
             .as_mut()
-            .is_some_and(|c| c.container_settled(&host, id))
+            .is_some_and(|c| c.container_settled(&host, id, self.now))
         {
             self.wake_cluster(self.now + crate::cluster::rollout::started::STATUS_MS);
         }

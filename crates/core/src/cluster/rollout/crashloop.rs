@@ -71,6 +71,7 @@ impl Cluster {
             return false;
         };
         pod.running = false;
+        pod.ready_since = None;
         self.starting.remove(&id);
         let Some(pod) = self.pods.get_mut(&id) else {
             return false;

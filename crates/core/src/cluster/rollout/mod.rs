@@ -197,7 +197,7 @@ impl Cluster {
         let ready = set
             .iter()
             .filter_map(|id| self.pods.get(id))
-            .filter(|p| self.pod_ready(p))
+            .filter(|p| self.pod_available(p))
             .count();
         (*live, ready)
     }
