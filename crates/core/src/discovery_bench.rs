@@ -37,6 +37,8 @@ fn settle(cluster: &mut Cluster, now: u64, rng: &mut dyn RngCore) {
                 if let Some(p) = cluster.pod_mut(id) {
                     p.container = Some(format!("c{id}"));
                     p.phase = Phase::Running;
+                    p.running = true;
+                    p.ready_since = Some(now);
                 }
             }
         }

@@ -21,8 +21,11 @@ impl Cluster {
 
     /// The controllers without the scheduler: node lifecycle, Deployments, ReplicaSets.
     pub fn reconcile_workloads(&mut self, now: Tick, rng: &mut dyn RngCore) {
+        self.clock = self.clock.max(now);
         self.node_lifecycle(now);
         self.kubelet_backoff(now);
+        self.kubelet_relist(now);
+        self.kubelet_crashloop(now);
         self.reconcile_deployments(now, rng);
         self.reconcile_replicasets(now, rng);
     }

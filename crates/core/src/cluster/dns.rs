@@ -134,6 +134,13 @@ impl Cluster {
         };
         for s in self.services().iter() {
             let fqdn = format!("{}.{}.svc.{DOMAIN}", s.name, s.namespace);
+            for p in s.ports.iter().filter(|p| p.name.is_some()) {
+                let name = p.name.as_deref().unwrap_or_default();
+                let srv = format!("_{name}._{}.{fqdn}", p.protocol.to_ascii_lowercase());
+                if let Answer::Srv(records) = self.dns_srv(&srv) {
+                    table.srv.insert(srv, records);
+                }
+            }
             if let Answer::A(ips) = self.dns_a(&fqdn) {
                 table.names.insert(fqdn, ips);
             }

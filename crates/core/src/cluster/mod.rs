@@ -88,6 +88,12 @@ pub struct Cluster {
     next_pod: PodId,
     /// Pods whose image pull failed, with the kubelet's back-off.
     backoff: BTreeMap<PodId, rollout::backoff::Backoff>,
+    /// Pods whose container exited, with the kubelet's restart back-off.
+    crashes: BTreeMap<PodId, rollout::crashloop::CrashBackoff>,
+    /// Pods whose container started and may still end at once, with when it started.
+    starting: BTreeMap<PodId, Tick>,
+    /// When the controllers last ran (what minReadySeconds is measured against).
+    clock: Tick,
     services: services::Services,
     /// The etcd-like store the cluster's objects are written through to.
     store: store::Store,

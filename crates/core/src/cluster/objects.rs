@@ -178,6 +178,15 @@ pub struct Pod {
     /// The last FailedScheduling message, so a pod that keeps failing for the same reason
     /// gets one event, not one per attempt.
     pub last_failure: Option<String>,
+    /// How often the kubelet started its container again (RESTARTS).
+    pub restarts: u32,
+    /// The exit code of its container while it waits to be restarted.
+    pub last_exit: Option<i32>,
+    /// Its node reported the container started and it has not ended since (a container
+    /// asked to start is not ready yet: it may end at once).
+    pub running: bool,
+    /// Since when it is ready (its container reported running), for minReadySeconds.
+    pub ready_since: Option<crate::event::Tick>,
 }
 
 impl Pod {
@@ -200,6 +209,9 @@ impl Pod {
         }
         if let Some(reason) = &self.waiting_reason {
             return reason.clone();
+        }
+        if let Some(code) = self.last_exit {
+            return if code == 0 { "Completed" } else { "Error" }.into();
         }
         match (self.phase, self.node) {
             (Phase::Pending, Some(_)) => "ContainerCreating".into(),

@@ -181,6 +181,10 @@ impl Cluster {
             container: None,
             waiting_reason: None,
             last_failure: None,
+            restarts: 0,
+            last_exit: None,
+            running: false,
+            ready_since: None,
         };
         self.owners.add(pod.key(), owner.as_ref());
         if let Some(owner) = owner {

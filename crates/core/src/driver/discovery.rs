@@ -18,6 +18,9 @@ pub struct ServiceTable {
     /// A records: `<svc>.<ns>.svc.cluster.local` → its ClusterIP, or a headless Service's
     /// ready pod IPs. Names without an answer are absent (NXDOMAIN).
     pub names: BTreeMap<String, Vec<String>>,
+    /// SRV records: `_<port>._<proto>.<svc>.<ns>.svc.cluster.local` for named ports.
+    #[serde(default)]
+    pub srv: BTreeMap<String, Vec<crate::cluster::dns::Srv>>,
     /// `ClusterIP:port` → the endpoints behind it.
     pub virtual_ips: BTreeMap<(String, u32), VirtualTarget>,
     /// Seeds kube-proxy's choice of an endpoint on the hosts.

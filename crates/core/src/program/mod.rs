@@ -97,6 +97,8 @@ pub enum ServerKind {
     Http {
         docroot: String,
     },
+    /// nginx answering with text made per request from its variables (nginxdemos/hello).
+    NginxVars(servers::nginx_vars::VarsPage),
     Redis,
     Mysql,
     Memcached,

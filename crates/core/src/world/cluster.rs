@@ -290,7 +290,13 @@ impl World {
                 ) else {
                     return;
                 };
-                self.on_host(&node, |w| w.start_detached(&ContainerId(container)));
+                self.on_host(&node, |w| {
+                    // The kubelet starts it: a crash after this one is noticed again.
+                    if let Some(c) = w.engine.containers.get_mut(&container) {
+                        c.stopped_by_user = false;
+                    }
+                    w.start_detached(&ContainerId(container))
+                });
             }
             KubeletAction::Stop { node, container } => {
                 self.on_host(&node, |w| w.kill_container(&ContainerId(container)));
@@ -329,7 +335,8 @@ impl World {
             ],
             hostname: Some(pod.name.clone()),
             ip: pod.ip.clone(),
-            restart_always: true,
+            // The kubelet restarts it (with its own back-off), not docker.
+            restart_always: false,
             memory: (c.limits.memory > 0).then_some(c.limits.memory),
         };
         let (image, pod_name) = (c.image.clone(), pod.name.clone());
@@ -384,6 +391,58 @@ impl World {
                 );
             }
         }
+    }
+}
+
+impl World {
+    /// A container on this host ended: if it was a pod's, it is not ready any more, and
+    /// when it ended by itself its kubelet restarts it after its back-off. The cluster's
+    /// timer wakes for it.
+    pub(super) fn pod_container_exited(
+        &mut self,
+        id: &str,
+        code: i32,
+        started: Tick,
+        at: Tick,
+        crashed: bool,
+    ) {
+        let host = self.host_name.clone();
+        let pod = self
+            .cluster
+            .as_mut()
+            .is_some_and(|c| c.container_exited(&host, id, code, started, at, crashed));
+        if pod {
+            self.wake_cluster(at + crate::cluster::rollout::started::STATUS_MS);
+        }
+    }
+
+    /// A container on this host started: a pod's is ready once its kubelet sees it still
+    /// running a moment later.
+    pub(super) fn pod_container_started(&mut self, id: &str, at: Tick) {
+        let host = self.host_name.clone();
+        if self
+            .cluster
+            .as_mut()
+            .is_some_and(|c| c.container_started(&host, id, at))
+        {
+            self.wake_cluster(at + crate::cluster::rollout::started::RELIST_MS);
+        }
+    }
+
+    /// A container on this host keeps running by itself: a pod's is ready now.
+    pub(super) fn pod_container_settled(&mut self, id: &str) {
+        let host = self.host_name.clone();
+        if self
+            .cluster
+            .as_mut()
+            .is_some_and(|c| c.container_settled(&host, id, self.now))
+        {
+            self.wake_cluster(self.now + crate::cluster::rollout::started::STATUS_MS);
+        }
+    }
+
+    fn wake_cluster(&mut self, at: Tick) {
+        self.timers.insert((at, TIMER_HOST.into(), TIMER_ID.into()));
     }
 }
 

@@ -229,12 +229,20 @@ impl World {
         };
         let auto_remove = c.auto_remove;
         let restart_count = c.restart_count;
+        let pod_run = c
+            .labels
+            .iter()
+            .any(|(k, _)| k == "io.kubernetes.pod.uid")
+            .then(|| (c.started_at.unwrap_or(at), !c.stopped_by_user));
         self.emit(EventKind::ContainerExited {
             id: id.to_string(),
             name: name.clone(),
             exit_code: code,
             oom_killed: oom,
         });
+        if let Some((started, crashed)) = pod_run {
+            self.pod_container_exited(id, code, started, at, crashed);
+        }
         if auto_remove {
             self.remove_container(id, true);
         } else if restart {

@@ -100,6 +100,9 @@ impl World {
                 if let Some(p) = self.procs.get_mut(&handle) {
                     p.still_running = true;
                 }
+                if let Some(id) = main_of {
+                    self.pod_container_settled(&id);
+                }
             }
             Observation::Exited { handle, exit } => {
                 if let Some(p) = self.procs.get_mut(&handle) {
@@ -160,6 +163,7 @@ impl World {
             name,
             argv,
         });
+        self.pod_container_started(id, at);
     }
 
     fn files_observed(&mut self, of: FilesOf, files: FilesNow) {

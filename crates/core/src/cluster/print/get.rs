@@ -67,24 +67,26 @@ pub fn pod_state(cluster: &Cluster, pod: &Pod, runtimes: &Runtimes) -> (String, 
     let node_up = pod
         .node
         .is_none_or(|n| cluster.nodes()[n as usize].heartbeat);
-    let status = if pod.terminating || pod.waiting_reason.is_some() || pod.container.is_none() {
+    let status = if pod.terminating
+        || pod.waiting_reason.is_some()
+        || pod.last_exit.is_some()
+        || pod.container.is_none()
+    {
         pod.status()
     } else if rt.running || !node_up {
         "Running".into()
-    } else if rt.exited.is_some() && rt.restarts > 0 {
-        "CrashLoopBackOff".into()
     } else if rt.exited == Some(0) {
         "Completed".into()
     } else {
         "Error".into()
     };
-    let ready = if rt.running && node_up && !pod.terminating {
-        1
-    } else {
-        0
-    };
+    let ready = usize::from(rt.running && cluster.pod_ready(pod));
     let total = pod.spec.containers.len().max(1);
-    (format!("{ready}/{total}"), status, rt.restarts)
+    (
+        format!("{ready}/{total}"),
+        status,
+        pod.restarts.max(rt.restarts),
+    )
 }
 
 pub fn get_pods(

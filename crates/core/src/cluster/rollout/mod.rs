@@ -5,7 +5,9 @@
 pub mod backoff;
 mod commands;
 mod controller;
+pub mod crashloop;
 pub mod spec;
+pub mod started;
 pub use commands::Undo;
 pub mod status;
 
@@ -174,11 +176,14 @@ impl Rollout {
 }
 
 impl Cluster {
-    /// A pod counts as available when it is bound, its container started (no waiting reason),
+    /// A pod counts as available when it is bound, its container started and runs (no waiting
+    /// reason, its node reported the start),
     /// it is not going away and its node's kubelet still reports (readiness = started here).
     pub fn pod_ready(&self, pod: &Pod) -> bool {
         !pod.terminating
             && pod.waiting_reason.is_none()
+            && pod.last_exit.is_none()
+            && pod.running
             && pod.container.is_some()
             && pod.phase == super::objects::Phase::Running
             && pod.node.is_some_and(|n| self.nodes[n as usize].heartbeat)
@@ -192,7 +197,7 @@ impl Cluster {
         let ready = set
             .iter()
             .filter_map(|id| self.pods.get(id))
-            .filter(|p| self.pod_ready(p))
+            .filter(|p| self.pod_available(p))
             .count();
         (*live, ready)
     }
@@ -212,7 +217,8 @@ impl Cluster {
         list
     }
 
-    /// When a rollout next needs the clock (a pull to retry, a progress deadline to pass).
+    /// When a rollout next needs the clock (a pull or a crashed container to retry, a progress
+    /// deadline to pass).
     pub fn rollout_due(&self) -> Option<Tick> {
         // A failed pull shows ErrImagePull for a while, then ImagePullBackOff until the retry.
         let retry = self
@@ -236,9 +242,9 @@ impl Cluster {
             .filter(|d| !d.rollout.timed_out && !d.rollout.paused && !self.rollout_complete(d))
             .map(|d| d.rollout.progress_at + d.rollout.progress_deadline_seconds * 1000)
             .min();
-        match (retry, deadline) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [retry, deadline, self.crashloop_due(), self.relist_due()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 }

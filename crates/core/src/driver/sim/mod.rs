@@ -38,6 +38,8 @@ pub struct SimDriver {
     services: ServiceTable,
     /// Connections to a ClusterIP so far (each one's endpoint is drawn afresh).
     picks: u64,
+    /// The cluster DNS's recent answers (kept for their TTL).
+    dns_cache: network::DnsAnswers,
 }
 
 impl SimDriver {
@@ -182,6 +184,8 @@ impl SimDriver {
                 opened: BTreeMap::new(),
                 services: &self.services,
                 picks: &mut self.picks,
+                dns_cache: &mut self.dns_cache,
+                now,
             };
             let mut ctx = ProcessCtx {
                 fs: &mut fs,

@@ -7,6 +7,7 @@
 use super::host::SimHost;
 use crate::cluster::dns::{self, Answer};
 use crate::driver::ServiceTable;
+use crate::event::Tick;
 use crate::fs::FsTree;
 use crate::program::{NetError, Network, Remote, ServerKind};
 use rand_chacha::ChaCha8Rng;
@@ -33,6 +34,23 @@ pub(super) struct HostNetwork<'h> {
     pub services: &'h ServiceTable,
     /// Connections forwarded so far, for kube-proxy's seeded choice.
     pub picks: &'h mut u64,
+    /// The cluster DNS's answers, each kept until its TTL runs out (logical time).
+    pub dns_cache: &'h mut DnsAnswers,
+    /// When the process runs.
+    pub now: Tick,
+}
+
+/// Answers by absolute name, with when each expires.
+pub type DnsAnswers = BTreeMap<String, (Answer, Tick)>;
+
+/// What the Services table answers for an absolute name.
+fn table_answer(services: &ServiceTable, fqdn: &str) -> Answer {
+    let found = if fqdn.starts_with('_') {
+        services.srv.get(fqdn).cloned().map(Answer::Srv)
+    } else {
+        services.names.get(fqdn).cloned().map(Answer::A)
+    };
+    found.unwrap_or(Answer::NxDomain)
 }
 
 impl<'h> HostNetwork<'h> {
@@ -101,19 +119,30 @@ impl HostNetwork<'_> {
             .map(str::to_string)
     }
 
-    /// A name looked up through the cluster DNS, as the pod's resolver does it.
-    fn lookup(&self, name: &str) -> Option<Vec<(String, Answer)>> {
+    /// A name looked up through the cluster DNS, as the pod's resolver does it: an answer
+    /// given less than its TTL (5 s) ago is given again, even if the Services changed since.
+    fn lookup(&mut self, name: &str) -> Option<Vec<(String, Answer)>> {
         let namespace = self.namespace()?;
-        Some(dns::lookup_with(&namespace, name, |fqdn| {
-            match self.services.names.get(fqdn) {
-                Some(ips) => Answer::A(ips.clone()),
-                None => Answer::NxDomain,
+        let (now, services, cache) = (self.now, self.services, &*self.dns_cache);
+        let tried = dns::lookup_with(&namespace, name, |fqdn| match cache.get(fqdn) {
+            Some((answer, expires)) if now < *expires => answer.clone(),
+            _ => table_answer(services, fqdn),
+        });
+        for (fqdn, answer) in &tried {
+            let fresh = self
+                .dns_cache
+                .get(fqdn)
+                .is_some_and(|(_, expires)| now < *expires);
+            if !fresh {
+                self.dns_cache
+                    .insert(fqdn.clone(), (answer.clone(), now + dns::TTL_MS));
             }
-        }))
+        }
+        Some(tried)
     }
 
     /// The first address the cluster DNS gives `name`, if any.
-    fn cluster_address(&self, name: &str) -> Option<String> {
+    fn cluster_address(&mut self, name: &str) -> Option<String> {
         match self.lookup(name)?.pop()? {
             (_, Answer::A(ips)) => ips.first().cloned(),
             _ => None,

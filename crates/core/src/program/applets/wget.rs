@@ -4,6 +4,7 @@ use super::{bad_option, parse_opts};
 use crate::program::kernel::{Kernel, Proc};
 use crate::program::net;
 use crate::program::servers::http::{serve, HttpResponse};
+use crate::program::servers::nginx_vars;
 use crate::program::{NetError, ServerKind};
 
 /// A parsed `http://host[:port]/path` URL.
@@ -50,8 +51,18 @@ pub enum GetError {
 /// GET `url` from whatever server listens there.
 pub fn http_get(k: &mut Kernel, url: &Url) -> Result<HttpResponse, GetError> {
     let path = url.path.clone();
+    let (now_unix, pid) = (k.ctx.now_unix, k.pid());
+    let id = nginx_vars::request_id(k.ctx.hostname, pid, now_unix, &path);
     net::with_server(k, &url.host, url.port, |remote| match &remote.kind {
         ServerKind::Http { docroot } => Ok(serve(remote.fs, docroot, &path)),
+        ServerKind::NginxVars(page) => {
+            let req = nginx_vars::Request {
+                uri: &path,
+                now_unix,
+                id,
+            };
+            Ok(nginx_vars::serve(remote.fs, page, &req))
+        }
         _ => Err(GetError::NotHttp),
     })
     .map_err(GetError::Net)?

@@ -78,6 +78,11 @@ fn error_page(status: u16) -> Vec<u8> {
     .into_bytes()
 }
 
+/// nginx's 404 page.
+pub fn not_found() -> HttpResponse {
+    response(404, error_page(404), "text/html")
+}
+
 fn response(status: u16, body: Vec<u8>, content_type: &'static str) -> HttpResponse {
     HttpResponse {
         status,
@@ -133,14 +138,25 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// `listen N;` and `root DIR;` from the default server config, as the image ships it.
-fn nginx_config(fs: &FsTree) -> (u16, String) {
+fn nginx_config(fs: &FsTree) -> (u16, String, String) {
     let mut port = 80;
     let mut root = NGINX_DOCROOT.to_string();
-    for file in ["/etc/nginx/conf.d/default.conf", "/etc/nginx/nginx.conf"] {
+    let mut all = String::new();
+    // The image's server blocks (default.conf, or nginxdemos/hello's own), then the main file.
+    let mut files: Vec<String> = fs
+        .list_dir("/etc/nginx/conf.d")
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".conf"))
+        .map(|(n, _)| format!("/etc/nginx/conf.d/{n}"))
+        .collect();
+    files.push("/etc/nginx/nginx.conf".into());
+    for file in &files {
         let Ok(data) = fs.read_file(file) else {
             continue;
         };
         let text = String::from_utf8_lossy(data);
+        all.push_str(&text);
         for line in text.lines() {
             let line = line.trim().trim_end_matches(';');
             let mut words = line.split_whitespace();
@@ -155,7 +171,7 @@ fn nginx_config(fs: &FsTree) -> (u16, String) {
             }
         }
     }
-    (port, root)
+    (port, root, all)
 }
 
 pub fn nginx(k: &mut Kernel, p: &mut Proc) -> i32 {
@@ -176,7 +192,7 @@ pub fn nginx(k: &mut Kernel, p: &mut Proc) -> i32 {
             && w.get(1)
                 .is_some_and(|g| g.replace(' ', "").contains("daemonoff"))
     });
-    let (port, root) = nginx_config(k.ctx.fs);
+    let (port, root, config) = nginx_config(k.ctx.fs);
     let pid = k.pid();
     let ts = DateTime::from_unix(k.ctx.now_unix).strftime("%Y/%m/%d %H:%M:%S");
     let notice = |msg: &str| format!("{ts} [notice] {pid}#{pid}: {msg}\n");
@@ -192,7 +208,11 @@ pub fn nginx(k: &mut Kernel, p: &mut Proc) -> i32 {
         pid.saturating_add(28)
     )));
     k.err(p, &log);
-    k.listen(port, ServerKind::Http { docroot: root });
+    let kind = match super::nginx_vars::parse(&config, port, &root) {
+        Some(page) => ServerKind::NginxVars(page),
+        None => ServerKind::Http { docroot: root },
+    };
+    k.listen(port, kind);
     if foreground {
         k.run_forever();
     }

@@ -4,6 +4,7 @@ pub mod http;
 mod images;
 pub mod memcache;
 pub mod mysql;
+pub mod nginx_vars;
 pub mod redis;
 pub mod sql;
 
