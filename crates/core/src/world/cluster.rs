@@ -292,10 +292,11 @@ impl World {
                 };
                 self.on_host(&node, |w| {
                     // The kubelet starts it: a crash after this one is noticed again.
-                    if let Some(c) = w.engine.containers.get_mut(&container) {
+                    let id = ContainerId(container);
+                    if let Some(c) = w.engine.containers.get_mut(&id) {
                         c.stopped_by_user = false;
                     }
-                    w.start_detached(&ContainerId(container))
+                    w.start_detached(&id)
                 });
             }
             KubeletAction::Stop { node, container } => {
@@ -442,7 +443,7 @@ impl World {
     }
 
     fn wake_cluster(&mut self, at: Tick) {
-        self.timers.insert((at, TIMER_HOST.into(), TIMER_ID.into()));
+        self.timers.insert((at, Timer::Cluster));
     }
 }
 
