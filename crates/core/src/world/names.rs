@@ -80,12 +80,7 @@ impl World {
                 "Invalid container name ({new_name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
             )));
         }
-        let old_name = self
-            .engine
-            .containers
-            .get(&id)
-            .map(|c| c.name.clone())
-            .unwrap_or_default();
+        let old_name = self.container(&id)?.name.clone();
         if new_name == old_name {
             return Err(Failure::daemon(
                 "Renaming a container with the same name as its current name",
