@@ -8,6 +8,7 @@ use crate::command::Invocation;
 use crate::driver::{Effect, NetworkIdentity};
 use crate::event::EventKind;
 use crate::fs::LayerDiff;
+use crate::image::ImageError;
 
 impl World {
     pub(crate) fn cmd_create(&mut self, inv: &Invocation) -> Handled {
@@ -66,7 +67,7 @@ impl World {
                     .map_err(|_| Failure::daemon("image vanished during pull"))?
             }
         };
-        let id = self.create_container(&options, &image_text, &image_id, &inv.args[1..], None);
+        let id = self.create_container(&options, &image_text, &image_id, &inv.args[1..], None)?;
         Ok((id, options.detach, reply))
     }
 
@@ -79,18 +80,21 @@ impl World {
         image_id: &str,
         command: &[String],
         ip: Option<String>,
-    ) -> ContainerId {
+    ) -> Result<ContainerId, ImageError> {
+        // Docker refuses to create from an image it does not have (the callers looked it up
+        // just before; this keeps an empty filesystem from standing in for it).
+        let image = self
+            .engine
+            .images
+            .image(image_id)
+            .ok_or_else(|| ImageError::NoSuchImage(image_id.to_string()))?;
+        let config = image.config.config.clone();
+        let layers = image.config.diff_id_strings();
         let id = ContainerId(self.random_hex_id());
         let name = match &options.name {
             Some(n) => n.clone(),
             None => self.generate_name(),
         };
-        let config = self
-            .engine
-            .images
-            .image(image_id)
-            .map(|i| i.config.config.clone())
-            .unwrap_or_default();
         let entrypoint = match &options.entrypoint {
             Some(e) if e.is_empty() => Vec::new(),
             Some(e) => vec![e.clone()],
@@ -205,12 +209,6 @@ impl World {
         };
         self.engine.containers.insert(id.clone(), container);
         self.engine.names.insert(name.clone(), id.clone());
-        let layers = self
-            .engine
-            .images
-            .image(image_id)
-            .map(|i| i.config.diff_id_strings())
-            .unwrap_or_default();
         self.store_layers(&layers);
         let (hostname, ip, mount_points, published, resolv_conf) =
             match self.engine.containers.get(&id) {
@@ -243,7 +241,7 @@ impl World {
             image: image_text.to_string(),
         });
         self.copy_up_volumes(&id);
-        id
+        Ok(id)
     }
 
     fn used_host_ports(&self) -> Vec<u16> {
@@ -336,4 +334,23 @@ fn home_of(passwd: &str, user: &str) -> Option<String> {
         let matches = fields.first() == Some(&user) || fields.get(2) == Some(&user);
         (matches && fields.len() >= 6).then(|| fields[5].to_string())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::{parse_line, Command};
+
+    #[test]
+    fn an_image_the_host_lacks_is_refused_not_made_an_empty_filesystem() {
+        let mut w = World::new(1);
+        let Ok(Command::Docker(inv)) = parse_line("docker create --name c busybox") else {
+            panic!("docker create parses");
+        };
+        let options = RunOptions::parse(&inv, &w.engine.host).expect("valid options");
+        let missing = "sha256:".to_string() + &"0".repeat(64);
+        let refused = w.create_container(&options, "busybox", &missing, &[], None);
+        assert_eq!(refused, Err(ImageError::NoSuchImage(missing)));
+        assert!(w.engine.containers.is_empty() && w.engine.names.is_empty());
+    }
 }

@@ -88,7 +88,9 @@ impl World {
             user: None,
             labels: spec.labels,
         };
-        let id = self.create_container(&options, &spec.image, &image_id, &spec.command, spec.ip);
+        let id = self
+            .create_container(&options, &spec.image, &image_id, &spec.command, spec.ip)
+            .map_err(|_| EngineError::ImageNotFound(spec.image.clone()))?;
         Ok(id)
     }
 

@@ -1,9 +1,10 @@
 //! `docker exec`: a further process in a running container.
 
+use super::container_error::ContainerError;
 use super::logs::{no_terminal_note, push_logs};
 use super::start_failure::{start_failure, StartedBy};
 use super::ProcRecord;
-use super::{Failure, Handled, LogLine, Reply, World};
+use super::{Handled, LogLine, Reply, World};
 use crate::command::signal::SIGKILL;
 use crate::command::Invocation;
 use crate::driver::{Effect, ProcessHandle, ProcessStart, Purpose, Target};
@@ -19,7 +20,7 @@ impl World {
         let id = self.find_container(key)?;
         let c = self.container(&id)?;
         if !c.is_running() {
-            return Err(Failure::daemon(format!("container {id} is not running")));
+            return Err(ContainerError::NotRunning(id.clone()).into());
         }
         let argv: Vec<String> = inv.args[1..].to_vec();
         let mut env = c.env.clone();
@@ -69,7 +70,7 @@ impl World {
         })
         .await;
         let Some(record) = self.procs.get(&handle).cloned() else {
-            return Err(Failure::daemon(format!("container {id} is not running")));
+            return Err(ContainerError::NotRunning(id.clone()).into());
         };
         if let Some(error) = &record.failed {
             self.procs.remove(&handle);

@@ -2,6 +2,7 @@
 //! and their timers, and removal.
 
 use super::container::Status;
+use super::container_error::ContainerError;
 use super::ids::ContainerId;
 use super::logs::{no_terminal_note, push_logs};
 use super::start_failure::{start_failure, StartedBy};
@@ -118,9 +119,11 @@ impl World {
                 .last()
                 .cloned()
                 .unwrap_or_else(|| "the host did not report the start".into());
-            return Err(Failure::daemon(format!(
-                "failed to start container {id}: context deadline exceeded ({detail})"
-            )));
+            return Err(ContainerError::StartTimedOut {
+                id: id.clone(),
+                detail,
+            }
+            .into());
         }
         Ok(())
     }
@@ -136,10 +139,7 @@ impl World {
             return Ok(None);
         }
         if c.argv.is_empty() {
-            return Err(Failure::daemon(
-                "failed to create task for container: no command specified",
-            )
-            .with_code(125));
+            return Err(ContainerError::NoCommand.into());
         }
         // A published host port can be bound only once.
         for p in &c.ports {
@@ -147,10 +147,13 @@ impl World {
                 o.id != c.id && o.is_running() && o.ports.iter().any(|q| q.host_port == p.host_port)
             });
             if taken {
-                return Err(Failure::new(format!(
-                    "Error response from daemon: driver failed programming external connectivity on endpoint {} ({}): Bind for {}:{} failed: port is already allocated",
-                    c.name, c.id, p.host_ip, p.host_port
-                ), 125));
+                return Err(ContainerError::PortAllocated {
+                    name: c.name.clone(),
+                    id: c.id.clone(),
+                    host_ip: p.host_ip.clone(),
+                    port: p.host_port,
+                }
+                .into());
             }
         }
         let start = ProcessStart {
@@ -345,12 +348,5 @@ impl World {
             }
         }
         Ok(reply)
-    }
-}
-
-impl Failure {
-    fn with_code(mut self, code: i32) -> Failure {
-        self.exit_code = code;
-        self
     }
 }

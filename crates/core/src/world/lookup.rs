@@ -1,29 +1,15 @@
 //! Finding containers: by name, full ID or unique ID prefix.
 
 use super::container::Container;
+use super::container_error::ContainerError;
 use super::ids::ContainerId;
-use super::{Failure, World};
+use super::World;
 use crate::driver::ProcessHandle;
 use std::ops::Bound;
 
-/// Why a container lookup found none, in the daemon's words.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum LookupError {
-    #[error("No such container: {0}")]
-    NoSuchContainer(String),
-    #[error("multiple IDs found with provided prefix: {0}")]
-    AmbiguousPrefix(String),
-}
-
-impl From<LookupError> for Failure {
-    fn from(error: LookupError) -> Failure {
-        Failure::daemon(error)
-    }
-}
-
 impl World {
     /// Finds a container by name, full ID or unique ID prefix.
-    pub(crate) fn find_container(&self, key: &str) -> Result<ContainerId, LookupError> {
+    pub(crate) fn find_container(&self, key: &str) -> Result<ContainerId, ContainerError> {
         if let Some(c) = self.container_named(key.trim_start_matches('/')) {
             return Ok(c.id.clone());
         }
@@ -38,18 +24,18 @@ impl World {
                 .take_while(|(id, _)| id.starts_with(key));
             match (matches.next(), matches.next()) {
                 (Some((id, _)), None) => return Ok(id.clone()),
-                (Some(_), Some(_)) => return Err(LookupError::AmbiguousPrefix(key.to_string())),
+                (Some(_), Some(_)) => return Err(ContainerError::AmbiguousPrefix(key.to_string())),
                 _ => {}
             }
         }
-        Err(LookupError::NoSuchContainer(key.to_string()))
+        Err(ContainerError::NoSuchContainer(key.to_string()))
     }
 
-    pub(super) fn container(&self, id: &ContainerId) -> Result<&Container, LookupError> {
+    pub(super) fn container(&self, id: &ContainerId) -> Result<&Container, ContainerError> {
         self.engine
             .containers
             .get(id)
-            .ok_or_else(|| LookupError::NoSuchContainer(id.to_string()))
+            .ok_or_else(|| ContainerError::NoSuchContainer(id.to_string()))
     }
 
     /// The container still runs the main process `handle` (or, for `None`, any).
@@ -61,7 +47,7 @@ impl World {
     }
 
     /// Resolves every argument to a container ID before acting on any of them.
-    pub(super) fn resolve_all(&self, keys: &[String]) -> Result<Vec<ContainerId>, LookupError> {
+    pub(super) fn resolve_all(&self, keys: &[String]) -> Result<Vec<ContainerId>, ContainerError> {
         keys.iter().map(|k| self.find_container(k)).collect()
     }
 }

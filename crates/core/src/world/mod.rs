@@ -10,6 +10,7 @@ mod apply;
 mod build;
 mod cluster;
 mod container;
+mod container_error;
 mod create;
 mod engine;
 mod engine_api;

@@ -1,7 +1,8 @@
 //! Container names: random ones in docker's "adjective_surname" style, drawn from the seeded
 //! PRNG, lookups by name, and `docker rename`.
 
-use super::{is_docker_name, Failure, Handled, Reply, World};
+use super::container_error::ContainerError;
+use super::{is_docker_name, Handled, Reply, World};
 use crate::command::Invocation;
 use crate::event::EventKind;
 
@@ -76,26 +77,18 @@ impl World {
         let id = self.find_container(&inv.args[0])?;
         let new_name = inv.args[1].trim_start_matches('/').to_string();
         if !is_docker_name(&new_name) {
-            return Err(Failure::daemon(format!(
-                "Invalid container name ({new_name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
-            )));
+            return Err(ContainerError::InvalidName(new_name).into());
         }
-        let old_name = self
-            .engine
-            .containers
-            .get(&id)
-            .map(|c| c.name.clone())
-            .unwrap_or_default();
+        let old_name = self.container(&id)?.name.clone();
         if new_name == old_name {
-            return Err(Failure::daemon(
-                "Renaming a container with the same name as its current name",
-            ));
+            return Err(ContainerError::SameName.into());
         }
         if let Some(other) = self.container_named(&new_name) {
-            return Err(Failure::daemon(format!(
-                "Error when allocating new name: Conflict. The container name \"/{new_name}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.",
-                other.id
-            )));
+            return Err(ContainerError::NameInUse {
+                name: new_name,
+                other: other.id.clone(),
+            }
+            .into());
         }
         if let Some(c) = self.engine.containers.get_mut(&id) {
             c.name = new_name.clone();

@@ -2,6 +2,7 @@
 //! `docker kill` and `docker rm`.
 
 use super::container::Container;
+use super::container_error::ContainerError;
 use super::wait::Waited;
 use super::ContainerId;
 use super::{Failure, Handled, Reply, World};
@@ -93,9 +94,11 @@ impl World {
                 .get(id)
                 .is_some_and(Container::is_running)
             {
-                return Err(Failure::daemon(format!(
-                    "cannot kill container: {key}: container {id} is not running"
-                )));
+                return Err(ContainerError::CannotKill {
+                    key: key.clone(),
+                    id: id.clone(),
+                }
+                .into());
             }
         }
         for id in &ids {
@@ -121,7 +124,7 @@ impl World {
     pub(crate) async fn cmd_rm(&mut self, inv: &Invocation) -> Handled {
         let ids = self.resolve_all(&inv.args)?;
         let force = inv.flags.has("force");
-        for (key, id) in inv.args.iter().zip(&ids) {
+        for id in &ids {
             if !force
                 && self
                     .engine
@@ -129,10 +132,8 @@ impl World {
                     .get(id)
                     .is_some_and(Container::is_running)
             {
-                return Err(Failure::daemon(format!(
-                    "cannot remove container \"/{}\": container is running: stop the container before removing or force remove",
-                    self.engine.containers.get(id).map(|c| c.name.as_str()).unwrap_or(key)
-                )));
+                let name = self.container(id)?.name.clone();
+                return Err(ContainerError::RemoveRunning(name).into());
             }
         }
         for id in &ids {

@@ -1,7 +1,8 @@
 //! `docker top`: a running container's processes as the host sees them (host PIDs), the
 //! other side of what `ps` inside the container shows (PID 1, 2, ...).
 
-use super::{Failure, Handled, Reply, World};
+use super::container_error::ContainerError;
+use super::{Handled, Reply, World};
 use crate::command::Invocation;
 use crate::output::align_tab_separated_min;
 use crate::view::host_processes;
@@ -14,7 +15,7 @@ impl World {
         let id = self.find_container(&inv.args[0])?;
         let c = self.container(&id)?;
         if !c.is_running() {
-            return Err(Failure::daemon(format!("container {id} is not running")));
+            return Err(ContainerError::NotRunning(id.clone()).into());
         }
         let name = c.name.clone();
         let started = c.started_at.unwrap_or(self.now);
