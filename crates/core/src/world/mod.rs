@@ -22,6 +22,7 @@ mod hosts;
 mod images;
 mod inspect;
 mod kubectl;
+mod kubectl_watch;
 mod lifecycle;
 mod logs;
 mod lookup;
