@@ -103,6 +103,38 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::BuildContext;
+
+    fn ok(w: &mut World, line: &str) -> String {
+        let o = w.run_line(line, &BuildContext::default());
+        assert_eq!(o.exit_code, 0, "{line}: {}{}", o.stdout, o.stderr);
+        o.stdout
+    }
+
+    #[test]
+    fn a_watch_prints_the_node_that_goes_not_ready_during_its_30_seconds() {
+        let mut w = World::new(1);
+        ok(&mut w, "cluster create --nodes 2");
+        ok(&mut w, "cluster node fail node-2");
+        ok(&mut w, "tick 30s");
+        let start = w.now();
+        let out = ok(&mut w, "kubectl get nodes -w");
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].starts_with("NAME"), "{out}");
+        assert!(
+            lines[2].starts_with("node-2") && lines[2].contains(" Ready"),
+            "{out}"
+        );
+        // The grace period (50 s after the failure) ends inside the watch.
+        assert_eq!(lines.len(), 4, "{out}");
+        assert!(
+            lines[3].starts_with("node-2") && lines[3].contains("NotReady"),
+            "{out}"
+        );
+        assert!(w.now() >= start + WATCH_MS);
+        // Nothing changes in the next 30 s (eviction comes 300 s later): --watch-only is silent.
+        assert_eq!(ok(&mut w, "kubectl get nodes --watch-only"), "");
+    }
 
     #[test]
     fn rows_leave_out_age_and_key_by_name() {
