@@ -29,3 +29,17 @@ pub fn run_all(containers: usize, events: usize) -> String {
         Err(e) => serde_json::json!({ "error": e }).to_string(),
     }
 }
+
+/// The cluster workloads (`sim_core::bench::measure_cluster_core`): scheduling `pods` pods on
+/// `nodes` nodes per strategy and a rolling update of `replicas` replicas, as JSON.
+#[wasm_bindgen]
+pub fn run_cluster(nodes: usize, pods: u32, replicas: u32) -> String {
+    match bench::measure_cluster_core(&performance_now, nodes, pods, replicas) {
+        Ok(figures) => {
+            let mut value = serde_json::to_value(&figures).unwrap_or_default();
+            value["side"] = "wasm".into();
+            value.to_string()
+        }
+        Err(e) => serde_json::json!({ "error": e }).to_string(),
+    }
+}

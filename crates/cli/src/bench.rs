@@ -114,6 +114,8 @@ fn run_cluster(clock: &dyn Fn() -> f64, args: &ClusterArgs, json: bool) -> i32 {
                 return 1;
             }
         };
+    let session = bench::session_command(clock, 100, 3000, 11);
+    let store = bench::store_sync(clock, args.nodes, args.pods);
     let before = LIVE_BYTES.load(Ordering::Relaxed);
     let cluster = bench::scheduled_cluster(args.nodes, args.pods);
     let bytes = LIVE_BYTES.load(Ordering::Relaxed).saturating_sub(before);
@@ -123,6 +125,9 @@ fn run_cluster(clock: &dyn Fn() -> f64, args: &ClusterArgs, json: bool) -> i32 {
         value["side"] = "native".into();
         value["cluster_live_bytes"] = bytes.into();
         value["discovery"] = serde_json::to_value(&d).unwrap_or_default();
+        value["session"] = serde_json::to_value(&session).unwrap_or_default();
+        value["store_first_sync_ms"] = store.0.into();
+        value["store_sync_one_change_ms"] = store.1.into();
         println!("{value}");
         return 0;
     }
@@ -154,6 +159,19 @@ fn run_cluster(clock: &dyn Fn() -> f64, args: &ClusterArgs, json: bool) -> i32 {
         bytes / f.pods.max(1) as usize
     );
     print_discovery(&d);
+    println!(
+        "store write-through, {} pods: first {:>8.1} ms; after one pod change {:.1} ms",
+        f.pods, store.0, store.1
+    );
+    println!(
+        "one command in a session of {} events (100 nodes, 3000 pods): docker ps {:.2} ms, \
+         kubectl cordon {:.2} ms; picture snapshot {:.2} ms; trace hash {:.3} ms",
+        session.events,
+        session.docker_ps_ms,
+        session.cordon_ms,
+        session.snapshot_ms,
+        session.hash_ms
+    );
     0
 }
 

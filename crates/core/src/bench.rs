@@ -234,19 +234,21 @@ pub fn kubelet_pods(pods: usize) -> usize {
         .map_or(0, |c| c.pods().filter(|p| p.container.is_some()).count())
 }
 
-/// Every cluster workload: `pods` pods on `nodes` nodes per strategy, a node failure, and
-/// `containers` pods started as containers (against as many `docker run -d`).
-pub fn measure_cluster(
+/// Schedules and binds `pods` pods onto `nodes` nodes with each strategy, timing each pass;
+/// `then` sees each scheduled cluster (untimed).
+pub fn schedule_each(
     clock: &dyn Fn() -> f64,
     nodes: usize,
     pods: u32,
-    containers: usize,
-) -> Result<ClusterFigures, String> {
+    mut then: impl FnMut(
+        crate::cluster::scheduler::scores::Strategy,
+        &mut crate::cluster::Cluster,
+        &mut rand_chacha::ChaCha8Rng,
+    ),
+) -> Result<Vec<(String, f64)>, String> {
     use crate::cluster::scheduler::scores::Strategy;
     use rand_core::SeedableRng;
     let mut schedule_ms = Vec::new();
-    let mut failover_figures = (0, 0.0);
-    let mut failover_pending = 0;
     for strategy in Strategy::ALL {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
         let mut cluster = cluster_with_pending(strategy, nodes, pods, &mut rng);
@@ -259,11 +261,55 @@ pub fn measure_cluster(
                 strategy.name()
             ));
         }
-        if strategy == Strategy::MostAllocated {
-            failover_figures = failover(clock, &mut cluster, &mut rng);
+        then(strategy, &mut cluster, &mut rng);
+    }
+    Ok(schedule_ms)
+}
+
+/// The cluster figures scripts/bench.sh compares natively and in wasm: scheduling per
+/// strategy and a rolling update.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClusterCore {
+    pub nodes: usize,
+    pub pods: u32,
+    pub schedule_ms: Vec<(String, f64)>,
+    pub rollout_replicas: u32,
+    pub rollout_ms: f64,
+}
+
+pub fn measure_cluster_core(
+    clock: &dyn Fn() -> f64,
+    nodes: usize,
+    pods: u32,
+    replicas: u32,
+) -> Result<ClusterCore, String> {
+    let schedule_ms = schedule_each(clock, nodes, pods, |_, _, _| {})?;
+    let rollout_ms = crate::discovery_bench::rollout(clock, replicas)?;
+    Ok(ClusterCore {
+        nodes,
+        pods,
+        schedule_ms,
+        rollout_replicas: replicas,
+        rollout_ms,
+    })
+}
+
+/// Every cluster workload: `pods` pods on `nodes` nodes per strategy, a node failure, and
+/// `containers` pods started as containers (against as many `docker run -d`).
+pub fn measure_cluster(
+    clock: &dyn Fn() -> f64,
+    nodes: usize,
+    pods: u32,
+    containers: usize,
+) -> Result<ClusterFigures, String> {
+    let mut failover_figures = (0, 0.0);
+    let mut failover_pending = 0;
+    let schedule_ms = schedule_each(clock, nodes, pods, |strategy, cluster, rng| {
+        if strategy == crate::cluster::scheduler::scores::Strategy::MostAllocated {
+            failover_figures = failover(clock, cluster, rng);
             failover_pending = cluster.pending();
         }
-    }
+    })?;
     let start = clock();
     let started = kubelet_pods(containers);
     let kubelet_ms = clock() - start;
@@ -292,6 +338,75 @@ pub fn measure_cluster(
         kubelet_ms,
         docker_run_ms,
     })
+}
+
+/// One command in a long session, split as a front pays for it: running the line, the
+/// picture snapshot after it, and the trace hash. Milliseconds, medians.
+#[derive(Clone, Debug, Serialize)]
+pub struct SessionFigures {
+    /// Events in the trace before the timed commands.
+    pub events: usize,
+    pub docker_ps_ms: f64,
+    /// `kubectl cordon`/`uncordon` (a cluster sync: controllers, store, services table).
+    pub cordon_ms: f64,
+    pub snapshot_ms: f64,
+    pub hash_ms: f64,
+}
+
+/// A session like the web bench's cluster redraw: `nodes` nodes, a Deployment of `pods`
+/// replicas, then `docker ps` and cordon/uncordon lines, each timed (median of `runs`).
+pub fn session_command(
+    clock: &dyn Fn() -> f64,
+    nodes: usize,
+    pods: usize,
+    runs: usize,
+) -> SessionFigures {
+    let none = BuildContext::default();
+    let mut world = World::new(1);
+    world.run_line(&format!("cluster create --nodes {nodes}"), &none);
+    world.run_line(
+        &format!("kubectl create deployment web --image=nginx --replicas={pods}"),
+        &none,
+    );
+    let events = world.events().len();
+    let docker_ps_ms = median_ms(clock, runs, || {
+        world.run_line("docker ps", &none);
+    });
+    let mut turn = 0;
+    let cordon_ms = median_ms(clock, runs, || {
+        let verb = if turn % 2 == 0 { "cordon" } else { "uncordon" };
+        turn += 1;
+        world.run_line(&format!("kubectl {verb} node-1"), &none);
+    });
+    let snapshot_ms = median_ms(clock, runs, || {
+        let _ = crate::view::snapshot(&world);
+    });
+    let hash_ms = median_ms(clock, runs, || {
+        let _ = world.trace_hash();
+    });
+    SessionFigures {
+        events,
+        docker_ps_ms,
+        cordon_ms,
+        snapshot_ms,
+        hash_ms,
+    }
+}
+
+/// The store's write-through after one pod changed, in a cluster of `pods` pods on `nodes`
+/// nodes already written once: (the first write, the one after the change), milliseconds.
+pub fn store_sync(clock: &dyn Fn() -> f64, nodes: usize, pods: u32) -> (f64, f64) {
+    let mut cluster = scheduled_cluster(nodes, pods);
+    let start = clock();
+    cluster.sync_store(0);
+    let first = clock() - start;
+    let victim = cluster.pods().next().map(|p| p.id);
+    if let Some(id) = victim {
+        cluster.delete_pod(id, 1);
+    }
+    let start = clock();
+    cluster.sync_store(1);
+    (first, clock() - start)
 }
 
 #[cfg(test)]

@@ -210,7 +210,7 @@ impl Cluster {
                 let template = std::rc::Rc::new(rs.template.clone());
                 for _ in live..want {
                     let name = loop {
-                        let name = format!("{base}-{}", random_suffix(rng, 5));
+                        let name = [base.as_str(), "-", &random_suffix(rng, 5)].concat();
                         if !self.pod_index.contains_key(&(ns.clone(), name.clone())) {
                             break name;
                         }
@@ -220,9 +220,9 @@ impl Cluster {
                         now,
                         false,
                         "SuccessfulCreate",
-                        format!("replicaset/{base}"),
+                        ["replicaset/", base.as_str()].concat(),
                         "replicaset-controller",
-                        format!("Created pod: {name}"),
+                        ["Created pod: ", name.as_str()].concat(),
                     );
                 }
             } else if live > want {
@@ -315,11 +315,17 @@ fn bind(cluster: &mut Cluster, id: PodId, n: u32, now: Tick) {
     pod.ip = node.allocate_ip();
     cluster.by_node[n as usize].insert(id);
     pod.last_failure = None;
-    let message = format!(
-        "Successfully assigned {}/{} to {}",
-        pod.namespace, pod.name, node.name
-    );
-    let object = format!("pod/{}", pod.name);
+    // concat, not format!: one exact allocation each, for 150,000 binds in one pass.
+    let message = [
+        "Successfully assigned ",
+        &pod.namespace,
+        "/",
+        &pod.name,
+        " to ",
+        &node.name,
+    ]
+    .concat();
+    let object = ["pod/", pod.name.as_str()].concat();
     cluster.kubelet.push(KubeletAction::Run(id));
     cluster.event(
         now,

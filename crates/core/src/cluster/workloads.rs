@@ -19,14 +19,18 @@ pub(crate) fn new_uid(rng: &mut dyn RngCore) -> String {
     let mut b = [0u8; 16];
     rng.fill_bytes(&mut b);
     let h = crate::digest::hex(&b);
-    format!(
-        "{}-{}-{}-{}-{}",
+    [
         &h[..8],
+        "-",
         &h[8..12],
+        "-",
         &h[12..16],
+        "-",
         &h[16..20],
-        &h[20..]
-    )
+        "-",
+        &h[20..],
+    ]
+    .concat()
 }
 
 /// Kubernetes' rule for object names (RFC 1123 subdomain, at most 253 characters).

@@ -43,6 +43,7 @@ const BOOL_FLAGS: &[(&str, Option<char>)] = &[
     ("stdin", Some('i')),
     ("tty", Some('t')),
     ("watch", Some('w')),
+    ("watch-only", None),
     ("help", Some('h')),
     ("client", None),
 ];
@@ -169,7 +170,10 @@ Basic Commands:
   create        Create a deployment (create deployment NAME --image=IMAGE [--replicas=N])
   run           Run a particular image on the cluster (run NAME --image=IMAGE)
   expose        Take a deployment or pod and expose it as a new Kubernetes service
-  get           Display one or many resources (nodes, pods, deployments, replicasets, events)
+  get           Display one or many resources (nodes, pods, deployments, replicasets, events);
+                -w/--watch then prints a line per change during the next 30 logical seconds
+                (the clock runs forward; a real watch runs until interrupted), --watch-only
+                prints the changes alone
   delete        Delete resources by file names, resource and names, or by label selector
   set           Set specific features on objects (set resources deployment NAME --requests=cpu=100m)
   label         Update the labels on a resource

@@ -101,6 +101,9 @@ impl World {
                 self.kubectl_create_service(&cmd)
             }
             "expose" => self.kubectl_expose(&cmd),
+            "get" if cmd.has("watch") || cmd.has("watch-only") => {
+                self.kubectl_get_watch(&cmd).await
+            }
             "get" => self.kubectl_get(&cmd),
             "describe" => self.kubectl_describe(&cmd),
             "create" => self.kubectl_create(&cmd),
@@ -157,7 +160,7 @@ impl World {
         out
     }
 
-    fn kubectl_get(&mut self, cmd: &KubectlCommand) -> Handled {
+    pub(super) fn kubectl_get(&mut self, cmd: &KubectlCommand) -> Handled {
         let targets = targets(&cmd.args)?;
         let output = cmd.value("output").unwrap_or("");
         if !["", "wide", "json", "yaml", "name"].contains(&output) {

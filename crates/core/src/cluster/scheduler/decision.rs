@@ -35,7 +35,7 @@ pub struct Decision {
     /// Per reason, how many nodes it rejected.
     pub rejections: BTreeMap<Reason, usize>,
     /// The whole table, for clusters of at most [`TABLE_LIMIT`] nodes.
-    pub rows: Vec<Row>,
+    pub rows: super::table::Table,
 }
 
 impl Decision {

@@ -10,9 +10,10 @@ pub mod decision;
 pub mod filters;
 pub mod queue;
 pub mod scores;
+pub mod table;
 
 use super::node::Node;
-use decision::{Decision, Row, TABLE_LIMIT};
+use decision::{Decision, TABLE_LIMIT};
 use filters::{PodShape, Reason};
 use rand_core::RngCore;
 use scores::Strategy;
@@ -99,6 +100,8 @@ pub struct Scheduler {
     dirty: BTreeSet<u32>,
     /// Round-robin: the node to try first next time.
     next_turn: u32,
+    /// The decision table of the current shape (small clusters), kept in step.
+    tables: table::Tables,
 }
 
 impl Scheduler {
@@ -112,11 +115,13 @@ impl Scheduler {
     /// Node `i` changed (added, failed, cordoned, a pod left it): judge it again next time.
     pub fn touch(&mut self, i: u32) {
         self.dirty.insert(i);
+        self.tables.touch(i);
     }
 
     pub fn set_strategy(&mut self, strategy: Strategy) {
         self.strategy = strategy;
         self.cache = None;
+        self.tables.clear();
     }
 
     /// Chooses a node for a pod of `shape` (the caller binds it and calls [`Self::bound`]).
@@ -142,11 +147,11 @@ impl Scheduler {
             feasible,
             tied: 0,
             rejections: cache.rejections.clone(),
-            rows: Vec::new(),
+            rows: Default::default(),
         };
         decision.rejections.retain(|_, n| *n > 0);
         if nodes.len() <= TABLE_LIMIT {
-            decision.rows = table(nodes, shape, strategy);
+            decision.rows = self.tables.table(nodes, shape, strategy);
         }
         if feasible == 0 {
             return decision;
@@ -203,6 +208,7 @@ impl Scheduler {
     /// A pod was bound to node `i`: judge that node again for the current shape.
     pub fn bound(&mut self, i: u32, nodes: &[Node], rng: &mut dyn RngCore) {
         let strategy = self.strategy;
+        self.tables.touch(i);
         if let Some(cache) = &mut self.cache {
             cache.refresh(i as usize, &nodes[i as usize], strategy, rng);
         }
@@ -231,26 +237,4 @@ impl Scheduler {
             cache.refresh(i, node, strategy, rng);
         }
     }
-}
-
-/// Every filter on every node (not stopping at the first rejection) and the scores: the
-/// table `cluster explain` prints.
-fn table(nodes: &[Node], shape: &PodShape, strategy: Strategy) -> Vec<Row> {
-    nodes
-        .iter()
-        .map(|node| {
-            let filters: Vec<Vec<Reason>> = (0..filters::FILTERS.len())
-                .map(|i| filters::run(i, node, shape))
-                .collect();
-            let score = filters
-                .iter()
-                .all(Vec::is_empty)
-                .then(|| scores::score(strategy, node, shape.requests.nonzero()));
-            Row {
-                node: node.name.clone(),
-                filters,
-                score,
-            }
-        })
-        .collect()
 }
