@@ -99,6 +99,8 @@ struct ContainerM {
     args: Vec<String>,
     #[serde(default)]
     resources: ResourcesM,
+    #[serde(default)]
+    readiness_probe: Option<super::probe::ProbeM>,
     // Accepted so that real manifests read; not simulated.
     #[serde(default)]
     #[allow(dead_code)]
@@ -215,18 +217,24 @@ fn resources(map: &BTreeMap<String, Quantity>) -> Result<Resources, String> {
     Ok(r)
 }
 
-fn template(labels: Labels, spec: PodSpecM) -> Result<PodTemplate, String> {
+/// The pod template; `path` is where its spec sits (`spec`, `spec.template.spec`), for errors.
+fn template(labels: Labels, spec: PodSpecM, path: &str) -> Result<PodTemplate, String> {
     if spec.containers.is_empty() {
-        return Err("spec.containers: Required value".into());
+        return Err(format!("{path}.containers: Required value"));
     }
     let mut containers = Vec::new();
-    for c in spec.containers {
+    for (i, c) in spec.containers.into_iter().enumerate() {
+        let readiness = c
+            .readiness_probe
+            .map(|p| p.check(&format!("{path}.containers[{i}].readinessProbe")))
+            .transpose()?;
         containers.push(ContainerTemplate {
             name: c.name,
             image: c.image,
             command: c.command.into_iter().chain(c.args).collect(),
             requests: resources(&c.resources.requests)?,
             limits: resources(&c.resources.limits)?,
+            readiness,
         });
     }
     let tolerations = spec
@@ -299,7 +307,7 @@ pub fn parse(file: &str, text: &str, default_namespace: &str) -> Result<Vec<Mani
                 let _ = (&p.api_version, &p.kind, &p.metadata.annotations, &p.spec.restart_policy);
                 let namespace = p.metadata.namespace.unwrap_or_else(|| default_namespace.into());
                 let name = p.metadata.name;
-                let template = template(p.metadata.labels, p.spec)
+                let template = template(p.metadata.labels, p.spec, "spec")
                     .map_err(|e| format!("The Pod \"{name}\" is invalid: {e}"))?;
                 Manifest::Pod { namespace, name, template }
             }
@@ -323,7 +331,7 @@ pub fn parse(file: &str, text: &str, default_namespace: &str) -> Result<Vec<Mani
                     return Err(format!("The Deployment \"{name}\" is invalid: spec.template.metadata.labels: Invalid value: {labels:?}: `selector` does not match template `labels`"));
                 }
                 let namespace = d.metadata.namespace.unwrap_or_else(|| default_namespace.into());
-                let template = template(labels, d.spec.template.spec)
+                let template = template(labels, d.spec.template.spec, "spec.template.spec")
                     .map_err(|e| format!("The Deployment \"{name}\" is invalid: {e}"))?;
                 Manifest::Deployment { namespace, name, replicas: d.spec.replicas, template, rollout }
             }
@@ -490,5 +498,94 @@ mod tests {
         );
         let e = parse("two.yaml", &two, "default").unwrap_err();
         assert!(e.contains("line 28"), "{e}");
+    }
+
+    fn with_probe(probe: &str) -> String {
+        GOOD.replace(
+            "        image: nginx\n",
+            &format!("        image: nginx\n        readinessProbe:\n{probe}"),
+        )
+    }
+
+    fn probe_of(text: &str) -> crate::cluster::probe::Probe {
+        let m = parse("web.yaml", text, "default").unwrap();
+        let Manifest::Deployment { template, .. } = &m[0] else {
+            panic!()
+        };
+        template.containers[0].readiness.clone().unwrap()
+    }
+
+    #[test]
+    fn readiness_probes_read_with_kubernetes_defaults() {
+        use crate::cluster::probe::ProbeAction;
+        let p = probe_of(&with_probe(
+            "          httpGet:\n            path: /healthz\n            port: 80\n",
+        ));
+        assert_eq!(
+            p.action,
+            ProbeAction::HttpGet {
+                path: "/healthz".into(),
+                port: 80
+            }
+        );
+        let got = (p.initial_delay_seconds, p.period_seconds, p.timeout_seconds);
+        assert_eq!(got, (0, 10, 1));
+        assert_eq!((p.success_threshold, p.failure_threshold), (1, 3));
+        let p = probe_of(&with_probe(
+            "          exec:\n            command: [cat, /tmp/ready]\n          periodSeconds: 2\n          failureThreshold: 1\n",
+        ));
+        assert_eq!(
+            p.action,
+            ProbeAction::Exec(vec!["cat".into(), "/tmp/ready".into()])
+        );
+        assert_eq!((p.period_seconds, p.failure_threshold), (2, 1));
+        // A probe is part of the template, so adding one is a new revision.
+        let plain = parse("web.yaml", GOOD, "default").unwrap();
+        let probed = parse(
+            "web.yaml",
+            &with_probe("          exec:\n            command: [true]\n"),
+            "default",
+        )
+        .unwrap();
+        let hash = |m: &Manifest| match m {
+            Manifest::Deployment { template, .. } => {
+                crate::cluster::names::template_hash(template, 0)
+            }
+            _ => String::new(),
+        };
+        assert_ne!(hash(&plain[0]), hash(&probed[0]));
+    }
+
+    #[test]
+    fn bad_readiness_probes_are_refused_naming_the_field() {
+        let at =
+            "The Deployment \"web\" is invalid: spec.template.spec.containers[0].readinessProbe";
+        let cases = [
+            ("          periodSeconds: 5\n", format!("{at}: Required value: must specify a handler type")),
+            (
+                "          exec:\n            command: [true]\n          httpGet:\n            port: 80\n",
+                format!("{at}.httpGet: Forbidden: may not specify more than 1 handler type"),
+            ),
+            ("          exec:\n            command: []\n", format!("{at}.exec.command: Required value")),
+            (
+                "          httpGet:\n            port: 70000\n",
+                format!("{at}.httpGet.port: Invalid value: 70000: must be between 1 and 65535, inclusive"),
+            ),
+            (
+                "          exec:\n            command: [true]\n          failureThreshold: -1\n",
+                format!("{at}.failureThreshold: Invalid value: -1: must be greater than or equal to 0"),
+            ),
+        ];
+        for (probe, want) in cases {
+            let e = parse("web.yaml", &with_probe(probe), "default").unwrap_err();
+            assert_eq!(e, want);
+        }
+        let e = parse(
+            "web.yaml",
+            &with_probe("          exec:\n            cmd: [true]\n"),
+            "default",
+        )
+        .unwrap_err();
+        assert!(e.contains("line 20"), "{e}");
     }
 }

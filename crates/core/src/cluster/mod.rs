@@ -16,6 +16,7 @@ pub mod node;
 pub mod objects;
 pub mod owners;
 pub mod print;
+pub mod probe;
 pub mod quantity;
 pub mod rollout;
 pub mod scheduler;

@@ -63,6 +63,10 @@ pub struct ContainerTemplate {
     pub command: Vec<String>,
     pub requests: Resources,
     pub limits: Resources,
+    /// Its `readinessProbe` (None: ready once running); left out of the pod-template-hash
+    /// when absent so templates without one hash as before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readiness: Option<super::probe::Probe>,
 }
 
 /// What a pod is made from (a Deployment's `.spec.template`).
@@ -91,6 +95,7 @@ impl PodTemplate {
                 command: Vec::new(),
                 requests: Resources::default(),
                 limits: Resources::default(),
+                readiness: None,
             }],
             ..PodTemplate::default()
         }
