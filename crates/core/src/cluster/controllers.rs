@@ -26,6 +26,7 @@ impl Cluster {
         self.kubelet_backoff(now);
         self.kubelet_relist(now);
         self.kubelet_crashloop(now);
+        self.kubelet_probe(now);
         self.reconcile_deployments(now, rng);
         self.reconcile_replicasets(now, rng);
     }

@@ -60,6 +60,8 @@ pub enum KubeletAction {
     Stop { node: String, container: String },
     /// Remove a container (its pod is gone).
     Remove { node: String, container: String },
+    /// Run the pod's readiness probe and give its result to [`Cluster::probe_result`].
+    Probe(PodId),
 }
 
 /// Why a cluster operation was refused (kubectl's words).

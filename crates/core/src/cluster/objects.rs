@@ -192,6 +192,8 @@ pub struct Pod {
     pub running: bool,
     /// Since when it is ready (its container reported running), for minReadySeconds.
     pub ready_since: Option<crate::event::Tick>,
+    /// Its readiness probe's progress while its container runs (None without a probe).
+    pub probe: Option<super::rollout::readiness::ProbeState>,
 }
 
 impl Pod {

@@ -189,6 +189,7 @@ impl Cluster {
             last_exit: None,
             running: false,
             ready_since: None,
+            probe: None,
         };
         self.owners.add(pod.key(), owner.as_ref());
         if let Some(owner) = owner {

@@ -305,6 +305,7 @@ impl World {
             KubeletAction::Remove { node, container } => {
                 self.on_host(&node, |w| w.remove_by_id(&ContainerId(container)));
             }
+            KubeletAction::Probe(id) => self.run_probe(id),
         }
     }
 

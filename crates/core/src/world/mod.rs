@@ -34,6 +34,7 @@ mod names;
 mod observe;
 mod port;
 mod preview;
+mod probes;
 mod prune;
 mod ps;
 mod query;
@@ -112,6 +113,8 @@ pub struct World {
     pub(crate) cluster: Option<crate::cluster::Cluster>,
     /// The Services table the hosts last got (see `cluster_sync`).
     pub(crate) service_table: Option<crate::driver::ServiceTable>,
+    /// The kubelets' exec readiness probes running, by process (see `probes.rs`).
+    probing: BTreeMap<ProcessHandle, crate::cluster::objects::PodId>,
 }
 
 /// What a handler gives back: text for the terminal and the exit code.
@@ -195,6 +198,7 @@ impl World {
             frames: None,
             cluster: None,
             service_table: None,
+            probing: BTreeMap::new(),
         }
     }
 

@@ -70,7 +70,9 @@ impl World {
                 if let Some(p) = self.procs.get_mut(&handle) {
                     p.failed = Some(error);
                 }
-                self.forget_if_unwatched(handle);
+                if !self.probe_settled(handle, None, at) {
+                    self.forget_if_unwatched(handle);
+                }
             }
             Observation::Output {
                 handle,
@@ -100,6 +102,7 @@ impl World {
                 if let Some(p) = self.procs.get_mut(&handle) {
                     p.still_running = true;
                 }
+                self.probe_hung(handle, at);
                 if let Some(id) = main_of {
                     self.pod_container_settled(&id);
                 }
@@ -112,7 +115,7 @@ impl World {
                     let oom = exit == ProcessExit::OomKilled;
                     self.procs.remove(&handle);
                     self.container_exited(&id, at, exit.code(), oom);
-                } else {
+                } else if !self.probe_settled(handle, Some(exit.code()), at) {
                     self.forget_if_unwatched(handle);
                 }
             }

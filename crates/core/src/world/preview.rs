@@ -111,33 +111,52 @@ impl World {
         let Some((c, container_port)) = publisher(engine, port) else {
             return refused();
         };
-        let kind = c
-            .listening
-            .iter()
-            .find(|(p, _)| *p == container_port)
-            .map(|(_, k)| k);
-        match kind {
+        answer(engine, c, container_port, path)
+    }
+
+    /// `GET http://IP:PORT/PATH` to the container `id` of `host` (the kubelet's httpGet probe
+    /// to its pod's IP), answered from the model as it is now.
+    pub fn container_http(&self, host: &str, id: &str, port: u16, path: &str) -> PreviewResponse {
+        let c = self
+            .engine_of(host)
+            .and_then(|e| Some((e, e.containers.get(id).filter(|c| c.is_running())?)));
+        match c {
+            Some((engine, c)) => answer(engine, c, port, path),
             None => PreviewResponse::Failed {
-                message: "curl: (56) Recv failure: Connection reset by peer".into(),
-            },
-            Some(ServerKind::Http { docroot }) => {
-                let path = if path.starts_with('/') {
-                    path.to_string()
-                } else {
-                    format!("/{path}")
-                };
-                let r = serve(&container_fs_in(engine, c), docroot, &path);
-                PreviewResponse::Http {
-                    status: r.status,
-                    reason: r.reason.to_string(),
-                    content_type: r.content_type.to_string(),
-                    body: r.body,
-                    container: c.name.clone(),
-                }
-            }
-            Some(_) => PreviewResponse::Failed {
-                message: "curl: (1) Received HTTP/0.9 when not allowed".into(),
+                message: format!("dial tcp :{port}: connect: connection refused"),
             },
         }
+    }
+}
+
+/// What the server `c` runs on `container_port` answers to `GET path`.
+fn answer(engine: &Engine, c: &Container, container_port: u16, path: &str) -> PreviewResponse {
+    let kind = c
+        .listening
+        .iter()
+        .find(|(p, _)| *p == container_port)
+        .map(|(_, k)| k);
+    match kind {
+        None => PreviewResponse::Failed {
+            message: "curl: (56) Recv failure: Connection reset by peer".into(),
+        },
+        Some(ServerKind::Http { docroot }) => {
+            let path = if path.starts_with('/') {
+                path.to_string()
+            } else {
+                format!("/{path}")
+            };
+            let r = serve(&container_fs_in(engine, c), docroot, &path);
+            PreviewResponse::Http {
+                status: r.status,
+                reason: r.reason.to_string(),
+                content_type: r.content_type.to_string(),
+                body: r.body,
+                container: c.name.clone(),
+            }
+        }
+        Some(_) => PreviewResponse::Failed {
+            message: "curl: (1) Received HTTP/0.9 when not allowed".into(),
+        },
     }
 }

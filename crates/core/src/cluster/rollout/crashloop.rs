@@ -72,6 +72,7 @@ impl Cluster {
         };
         pod.running = false;
         pod.ready_since = None;
+        pod.probe = None;
         self.starting.remove(&id);
         let Some(pod) = self.pods.get_mut(&id) else {
             return false;

@@ -9,6 +9,7 @@ pub mod crashloop;
 pub mod spec;
 pub mod started;
 pub use commands::Undo;
+pub mod readiness;
 pub mod status;
 
 use super::labels::Labels;
@@ -187,6 +188,7 @@ impl Cluster {
             && pod.container.is_some()
             && pod.phase == super::objects::Phase::Running
             && pod.node.is_some_and(|n| self.nodes[n as usize].heartbeat)
+            && pod.probe.as_ref().is_none_or(|p| p.ready)
     }
 
     /// (pods not terminating, ready pods) of a ReplicaSet.
@@ -242,9 +244,15 @@ impl Cluster {
             .filter(|d| !d.rollout.timed_out && !d.rollout.paused && !self.rollout_complete(d))
             .map(|d| d.rollout.progress_at + d.rollout.progress_deadline_seconds * 1000)
             .min();
-        [retry, deadline, self.crashloop_due(), self.relist_due()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            retry,
+            deadline,
+            self.crashloop_due(),
+            self.relist_due(),
+            self.probe_due(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 }

@@ -29,11 +29,11 @@ impl Cluster {
             return false;
         };
         self.starting.remove(&id);
-        self.pods.get_mut(&id).is_some_and(|p| {
-            p.running = true;
-            p.ready_since = Some(now);
-            true
-        })
+        if self.pods.get(&id).is_none() {
+            return false;
+        }
+        self.became_running(id, now);
+        true
     }
 
     /// The kubelets' look at `now`: containers started a second ago and still running.
@@ -46,10 +46,7 @@ impl Cluster {
             .collect();
         for id in due {
             self.starting.remove(&id);
-            if let Some(p) = self.pods.get_mut(&id) {
-                p.running = true;
-                p.ready_since = Some(now);
-            }
+            self.became_running(id, now);
         }
     }
 

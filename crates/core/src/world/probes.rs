@@ -1,0 +1,134 @@
+//! The kubelet's readiness probes on a pod's node: an httpGet is a request to the pod's
+//! container answered from the model at once; an exec is a further process in the container
+//! whose exit status (0 = success) comes back as an observation later.
+
+use super::{ProcRecord, World};
+use crate::cluster::objects::PodId;
+use crate::cluster::probe::ProbeAction;
+use crate::driver::{Effect, ProcessHandle, ProcessStart, Purpose, Target};
+use crate::event::Tick;
+use crate::world::preview::PreviewResponse;
+
+impl World {
+    /// Runs pod `id`'s readiness probe now.
+    pub(super) fn run_probe(&mut self, id: PodId) {
+        let Some(cluster) = self.cluster.as_ref() else {
+            return;
+        };
+        let (Some(pod), Some(probe)) = (cluster.pod_by_id(id), cluster.readiness_probe(id)) else {
+            return;
+        };
+        let (Some(node), Some(container)) = (
+            cluster.node_of(pod).map(str::to_string),
+            pod.container.clone(),
+        ) else {
+            return;
+        };
+        let ip = pod.ip.clone().unwrap_or_default();
+        let result = match probe.action.clone() {
+            ProbeAction::HttpGet { path, port } => {
+                let url = format!("http://{ip}:{port}{path}");
+                match self.container_http(&node, &container, port, &path) {
+                    PreviewResponse::Http { status, .. } if (200..400).contains(&status) => Ok(()),
+                    PreviewResponse::Http { status, .. } => {
+                        Err(format!("HTTP probe failed with statuscode: {status}"))
+                    }
+                    PreviewResponse::Failed { .. } => Err(format!(
+                        "Get \"{url}\": dial tcp {ip}:{port}: connect: connection refused"
+                    )),
+                }
+            }
+            ProbeAction::Exec(argv) => {
+                let started = self.on_host(&node, |w| w.start_probe_process(&container, argv));
+                match started.flatten() {
+                    Some(handle) => {
+                        self.probing.insert(handle, id);
+                        return;
+                    }
+                    None => Err("container not running".into()),
+                }
+            }
+        };
+        let now = self.now;
+        if let Some(cluster) = self.cluster.as_mut() {
+            cluster.probe_result(id, result, now);
+        }
+    }
+
+    /// Starts `argv` in `container` of the current host as the kubelet's exec probe.
+    fn start_probe_process(&mut self, container: &str, argv: Vec<String>) -> Option<ProcessHandle> {
+        let c = self
+            .engine
+            .containers
+            .get(container)
+            .filter(|c| c.is_running())?;
+        let mut start = ProcessStart {
+            handle: ProcessHandle(0),
+            target: Target::Container(container.to_string()),
+            purpose: Purpose::Exec,
+            pid: c.next_pid,
+            argv,
+            env: c.env.clone(),
+            cwd: c.workdir.clone(),
+            user: c.user.clone(),
+            stdin: Vec::new(),
+            hostname: c.hostname.clone(),
+            memory: c.memory,
+            nano_cpus: c.nano_cpus,
+            pids_limit: c.pids_limit,
+        };
+        if let Some(c) = self.engine.containers.get_mut(container) {
+            c.next_pid += 1;
+        }
+        let handle = self.new_handle();
+        start.handle = handle;
+        self.procs
+            .insert(handle, ProcRecord::new(start.target.clone(), Purpose::Exec));
+        self.issue(Effect::StartProcess(start));
+        Some(handle)
+    }
+
+    /// An exec probe's process waits for ever (`sleep 100`): the kubelet gives up on it (its
+    /// timeoutSeconds) and counts a failure.
+    pub(super) fn probe_hung(&mut self, handle: ProcessHandle, at: Tick) {
+        if self.probing.contains_key(&handle) {
+            self.issue(Effect::Signal {
+                handle,
+                signal: crate::command::signal::SIGKILL,
+            });
+            self.probe_settled(handle, Some(-1), at);
+        }
+    }
+
+    /// An exec probe's process settled (`code` None: it could not start): its pod's result
+    /// goes to the cluster, whose timer wakes to act on it. False if it was no probe.
+    pub(super) fn probe_settled(
+        &mut self,
+        handle: ProcessHandle,
+        code: Option<i32>,
+        at: Tick,
+    ) -> bool {
+        let Some(id) = self.probing.remove(&handle) else {
+            return false;
+        };
+        let output: String = self
+            .procs
+            .remove(&handle)
+            .map(|r| {
+                r.output
+                    .iter()
+                    .map(|l| String::from_utf8_lossy(&l.bytes).into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let result = match code {
+            Some(0) => Ok(()),
+            _ => Err(output),
+        };
+        if let Some(cluster) = self.cluster.as_mut() {
+            cluster.probe_result(id, result, at);
+        }
+        self.timers.insert((at, super::Timer::Cluster));
+        true
+    }
+}
