@@ -136,3 +136,51 @@ fn without_a_probe_a_running_pod_is_ready() {
     ok(&mut w, "tick 2s");
     assert_eq!(ready_and_endpoint(&w), (true, true));
 }
+
+#[test]
+fn an_exec_probe_that_never_ends_fails_as_timed_out() {
+    let mut w = cluster_with(
+        "nginx",
+        "      exec:\n        command: [sleep, \"100\"]\n      periodSeconds: 5\n",
+    );
+    ok(&mut w, "tick 12s");
+    assert_eq!(ready_and_endpoint(&w), (false, false));
+    let failed = unhealthy(&w);
+    assert!(failed.len() >= 2, "{failed:?}");
+    assert_eq!(
+        failed[0],
+        "Readiness probe failed: command \"sleep 100\" timed out"
+    );
+}
+
+#[test]
+fn a_rollout_waits_for_its_new_pods_readiness() {
+    let deployment = |path: &str, image: &str| {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: {image}\n        readinessProbe:\n          httpGet:\n            path: {path}\n            port: 80\n")
+    };
+    let mut w = World::new(5);
+    ok(&mut w, "cluster create --nodes 2");
+    let apply = |w: &mut World, yaml: String| {
+        let o = w.run_line(
+            "kubectl apply -f web.yaml",
+            &BuildContext::from_files([("web.yaml", yaml.as_str())]),
+        );
+        assert_eq!(o.exit_code, 0, "{}", o.stderr);
+    };
+    apply(&mut w, deployment("/", "nginx:1.27"));
+    ok(&mut w, "tick 30s");
+    let status = ok(&mut w, "kubectl rollout status deployment/web");
+    assert!(status.contains("successfully rolled out"), "{status}");
+    // The new release's pods never pass their probe: the rollout stalls with the old
+    // pods still ready.
+    apply(&mut w, deployment("/missing", "nginx:1.27.2"));
+    ok(&mut w, "tick 60s");
+    let c = w.cluster().unwrap();
+    let ready: Vec<String> = c
+        .pods()
+        .filter(|p| c.pod_ready(p))
+        .map(|p| p.spec.containers[0].image.clone())
+        .collect();
+    assert_eq!(ready, ["nginx:1.27", "nginx:1.27"]);
+    assert!(!c.rollout_complete(c.deployment("default", "web").unwrap()));
+}

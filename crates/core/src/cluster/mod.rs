@@ -62,6 +62,8 @@ pub enum KubeletAction {
     Remove { node: String, container: String },
     /// Run the pod's readiness probe and give its result to [`Cluster::probe_result`].
     Probe(PodId),
+    /// Stop the pod's exec probe that outlasted its timeoutSeconds (a failure).
+    ProbeTimedOut(PodId),
 }
 
 /// Why a cluster operation was refused (kubectl's words).

@@ -306,6 +306,7 @@ impl World {
                 self.on_host(&node, |w| w.remove_by_id(&ContainerId(container)));
             }
             KubeletAction::Probe(id) => self.run_probe(id),
+            KubeletAction::ProbeTimedOut(id) => self.probe_timed_out(id),
         }
     }
 

@@ -4,9 +4,11 @@
 
 use super::{ProcRecord, World};
 use crate::cluster::objects::PodId;
-use crate::cluster::probe::ProbeAction;
+use crate::cluster::probe::{Probe, ProbeAction};
 use crate::driver::{Effect, ProcessHandle, ProcessStart, Purpose, Target};
 use crate::event::Tick;
+use crate::program::Stream;
+use crate::world::container::LogLine;
 use crate::world::preview::PreviewResponse;
 
 impl World {
@@ -88,16 +90,47 @@ impl World {
         Some(handle)
     }
 
-    /// An exec probe's process waits for ever (`sleep 100`): the kubelet gives up on it (its
-    /// timeoutSeconds) and counts a failure.
-    pub(super) fn probe_hung(&mut self, handle: ProcessHandle, at: Tick) {
-        if self.probing.contains_key(&handle) {
-            self.issue(Effect::Signal {
-                handle,
-                signal: crate::command::signal::SIGKILL,
-            });
-            self.probe_settled(handle, Some(-1), at);
+    /// Pod `id`'s exec probe outlasted its timeoutSeconds.
+    pub(super) fn probe_timed_out(&mut self, id: PodId) {
+        let handle = self.probing.iter().find(|(_, &p)| p == id).map(|(&h, _)| h);
+        match handle {
+            Some(handle) => self.probe_hung(handle, self.now),
+            // Its result never comes (the process is gone): count a failure all the same.
+            None => {
+                let now = self.now;
+                if let Some(c) = self.cluster.as_mut() {
+                    c.probe_result(id, Err("probe timed out".into()), now);
+                }
+            }
         }
+    }
+
+    /// An exec probe's process outlasted its timeoutSeconds or waits for ever: the kubelet
+    /// stops it and counts a failure.
+    pub(super) fn probe_hung(&mut self, handle: ProcessHandle, at: Tick) {
+        let Some(&id) = self.probing.get(&handle) else {
+            return;
+        };
+        self.issue(Effect::Signal {
+            handle,
+            signal: crate::command::signal::SIGKILL,
+        });
+        let command = match self.cluster.as_ref().and_then(|c| c.readiness_probe(id)) {
+            Some(Probe {
+                action: ProbeAction::Exec(argv),
+                ..
+            }) => argv.join(" "),
+            _ => String::new(),
+        };
+        // What the kubelet says instead of the command's output.
+        if let Some(record) = self.procs.get_mut(&handle) {
+            record.output = vec![LogLine {
+                at,
+                stream: Stream::Stdout,
+                bytes: format!("command \"{command}\" timed out").into_bytes(),
+            }];
+        }
+        self.probe_settled(handle, Some(-1), at);
     }
 
     /// An exec probe's process settled (`code` None: it could not start): its pod's result

@@ -14,8 +14,8 @@ use crate::event::Tick;
 pub struct ProbeState {
     /// When the kubelet runs it next.
     pub next_at: Tick,
-    /// A probe was handed to the World and its result has not come back.
-    pub in_flight: bool,
+    /// When a probe was handed to the World whose result has not come back.
+    pub in_flight: Option<Tick>,
     pub successes: u32,
     pub failures: u32,
     /// The probe passed (successThreshold times in a row) and has not failed enough since.
@@ -50,7 +50,7 @@ impl Cluster {
                 pod.ready_since = None;
                 pod.probe = Some(ProbeState {
                     next_at,
-                    in_flight: false,
+                    in_flight: None,
                     successes: 0,
                     failures: 0,
                     ready: false,
@@ -59,27 +59,29 @@ impl Cluster {
         }
     }
 
-    /// The kubelets' probes due at `now`, handed to the World.
+    /// The kubelets' probes due at `now`, handed to the World, and those that took longer
+    /// than their timeoutSeconds, given up.
     pub(crate) fn kubelet_probe(&mut self, now: Tick) {
-        let due: Vec<(PodId, u64)> = self
-            .pods
-            .values()
-            .filter(|p| p.running && !p.terminating)
-            .filter_map(|p| {
-                let state = p.probe.as_ref()?;
-                let period = p
-                    .spec
-                    .containers
-                    .first()?
-                    .readiness
-                    .as_ref()?
-                    .period_seconds;
-                (!state.in_flight && state.next_at <= now).then_some((p.id, period))
-            })
-            .collect();
+        let mut due = Vec::new();
+        let mut late = Vec::new();
+        for p in self.pods.values().filter(|p| p.running && !p.terminating) {
+            let probe = p.spec.containers.first().and_then(|c| c.readiness.as_ref());
+            let (Some(state), Some(probe)) = (&p.probe, probe) else {
+                continue;
+            };
+            match state.in_flight {
+                Some(since) if now >= since + probe.timeout_seconds * 1000 => late.push(p.id),
+                Some(_) => {}
+                None if state.next_at <= now => due.push((p.id, probe.period_seconds)),
+                None => {}
+            }
+        }
+        for id in late {
+            self.kubelet.push(KubeletAction::ProbeTimedOut(id));
+        }
         for (id, period) in due {
             if let Some(state) = self.pods.get_mut(&id).and_then(|p| p.probe.as_mut()) {
-                state.in_flight = true;
+                state.in_flight = Some(now);
                 state.next_at = now + period * 1000;
             }
             self.kubelet.push(KubeletAction::Probe(id));
@@ -102,7 +104,7 @@ impl Cluster {
         let Some(state) = pod.probe.as_mut() else {
             return;
         };
-        state.in_flight = false;
+        state.in_flight = None;
         match result {
             Ok(()) => {
                 state.failures = 0;
@@ -125,14 +127,26 @@ impl Cluster {
         }
     }
 
-    /// When the kubelets next run a readiness probe.
+    /// When the kubelets next run a readiness probe or give up waiting for one.
     pub(crate) fn probe_due(&self) -> Option<Tick> {
         self.pods
             .values()
             .filter(|p| p.running && !p.terminating)
-            .filter_map(|p| p.probe.as_ref())
-            .filter(|s| !s.in_flight)
-            .map(|s| s.next_at)
+            .filter_map(|p| {
+                let state = p.probe.as_ref()?;
+                let timeout = p
+                    .spec
+                    .containers
+                    .first()?
+                    .readiness
+                    .as_ref()?
+                    .timeout_seconds;
+                Some(
+                    state
+                        .in_flight
+                        .map_or(state.next_at, |since| since + timeout * 1000),
+                )
+            })
             .min()
     }
 }
