@@ -184,3 +184,21 @@ fn a_rollout_waits_for_its_new_pods_readiness() {
     assert_eq!(ready, ["nginx:1.27", "nginx:1.27"]);
     assert!(!c.rollout_complete(c.deployment("default", "web").unwrap()));
 }
+
+#[test]
+fn probes_repeat_with_the_same_seed() {
+    let run = || {
+        let mut w = cluster_with(
+            "nginx",
+            "      exec:\n        command: [cat, /tmp/ready]\n      periodSeconds: 3\n",
+        );
+        ok(&mut w, "tick 7s");
+        ok(&mut w, "kubectl exec web -- touch /tmp/ready");
+        ok(&mut w, "tick 7s");
+        ok(&mut w, "kubectl get endpoints web");
+        (w.trace_hash(), unhealthy(&w).len())
+    };
+    let first = run();
+    assert!(first.1 >= 2, "{first:?}");
+    assert_eq!(first, run());
+}
