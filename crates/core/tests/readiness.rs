@@ -115,6 +115,8 @@ fn an_exec_probe_follows_a_file_in_the_container() {
         "{failed:?}"
     );
     assert!(failed[0].contains("/tmp/ready"), "{failed:?}");
+    // The command's output, as one line in `kubectl get events`.
+    assert!(!failed[0].ends_with('\n'), "{failed:?}");
     ok(&mut w, "kubectl exec web -- touch /tmp/ready");
     ok(&mut w, "tick 6s");
     assert_eq!(ready_and_endpoint(&w), (true, true));

@@ -156,7 +156,7 @@ impl World {
             .unwrap_or_default();
         let result = match code {
             Some(0) => Ok(()),
-            _ => Err(output),
+            _ => Err(output.trim_end().to_string()),
         };
         if let Some(cluster) = self.cluster.as_mut() {
             cluster.probe_result(id, result, at);
