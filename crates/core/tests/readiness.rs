@@ -77,6 +77,11 @@ fn an_http_probe_that_gets_404_keeps_the_pod_unready() {
     assert_eq!(ready_and_endpoint(&w), (false, false));
     let pods = ok(&mut w, "kubectl get pods");
     assert!(pods.contains(" 0/1 "), "{pods}");
+    let described = ok(&mut w, "kubectl describe pod web");
+    assert!(
+        described.contains("    Readiness:  http-get http://:80/healthz delay=0s timeout=1s period=5s #success=1 #failure=3\n"),
+        "{described}"
+    );
     let failed = unhealthy(&w);
     // Probed at once, then every 5 s for 30 s.
     assert!((6..=8).contains(&failed.len()), "{failed:?}");

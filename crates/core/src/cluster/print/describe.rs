@@ -55,6 +55,24 @@ fn events_block(out: &mut String, cluster: &Cluster, object: &str, now: Tick) {
     out.push_str(&crate::output::align_tab_separated_min(&lines, 0));
 }
 
+/// kubectl's one-line summary of a probe (`http-get http://:80/ delay=0s timeout=1s ...`).
+fn probe_line(p: &crate::cluster::probe::Probe) -> String {
+    let action = match &p.action {
+        crate::cluster::probe::ProbeAction::Exec(argv) => format!("exec [{}]", argv.join(" ")),
+        crate::cluster::probe::ProbeAction::HttpGet { path, port } => {
+            format!("http-get http://:{port}{path}")
+        }
+    };
+    format!(
+        "{action} delay={}s timeout={}s period={}s #success={} #failure={}",
+        p.initial_delay_seconds,
+        p.timeout_seconds,
+        p.period_seconds,
+        p.success_threshold,
+        p.failure_threshold
+    )
+}
+
 fn template_block(out: &mut String, t: &PodTemplate, indent: &str) {
     let _ = writeln!(out, "{indent}Containers:");
     for c in &t.containers {
@@ -73,6 +91,9 @@ fn template_block(out: &mut String, t: &PodTemplate, indent: &str) {
                     let _ = writeln!(out, "{indent}      memory:  {}", format_memory(r.memory));
                 }
             }
+        }
+        if let Some(p) = &c.readiness {
+            let _ = writeln!(out, "{indent}    Readiness:  {}", probe_line(p));
         }
     }
     if !t.node_selector.is_empty() {
