@@ -179,7 +179,8 @@ impl Rollout {
 impl Cluster {
     /// A pod counts as available when it is bound, its container started and runs (no waiting
     /// reason, its node reported the start),
-    /// it is not going away and its node's kubelet still reports (readiness = started here).
+    /// it is not going away, its node's kubelet still reports, and its readiness probe (if any)
+    /// passed.
     pub fn pod_ready(&self, pod: &Pod) -> bool {
         !pod.terminating
             && pod.waiting_reason.is_none()
