@@ -48,7 +48,8 @@ fn run(s: &mut RealSession, line: &str) -> sim_core::Outcome {
     s.run(line, None).expect("the line runs")
 }
 
-/// Mounts, cgroups, container and sandbox directories this state directory has now.
+/// Mounts, cgroups, network namespaces, veths, container and sandbox directories this state
+/// directory has now.
 fn leftovers(state: &Path) -> Vec<String> {
     let real = state.join("real");
     let mut out: Vec<String> = sim_real::prune::mounts_under(&real)
@@ -59,6 +60,17 @@ fn leftovers(state: &Path) -> Vec<String> {
         sim_real::prune::groups_of(&real)
             .iter()
             .map(|p| format!("cgroup {}", p.display())),
+    );
+    let prefix = sim_real::prune::group_prefix(&real);
+    out.extend(
+        sim_real::net::namespaces_of(&prefix)
+            .into_iter()
+            .map(|n| format!("netns {n}")),
+    );
+    out.extend(
+        sim_real::net::veths_of(&prefix)
+            .into_iter()
+            .map(|v| format!("veth {v}")),
     );
     for sub in ["containers", "sandboxes"] {
         if let Ok(entries) = std::fs::read_dir(real.join(sub)) {

@@ -160,6 +160,7 @@ impl LinuxDriver {
                             hostname: start.hostname.clone(),
                             binds,
                             read_only: config.read_only,
+                            netns: self.container_network(id, &config.ip),
                         }
                     }
                 };
@@ -185,6 +186,7 @@ impl LinuxDriver {
                     hostname: start.hostname.clone(),
                     binds: Vec::new(),
                     read_only: false,
+                    netns: None,
                 };
                 let limits = Limits {
                     memory: start.memory,
