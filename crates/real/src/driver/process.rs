@@ -31,7 +31,7 @@ pub(super) fn group_name(target: &Target) -> String {
     }
 }
 
-const HOST_COMMAND_NOT_REAL: &str = "curl and wget at the host prompt are not run for real: sim --real gives containers a loopback network only, so no port is published on this machine (run them inside a container with docker exec, or without --real)";
+const HOST_COMMAND_NOT_REAL: &str = "curl and wget at the host prompt are not run for real: sim --real puts containers on its bridge simbr0 but publishes no -p port on this machine yet (run them inside a container with docker exec, or without --real)";
 
 impl LinuxDriver {
     pub(super) fn group(&mut self, name: &str, limits: Limits) -> io::Result<Group> {
