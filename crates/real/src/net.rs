@@ -8,7 +8,7 @@
 //! joins it: its first instruction already has the network.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -94,51 +94,74 @@ pub fn ensure_bridge() -> io::Result<()> {
 /// Makes the container's namespace with `eth0` at `address` (from the model), its veth's host
 /// end on the bridge. Whatever an earlier run left under these names goes first.
 pub fn attach(names: &Names, address: &str) -> io::Result<()> {
+    // The batch lines are words: only a plain IPv4 address goes in.
+    if address.parse::<std::net::Ipv4Addr>().is_err() {
+        return Err(io::Error::other(format!(
+            "{address:?} is not an IPv4 address"
+        )));
+    }
     ensure_bridge()?;
     detach(names);
-    ip(&["netns", "add", &names.netns])?;
-    let result = (|| {
-        ip(&[
-            "link",
-            "add",
-            &names.veth,
-            "type",
-            "veth",
-            "peer",
-            "name",
-            "eth0",
-            "netns",
-            &names.netns,
-        ])?;
+    // Two batches (one `ip` process each, ~8 ms) instead of seven calls (~10 ms apiece).
+    let cidr = format!("{address}/{PREFIX_LEN}");
+    let host = [
+        format!("netns add {}", names.netns),
+        format!(
+            "link add {} type veth peer name eth0 netns {}",
+            names.veth, names.netns
+        ),
+        format!("link set {} master {BRIDGE} up", names.veth),
+    ];
+    // onlink: the model's user-defined networks have other subnets on the same bridge.
+    let inside = [
+        format!("addr add {cidr} dev eth0"),
+        "link set eth0 up".to_string(),
+        "link set lo up".to_string(),
+        format!("route add default via {GATEWAY} dev eth0 onlink"),
+    ];
+    let mut result = ip_batch(&[], &host);
+    if result.is_err() && names.netns_path().exists() && exists(&names.veth) {
         // A `system prune` elsewhere may have removed an empty bridge meanwhile: once more.
-        if ip(&["link", "set", &names.veth, "master", BRIDGE, "up"]).is_err() {
-            ensure_bridge()?;
-            ip(&["link", "set", &names.veth, "master", BRIDGE, "up"])?;
-        }
-        let n = ["-n", names.netns.as_str()];
-        let cidr = format!("{address}/{PREFIX_LEN}");
-        ip(&[&n[..], &["addr", "add", &cidr, "dev", "eth0"]].concat())?;
-        ip(&[&n[..], &["link", "set", "eth0", "up"]].concat())?;
-        ip(&[&n[..], &["link", "set", "lo", "up"]].concat())?;
-        // onlink: the model's user-defined networks have other subnets on the same bridge.
-        ip(&[
-            &n[..],
-            &[
-                "route", "add", "default", "via", GATEWAY, "dev", "eth0", "onlink",
-            ],
-        ]
-        .concat())
-    })();
+        ensure_bridge()?;
+        result = ip(&["link", "set", &names.veth, "master", BRIDGE, "up"]);
+    }
+    let result = result.and_then(|()| ip_batch(&["-n", &names.netns], &inside));
     if result.is_err() {
         detach(names);
     }
     result
 }
 
+/// Runs `lines` through one `ip -batch` process (it stops at the first failing line).
+fn ip_batch(options: &[&str], lines: &[String]) -> io::Result<()> {
+    let mut child = Command::new("ip")
+        .args(options)
+        .args(["-batch", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(lines.join("\n").as_bytes())?;
+        stdin.write_all(b"\n")?;
+    }
+    let out = child.wait_with_output()?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(io::Error::other(format!(
+            "ip {}: {}",
+            lines.join("; "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )))
+    }
+}
+
 /// Removes the container's veth pair and namespace; true if anything was there.
 pub fn detach(names: &Names) -> bool {
-    let had_veth = exists(&names.veth) && ip(&["link", "del", &names.veth]).is_ok();
+    // Deleting the namespace deletes eth0 in it, and so its peer on the bridge.
     let had_ns = names.netns_path().exists() && ip(&["netns", "del", &names.netns]).is_ok();
+    let had_veth = exists(&names.veth) && ip(&["link", "del", &names.veth]).is_ok();
     had_veth || had_ns
 }
 
