@@ -69,6 +69,12 @@ fn containers_reach_each_other_over_the_bridge_and_leave_no_veth() {
     );
     assert_eq!(got.stdout.trim(), &b_id[..12]);
 
+    // A stopped container has no network; a start gives it back at the same address.
+    run(&mut s, "docker stop -t 1 b");
+    assert_eq!(net::veths_of(&prefix).len(), 1);
+    run(&mut s, "docker start b");
+    let again = run(&mut s, "docker exec b ip -4 addr show eth0").stdout;
+    assert!(again.contains(&format!("inet {b_ip}/16")), "{again}");
     run(&mut s, "docker rm -f b");
     assert_eq!(net::veths_of(&prefix).len(), 1);
     run(&mut s, "docker rm -f a");
@@ -83,7 +89,7 @@ fn containers_reach_each_other_over_the_bridge_and_leave_no_veth() {
 }
 
 #[test]
-fn prune_removes_the_network_of_a_container_that_no_longer_runs() {
+fn an_exited_container_has_no_network_and_prune_removes_a_leftover_one() {
     let state = tempfile::tempdir().unwrap();
     let real = state.path().join("real");
     let Some(mut s) = session(state.path()) else {
@@ -91,14 +97,19 @@ fn prune_removes_the_network_of_a_container_that_no_longer_runs() {
     };
     let prefix = sim_real::prune::group_prefix(&real);
     run(&mut s, "docker run --name gone busybox true");
-    assert_eq!(net::namespaces_of(&prefix).len(), 1);
+    assert_eq!(net::namespaces_of(&prefix), Vec::<String>::new());
     s.close().unwrap();
+    // What a killed `sim` leaves: a namespace and veth of a container that no longer runs.
+    let leftover = net::Names::of(&prefix, "0123456789abcdef");
+    net::attach(&leftover, "172.17.255.254").unwrap();
+    assert_eq!(net::namespaces_of(&prefix), ["0123456789abcdef"]);
     let none = Default::default();
     let report = sim_real::prune::prune(&real, &none, &none);
     assert!(
-        report
-            .iter()
-            .any(|l| l.starts_with("removed network namespace")),
+        report.contains(&format!(
+            "removed network namespace {} and veth {}",
+            leftover.netns, leftover.veth
+        )),
         "{report:?}"
     );
     assert_eq!(net::namespaces_of(&prefix), Vec::<String>::new());

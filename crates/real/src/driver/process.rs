@@ -416,6 +416,10 @@ impl LinuxDriver {
                     // Its init is gone, so is everything else in it: the group goes too.
                     self.drop_group(&group_name);
                 }
+                if let (Purpose::Main, Target::Container(id)) = (purpose, &target) {
+                    // As docker, a stopped container has no network; a start makes it again.
+                    crate::net::detach(&crate::net::Names::of(&self.group_prefix, id));
+                }
             }
         }
     }
