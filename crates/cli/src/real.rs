@@ -130,7 +130,9 @@ pub fn reset(state_dir: &Path) -> Result<bool, String> {
     }
     #[cfg(target_os = "linux")]
     {
-        for line in sim_real::prune::prune(&dir, &Default::default(), &Default::default()) {
+        let mut report = sim_real::prune::prune(&dir, &Default::default(), &Default::default());
+        report.extend(sim_real::prune::bridge());
+        for line in report {
             crate::session::err(&format!("sim --real: {line}\n"));
         }
     }

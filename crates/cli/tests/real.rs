@@ -35,6 +35,16 @@ fn can_run_real() -> bool {
     true
 }
 
+/// A `system prune` report with nothing of this session in it. The bridge simbr0 is shared:
+/// tests running beside this one may have just left it unused, so its removal does not count.
+fn nothing_left(prune: &str) -> bool {
+    let others = prune
+        .lines()
+        .filter(|l| l.starts_with("removed") || l.starts_with("could not"))
+        .any(|l| l != "removed bridge simbr0");
+    !others && (prune.contains("Nothing was left behind") || prune.contains("removed bridge"))
+}
+
 extern "C" {
     #[link_name = "geteuid"]
     fn libc_geteuid() -> u32;
@@ -141,12 +151,8 @@ fn a_killed_sim_is_repaired_and_reported() {
     let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
     assert!(!mounts.contains(real.to_str().unwrap()));
     // Nothing is left for a second prune.
-    let out = sim(&dir, &["--real", "system", "prune"]);
-    assert!(
-        text(&out.stdout).contains("Nothing was left behind"),
-        "{}",
-        text(&out.stdout)
-    );
+    let prune = text(&sim(&dir, &["--real", "system", "prune"]).stdout);
+    assert!(nothing_left(&prune), "{prune}");
     let out = sim(&dir, &["--real", "docker", "ps", "-a", "-q"]);
     assert_eq!(text(&out.stdout), "", "the --rm container is gone");
 }
@@ -162,10 +168,6 @@ fn the_hosts_curl_says_it_is_not_run_for_real() {
     let stderr = text(&out.stderr);
     assert!(stderr.contains("not run for real"), "{stderr}");
     // Nothing was left running or mounted by the refusal.
-    let prune = sim(&dir, &["--real", "system", "prune"]);
-    assert!(
-        text(&prune.stdout).contains("Nothing was left behind"),
-        "{}",
-        text(&prune.stdout)
-    );
+    let prune = text(&sim(&dir, &["--real", "system", "prune"]).stdout);
+    assert!(nothing_left(&prune), "{prune}");
 }

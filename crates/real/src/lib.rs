@@ -13,6 +13,7 @@ pub mod check;
 mod clock;
 pub mod driver;
 pub mod journal;
+pub mod net;
 pub mod prune;
 pub mod session;
 pub mod spawn;

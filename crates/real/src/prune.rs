@@ -68,6 +68,16 @@ pub fn groups_of(root: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Removes the bridge when no container (of any session) is on it: `system prune` and
+/// `reset` only, so a session's own clean-up never pulls it from under another's start.
+pub fn bridge() -> Vec<String> {
+    if crate::net::remove_bridge_if_unused() {
+        vec![format!("removed bridge {}", crate::net::BRIDGE)]
+    } else {
+        Vec::new()
+    }
+}
+
 /// Removes what a killed run left under `root` (`<state>/real`); `containers` are the IDs the
 /// World still has (their directories stay), `running` those whose main process still runs
 /// under its supervisor (their cgroups and logs stay). Returns one line per thing removed.
@@ -103,6 +113,19 @@ pub fn prune(
         match remove_dirs(std::slice::from_ref(&group)) {
             Ok(()) => report.push(format!("removed cgroup {}{what}", group.display())),
             Err(e) => report.push(format!("could not remove cgroup {}: {e}", group.display())),
+        }
+    }
+    // Networks of containers not running now (a start makes them again).
+    for id in crate::net::namespaces_of(&prefix) {
+        if running.contains(&id) {
+            continue;
+        }
+        let names = crate::net::Names::of(&prefix, &id);
+        if crate::net::detach(&names) {
+            report.push(format!(
+                "removed network namespace {} and veth {}",
+                names.netns, names.veth
+            ));
         }
     }
     let mut dirs = Vec::new();

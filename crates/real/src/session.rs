@@ -269,7 +269,9 @@ impl RealSession {
     /// Removes what a killed run left behind; one line per thing removed.
     pub fn prune(&mut self) -> Vec<String> {
         let known = self.known_containers();
-        crate::prune::prune(&self.dir, &known, &self.adopted)
+        let mut report = crate::prune::prune(&self.dir, &known, &self.adopted);
+        report.extend(crate::prune::bridge());
+        report
     }
 
     fn deliver(

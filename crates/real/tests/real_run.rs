@@ -48,7 +48,8 @@ fn run(s: &mut RealSession, line: &str) -> sim_core::Outcome {
     s.run(line, None).expect("the line runs")
 }
 
-/// Mounts, cgroups, container and sandbox directories this state directory has now.
+/// Mounts, cgroups, network namespaces, veths, container and sandbox directories this state
+/// directory has now.
 fn leftovers(state: &Path) -> Vec<String> {
     let real = state.join("real");
     let mut out: Vec<String> = sim_real::prune::mounts_under(&real)
@@ -59,6 +60,17 @@ fn leftovers(state: &Path) -> Vec<String> {
         sim_real::prune::groups_of(&real)
             .iter()
             .map(|p| format!("cgroup {}", p.display())),
+    );
+    let prefix = sim_real::prune::group_prefix(&real);
+    out.extend(
+        sim_real::net::namespaces_of(&prefix)
+            .into_iter()
+            .map(|n| format!("netns {n}")),
+    );
+    out.extend(
+        sim_real::net::veths_of(&prefix)
+            .into_iter()
+            .map(|v| format!("veth {v}")),
     );
     for sub in ["containers", "sandboxes"] {
         if let Ok(entries) = std::fs::read_dir(real.join(sub)) {
@@ -186,16 +198,20 @@ fn inside_host_processes_and_mounts_are_invisible() {
         let point = mount.split(' ').nth(1).unwrap();
         assert!(own.contains(&point), "a host mount shows inside: {mount}");
     }
-    assert!(
-        out.stdout.contains("\n  lo:")
-            || out.stdout.contains("\nlo:")
-            || out.stdout.contains(" lo:")
-    );
-    assert!(
-        !out.stdout.contains("eth0"),
-        "only loopback:\n{}",
-        out.stdout
-    );
+    // Its own interfaces only: loopback and eth0 on the bridge (none of the host's).
+    let table = lines.iter().position(|l| l.starts_with("Inter-|")).unwrap();
+    let mut interfaces: Vec<&str> = lines[table + 2..lines.len() - 1]
+        .iter()
+        .filter_map(|l| l.split(':').next())
+        .map(str::trim)
+        .collect();
+    interfaces.sort_unstable();
+    let expected = if sim_real::net::unavailable().is_none() {
+        vec!["eth0", "lo"]
+    } else {
+        vec!["lo"]
+    };
+    assert_eq!(interfaces, expected, "{}", out.stdout);
     assert_eq!(lines.last().copied(), Some("1"), "the shell is PID 1");
     s.close().unwrap();
 }

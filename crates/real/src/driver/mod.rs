@@ -26,6 +26,7 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::time::Instant;
 
 mod adopt;
+mod network;
 mod process;
 mod root;
 mod trash;

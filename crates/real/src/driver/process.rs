@@ -31,7 +31,7 @@ pub(super) fn group_name(target: &Target) -> String {
     }
 }
 
-const HOST_COMMAND_NOT_REAL: &str = "curl and wget at the host prompt are not run for real: sim --real gives containers a loopback network only, so no port is published on this machine (run them inside a container with docker exec, or without --real)";
+const HOST_COMMAND_NOT_REAL: &str = "curl and wget at the host prompt are not run for real: sim --real puts containers on its bridge simbr0 but publishes no -p port on this machine yet (run them inside a container with docker exec, or without --real)";
 
 impl LinuxDriver {
     pub(super) fn group(&mut self, name: &str, limits: Limits) -> io::Result<Group> {
@@ -160,6 +160,7 @@ impl LinuxDriver {
                             hostname: start.hostname.clone(),
                             binds,
                             read_only: config.read_only,
+                            netns: self.container_network(id, &config.ip),
                         }
                     }
                 };
@@ -185,6 +186,7 @@ impl LinuxDriver {
                     hostname: start.hostname.clone(),
                     binds: Vec::new(),
                     read_only: false,
+                    netns: None,
                 };
                 let limits = Limits {
                     memory: start.memory,
@@ -413,6 +415,10 @@ impl LinuxDriver {
                 if purpose != Purpose::Exec {
                     // Its init is gone, so is everything else in it: the group goes too.
                     self.drop_group(&group_name);
+                }
+                if let (Purpose::Main, Target::Container(id)) = (purpose, &target) {
+                    // As docker, a stopped container has no network; a start makes it again.
+                    crate::net::detach(&crate::net::Names::of(&self.group_prefix, id));
                 }
             }
         }

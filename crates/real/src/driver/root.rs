@@ -136,6 +136,7 @@ impl LinuxDriver {
     pub(super) fn remove_container(&mut self, id: &str) {
         self.drop_group(id);
         self.wait_gone(&Target::Container(id.to_string()));
+        crate::net::detach(&crate::net::Names::of(&self.group_prefix, id));
         let dir = self.container_dir(id);
         self.discard_dir(&dir);
     }

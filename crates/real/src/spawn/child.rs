@@ -72,11 +72,16 @@ pub(super) fn child(p: &Prepared, arrays: &ExecArrays) -> io::Result<()> {
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
         }
         if let Some(root) = &p.new_root {
-            let flags = libc::CLONE_NEWNS
-                | libc::CLONE_NEWUTS
-                | libc::CLONE_NEWIPC
-                | libc::CLONE_NEWNET
-                | libc::CLONE_NEWCGROUP;
+            let mut flags =
+                libc::CLONE_NEWNS | libc::CLONE_NEWUTS | libc::CLONE_NEWIPC | libc::CLONE_NEWCGROUP;
+            match &p.join_net {
+                Some(net) => check(
+                    libc::setns(net.as_raw_fd(), libc::CLONE_NEWNET),
+                    status,
+                    Step::Namespaces,
+                )?,
+                None => flags |= libc::CLONE_NEWNET,
+            }
             check(libc::unshare(flags), status, Step::Namespaces)?;
             if let Some(name) = &p.hostname {
                 check(

@@ -39,6 +39,9 @@ pub enum Place {
         binds: Vec<Bind>,
         /// `--read-only`: the root is remounted read-only (mounts below keep their own mode).
         read_only: bool,
+        /// A network namespace (made with its veth by [`crate::net`]) to join; `None`: a new
+        /// one with loopback only.
+        netns: Option<PathBuf>,
     },
     /// Into the namespaces and root of a running process (host PID): `docker exec`.
     Join { pid: i32 },

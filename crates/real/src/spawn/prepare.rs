@@ -40,6 +40,8 @@ pub(super) struct Prepared {
     pub(super) join_mnt: Option<OwnedFd>,
     pub(super) join_others: Vec<(OwnedFd, libc::c_int)>,
     pub(super) join_root: Option<OwnedFd>,
+    /// A new container's prepared network namespace.
+    pub(super) join_net: Option<OwnedFd>,
     pub(super) workdir_steps: Vec<CString>,
     pub(super) uid: u32,
     pub(super) gid: u32,
@@ -103,6 +105,7 @@ pub(super) fn prepare(plan: &Plan, status: OwnedFd) -> io::Result<Prepared> {
         join_mnt: None,
         join_others: Vec::new(),
         join_root: None,
+        join_net: None,
         workdir_steps,
         uid: plan.uid,
         gid: plan.gid,
@@ -127,7 +130,11 @@ pub(super) fn prepare(plan: &Plan, status: OwnedFd) -> io::Result<Prepared> {
             hostname,
             binds,
             read_only,
+            netns,
         } => {
+            if let Some(path) = netns {
+                prepared.join_net = Some(OwnedFd::from(std::fs::File::open(path)?));
+            }
             prepared.hostname = Some(cstr(hostname.as_bytes())?);
             prepared.new_root = Some(cpath(rootfs)?);
             let at = |inner: &str| cpath(&rootfs.join(inner.trim_start_matches('/')));
