@@ -97,6 +97,9 @@ pub struct Cluster {
     crashes: BTreeMap<PodId, rollout::crashloop::CrashBackoff>,
     /// Pods whose container started and may still end at once, with when it started.
     starting: BTreeMap<PodId, Tick>,
+    /// Pods that were given a readiness probe state, so the kubelets' probe pass and its
+    /// wake-up look at these, not at every pod of a large cluster.
+    probed: std::collections::BTreeSet<PodId>,
     /// When the controllers last ran (what minReadySeconds is measured against).
     clock: Tick,
     services: services::Services,

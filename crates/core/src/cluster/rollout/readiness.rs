@@ -47,6 +47,7 @@ impl Cluster {
         match first {
             None => pod.ready_since = Some(now),
             Some(next_at) => {
+                self.probed.insert(id);
                 pod.ready_since = None;
                 pod.probe = Some(ProbeState {
                     next_at,
@@ -64,7 +65,10 @@ impl Cluster {
     pub(crate) fn kubelet_probe(&mut self, now: Tick) {
         let mut due = Vec::new();
         let mut late = Vec::new();
-        for p in self.pods.values().filter(|p| p.running && !p.terminating) {
+        self.probed
+            .retain(|id| self.pods.get(id).is_some_and(|p| p.probe.is_some()));
+        let probed = self.probed.iter().filter_map(|id| self.pods.get(id));
+        for p in probed.filter(|p| p.running && !p.terminating) {
             let probe = p.spec.containers.first().and_then(|c| c.readiness.as_ref());
             let (Some(state), Some(probe)) = (&p.probe, probe) else {
                 continue;
@@ -129,8 +133,9 @@ impl Cluster {
 
     /// When the kubelets next run a readiness probe or give up waiting for one.
     pub(crate) fn probe_due(&self) -> Option<Tick> {
-        self.pods
-            .values()
+        self.probed
+            .iter()
+            .filter_map(|id| self.pods.get(id))
             .filter(|p| p.running && !p.terminating)
             .filter_map(|p| {
                 let state = p.probe.as_ref()?;
