@@ -3,7 +3,7 @@
 use super::container_error::ContainerError;
 use super::logs::{no_terminal_note, push_logs};
 use super::start_failure::{start_failure, StartedBy};
-use super::ProcRecord;
+use super::{ContainerId, ProcRecord};
 use super::{Handled, LogLine, Reply, World};
 use crate::command::signal::SIGKILL;
 use crate::command::Invocation;
@@ -33,34 +33,12 @@ impl World {
             .value("workdir")
             .map(|w| normalize(&c.workdir, w))
             .unwrap_or_else(|| c.workdir.clone());
-        let pid = c.next_pid;
-        let mut start = ProcessStart {
-            handle: ProcessHandle(0),
-            target: Target::Container(id.to_string()),
-            purpose: Purpose::Exec,
-            pid,
-            argv: argv.clone(),
-            env,
-            cwd,
-            user: inv
-                .flags
-                .value("user")
-                .map(str::to_string)
-                .unwrap_or(c.user.clone()),
-            stdin: Vec::new(),
-            hostname: c.hostname.clone(),
-            memory: c.memory,
-            nano_cpus: c.nano_cpus,
-            pids_limit: c.pids_limit,
-        };
-        if let Some(c) = self.engine.containers.get_mut(&id) {
-            c.next_pid += 1;
-        }
-        let handle = self.new_handle();
-        start.handle = handle;
-        self.procs
-            .insert(handle, ProcRecord::new(start.target.clone(), Purpose::Exec));
-        self.issue(Effect::StartProcess(start));
+        let user = inv
+            .flags
+            .value("user")
+            .map(str::to_string)
+            .unwrap_or(c.user.clone());
+        let handle = self.start_exec_process(&id, argv.clone(), env, cwd, user);
         let started = self.now;
         let detach = inv.flags.has("detach");
         self.wait_until(Some(self.now + EXEC_WAIT_MS), |w| {
@@ -122,5 +100,45 @@ impl World {
             self.procs.remove(&handle);
         }
         Ok(reply)
+    }
+
+    /// Starts `argv` as an exec'd process in the running container `id` (its next PID, its
+    /// limits and hostname): `docker exec` and the kubelet's exec probes both start theirs here.
+    pub(super) fn start_exec_process(
+        &mut self,
+        id: &ContainerId,
+        argv: Vec<String>,
+        env: Vec<(String, String)>,
+        cwd: String,
+        user: String,
+    ) -> ProcessHandle {
+        let handle = self.new_handle();
+        let mut start = ProcessStart {
+            handle,
+            target: Target::Container(id.to_string()),
+            purpose: Purpose::Exec,
+            pid: 0,
+            argv,
+            env,
+            cwd,
+            user,
+            stdin: Vec::new(),
+            hostname: String::new(),
+            memory: None,
+            nano_cpus: None,
+            pids_limit: None,
+        };
+        if let Some(c) = self.engine.containers.get_mut(id) {
+            start.pid = c.next_pid;
+            start.hostname = c.hostname.clone();
+            start.memory = c.memory;
+            start.nano_cpus = c.nano_cpus;
+            start.pids_limit = c.pids_limit;
+            c.next_pid += 1;
+        }
+        self.procs
+            .insert(handle, ProcRecord::new(start.target.clone(), Purpose::Exec));
+        self.issue(Effect::StartProcess(start));
+        handle
     }
 }

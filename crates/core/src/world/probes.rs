@@ -2,10 +2,10 @@
 //! container answered from the model at once; an exec is a further process in the container
 //! whose exit status (0 = success) comes back as an observation later.
 
-use super::{ProcRecord, World};
+use super::{ContainerId, World};
 use crate::cluster::objects::PodId;
 use crate::cluster::probe::{Probe, ProbeAction};
-use crate::driver::{Effect, ProcessHandle, ProcessStart, Purpose, Target};
+use crate::driver::{Effect, ProcessHandle};
 use crate::event::Tick;
 use crate::program::Stream;
 use crate::world::container::LogLine;
@@ -64,30 +64,9 @@ impl World {
             .containers
             .get(container)
             .filter(|c| c.is_running())?;
-        let mut start = ProcessStart {
-            handle: ProcessHandle(0),
-            target: Target::Container(container.to_string()),
-            purpose: Purpose::Exec,
-            pid: c.next_pid,
-            argv,
-            env: c.env.clone(),
-            cwd: c.workdir.clone(),
-            user: c.user.clone(),
-            stdin: Vec::new(),
-            hostname: c.hostname.clone(),
-            memory: c.memory,
-            nano_cpus: c.nano_cpus,
-            pids_limit: c.pids_limit,
-        };
-        if let Some(c) = self.engine.containers.get_mut(container) {
-            c.next_pid += 1;
-        }
-        let handle = self.new_handle();
-        start.handle = handle;
-        self.procs
-            .insert(handle, ProcRecord::new(start.target.clone(), Purpose::Exec));
-        self.issue(Effect::StartProcess(start));
-        Some(handle)
+        let (env, cwd, user) = (c.env.clone(), c.workdir.clone(), c.user.clone());
+        let id = ContainerId(container.to_string());
+        Some(self.start_exec_process(&id, argv, env, cwd, user))
     }
 
     /// Pod `id`'s exec probe outlasted its timeoutSeconds.
