@@ -142,6 +142,14 @@ pub enum EventKind {
         object: String,
         message: String,
     },
+    /// A readiness probe made a pod ready or unready (READY in `kubectl get pods`, its place
+    /// among the Service's endpoints). Pods without a probe are ready once their container
+    /// runs, so they have no such event. Kubernetes records none either: this one is for the
+    /// timeline and the rollout picture.
+    PodReadiness {
+        pod: String,
+        ready: bool,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

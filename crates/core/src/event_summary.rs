@@ -53,6 +53,7 @@ impl EventKind {
             EventKind::ClusterCreated { .. } => "cluster_created",
             EventKind::ClusterDeleted { .. } => "cluster_deleted",
             EventKind::KubeEvent { .. } => "kube_event",
+            EventKind::PodReadiness { .. } => "pod_readiness",
         }
     }
 
@@ -273,6 +274,18 @@ impl EventKind {
                 message,
                 ..
             } => format!("{object}: {reason}: {message}"),
+            EventKind::PodReadiness { pod, ready: true } if ko => {
+                format!("파드 {pod}: 준비됨 (readiness probe 통과)")
+            }
+            EventKind::PodReadiness { pod, ready: false } if ko => {
+                format!("파드 {pod}: 준비 안 됨 (readiness probe 실패)")
+            }
+            EventKind::PodReadiness { pod, ready: true } => {
+                format!("pod/{pod}: ready (its readiness probe passed)")
+            }
+            EventKind::PodReadiness { pod, ready: false } => {
+                format!("pod/{pod}: not ready (its readiness probe failed)")
+            }
         }
     }
 }

@@ -100,6 +100,8 @@ pub struct Cluster {
     /// Pods that were given a readiness probe state, so the kubelets' probe pass and its
     /// wake-up look at these, not at every pod of a large cluster.
     probed: std::collections::BTreeSet<PodId>,
+    /// Pods whose readiness probe changed their READY since the World last looked (name, ready).
+    readiness_changes: Vec<(String, bool)>,
     /// When the controllers last ran (what minReadySeconds is measured against).
     clock: Tick,
     services: services::Services,
@@ -203,6 +205,11 @@ impl Cluster {
         let new = self.events[self.events_taken..].to_vec();
         self.events_taken = self.events.len();
         new
+    }
+
+    /// The pods a readiness probe made ready or unready since the last call, in order.
+    pub(crate) fn take_readiness_changes(&mut self) -> Vec<(String, bool)> {
+        std::mem::take(&mut self.readiness_changes)
     }
 
     /// The kubelets' work queued since the last call.

@@ -2,8 +2,8 @@
 //! pods, how many belong to the new ReplicaSet and how many to the old ones, ready or not.
 //!
 //! The cluster keeps only the present, so the past is read back from the kept trace: which
-//! ReplicaSet made a pod (`SuccessfulCreate`), when its container started, exited or went, and
-//! which ReplicaSet the Deployment scaled up last (the rollout's target, also after an undo).
+//! ReplicaSet made a pod (`SuccessfulCreate`), when its container started, exited or went, when
+//! a readiness probe made it ready or unready (`PodReadiness`), and which ReplicaSet the Deployment scaled up last (the rollout's target, also after an undo).
 //! Only reads; costs one pass over the trace, so fronts should take it once per command.
 
 use crate::event::{EventKind, Tick};
@@ -59,6 +59,9 @@ struct Tracker {
     replicasets: BTreeMap<String, usize>,
     /// Each ReplicaSet's pod labels (what `delete pods -l` selects by), by index.
     labels: Vec<crate::cluster::labels::Labels>,
+    /// Whether each ReplicaSet's pods have a readiness probe (then they are ready only after a
+    /// `PodReadiness` event, not when their container starts).
+    probed: Vec<bool>,
     pods: BTreeMap<String, PodState>,
     /// The ReplicaSet last scaled up.
     newest: Option<usize>,
@@ -93,14 +96,24 @@ impl Tracker {
                 message,
                 ..
             } => self.kube(deployment, reason, object, message),
-            // The kubelet makes and runs the container in one go: ready, as the cluster's
-            // `pod_ready` counts it (there are no readiness probes to wait for).
+            // The kubelet makes and runs the container in one go: ready at once unless the
+            // pod waits for its readiness probe to pass.
             EventKind::ContainerCreated { name, .. } | EventKind::ContainerStarted { name, .. } => {
+                let probed = |rs: usize| self.probed.get(rs).copied().unwrap_or(false);
+                let state = pod_of(name).and_then(|pod| self.pods.get(pod));
+                let ready = state.is_some_and(|s| !probed(s.replicaset));
                 self.set(name, |s| {
                     s.live = true;
-                    s.ready = true;
+                    s.ready = ready;
                 })
             }
+            EventKind::PodReadiness { pod, ready } => match self.pods.get_mut(pod) {
+                Some(state) if state.live && state.ready != *ready => {
+                    state.ready = *ready;
+                    true
+                }
+                _ => false,
+            },
             EventKind::ContainerExited { name, .. } => self.set(name, |s| s.ready = false),
             EventKind::ContainerRemoved { name, .. } => self.set(name, |s| {
                 s.live = false;
@@ -221,12 +234,9 @@ impl Tracker {
         }
     }
 
-    /// Changes the pod a container belongs to (`k8s_<container>_<pod>_<ns>_<uid>_<n>`).
+    /// Changes the pod a container belongs to.
     fn set(&mut self, container: &str, change: impl Fn(&mut PodState)) -> bool {
-        let Some(pod) = container
-            .strip_prefix("k8s_")
-            .and_then(|rest| rest.split('_').nth(1))
-        else {
+        let Some(pod) = pod_of(container) else {
             return false;
         };
         match self.pods.get_mut(pod) {
@@ -238,6 +248,13 @@ impl Tracker {
             None => false,
         }
     }
+}
+
+/// The pod a kubelet's container belongs to (`k8s_<container>_<pod>_<ns>_<uid>_<n>`).
+fn pod_of(container: &str) -> Option<&str> {
+    container
+        .strip_prefix("k8s_")
+        .and_then(|rest| rest.split('_').nth(1))
 }
 
 /// Every Deployment's rollout history, in the Deployments' order; empty without a cluster.
@@ -256,6 +273,13 @@ pub fn rollouts(world: &World) -> Vec<RolloutView> {
                     .map(|(i, rs)| (rs.name.clone(), i))
                     .collect(),
                 labels: sets.iter().map(|rs| rs.template.labels.clone()).collect(),
+                probed: sets
+                    .iter()
+                    .map(|rs| {
+                        let first = rs.template.containers.first();
+                        first.is_some_and(|c| c.readiness.is_some())
+                    })
+                    .collect(),
                 pods: BTreeMap::new(),
                 newest: None,
             };

@@ -1,6 +1,7 @@
 //! The rollout history and the discovery lookup, from Worlds driven by a learner's commands.
 
 use super::*;
+use crate::event::EventKind;
 use crate::BuildContext;
 
 fn run(w: &mut World, lines: &[&str]) {
@@ -211,4 +212,50 @@ fn a_lookup_from_a_pod_goes_through_the_search_list_to_the_endpoints() {
     assert_eq!(none.tried.len(), 4);
     assert!(none.tried.iter().all(|(_, ips)| ips.is_empty()));
     assert!(none.service.is_none() && none.endpoints.is_empty());
+}
+
+/// A Deployment whose pods have a readiness probe on `path`.
+fn probed(path: &str, image: &str) -> String {
+    format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: {image}\n        readinessProbe:\n          initialDelaySeconds: 5\n          httpGet:\n            path: {path}\n            port: 80\n")
+}
+
+fn apply(w: &mut World, yaml: &str) {
+    let files = BuildContext::from_files([("web.yaml", yaml)]);
+    let out = w.run_line("kubectl apply -f web.yaml", &files);
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+}
+
+/// The ready pods the cluster counts now, and the picture's last point's.
+fn ready_now(w: &World) -> (u32, u32) {
+    let c = w.cluster().unwrap();
+    let counted = c.pods().filter(|p| c.pod_ready(p)).count() as u32;
+    let last = web_rollout(w).points.last().copied().unwrap_or_default();
+    (counted, last.old_ready + last.new_ready)
+}
+
+#[test]
+fn the_picture_counts_a_probed_pod_ready_only_once_its_probe_passed() {
+    let mut w = World::new(3);
+    run(&mut w, &["cluster create --nodes 2"]);
+    apply(&mut w, &probed("/", "nginx:1.27"));
+    run(&mut w, &["tick 2s"]);
+    // Containers run, the probe waits for initialDelaySeconds: nobody is ready yet.
+    assert_eq!(ready_now(&w), (0, 0));
+    let r = web_rollout(&w);
+    let last = r.points.last().copied().unwrap_or_default();
+    assert_eq!(last.new_unready, 2, "{r:?}");
+    run(&mut w, &["tick 10s"]);
+    assert_eq!(ready_now(&w), (2, 2));
+    assert!(w
+        .events()
+        .iter()
+        .any(|e| matches!(&e.kind, EventKind::PodReadiness { ready: true, .. })));
+
+    // A release whose probe never passes: its pods run but stay unready in the picture too.
+    apply(&mut w, &probed("/missing", "nginx:1.27.2"));
+    run(&mut w, &["tick 60s"]);
+    assert_eq!(ready_now(&w), (2, 2));
+    let last = web_rollout(&w).points.last().copied().unwrap_or_default();
+    assert_eq!((last.old_ready, last.new_ready), (2, 0));
+    assert!(last.new_unready >= 1, "{last:?}");
 }

@@ -271,6 +271,14 @@ impl World {
                 message: e.message,
             });
         }
+        let readiness = self
+            .cluster
+            .as_mut()
+            .map(Cluster::take_readiness_changes)
+            .unwrap_or_default();
+        for (pod, ready) in readiness {
+            self.emit(EventKind::PodReadiness { pod, ready });
+        }
     }
 
     /// One node's kubelet at work on its engine.

@@ -273,12 +273,14 @@ pub const EVENT_KINDS: &[&str] = &[
     "host_removed",
     "container_removed",
     "exec_ran",
+    "host_command_ran",
     "volume_created",
     "volume_copied_up",
     "volume_removed",
     "cluster_created",
     "cluster_deleted",
     "kube_event",
+    "pod_readiness",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -116,6 +116,7 @@ impl Cluster {
                 if !state.ready && state.successes >= success_threshold {
                     state.ready = true;
                     pod.ready_since = Some(now);
+                    self.readiness_changes.push((pod.name.clone(), true));
                 }
             }
             Err(message) => {
@@ -124,6 +125,7 @@ impl Cluster {
                 if state.ready && state.failures >= failure_threshold {
                     state.ready = false;
                     pod.ready_since = None;
+                    self.readiness_changes.push((pod.name.clone(), false));
                 }
                 let message = format!("Readiness probe failed: {message}");
                 self.event(now, true, "Unhealthy", object, "kubelet", message);
