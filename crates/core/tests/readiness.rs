@@ -209,3 +209,54 @@ fn probes_repeat_with_the_same_seed() {
     assert!(first.1 >= 2, "{first:?}");
     assert_eq!(first, run());
 }
+
+#[test]
+fn an_http_probe_may_name_the_containers_port() {
+    // The probe's lines, then the container's own `ports:` (4 spaces in, as the probe key).
+    let named = "      httpGet:\n        path: /\n        port: web\n    ports:\n    - name: web\n      containerPort: 80\n";
+    let mut w = cluster_with("nginx", named);
+    ok(&mut w, "tick 15s");
+    assert_eq!(ready_and_endpoint(&w), (true, true));
+    let described = ok(&mut w, "kubectl describe pod web");
+    assert!(
+        described.contains("http-get http://:web/ delay=0s"),
+        "{described}"
+    );
+
+    // A name no container port has: refused, nothing created.
+    let mut w = World::new(3);
+    ok(&mut w, "cluster create --nodes 1");
+    let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n    readinessProbe:\n      httpGet:\n        port: http\n";
+    let o = w.run_line(
+        "kubectl apply -f web.yaml",
+        &BuildContext::from_files([("web.yaml", yaml)]),
+    );
+    assert_eq!(o.exit_code, 1, "{}", o.stdout);
+    assert!(
+        o.stderr
+            .contains("spec.containers[0].readinessProbe.httpGet.port: Invalid value: \"http\""),
+        "{}",
+        o.stderr
+    );
+    assert!(w.cluster().unwrap().pod("default", "web").is_none());
+}
+
+#[test]
+fn an_https_probe_fails_against_a_plain_http_server() {
+    let mut w = cluster_with(
+        "nginx",
+        "      httpGet:\n        path: /\n        port: 80\n        scheme: HTTPS\n      periodSeconds: 5\n",
+    );
+    until_failures(&mut w, 1);
+    assert_eq!(ready_and_endpoint(&w), (false, false));
+    let c = w.cluster().unwrap();
+    let ip = c.pod("default", "web").unwrap().ip.clone().unwrap();
+    assert_eq!(
+        unhealthy(&w)[0],
+        format!(
+            "Readiness probe failed: Get \"https://{ip}:80/\": http: server gave HTTP response to HTTPS client"
+        )
+    );
+    let described = ok(&mut w, "kubectl describe pod web");
+    assert!(described.contains("http-get https://:80/"), "{described}");
+}

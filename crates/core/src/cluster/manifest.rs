@@ -101,13 +101,30 @@ struct ContainerM {
     resources: ResourcesM,
     #[serde(default)]
     readiness_probe: Option<super::probe::ProbeM>,
-    // Accepted so that real manifests read; not simulated.
+    /// What a probe's named port refers to; otherwise documentation, as in Kubernetes.
     #[serde(default)]
-    #[allow(dead_code)]
-    ports: Vec<serde::de::IgnoredAny>,
+    ports: Vec<ContainerPortM>,
     #[serde(default)]
     #[allow(dead_code)]
     image_pull_policy: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ContainerPortM {
+    container_port: i64,
+    #[serde(default)]
+    name: Option<String>,
+    // Accepted so that real manifests read; not simulated.
+    #[serde(default)]
+    #[allow(dead_code)]
+    protocol: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    host_port: Option<i64>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    host_ip: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -224,9 +241,21 @@ fn template(labels: Labels, spec: PodSpecM, path: &str) -> Result<PodTemplate, S
     }
     let mut containers = Vec::new();
     for (i, c) in spec.containers.into_iter().enumerate() {
+        let mut named = Vec::new();
+        for (j, p) in c.ports.iter().enumerate() {
+            if !(1..=65535).contains(&p.container_port) {
+                return Err(format!(
+                    "{path}.containers[{i}].ports[{j}].containerPort: Invalid value: {}: must be between 1 and 65535, inclusive",
+                    p.container_port
+                ));
+            }
+            if let Some(name) = &p.name {
+                named.push((name.clone(), p.container_port as u16));
+            }
+        }
         let readiness = c
             .readiness_probe
-            .map(|p| p.check(&format!("{path}.containers[{i}].readinessProbe")))
+            .map(|p| p.check(&format!("{path}.containers[{i}].readinessProbe"), &named))
             .transpose()?;
         containers.push(ContainerTemplate {
             name: c.name,
@@ -525,7 +554,9 @@ mod tests {
             p.action,
             ProbeAction::HttpGet {
                 path: "/healthz".into(),
-                port: 80
+                port: 80,
+                named: None,
+                https: false,
             }
         );
         let got = (p.initial_delay_seconds, p.period_seconds, p.timeout_seconds);
@@ -574,6 +605,15 @@ mod tests {
             (
                 "          exec:\n            command: [true]\n          failureThreshold: -1\n",
                 format!("{at}.failureThreshold: Invalid value: -1: must be greater than or equal to 0"),
+            ),
+            (
+                "          httpGet:\n            port: 80\n            scheme: FTP\n",
+                format!("{at}.httpGet.scheme: Unsupported value: \"FTP\": supported values: \"HTTP\", \"HTTPS\""),
+            ),
+            (
+                // The container's own ports, after its probe.
+                "          exec:\n            command: [true]\n        ports:\n        - containerPort: 0\n",
+                "The Deployment \"web\" is invalid: spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 0: must be between 1 and 65535, inclusive".to_string(),
             ),
         ];
         for (probe, want) in cases {

@@ -9,8 +9,14 @@ use serde::{Deserialize, Serialize};
 pub enum ProbeAction {
     /// A command inside the container: exit status 0 is a success.
     Exec(Vec<String>),
-    /// A GET to the pod's IP: a 2xx or 3xx status is a success.
-    HttpGet { path: String, port: u16 },
+    /// A GET to the pod's IP: a 2xx or 3xx status is a success. `named` keeps the container
+    /// port's name when the manifest gave one (`port: http`), as kubectl describe shows it.
+    HttpGet {
+        path: String,
+        port: u16,
+        named: Option<String>,
+        https: bool,
+    },
 }
 
 /// A readiness probe with Kubernetes' defaults filled in (seconds).
@@ -31,15 +37,22 @@ pub struct ExecM {
     command: Vec<String>,
 }
 
+/// A port as a number or as the name of one of the container's ports (IntOrString).
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum PortM {
+    Number(i64),
+    Name(String),
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpGetM {
     #[serde(default)]
     path: Option<String>,
-    port: i64,
-    // Accepted so that real manifests read; the probe always asks the pod's own IP over HTTP.
+    port: PortM,
+    /// `HTTP` (the default) or `HTTPS`.
     #[serde(default)]
-    #[allow(dead_code)]
     scheme: Option<String>,
 }
 
@@ -76,8 +89,8 @@ fn seconds(path: &str, field: &str, value: i64, default: u64) -> Result<u64, Str
 
 impl ProbeM {
     /// The probe, or the API server's message; `path` names the probe
-    /// (`spec.containers[0].readinessProbe`).
-    pub fn check(self, path: &str) -> Result<Probe, String> {
+    /// (`spec.containers[0].readinessProbe`), `ports` are the container's named ports.
+    pub fn check(self, path: &str, ports: &[(String, u16)]) -> Result<Probe, String> {
         let action = match (self.exec, self.http_get) {
             (Some(_), Some(_)) => {
                 return Err(format!(
@@ -94,12 +107,33 @@ impl ProbeM {
             }
             (Some(e), None) => ProbeAction::Exec(e.command),
             (None, Some(h)) => {
-                if !(1..=65535).contains(&h.port) {
-                    return Err(format!(
-                        "{path}.httpGet.port: Invalid value: {}: must be between 1 and 65535, inclusive",
-                        h.port
-                    ));
-                }
+                let (port, named) = match h.port {
+                    PortM::Number(n) if (1..=65535).contains(&n) => (n as u16, None),
+                    PortM::Number(n) => {
+                        return Err(format!(
+                            "{path}.httpGet.port: Invalid value: {n}: must be between 1 and 65535, inclusive"
+                        ))
+                    }
+                    // The API server takes any name; the kubelet would fail the probe on each
+                    // try. Refused here, where the learner can still fix the file.
+                    PortM::Name(name) => match ports.iter().find(|(n, _)| *n == name) {
+                        Some((_, number)) => (*number, Some(name)),
+                        None => {
+                            return Err(format!(
+                                "{path}.httpGet.port: Invalid value: \"{name}\": no container port is named so (the kubelet would fail every probe)"
+                            ))
+                        }
+                    },
+                };
+                let https = match h.scheme.as_deref() {
+                    None | Some("HTTP") => false,
+                    Some("HTTPS") => true,
+                    Some(other) => {
+                        return Err(format!(
+                            "{path}.httpGet.scheme: Unsupported value: \"{other}\": supported values: \"HTTP\", \"HTTPS\""
+                        ))
+                    }
+                };
                 let path_text = h.path.unwrap_or_else(|| "/".into());
                 ProbeAction::HttpGet {
                     path: if path_text.starts_with('/') {
@@ -107,7 +141,9 @@ impl ProbeM {
                     } else {
                         format!("/{path_text}")
                     },
-                    port: h.port as u16,
+                    port,
+                    named,
+                    https,
                 }
             }
         };

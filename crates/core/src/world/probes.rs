@@ -28,9 +28,16 @@ impl World {
         };
         let ip = pod.ip.clone().unwrap_or_default();
         let result = match probe.action.clone() {
-            ProbeAction::HttpGet { path, port } => {
-                let url = format!("http://{ip}:{port}{path}");
+            ProbeAction::HttpGet {
+                path, port, https, ..
+            } => {
+                let scheme = if https { "https" } else { "http" };
+                let url = format!("{scheme}://{ip}:{port}{path}");
                 match self.container_http(&node, &container, port, &path) {
+                    // The simulated servers speak plain HTTP only: Go's client says so.
+                    PreviewResponse::Http { .. } if https => Err(format!(
+                        "Get \"{url}\": http: server gave HTTP response to HTTPS client"
+                    )),
                     PreviewResponse::Http { status, .. } if (200..400).contains(&status) => Ok(()),
                     PreviewResponse::Http { status, .. } => {
                         Err(format!("HTTP probe failed with statuscode: {status}"))

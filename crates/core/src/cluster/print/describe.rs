@@ -59,8 +59,17 @@ fn events_block(out: &mut String, cluster: &Cluster, object: &str, now: Tick) {
 fn probe_line(p: &crate::cluster::probe::Probe) -> String {
     let action = match &p.action {
         crate::cluster::probe::ProbeAction::Exec(argv) => format!("exec [{}]", argv.join(" ")),
-        crate::cluster::probe::ProbeAction::HttpGet { path, port } => {
-            format!("http-get http://:{port}{path}")
+        crate::cluster::probe::ProbeAction::HttpGet {
+            path,
+            port,
+            named,
+            https,
+        } => {
+            let scheme = if *https { "https" } else { "http" };
+            match named {
+                Some(name) => format!("http-get {scheme}://:{name}{path}"),
+                None => format!("http-get {scheme}://:{port}{path}"),
+            }
         }
     };
     format!(
