@@ -14,6 +14,7 @@ mod clock;
 pub mod driver;
 pub mod journal;
 pub mod net;
+pub mod ports;
 pub mod prune;
 pub mod session;
 pub mod spawn;
