@@ -7,6 +7,7 @@
 //! ([`journal`]).
 #![cfg(target_os = "linux")]
 
+pub mod applets;
 pub mod archive;
 pub mod cgroup;
 pub mod check;
