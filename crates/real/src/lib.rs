@@ -15,6 +15,7 @@ mod clock;
 pub mod driver;
 pub mod journal;
 pub mod net;
+pub mod netlink;
 pub mod ports;
 pub mod prune;
 pub mod session;
