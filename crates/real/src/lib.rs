@@ -7,6 +7,7 @@
 //! ([`journal`]).
 #![cfg(target_os = "linux")]
 
+pub mod applets;
 pub mod archive;
 pub mod cgroup;
 pub mod check;
@@ -14,6 +15,8 @@ mod clock;
 pub mod driver;
 pub mod journal;
 pub mod net;
+pub mod netlink;
+pub mod ports;
 pub mod prune;
 pub mod session;
 pub mod spawn;

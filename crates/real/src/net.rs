@@ -1,14 +1,17 @@
 //! Bridge networking: one bridge `simbr0` (the gateway address of the core's network, as
 //! docker0 is), and per container a named network namespace with a veth pair: the host end
 //! on the bridge, `eth0` inside with the IP the model gave the container and a default route
-//! via the bridge. Done with iproute2's `ip` (installed on every target machine): a handful of
-//! calls per container, where netlink would need a new dependency and a lot of message code.
+//! via the bridge. A container's part is a few rtnetlink requests ([`crate::netlink`]); the
+//! bridge itself (made once) with iproute2's `ip`, installed on every target machine.
 //!
 //! The namespace is made (and configured) before the container's init starts, which then
 //! joins it: its first instruction already has the network.
 
+use crate::netlink;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
+use std::net::Ipv4Addr;
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -94,74 +97,81 @@ pub fn ensure_bridge() -> io::Result<()> {
 /// Makes the container's namespace with `eth0` at `address` (from the model), its veth's host
 /// end on the bridge. Whatever an earlier run left under these names goes first.
 pub fn attach(names: &Names, address: &str) -> io::Result<()> {
-    // The batch lines are words: only a plain IPv4 address goes in.
-    if address.parse::<std::net::Ipv4Addr>().is_err() {
+    let Ok(address) = address.parse::<Ipv4Addr>() else {
         return Err(io::Error::other(format!(
             "{address:?} is not an IPv4 address"
         )));
-    }
+    };
     ensure_bridge()?;
     detach(names);
-    // Two batches (one `ip` process each, ~8 ms) instead of seven calls (~10 ms apiece).
-    let cidr = format!("{address}/{PREFIX_LEN}");
-    let host = [
-        format!("netns add {}", names.netns),
-        format!(
-            "link add {} type veth peer name eth0 netns {}",
-            names.veth, names.netns
-        ),
-        format!("link set {} master {BRIDGE} up", names.veth),
-    ];
-    // onlink: the model's user-defined networks have other subnets on the same bridge.
-    let inside = [
-        format!("addr add {cidr} dev eth0"),
-        "link set eth0 up".to_string(),
-        "link set lo up".to_string(),
-        format!("route add default via {GATEWAY} dev eth0 onlink"),
-    ];
-    let mut result = ip_batch(&[], &host);
-    if result.is_err() && names.netns_path().exists() && exists(&names.veth) {
-        // A `system prune` elsewhere may have removed an empty bridge meanwhile: once more.
-        ensure_bridge()?;
-        result = ip(&["link", "set", &names.veth, "master", BRIDGE, "up"]);
-    }
-    let result = result.and_then(|()| ip_batch(&["-n", &names.netns], &inside));
+    let mut result = make(names, address);
     if result.is_err() {
         detach(names);
+        // A `system prune` elsewhere may have removed an empty bridge meanwhile: once more.
+        ensure_bridge()?;
+        result = make(names, address);
+        if result.is_err() {
+            detach(names);
+        }
     }
     result
 }
 
-/// Runs `lines` through one `ip -batch` process (it stops at the first failing line).
-fn ip_batch(options: &[&str], lines: &[String]) -> io::Result<()> {
-    let mut child = Command::new("ip")
-        .args(options)
-        .args(["-batch", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(lines.join("\n").as_bytes())?;
-        stdin.write_all(b"\n")?;
-    }
-    let out = child.wait_with_output()?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(io::Error::other(format!(
-            "ip {}: {}",
-            lines.join("; "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        )))
-    }
+/// `ip netns add`, the veth pair and eth0's address, links and route, over netlink from one
+/// short-lived thread: it opens a socket on the host's network, then moves itself into the
+/// new namespace (the process's other threads stay where they are).
+fn make(names: &Names, address: Ipv4Addr) -> io::Result<()> {
+    let master = netlink::index_of(BRIDGE)?;
+    let gateway: Ipv4Addr = GATEWAY.parse().map_err(io::Error::other)?;
+    let path = names.netns_path();
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| -> io::Result<()> {
+                let host = netlink::Socket::open()?;
+                fs::create_dir_all(NETNS_DIR)?;
+                fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)?;
+                // SAFETY: unshare affects only this thread, which ends here.
+                if unsafe { nix::libc::unshare(nix::libc::CLONE_NEWNET) } < 0 {
+                    return Err(io::Error::last_os_error());
+                }
+                nix::mount::mount(
+                    Some("/proc/thread-self/ns/net"),
+                    &path,
+                    None::<&str>,
+                    nix::mount::MsFlags::MS_BIND,
+                    None::<&str>,
+                )?;
+                let ns = fs::File::open(&path)?;
+                host.add_veth(&names.veth, master, ns.as_raw_fd())?;
+                let inside = netlink::Socket::open()?;
+                let eth0 = netlink::index_of("eth0")? as i32;
+                inside.add_address(eth0, address, PREFIX_LEN)?;
+                inside.link_up(eth0)?;
+                inside.link_up(netlink::LO_INDEX)?;
+                // onlink: the model's user-defined networks have other subnets on the bridge.
+                inside.add_default_route(eth0, gateway)
+            })
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the network set-up thread panicked")))
+    })
 }
 
 /// Removes the container's veth pair and namespace; true if anything was there.
 pub fn detach(names: &Names) -> bool {
-    // Deleting the namespace deletes eth0 in it, and so its peer on the bridge.
-    let had_ns = names.netns_path().exists() && ip(&["netns", "del", &names.netns]).is_ok();
-    let had_veth = exists(&names.veth) && ip(&["link", "del", &names.veth]).is_ok();
+    // Deleting one end deletes the pair, at once (a namespace's own go when it is freed).
+    let had_veth = exists(&names.veth)
+        && netlink::Socket::open()
+            .and_then(|s| s.delete_link(&names.veth))
+            .is_ok();
+    // As `ip netns del`: the namespace goes with its last reference.
+    let path = names.netns_path();
+    let had_ns = path.exists() && {
+        let _ = nix::mount::umount2(&path, nix::mount::MntFlags::MNT_DETACH);
+        fs::remove_file(&path).is_ok()
+    };
     had_veth || had_ns
 }
 

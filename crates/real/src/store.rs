@@ -34,6 +34,8 @@ pub enum StoreError {
 pub struct LayerStore {
     root: PathBuf,
     busybox: Option<Vec<u8>>,
+    /// The machine's busybox applets and whether its ps has TIME (see [`crate::applets`]).
+    host_applets: Option<(Vec<String>, bool)>,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -52,6 +54,7 @@ impl LayerStore {
         LayerStore {
             root: root.to_path_buf(),
             busybox: None,
+            host_applets: None,
         }
     }
 
@@ -101,6 +104,15 @@ impl LayerStore {
                     };
                     real.put(path.clone(), node);
                 }
+                Change::Put(Node::Symlink { target })
+                    if target == "busybox" || target.ends_with("/busybox") =>
+                {
+                    let node = match self.applet_script(path) {
+                        Some(script) => Node::executable(script),
+                        None => Node::symlink(target.clone()),
+                    };
+                    real.put(path.clone(), node);
+                }
                 Change::Put(node) => real.put(path.clone(), node.clone()),
                 Change::Whiteout => real.whiteout(path.clone()),
                 Change::OpaqueDir { mode } => {
@@ -117,6 +129,16 @@ impl LayerStore {
     /// realized, so its digest is the one a real run of the same files gives.
     pub fn real_tar(&mut self, diff: &LayerDiff) -> Result<Vec<u8>, StoreError> {
         Ok(sim_core::image::canonical_tar(&self.realize(diff)?))
+    }
+
+    /// The script that stands in for the busybox applet linked at `path`, if the machine's
+    /// busybox lacks what the official image's has.
+    fn applet_script(&mut self, path: &str) -> Option<&'static str> {
+        let applet = path.rsplit('/').next().unwrap_or(path);
+        let (list, ps_time) = self
+            .host_applets
+            .get_or_insert_with(|| crate::applets::host_busybox(HOST_BUSYBOX));
+        crate::applets::substitute(applet, list, *ps_time)
     }
 
     fn busybox(&mut self) -> Result<&Vec<u8>, StoreError> {

@@ -16,6 +16,7 @@ use sim_core::Tick;
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::{self, Read};
+use std::os::fd::AsRawFd;
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::sync::mpsc::RecvTimeoutError;
@@ -31,7 +32,7 @@ pub(super) fn group_name(target: &Target) -> String {
     }
 }
 
-const HOST_COMMAND_NOT_REAL: &str = "curl and wget at the host prompt are not run for real: sim --real puts containers on its bridge simbr0 but publishes no -p port on this machine yet (run them inside a container with docker exec, or without --real)";
+const HOST_COMMAND_NOT_REAL: &str = "curl and wget at the host prompt are not run for real by sim --real (use the machine's own curl on a published -p port, run them inside a container with docker exec, or run without --real)";
 
 impl LinuxDriver {
     pub(super) fn group(&mut self, name: &str, limits: Limits) -> io::Result<Group> {
@@ -118,6 +119,8 @@ impl LinuxDriver {
 
     pub(super) fn try_start(&mut self, host: &str, start: &ProcessStart) -> Result<(), Failure> {
         let other = |e: io::Error| Failure::Other(io_text(&e));
+        // Bound here and kept until the supervisor has its copies (see crate::ports).
+        let mut published = Vec::new();
         let (place, group_name, limits, passwd) = match &start.target {
             Target::Container(id) => {
                 let config = self
@@ -140,6 +143,13 @@ impl LinuxDriver {
                     }
                     (Purpose::Exec, None) => return Err(Failure::Start(StartError::NoTarget)),
                     _ => {
+                        if start.purpose == Purpose::Main {
+                            published =
+                                crate::ports::bind(&config.name, id, &config.ip, &config.published)
+                                    .map_err(|reason| {
+                                        Failure::Start(StartError::Unsupported { reason })
+                                    })?;
+                        }
                         let mut binds = Vec::new();
                         for (is_volume, source, path, read_only) in &config.mounts {
                             let source = if *is_volume {
@@ -230,6 +240,10 @@ impl LinuxDriver {
             uid,
             gid,
             cgroup_procs: group.as_ref().map(|g| g.procs_files()).unwrap_or_default(),
+            forwards: published
+                .iter()
+                .map(|p| (p.listener.as_raw_fd(), p.to))
+                .collect(),
         };
         let started = match spawn::spawn(&plan) {
             Ok(started) => started,

@@ -27,6 +27,12 @@ pub(super) struct ContainerConfig {
     /// `--read-only`: the root is remounted read-only in the container's mount namespace.
     #[serde(default)]
     pub(super) read_only: bool,
+    /// The container's name, for docker's words about its ports.
+    #[serde(default)]
+    pub(super) name: String,
+    /// `-p`: host ports relayed to the container while it runs.
+    #[serde(default)]
+    pub(super) published: Vec<sim_core::PortBinding>,
 }
 
 impl LinuxDriver {
@@ -129,6 +135,8 @@ impl LinuxDriver {
             mount_points,
             mounts: Vec::new(),
             read_only,
+            name: network.name,
+            published: network.published,
         };
         self.save_config(id, &config)
     }

@@ -7,16 +7,19 @@
 
 use nix::libc;
 use std::io::{self, Read};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::net::SocketAddrV4;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 mod child;
 mod prepare;
+mod relay;
 mod supervisor;
 
 use prepare::{prepare, ExecArrays};
+pub use relay::MAX_LISTENERS;
 
 /// A host directory bind-mounted into the container.
 #[derive(Clone, Debug)]
@@ -59,6 +62,9 @@ pub struct Plan {
     /// Run under a supervisor that keeps this log (a container's main process): it outlives
     /// the `sim` that started it. `None`: a plain child of `sim` (exec, build steps).
     pub supervise: Option<PathBuf>,
+    /// Published ports (supervised only): listening sockets the caller keeps open until
+    /// [`spawn`] returns, each relayed to the container's address by the supervisor.
+    pub forwards: Vec<(RawFd, SocketAddrV4)>,
 }
 
 /// The status pipe's record for the supervised process's host PID.

@@ -5,7 +5,8 @@ use super::{Place, Plan};
 use nix::libc;
 use std::ffi::CString;
 use std::io;
-use std::os::fd::OwnedFd;
+use std::net::SocketAddrV4;
+use std::os::fd::{OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
@@ -50,6 +51,8 @@ pub(super) struct Prepared {
     pub(super) envp: Vec<CString>,
     pub(super) status: OwnedFd,
     pub(super) supervise_log: Option<CString>,
+    /// Published ports: a listening socket and the container's address to relay it to.
+    pub(super) forwards: Vec<(RawFd, libc::sockaddr_in)>,
 }
 
 /// Raw pointer arrays for execve, kept beside the strings they point into.
@@ -63,6 +66,17 @@ unsafe impl Send for ExecArrays {}
 unsafe impl Sync for ExecArrays {}
 
 pub(super) const DEVICES: [&str; 6] = ["null", "zero", "full", "random", "urandom", "tty"];
+
+fn sockaddr(to: &SocketAddrV4) -> libc::sockaddr_in {
+    libc::sockaddr_in {
+        sin_family: libc::AF_INET as libc::sa_family_t,
+        sin_port: to.port().to_be(),
+        sin_addr: libc::in_addr {
+            s_addr: u32::from(*to.ip()).to_be(),
+        },
+        sin_zero: [0; 8],
+    }
+}
 
 pub(super) fn prepare(plan: &Plan, status: OwnedFd) -> io::Result<Prepared> {
     let path_var = plan
@@ -122,6 +136,11 @@ pub(super) fn prepare(plan: &Plan, status: OwnedFd) -> io::Result<Prepared> {
             .collect::<io::Result<_>>()?,
         status,
         supervise_log: plan.supervise.as_deref().map(cpath).transpose()?,
+        forwards: plan
+            .forwards
+            .iter()
+            .map(|(fd, to)| (*fd, sockaddr(to)))
+            .collect(),
     };
     match &plan.place {
         Place::New {

@@ -2,6 +2,7 @@
 
 use super::child::{check, child, errno};
 use super::prepare::{ExecArrays, Prepared};
+use super::relay::{self, Relay, MAX_LISTENERS};
 use super::{Step, PID_RECORD};
 use nix::libc;
 use std::ffi::CStr;
@@ -19,7 +20,7 @@ fn realtime_ms() -> u64 {
 }
 
 /// Writes all of `bytes` to `fd`; false once the other end is gone.
-fn write_all(fd: RawFd, mut bytes: &[u8]) -> bool {
+pub(super) fn write_all(fd: RawFd, mut bytes: &[u8]) -> bool {
     while !bytes.is_empty() {
         // SAFETY: writing a valid buffer.
         let n = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
@@ -85,10 +86,17 @@ pub(super) fn supervisor(p: &Prepared, arrays: &ExecArrays, log: &CStr) -> io::R
         write_all(status, &record);
         // Everything else `sim` had open goes (std's exec-error pipe among them, so `sim`'s
         // spawn returns once the init has exec'd); fd 1 stays: the pipe to `sim`.
-        let mut keep = [out[0], err[0], log_fd];
+        // The published ports' listeners stay too: the relay below serves them.
+        let mut keep = [-1; 3 + MAX_LISTENERS];
+        keep[..3].copy_from_slice(&[out[0], err[0], log_fd]);
+        let listeners = &p.forwards[..p.forwards.len().min(MAX_LISTENERS)];
+        for (slot, (fd, _)) in keep[3..].iter_mut().zip(listeners) {
+            *slot = *fd;
+        }
+        let keep = &mut keep[..3 + listeners.len()];
         keep.sort_unstable();
         let mut from = 3;
-        for fd in keep {
+        for &mut fd in keep {
             if fd > from {
                 libc::syscall(
                     libc::SYS_close_range,
@@ -106,27 +114,28 @@ pub(super) fn supervisor(p: &Prepared, arrays: &ExecArrays, log: &CStr) -> io::R
             0,
         );
         let mut to_sim = true;
-        let mut fds = [
-            libc::pollfd {
-                fd: out[0],
-                events: libc::POLLIN,
-                revents: 0,
-            },
-            libc::pollfd {
-                fd: err[0],
-                events: libc::POLLIN,
-                revents: 0,
-            },
-        ];
+        let idle = libc::pollfd {
+            fd: -1,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // The container's stdout and stderr first, then the relay's listeners and connections.
+        let mut fds = [idle; 2 + relay::SLOTS];
+        fds[0].fd = out[0];
+        fds[1].fd = err[0];
+        let mut relay = Relay::new(listeners);
         let mut buffer = [0u8; 16 * 1024];
-        while fds.iter().any(|f| f.fd >= 0) {
-            if libc::poll(fds.as_mut_ptr(), 2, -1) < 0 {
+        // Until the init's output ends (it exited): the relay ends with it.
+        while fds[..2].iter().any(|f| f.fd >= 0) {
+            relay.fill(&mut fds[2..]);
+            if libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) < 0 {
                 if errno() == libc::EINTR {
                     continue;
                 }
                 break;
             }
-            for (i, f) in fds.iter_mut().enumerate() {
+            relay.serve(&fds[2..], &mut buffer);
+            for (i, f) in fds[..2].iter_mut().enumerate() {
                 if f.fd < 0 || f.revents == 0 {
                     continue;
                 }
