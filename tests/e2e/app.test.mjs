@@ -269,3 +269,37 @@ test('the preview pane shows what a published port serves, on a phone too', asyn
     await phone.close();
   }
 });
+
+test('a lesson fetches its text when it opens, and says so when it cannot', async () => {
+  const reader = await freshBrowser();
+  const offline = await freshBrowser();
+  try {
+    const { page, errors } = reader;
+    const fetched = [];
+    page.on('request', (r) => r.url().includes('/lessons/') && fetched.push(new URL(r.url()).pathname));
+    await page.goto(base);
+    await page.locator('.lesson-card').first().waitFor();
+    assert.deepEqual(fetched, [], 'the map needs no lesson text');
+    const id = await page.locator('.lesson-card').first().getAttribute('data-lesson');
+    await page.goto(`${base}#/lesson/${id}`);
+    await page.locator('article.prose[aria-busy="false"] h2').first().waitFor();
+    assert.deepEqual(fetched, [`/lessons/${id}.json`]);
+    const prompt = await page.locator('#step-1 .prompt-text').innerText();
+    assert.ok(prompt.trim().length > 10, `step 1 has its prompt: ${prompt}`);
+    assert.deepEqual(errors, []);
+
+    // The text's file missing: an error that names it, and the steps still there to do.
+    const other = offline.page;
+    await other.route('**/lessons/*.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await other.goto(`${base}#/lesson/${id}`);
+    const error = await other.locator('#lesson-text-error').innerText();
+    assert.match(error, new RegExp(`lessons/${id}\\.json: HTTP 404`));
+    assert.ok((await other.locator('ol.steps > li.step').count()) >= 3, 'the steps are shown');
+    await other.locator('#step-1 details.solution summary').click();
+    const solution = await other.locator('#step-1 .solution-line code, #step-1 .solution-answer').count();
+    assert.ok(solution > 0, 'the first step still has its solution');
+  } finally {
+    await reader.close();
+    await offline.close();
+  }
+});

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod components;
+pub mod lesson_text;
 pub mod pages;
 pub mod panic;
 pub mod pictures;

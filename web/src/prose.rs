@@ -1,5 +1,5 @@
-//! Lesson texts arrive as HTML rendered from their Markdown when sim-lessons was built (so the
-//! app carries no Markdown parser). They come from this repository, never from users, so the
+//! Lesson texts arrive as HTML rendered from their Markdown at build time (fetched from
+//! `lessons/<id>.json`, see lesson_text.rs, so the app carries no Markdown parser). They come from this repository, never from users, so the
 //! HTML is trusted.
 
 use yew::{AttrValue, Html};

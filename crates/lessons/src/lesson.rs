@@ -40,39 +40,6 @@ pub struct LessonHtml {
     pub choices: Vec<Vec<(Localized, Localized)>>,
 }
 
-/// What the build script renders for one lesson folder: (ko, en) pairs.
-pub(crate) struct HtmlSource {
-    pub prose: (&'static str, &'static str),
-    pub prompts: &'static [Pair],
-    pub hints: &'static [Pair],
-    pub whys: &'static [Pair],
-    pub choices: &'static [&'static [(Pair, Pair)]],
-}
-
-/// A text rendered in Korean and English.
-pub(crate) type Pair = (&'static str, &'static str);
-
-impl HtmlSource {
-    pub(crate) fn to_html(&self) -> LessonHtml {
-        let localized = |(ko, en): &(&str, &str)| Localized::new(*ko, *en);
-        LessonHtml {
-            prose: localized(&self.prose),
-            prompts: self.prompts.iter().map(localized).collect(),
-            hints: self.hints.iter().map(localized).collect(),
-            whys: self.whys.iter().map(localized).collect(),
-            choices: self
-                .choices
-                .iter()
-                .map(|step| {
-                    step.iter()
-                        .map(|(text, why)| (localized(text), localized(why)))
-                        .collect()
-                })
-                .collect(),
-        }
-    }
-}
-
 impl Lesson {
     /// The build context in force at step `index` (from 0): the files of that step, or of the
     /// nearest earlier step that has files, so that a step may rebuild what an earlier step
@@ -250,7 +217,7 @@ pub fn parse_lesson(
         file: file.clone(),
         message: e.to_string().trim_end().to_string(),
     })?;
-    validate(dir_name, raw, ko_md, en_md)
+    validate(dir_name, raw, Some((ko_md, en_md)))
 }
 
 /// Like [`parse_lesson`], from the JSON the build script made of a lesson.toml (or the TOML
@@ -271,16 +238,37 @@ pub fn parse_lesson_json(
         return Err(LessonError::MissingFile { file });
     }
     let raw: RawLesson = serde_json::from_str(json).map_err(|e| toml_error(e.to_string()))?;
-    validate(dir_name, raw, ko_md, en_md)
+    validate(dir_name, raw, Some((ko_md, en_md)))
 }
 
-/// Checks a lesson file's content, whichever syntax it came in.
+/// A lesson's structure without its prose (titles, kinds, checks, solutions, files): the JSON
+/// the build script makes for the browser, whose prompts, hints and choice texts are empty
+/// tables. The texts of the result are empty; the web app fetches them as [`LessonHtml`].
+pub fn parse_lesson_structure_json(
+    dir_name: &str,
+    json: Result<&str, &str>,
+) -> Result<Lesson, LessonError> {
+    let file = format!("lessons/{dir_name}/lesson.toml");
+    let toml_error = |message: String| LessonError::Toml {
+        file: file.clone(),
+        message,
+    };
+    let json = json.map_err(|e| toml_error(e.to_string()))?;
+    if json.trim().is_empty() {
+        return Err(LessonError::MissingFile { file });
+    }
+    let raw: RawLesson = serde_json::from_str(json).map_err(|e| toml_error(e.to_string()))?;
+    validate(dir_name, raw, None)
+}
+
+/// Checks a lesson file's content, whichever syntax it came in. `prose` is the (ko, en)
+/// Markdown; `None` for a structure without texts, whose texts then may be empty.
 fn validate(
     dir_name: &str,
     raw: RawLesson,
-    ko_md: &str,
-    en_md: &str,
+    prose: Option<(&str, &str)>,
 ) -> Result<Lesson, LessonError> {
+    let texts = prose.is_some();
     let file = format!("lessons/{dir_name}/lesson.toml");
     let invalid = |problem: String| LessonError::Invalid {
         file: file.clone(),
@@ -299,26 +287,37 @@ fn validate(
         return Err(invalid("the lesson has no [[steps]]".into()));
     }
     let title = localized(&file, "title", raw.title)?;
-    let prose = Localized {
-        ko: markdown(dir_name, Lang::Ko, ko_md)?,
-        en: markdown(dir_name, Lang::En, en_md)?,
+    let prose = match prose {
+        Some((ko_md, en_md)) => Localized {
+            ko: markdown(dir_name, Lang::Ko, ko_md)?,
+            en: markdown(dir_name, Lang::En, en_md)?,
+        },
+        None => Localized::default(),
+    };
+    // Step and choice texts: required, or absent in a structure without texts.
+    let text = |field: &str, raw: RawLocalized| {
+        if texts {
+            localized(&file, field, raw)
+        } else {
+            Ok(Localized::default())
+        }
     };
     let mut steps = Vec::with_capacity(raw.steps.len());
     for (index, step) in raw.steps.into_iter().enumerate() {
         let n = index + 1;
-        let prompt = localized(&file, &format!("step {n} prompt"), step.prompt)?;
-        let hint = localized(&file, &format!("step {n} hint"), step.hint)?;
+        let prompt = text(&format!("step {n} prompt"), step.prompt)?;
+        let hint = text(&format!("step {n} hint"), step.hint)?;
         let why = match step.why {
-            Some(raw) => localized(&file, &format!("step {n} why"), raw)?,
+            Some(raw) => text(&format!("step {n} why"), raw)?,
             None => Localized::default(),
         };
         let mut choices = Vec::with_capacity(step.choices.len());
         for (c, choice) in step.choices.into_iter().enumerate() {
             let field = format!("step {n} choice {}", c + 1);
             choices.push(Choice {
-                text: localized(&file, &field, choice.text)?,
+                text: text(&field, choice.text)?,
                 correct: choice.correct,
-                why: localized(&file, &format!("{field} why"), choice.why)?,
+                why: text(&format!("{field} why"), choice.why)?,
             });
         }
         if let Err(problem) = shape(step.kind, &choices, step.check.as_ref(), &step.solution) {

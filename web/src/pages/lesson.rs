@@ -11,6 +11,7 @@ use yew_router::prelude::*;
 
 use crate::app::use_app;
 use crate::components::workbench::Workbench;
+use crate::lesson_text::{use_lesson_text, LessonText};
 use crate::pages::storage_owners;
 use crate::prose::{inline, trusted_html, without_title};
 use crate::route::Route;
@@ -93,6 +94,11 @@ fn inline_or_text(html: Option<&Localized>, text: &Localized, lang: Lang) -> Htm
         Some(html) => trusted_html(inline(html)),
         None => html! { { text.get(lang).to_string() } },
     }
+}
+
+/// Whether a build-time HTML text is there and not empty.
+fn has_text(html: Option<&Localized>, lang: Lang) -> bool {
+    html.is_some_and(|h| !h.get(lang).is_empty())
 }
 
 /// The build-time HTML of a text, or the text itself where there is none.
@@ -178,6 +184,8 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         });
     }
 
+    let text = use_lesson_text(lesson);
+
     let Some(lesson) = lesson else {
         return html! {
             <main>
@@ -226,8 +234,13 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
         })
     };
 
+    // The texts as HTML; empty while they load (the steps and their checks work meanwhile).
+    let html = match &text {
+        LessonText::Ready(html) => Rc::clone(html),
+        _ => Rc::default(),
+    };
     let choice_html =
-        |step: usize, choice: usize| lesson.html.choices.get(step).and_then(|c| c.get(choice));
+        |step: usize, choice: usize| html.choices.get(step).and_then(|c| c.get(choice));
 
     let step_view = |(index, step): (usize, &Step)| -> Html {
         let passed = app.progress.is_passed(&lesson.id, index);
@@ -282,21 +295,21 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 <h3>{ status }{ " " }{ texts.step }{ " " }{ index + 1 }
                     if let Some(kind) = kind { <span class="step-kind">{ kind }</span> }
                 </h3>
-                <div class="prompt-text">{ html_or_text(lesson.html.prompts.get(index), &step.prompt, app.lang) }</div>
+                <div class="prompt-text">{ html_or_text(html.prompts.get(index), &step.prompt, app.lang) }</div>
                 { choices.unwrap_or_default() }
                 if let Some(result) = live {
                     <p class="check-detail" role="status" aria-live="polite">
                         { texts.check_waiting }{ ": " }{ result.detail.get(app.lang) }
                     </p>
                 }
-                if passed && !step.why.get(app.lang).is_empty() {
+                if passed && (has_text(html.whys.get(index), app.lang) || !step.why.get(app.lang).is_empty()) {
                     <p class="why"><strong>{ texts.why_passed }{ ": " }</strong>
-                        { inline_or_text(lesson.html.whys.get(index), &step.why, app.lang) }</p>
+                        { inline_or_text(html.whys.get(index), &step.why, app.lang) }</p>
                 }
                 if passed || is_current {
                     <details class="hint">
                         <summary>{ texts.hint }</summary>
-                        { html_or_text(lesson.html.hints.get(index), &step.hint, app.lang) }
+                        { html_or_text(html.hints.get(index), &step.hint, app.lang) }
                     </details>
                     if !step.solution.is_empty() {
                         <details class="hint commands">
@@ -359,7 +372,17 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
             <h1>{ lesson.title.get(app.lang) }</h1>
             <div class="lesson-grid">
                 <div class="lesson-text">
-                    <article class="prose">{ trusted_html(without_title(lesson.html.prose.get(app.lang))) }</article>
+                    <article class="prose" aria-busy={(text == LessonText::Loading).to_string()}>
+                        { match &text {
+                            LessonText::Ready(html) => trusted_html(without_title(html.prose.get(app.lang))),
+                            LessonText::Loading => html! { <p class="muted" role="status">{ texts.lesson_text_loading }</p> },
+                            LessonText::Failed(why) => html! {
+                                <p class="error" role="alert" id="lesson-text-error">
+                                    { texts.lesson_text_failed }{ " (" }{ why.clone() }{ ")" }
+                                </p>
+                            },
+                        } }
+                    </article>
                 </div>
                 <div class="lesson-work">
                     <ol class="steps" role="list">
