@@ -17,5 +17,6 @@ if [ -z "$sim" ]; then
   sim="${CARGO_TARGET_DIR:-target}/debug/sim"
 fi
 state="$(mktemp -d)"
-trap 'rm -rf "$state"' EXIT
+# reset first: the lessons' containers leave cgroups (and possibly processes) outside $state.
+trap '"$sim" --real --state "$state" reset >/dev/null 2>&1 || true; rm -rf "$state"' EXIT
 "$sim" --real --state "$state" lesson diff "$@"

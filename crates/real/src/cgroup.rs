@@ -142,6 +142,11 @@ impl Group {
         }
     }
 
+    /// The group's directories, one per controller hierarchy (they may not exist).
+    pub fn dirs(&self) -> &[PathBuf] {
+        &self.dirs
+    }
+
     fn dir_with(&self, file: &str) -> Option<PathBuf> {
         self.dirs.iter().map(|d| d.join(file)).find(|p| p.exists())
     }

@@ -1,5 +1,5 @@
 //! Bridge networking: one bridge `simbr0` (the gateway address of the core's network, as
-//! docker0 is), and per container a named network namespace with a veth pair: the host end
+//! docker0 is), and per container a network namespace with a veth pair: the host end
 //! on the bridge, `eth0` inside with the IP the model gave the container and a default route
 //! via the bridge. A container's part is a few rtnetlink requests ([`crate::netlink`]); the
 //! bridge itself (made once) with iproute2's `ip`, installed on every target machine.
@@ -11,7 +11,7 @@ use crate::netlink;
 use std::fs;
 use std::io;
 use std::net::Ipv4Addr;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -94,9 +94,12 @@ pub fn ensure_bridge() -> io::Result<()> {
     ip(&["link", "set", BRIDGE, "up"])
 }
 
-/// Makes the container's namespace with `eth0` at `address` (from the model), its veth's host
-/// end on the bridge. Whatever an earlier run left under these names goes first.
-pub fn attach(names: &Names, address: &str) -> io::Result<()> {
+/// Makes the container's network namespace with `eth0` at `address` (from the model), its
+/// veth's host end on the bridge, and returns it (the container's init joins it). Nothing
+/// names it: it lives while the container's processes (or the returned fd) do, and the veth
+/// pair goes with it, so an exit or a killed `sim` leaves nothing to unmount or delete.
+/// Whatever an earlier run left under these names goes first.
+pub fn attach(names: &Names, address: &str) -> io::Result<OwnedFd> {
     let Ok(address) = address.parse::<Ipv4Addr>() else {
         return Err(io::Error::other(format!(
             "{address:?} is not an IPv4 address"
@@ -104,47 +107,34 @@ pub fn attach(names: &Names, address: &str) -> io::Result<()> {
     };
     ensure_bridge()?;
     detach(names);
-    let mut result = make(names, address);
-    if result.is_err() {
-        detach(names);
-        // A `system prune` elsewhere may have removed an empty bridge meanwhile: once more.
-        ensure_bridge()?;
-        result = make(names, address);
-        if result.is_err() {
+    match make(names, address) {
+        Ok(ns) => Ok(ns),
+        Err(_) => {
             detach(names);
+            // A `system prune` elsewhere may have removed an empty bridge meanwhile: once more.
+            ensure_bridge()?;
+            make(names, address).inspect_err(|_| {
+                detach(names);
+            })
         }
     }
-    result
 }
 
-/// `ip netns add`, the veth pair and eth0's address, links and route, over netlink from one
-/// short-lived thread: it opens a socket on the host's network, then moves itself into the
-/// new namespace (the process's other threads stay where they are).
-fn make(names: &Names, address: Ipv4Addr) -> io::Result<()> {
+/// The namespace, the veth pair and eth0's address, links and route, over netlink from one
+/// short-lived thread: it opens a socket on the host's network, then moves itself into a new
+/// namespace (the process's other threads stay where they are).
+fn make(names: &Names, address: Ipv4Addr) -> io::Result<OwnedFd> {
     let master = netlink::index_of(BRIDGE)?;
     let gateway: Ipv4Addr = GATEWAY.parse().map_err(io::Error::other)?;
-    let path = names.netns_path();
     std::thread::scope(|scope| {
         scope
-            .spawn(|| -> io::Result<()> {
+            .spawn(|| -> io::Result<OwnedFd> {
                 let host = netlink::Socket::open()?;
-                fs::create_dir_all(NETNS_DIR)?;
-                fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&path)?;
                 // SAFETY: unshare affects only this thread, which ends here.
                 if unsafe { nix::libc::unshare(nix::libc::CLONE_NEWNET) } < 0 {
                     return Err(io::Error::last_os_error());
                 }
-                nix::mount::mount(
-                    Some("/proc/thread-self/ns/net"),
-                    &path,
-                    None::<&str>,
-                    nix::mount::MsFlags::MS_BIND,
-                    None::<&str>,
-                )?;
-                let ns = fs::File::open(&path)?;
+                let ns = OwnedFd::from(fs::File::open("/proc/thread-self/ns/net")?);
                 host.add_veth(&names.veth, master, ns.as_raw_fd())?;
                 let inside = netlink::Socket::open()?;
                 let eth0 = netlink::index_of("eth0")? as i32;
@@ -152,14 +142,16 @@ fn make(names: &Names, address: Ipv4Addr) -> io::Result<()> {
                 inside.link_up(eth0)?;
                 inside.link_up(netlink::LO_INDEX)?;
                 // onlink: the model's user-defined networks have other subnets on the bridge.
-                inside.add_default_route(eth0, gateway)
+                inside.add_default_route(eth0, gateway)?;
+                Ok(ns)
             })
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the network set-up thread panicked")))
     })
 }
 
-/// Removes the container's veth pair and namespace; true if anything was there.
+/// Removes the container's veth pair (and a named namespace, as earlier versions made);
+/// true if anything was there.
 pub fn detach(names: &Names) -> bool {
     // Deleting one end deletes the pair, at once (a namespace's own go when it is freed).
     let had_veth = exists(&names.veth)

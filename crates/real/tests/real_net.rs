@@ -20,6 +20,18 @@ fn session(dir: &Path) -> Option<RealSession> {
     Some(RealSession::open(dir, None).expect("session opens"))
 }
 
+/// Whether `check` holds within a few seconds (the kernel frees a namespace asynchronously).
+fn eventually(check: impl Fn() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !check() {
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    true
+}
+
 fn run(s: &mut RealSession, line: &str) -> sim_core::Outcome {
     let out = s.run(line, None).expect("the line runs");
     assert_eq!(out.exit_code, 0, "{line}: {}", out.stderr);
@@ -71,18 +83,19 @@ fn containers_reach_each_other_over_the_bridge_and_leave_no_veth() {
 
     // A stopped container has no network; a start gives it back at the same address.
     run(&mut s, "docker stop -t 1 b");
-    assert_eq!(net::veths_of(&prefix).len(), 1);
+    // The pair goes with the namespace, which the kernel frees after the last process.
+    assert!(eventually(|| net::veths_of(&prefix).len() == 1));
     run(&mut s, "docker start b");
     let again = run(&mut s, "docker exec b ip -4 addr show eth0").stdout;
     assert!(again.contains(&format!("inet {b_ip}/16")), "{again}");
     run(&mut s, "docker rm -f b");
-    assert_eq!(net::veths_of(&prefix).len(), 1);
+    assert!(eventually(|| net::veths_of(&prefix).len() == 1));
     run(&mut s, "docker rm -f a");
-    assert_eq!(net::veths_of(&prefix), Vec::<String>::new());
+    assert!(eventually(|| net::veths_of(&prefix).is_empty()));
     assert_eq!(net::namespaces_of(&prefix), Vec::<String>::new());
     // A --rm container's network goes with it.
     run(&mut s, "docker run --rm busybox ip link show eth0");
-    assert_eq!(net::veths_of(&prefix), Vec::<String>::new());
+    assert!(eventually(|| net::veths_of(&prefix).is_empty()));
     s.close().unwrap();
     let none = Default::default();
     sim_real::prune::prune(&real, &none, &none);
@@ -97,11 +110,37 @@ fn an_exited_container_has_no_network_and_prune_removes_a_leftover_one() {
     };
     let prefix = sim_real::prune::group_prefix(&real);
     run(&mut s, "docker run --name gone busybox true");
-    assert_eq!(net::namespaces_of(&prefix), Vec::<String>::new());
+    assert!(eventually(|| net::veths_of(&prefix).is_empty()));
     s.close().unwrap();
-    // What a killed `sim` leaves: a namespace and veth of a container that no longer runs.
+    // A namespace held by nothing goes, and its veth pair with it.
+    let held = net::Names::of(&prefix, "fedcba9876543210");
+    let ns = net::attach(&held, "172.17.255.253").unwrap();
+    assert_eq!(net::veths_of(&prefix), std::slice::from_ref(&held.veth));
+    drop(ns);
+    assert!(eventually(|| net::veths_of(&prefix).is_empty()));
+    // What an earlier version left: a named namespace (`ip netns add`) and a veth into it.
     let leftover = net::Names::of(&prefix, "0123456789abcdef");
-    net::attach(&leftover, "172.17.255.254").unwrap();
+    for args in [
+        vec!["netns", "add", &leftover.netns],
+        vec![
+            "link",
+            "add",
+            &leftover.veth,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            "eth0",
+            "netns",
+            &leftover.netns,
+        ],
+    ] {
+        let ok = std::process::Command::new("ip")
+            .args(&args)
+            .status()
+            .unwrap();
+        assert!(ok.success(), "ip {args:?}");
+    }
     assert_eq!(net::namespaces_of(&prefix), ["0123456789abcdef"]);
     let none = Default::default();
     let report = sim_real::prune::prune(&real, &none, &none);

@@ -67,6 +67,12 @@ fn leftovers(state: &Path) -> Vec<String> {
             .into_iter()
             .map(|n| format!("netns {n}")),
     );
+    // A veth pair goes with its namespace, which the kernel frees a moment after the
+    // container's last process: give it time.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !sim_real::net::veths_of(&prefix).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     out.extend(
         sim_real::net::veths_of(&prefix)
             .into_iter()

@@ -3,11 +3,12 @@
 
 use super::LinuxDriver;
 use crate::net;
-use std::path::PathBuf;
+use std::os::fd::OwnedFd;
+use std::sync::Arc;
 
 impl LinuxDriver {
     /// The prepared network namespace for container `id` at the model's `address`.
-    pub(super) fn container_network(&mut self, id: &str, address: &str) -> Option<PathBuf> {
+    pub(super) fn container_network(&mut self, id: &str, address: &str) -> Option<Arc<OwnedFd>> {
         if address.is_empty() {
             return None;
         }
@@ -17,7 +18,7 @@ impl LinuxDriver {
             None => net::attach(&names, address).map_err(|e| e.to_string()),
         };
         match made {
-            Ok(()) => Some(names.netns_path()),
+            Ok(ns) => Some(Arc::new(ns)),
             Err(reason) => {
                 self.notes.push(format!(
                     "no bridge network for this container ({reason}): it has loopback only"

@@ -46,13 +46,14 @@ impl LinuxDriver {
         if let Some(group) = self.groups.remove(name) {
             let _ = group.destroy();
         } else {
-            // A group of an earlier invocation, if one is left: found by name.
+            // A group of an earlier invocation, if one is left: looked up by name (listing
+            // every group would stat the machine's others too).
             let full = format!("{}{name}", self.group_prefix);
-            let dirs: Vec<PathBuf> = self
-                .layout
-                .existing_groups()
-                .into_iter()
-                .filter(|d| d.file_name().is_some_and(|n| n.to_string_lossy() == full))
+            let dirs: Vec<PathBuf> = Group::existing(&self.layout, &full)
+                .dirs()
+                .iter()
+                .filter(|d| d.is_dir())
+                .cloned()
                 .collect();
             let _ = crate::cgroup::remove_dirs(&dirs);
         }
@@ -430,10 +431,8 @@ impl LinuxDriver {
                     // Its init is gone, so is everything else in it: the group goes too.
                     self.drop_group(&group_name);
                 }
-                if let (Purpose::Main, Target::Container(id)) = (purpose, &target) {
-                    // As docker, a stopped container has no network; a start makes it again.
-                    crate::net::detach(&crate::net::Names::of(&self.group_prefix, id));
-                }
+                // As docker, a stopped container has no network (a start makes it again): its
+                // namespace went with its last process, and the veth pair with the namespace.
             }
         }
     }

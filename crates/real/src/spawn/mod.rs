@@ -44,7 +44,7 @@ pub enum Place {
         read_only: bool,
         /// A network namespace (made with its veth by [`crate::net`]) to join; `None`: a new
         /// one with loopback only.
-        netns: Option<PathBuf>,
+        netns: Option<std::sync::Arc<OwnedFd>>,
     },
     /// Into the namespaces and root of a running process (host PID): `docker exec`.
     Join { pid: i32 },

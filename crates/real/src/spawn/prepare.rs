@@ -151,8 +151,8 @@ pub(super) fn prepare(plan: &Plan, status: OwnedFd) -> io::Result<Prepared> {
             read_only,
             netns,
         } => {
-            if let Some(path) = netns {
-                prepared.join_net = Some(OwnedFd::from(std::fs::File::open(path)?));
+            if let Some(ns) = netns {
+                prepared.join_net = Some(ns.try_clone()?);
             }
             prepared.hostname = Some(cstr(hostname.as_bytes())?);
             prepared.new_root = Some(cpath(rootfs)?);
