@@ -398,14 +398,14 @@ pub fn session_command(
 pub fn store_sync(clock: &dyn Fn() -> f64, nodes: usize, pods: u32) -> (f64, f64) {
     let mut cluster = scheduled_cluster(nodes, pods);
     let start = clock();
-    cluster.sync_store(0);
+    cluster.sync_store(0, &Default::default());
     let first = clock() - start;
     let victim = cluster.pods().next().map(|p| p.id);
     if let Some(id) = victim {
         cluster.delete_pod(id, 1);
     }
     let start = clock();
-    cluster.sync_store(1);
+    cluster.sync_store(1, &Default::default());
     (first, clock() - start)
 }
 

@@ -1,7 +1,7 @@
 //! `kubectl describe node|pod|deployment`, each with its Events table.
 
-use super::get::{deployment_counts, pod_state};
-use super::{age, node_ip, Runtimes};
+use super::views::{self, PodView, WorkloadView};
+use super::{age, node_ip};
 use crate::cluster::labels::Labels;
 use crate::cluster::node::Node;
 use crate::cluster::objects::{Deployment, Pod, PodTemplate};
@@ -106,9 +106,13 @@ fn template_block(out: &mut String, t: &PodTemplate, indent: &str) {
     }
 }
 
-pub fn describe_pod(cluster: &Cluster, pod: &Pod, runtimes: &Runtimes, now: Tick) -> String {
+pub fn describe_pod(cluster: &Cluster, pod: &Pod, now: Tick) -> String {
     let mut out = String::new();
-    let (_, status, restarts) = pod_state(cluster, pod, runtimes);
+    // Status and restarts as the kubelet reported them to the store.
+    let key = format!("/registry/pods/{}/{}", pod.namespace, pod.name);
+    let (_, status, restarts) = views::get::<PodView>(cluster.store(), &key)
+        .map(|v| v.columns())
+        .unwrap_or_else(|| (String::new(), pod.status(), pod.restarts));
     let node = match pod.node {
         Some(n) => {
             let node = &cluster.nodes()[n as usize];
@@ -141,7 +145,7 @@ pub fn describe_pod(cluster: &Cluster, pod: &Pod, runtimes: &Runtimes, now: Tick
     out
 }
 
-pub fn describe_node(cluster: &Cluster, node: &Node, runtimes: &Runtimes, now: Tick) -> String {
+pub fn describe_node(cluster: &Cluster, node: &Node, now: Tick) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Name:               {}", node.name);
     let _ = writeln!(out, "Roles:              <none>");
@@ -220,7 +224,6 @@ pub fn describe_node(cluster: &Cluster, node: &Node, runtimes: &Runtimes, now: T
         format_memory(node.requested.memory),
         percent(node.requested.memory, node.capacity.memory)
     );
-    let _ = runtimes;
     events_block(&mut out, cluster, &format!("node/{}", node.name), now);
     out
 }
@@ -229,19 +232,19 @@ fn percent(part: u64, whole: u64) -> u64 {
     (part * 100).checked_div(whole).unwrap_or(0)
 }
 
-pub fn describe_deployment(
-    cluster: &Cluster,
-    d: &Deployment,
-    runtimes: &Runtimes,
-    now: Tick,
-) -> String {
+pub fn describe_deployment(cluster: &Cluster, d: &Deployment, now: Tick) -> String {
     let mut out = String::new();
-    let (ready, updated, available) = deployment_counts(cluster, d, runtimes);
-    let total: usize = cluster
-        .dependents(&d.key())
-        .iter()
-        .map(|k| cluster.dependents(k).len())
-        .sum();
+    // The counts as the Deployment's status in the store holds them.
+    let key = format!("/registry/deployments/{}/{}", d.namespace, d.name);
+    let status = views::get::<WorkloadView>(cluster.store(), &key)
+        .map(|v| v.status)
+        .unwrap_or_default();
+    let (ready, updated, available, total) = (
+        status.ready,
+        status.updated,
+        status.available,
+        status.replicas,
+    );
     let _ = writeln!(out, "Name:                   {}", d.name);
     let _ = writeln!(out, "Namespace:              {}", d.namespace);
     let _ = writeln!(out, "CreationTimestamp:      {} ago", age(now, d.created));
