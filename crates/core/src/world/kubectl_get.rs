@@ -182,10 +182,10 @@ impl World {
                     (f, "replicasets.apps")
                 }
                 Res::Events => {
-                    let events: Vec<_> = cluster.events().iter().collect();
-                    empty &= events.is_empty();
-                    if !events.is_empty() {
-                        out.push_str(&print::get_events(&events, now));
+                    let groups = crate::cluster::events::group(cluster.events());
+                    empty &= groups.is_empty();
+                    if !groups.is_empty() {
+                        out.push_str(&print::get_events(&groups, now, opts.wide));
                     }
                     continue;
                 }

@@ -26,13 +26,12 @@ fn labels_block(out: &mut String, title: &str, labels: &Labels) {
     }
 }
 
-/// The Events table of one object (`kind/name`).
+/// The Events table of one object (`kind/name`): repeats on one line, its Age reading
+/// `20s (x4 over 2m)` (the last, how many, since the first), oldest last seen first.
 fn events_block(out: &mut String, cluster: &Cluster, object: &str, now: Tick) {
-    let events: Vec<_> = cluster
-        .events()
-        .iter()
-        .filter(|e| e.object == object)
-        .collect();
+    let mut events =
+        crate::cluster::events::group(cluster.events().iter().filter(|e| e.object == object));
+    crate::order::sort_by(&mut events, &|a, b| a.last_at.cmp(&b.last_at));
     if events.is_empty() {
         out.push_str("Events:            <none>\n");
         return;
@@ -42,12 +41,23 @@ fn events_block(out: &mut String, cluster: &Cluster, object: &str, now: Tick) {
         "  Type\tReason\tAge\tFrom\tMessage".to_string(),
         "  ----\t------\t----\t----\t-------".to_string(),
     ];
-    for e in events {
+    for g in events {
+        let e = g.first;
+        let when = if g.count > 1 {
+            format!(
+                "{} (x{} over {})",
+                age(now, g.last_at),
+                g.count,
+                age(now, e.at)
+            )
+        } else {
+            age(now, e.at)
+        };
         lines.push(format!(
             "  {}\t{}\t{}\t{}\t{}",
             e.kind(),
             e.reason,
-            age(now, e.at),
+            when,
             e.source,
             e.message
         ));

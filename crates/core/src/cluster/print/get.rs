@@ -2,7 +2,7 @@
 
 use super::views::{NodeView, PodView, WorkloadView};
 use super::{age, table};
-use crate::cluster::events::KubeEvent;
+use crate::cluster::events::EventGroup;
 use crate::cluster::labels::{self, Labels};
 use crate::event::Tick;
 
@@ -190,18 +190,44 @@ fn namespaced_table<'a, T>(
     table(&header, &rows)
 }
 
-pub fn get_events(events: &[&KubeEvent], now: Tick) -> String {
-    let rows: Vec<Vec<String>> = events
+/// `kubectl get events`: one line per Event object (repeats counted in it); `-o wide` adds
+/// kubectl's SUBOBJECT, SOURCE, FIRST SEEN, COUNT and NAME.
+pub fn get_events(groups: &[EventGroup], now: Tick, wide: bool) -> String {
+    let rows: Vec<Vec<String>> = groups
         .iter()
-        .map(|e| {
-            vec![
-                age(now, e.at),
+        .map(|g| {
+            let e = g.first;
+            let mut row = vec![
+                age(now, g.last_at),
                 e.kind().into(),
                 e.reason.into(),
                 e.object.clone(),
-                e.message.clone(),
-            ]
+            ];
+            if wide {
+                row.extend([String::new(), e.source.to_string()]);
+            }
+            row.push(e.message.clone());
+            if wide {
+                row.extend([age(now, e.at), g.count.to_string(), g.name()]);
+            }
+            row
         })
         .collect();
-    table(&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &rows)
+    let header: &[&str] = if wide {
+        &[
+            "LAST SEEN",
+            "TYPE",
+            "REASON",
+            "OBJECT",
+            "SUBOBJECT",
+            "SOURCE",
+            "MESSAGE",
+            "FIRST SEEN",
+            "COUNT",
+            "NAME",
+        ]
+    } else {
+        &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    };
+    table(header, &rows)
 }
