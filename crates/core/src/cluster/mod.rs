@@ -23,7 +23,7 @@ pub mod scheduler;
 pub mod services;
 mod slots;
 pub mod store;
-mod store_pod;
+pub(crate) mod store_pod;
 mod store_values;
 pub mod what_if;
 mod workloads;

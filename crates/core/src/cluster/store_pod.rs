@@ -14,7 +14,7 @@ use serde::Serialize;
 /// of ReplicaSets and Deployments share.
 #[derive(Serialize)]
 pub(crate) struct SpecValue<'a> {
-    containers: Vec<ContainerValue<'a>>,
+    containers: Containers<'a>,
     #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
     node_name: Option<&'a str>,
     #[serde(rename = "nodeSelector", skip_serializing_if = "Labels::is_empty")]
@@ -26,12 +26,29 @@ pub(crate) struct SpecValue<'a> {
 impl<'a> SpecValue<'a> {
     pub(crate) fn of(t: &'a PodTemplate, node: Option<&'a str>) -> SpecValue<'a> {
         SpecValue {
-            containers: t.containers.iter().map(ContainerValue::of).collect(),
+            containers: Containers(&t.containers),
             node_name: node.or(t.node_name.as_deref()),
             node_selector: &t.node_selector,
             restart_policy: "Always",
         }
     }
+}
+
+/// The containers, serialized one by one (no list built per pod and sync).
+struct Containers<'a>(&'a [ContainerTemplate]);
+
+impl Serialize for Containers<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(ContainerValue::of))
+    }
+}
+
+/// A time as the API writes it (`2025-01-01T00:00:05Z`), with milliseconds only when the
+/// World's clock has them (`...05.250Z`), so that ages read back exactly.
+pub(crate) fn timestamp(at: crate::event::Tick) -> String {
+    let full = crate::output::rfc3339(at);
+    let cut = if at.is_multiple_of(1000) { 19 } else { 23 };
+    format!("{}Z", full.get(..cut).unwrap_or(&full))
 }
 
 #[derive(Serialize)]
@@ -212,8 +229,8 @@ impl<'a> PodValue<'a> {
             api_version: "v1",
             kind: "Pod",
             metadata: PodMeta {
-                creation_timestamp: crate::output::rfc3339(pod.created),
-                deletion_timestamp: pod.deleted_at.map(crate::output::rfc3339),
+                creation_timestamp: timestamp(pod.created),
+                deletion_timestamp: pod.deleted_at.map(timestamp),
                 labels: pod.labels(),
                 name: &pod.name,
                 namespace: &pod.namespace,

@@ -9,9 +9,8 @@ use super::objects::{Pod, PodTemplate};
 use super::print::{node_ip, Runtimes};
 use super::quantity::{format_cpu, format_memory};
 use super::services::Service;
-use super::store_pod::{OwnerReference, PodValue, SpecValue};
+use super::store_pod::{timestamp as rfc3339, OwnerReference, PodValue, SpecValue};
 use super::Cluster;
-use crate::output::rfc3339;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

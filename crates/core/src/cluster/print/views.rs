@@ -252,8 +252,7 @@ pub fn get<'s, T: Deserialize<'s>>(store: &'s Store, key: &str) -> Option<T> {
         .and_then(|e| serde_json::from_str(&e.value).ok())
 }
 
-/// `2025-01-01T00:00:05.250000000Z` (what the store writes, see crate::output::rfc3339)
-/// back to the World's clock.
+/// `2025-01-01T00:00:05Z` or `...05.250Z` (what the store writes) back to the World's clock.
 pub fn parse_rfc3339(text: &str) -> Option<Tick> {
     let (date, time) = text.strip_suffix('Z')?.split_once('T')?;
     let mut d = date.splitn(3, '-').map(|x| x.parse::<i64>().ok());
@@ -280,10 +279,15 @@ mod tests {
     #[test]
     fn timestamps_read_back_to_the_tick_they_were_written_at() {
         for tick in [0u64, 999, 1_000, 61_250, 86_400_000 * 400 + 7] {
-            let text = crate::output::rfc3339(tick);
+            let text = crate::cluster::store_pod::timestamp(tick);
             assert_eq!(parse_rfc3339(&text), Some(tick), "{text}");
         }
         assert_eq!(parse_rfc3339("2025-01-01T00:00:05Z"), Some(5_000));
+        assert_eq!(
+            crate::cluster::store_pod::timestamp(61_250),
+            "2025-01-01T00:01:01.250Z"
+        );
+        assert_eq!(parse_rfc3339("2025-01-01T00:00:05.250000000Z"), Some(5_250));
         assert_eq!(parse_rfc3339("yesterday"), None);
     }
 
