@@ -128,6 +128,7 @@ fn run_cluster(clock: &dyn Fn() -> f64, args: &ClusterArgs, json: bool) -> i32 {
         value["session"] = serde_json::to_value(&session).unwrap_or_default();
         value["store_first_sync_ms"] = store.0.into();
         value["store_sync_one_change_ms"] = store.1.into();
+        value["store_get_pods_ms"] = store.2.into();
         println!("{value}");
         return 0;
     }
@@ -164,11 +165,17 @@ fn run_cluster(clock: &dyn Fn() -> f64, args: &ClusterArgs, json: bool) -> i32 {
         f.pods, store.0, store.1
     );
     println!(
+        "kubectl get pods read from the store, {} pods (decode + table) {:>8.1} ms",
+        f.pods, store.2
+    );
+    println!(
         "one command in a session of {} events (100 nodes, 3000 pods): docker ps {:.2} ms, \
-         kubectl cordon {:.2} ms; picture snapshot {:.2} ms; trace hash {:.3} ms",
+         kubectl cordon {:.2} ms, kubectl get pods {:.2} ms; picture snapshot {:.2} ms; \
+         trace hash {:.3} ms",
         session.events,
         session.docker_ps_ms,
         session.cordon_ms,
+        session.get_pods_ms,
         session.snapshot_ms,
         session.hash_ms
     );

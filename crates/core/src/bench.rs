@@ -349,6 +349,8 @@ pub struct SessionFigures {
     pub docker_ps_ms: f64,
     /// `kubectl cordon`/`uncordon` (a cluster sync: controllers, store, services table).
     pub cordon_ms: f64,
+    /// `kubectl get pods`: the store written through, every pod's value read back, the table.
+    pub get_pods_ms: f64,
     pub snapshot_ms: f64,
     pub hash_ms: f64,
 }
@@ -378,6 +380,9 @@ pub fn session_command(
         turn += 1;
         world.run_line(&format!("kubectl {verb} node-1"), &none);
     });
+    let get_pods_ms = median_ms(clock, runs, || {
+        world.run_line("kubectl get pods", &none);
+    });
     let snapshot_ms = median_ms(clock, runs, || {
         let _ = crate::view::snapshot(&world);
     });
@@ -388,25 +393,43 @@ pub fn session_command(
         events,
         docker_ps_ms,
         cordon_ms,
+        get_pods_ms,
         snapshot_ms,
         hash_ms,
     }
 }
 
 /// The store's write-through after one pod changed, in a cluster of `pods` pods on `nodes`
-/// nodes already written once: (the first write, the one after the change), milliseconds.
-pub fn store_sync(clock: &dyn Fn() -> f64, nodes: usize, pods: u32) -> (f64, f64) {
+/// nodes already written once, and `kubectl get pods`' read of every pod from it (values
+/// decoded, table printed): (the first write, the one after the change, the read), ms.
+pub fn store_sync(clock: &dyn Fn() -> f64, nodes: usize, pods: u32) -> (f64, f64, f64) {
     let mut cluster = scheduled_cluster(nodes, pods);
     let start = clock();
-    cluster.sync_store(0);
+    cluster.sync_store(0, &Default::default());
     let first = clock() - start;
     let victim = cluster.pods().next().map(|p| p.id);
     if let Some(id) = victim {
         cluster.delete_pod(id, 1);
     }
     let start = clock();
-    cluster.sync_store(1);
-    (first, clock() - start)
+    cluster.sync_store(1, &Default::default());
+    let sync = clock() - start;
+    let start = clock();
+    let lines = get_pods_from_store(&cluster, 2);
+    let read = clock() - start;
+    debug_assert_eq!(lines, cluster.pods().count() + 1);
+    (first, sync, read)
+}
+
+/// What `kubectl get pods` does once the store is written: decodes the namespace's pod
+/// values and prints their table. The number of lines printed.
+pub fn get_pods_from_store(cluster: &crate::cluster::Cluster, now: crate::event::Tick) -> usize {
+    use crate::cluster::print::{self, views};
+    let pods: Vec<views::PodView> = views::list(cluster.store(), "/registry/pods/default/");
+    let refs: Vec<&views::PodView> = pods.iter().collect();
+    print::get_pods(&refs, now, Default::default())
+        .lines()
+        .count()
 }
 
 #[cfg(test)]

@@ -241,3 +241,39 @@ fn a_command_that_changes_nothing_writes_nothing() {
     ok(&mut w, "kubectl scale deployment web --replicas=4");
     assert!(w.cluster().unwrap().store().revision() > before);
 }
+
+/// `kubectl get -o json` prints the store's values: one object as its key holds it, several
+/// in kubectl's List.
+#[test]
+fn kubectl_json_is_the_stored_value() {
+    let mut w = World::new(11);
+    web(&mut w);
+    let pod = pod_names(&w)[0].clone();
+    let key = format!("/registry/pods/default/{pod}");
+    let stored: serde_json::Value =
+        serde_json::from_str(ok(&mut w, &format!("etcdctl get --print-value-only {key}")).trim())
+            .unwrap();
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&mut w, &format!("kubectl get pod {pod} -o json"))).unwrap();
+    assert_eq!(shown, stored);
+    assert_eq!(stored["status"]["containerStatuses"][0]["ready"], true);
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&mut w, "kubectl get deploy,rs -o json")).unwrap();
+    assert_eq!(list["kind"], "List");
+    let values: Vec<serde_json::Value> = ok(
+        &mut w,
+        "etcdctl get --prefix --print-value-only /registry/deployments/default/",
+    )
+    .lines()
+    .chain(
+        ok(
+            &mut w,
+            "etcdctl get --prefix --print-value-only /registry/replicasets/default/",
+        )
+        .lines(),
+    )
+    .map(|l| serde_json::from_str(l).unwrap())
+    .collect();
+    assert_eq!(list["items"].as_array().unwrap(), &values);
+    assert_eq!(values[0]["status"]["readyReplicas"], 3);
+}

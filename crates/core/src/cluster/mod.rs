@@ -23,6 +23,7 @@ pub mod scheduler;
 pub mod services;
 mod slots;
 pub mod store;
+pub(crate) mod store_pod;
 mod store_values;
 pub mod what_if;
 mod workloads;

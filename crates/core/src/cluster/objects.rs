@@ -176,6 +176,8 @@ pub struct Pod {
     pub created: Tick,
     /// Marked for deletion but not yet confirmed by its node's kubelet (`Terminating`).
     pub terminating: bool,
+    /// When it was marked for deletion (`metadata.deletionTimestamp`).
+    pub deleted_at: Option<Tick>,
     /// The container on its node's engine, once the kubelet made it.
     pub container: Option<String>,
     /// Why it could not start (`ErrImagePull`), shown as its STATUS.

@@ -52,7 +52,10 @@ impl Store {
     }
 
     /// The keys starting with `prefix`, in key order.
-    pub fn prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a String, &'a Entry)> {
+    pub fn prefix<'a, 'p>(
+        &'a self,
+        prefix: &'p str,
+    ) -> impl Iterator<Item = (&'a String, &'a Entry)> + use<'a, 'p> {
         self.entries
             .range::<str, _>((
                 std::ops::Bound::Included(prefix),
@@ -152,10 +155,11 @@ impl Cluster {
         &self.store
     }
 
-    /// Writes the cluster's current objects through to the store.
-    pub(crate) fn sync_store(&mut self, at: Tick) {
+    /// Writes the cluster's current objects through to the store, pods with what their
+    /// kubelets report of their containers (`runtimes`).
+    pub(crate) fn sync_store(&mut self, at: Tick, runtimes: &super::print::Runtimes) {
         let mut store = std::mem::take(&mut self.store);
-        store.write_through(|visit| self.visit_store_values(visit), at);
+        store.write_through(|visit| self.visit_store_values(runtimes, visit), at);
         self.store = store;
     }
 }

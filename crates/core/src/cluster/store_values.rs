@@ -4,115 +4,169 @@
 //! key order, so the bytes are those a sorted JSON map would give.
 
 use super::labels::Labels;
-use super::objects::Pod;
+use super::node::Taint;
+use super::objects::{Pod, PodTemplate};
+use super::print::{node_ip, Runtimes};
+use super::quantity::{format_cpu, format_memory};
 use super::services::Service;
+use super::store_pod::{timestamp as rfc3339, OwnerReference, PodValue, SpecValue};
 use super::Cluster;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Serialize)]
-struct Named<'a> {
+struct NodeMeta<'a> {
+    #[serde(rename = "creationTimestamp")]
+    creation_timestamp: String,
     labels: &'a Labels,
     name: &'a str,
 }
 
 #[derive(Serialize)]
 struct NodeValue<'a> {
+    #[serde(rename = "apiVersion")]
+    api_version: &'static str,
     kind: &'static str,
-    metadata: Named<'a>,
-    spec: NodeSpec,
+    metadata: NodeMeta<'a>,
+    spec: NodeSpec<'a>,
     status: NodeStatus,
 }
 
 #[derive(Serialize)]
-struct NodeSpec {
+struct NodeSpec<'a> {
+    #[serde(rename = "podCIDR")]
+    pod_cidr: String,
+    taints: Vec<TaintValue<'a>>,
     unschedulable: bool,
 }
 
 #[derive(Serialize)]
+struct TaintValue<'a> {
+    effect: &'a str,
+    key: &'a str,
+    value: &'a str,
+}
+
+#[derive(Serialize)]
 struct NodeStatus {
-    ready: bool,
+    addresses: [NodeAddress; 2],
+    capacity: Capacity,
+    conditions: [Condition; 1],
 }
 
 #[derive(Serialize)]
-struct PodMeta<'a> {
-    labels: &'a Labels,
-    name: &'a str,
-    namespace: &'a str,
-    #[serde(rename = "ownerReferences")]
-    owner_references: Option<&'a str>,
-    uid: &'a str,
-}
-
-#[derive(Serialize)]
-struct PodSpec<'a> {
-    images: Vec<&'a str>,
-    #[serde(rename = "nodeName")]
-    node_name: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct PodStatus<'a> {
-    phase: String,
-    #[serde(rename = "podIP")]
-    pod_ip: Option<&'a str>,
-    ready: bool,
-}
-
-#[derive(Serialize)]
-struct PodValue<'a> {
+struct NodeAddress {
+    address: String,
+    #[serde(rename = "type")]
     kind: &'static str,
-    metadata: PodMeta<'a>,
-    spec: PodSpec<'a>,
-    status: PodStatus<'a>,
+}
+
+#[derive(Serialize)]
+struct Capacity {
+    cpu: String,
+    memory: String,
+    pods: String,
+}
+
+#[derive(Serialize)]
+struct Condition {
+    status: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
 }
 
 #[derive(Serialize)]
 struct OwnedMeta<'a> {
-    name: &'a str,
-    namespace: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    revision: Option<u32>,
-    uid: &'a str,
-}
-
-#[derive(Serialize)]
-struct ReplicaSetValue<'a> {
-    kind: &'static str,
-    metadata: OwnedMeta<'a>,
-    spec: Replicas,
-}
-
-#[derive(Serialize)]
-struct Replicas {
-    replicas: u32,
-}
-
-#[derive(Serialize)]
-struct LabelledMeta<'a> {
+    annotations: Option<RsAnnotations>,
+    #[serde(rename = "creationTimestamp")]
+    creation_timestamp: String,
     labels: &'a Labels,
     name: &'a str,
     namespace: &'a str,
+    #[serde(rename = "ownerReferences", skip_serializing_if = "Option::is_none")]
+    owner_references: Option<[OwnerReference<'a>; 1]>,
     uid: &'a str,
 }
 
 #[derive(Serialize)]
-struct DeploymentValue<'a> {
-    kind: &'static str,
-    metadata: LabelledMeta<'a>,
-    spec: DeploymentSpec<'a>,
+struct RsAnnotations {
+    #[serde(rename = "deployment.kubernetes.io/revision")]
+    revision: String,
 }
 
 #[derive(Serialize)]
-struct DeploymentSpec<'a> {
-    images: Vec<&'a str>,
+struct MatchLabels<'a> {
+    #[serde(rename = "matchLabels")]
+    match_labels: &'a Labels,
+}
+
+#[derive(Serialize)]
+struct TemplateValue<'a> {
+    metadata: TemplateMeta<'a>,
+    spec: SpecValue<'a>,
+}
+
+#[derive(Serialize)]
+struct TemplateMeta<'a> {
+    labels: &'a Labels,
+}
+
+#[derive(Serialize)]
+struct WorkloadSpec<'a> {
     replicas: u32,
+    selector: MatchLabels<'a>,
+    template: TemplateValue<'a>,
+}
+
+impl<'a> WorkloadSpec<'a> {
+    fn of(replicas: u32, t: &'a PodTemplate) -> WorkloadSpec<'a> {
+        WorkloadSpec {
+            replicas,
+            selector: MatchLabels {
+                match_labels: &t.labels,
+            },
+            template: TemplateValue {
+                metadata: TemplateMeta { labels: &t.labels },
+                spec: SpecValue::of(t, None),
+            },
+        }
+    }
+}
+
+/// What the ReplicaSet and Deployment controllers report of their pods.
+#[derive(Serialize, Clone, Copy, Default)]
+struct WorkloadStatus {
+    #[serde(rename = "availableReplicas")]
+    available: usize,
+    #[serde(rename = "readyReplicas")]
+    ready: usize,
+    replicas: usize,
+    #[serde(rename = "updatedReplicas")]
+    updated: usize,
+}
+
+#[derive(Serialize)]
+struct WorkloadValue<'a> {
+    #[serde(rename = "apiVersion")]
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: OwnedMeta<'a>,
+    spec: WorkloadSpec<'a>,
+    status: WorkloadStatus,
+}
+
+#[derive(Serialize)]
+struct ServiceMeta<'a> {
+    name: &'a str,
+    namespace: &'a str,
+    uid: &'a str,
 }
 
 #[derive(Serialize)]
 struct ServiceValue<'a> {
     kind: &'static str,
-    metadata: OwnedMeta<'a>,
+    metadata: ServiceMeta<'a>,
     spec: ServiceSpec<'a>,
 }
 
@@ -213,7 +267,7 @@ impl Writer<'_> {
 impl Cluster {
     /// Every object as its store key and compact JSON value, handed to `visit` one by one
     /// (nodes, pods, ReplicaSets, Deployments, then each Service and its Endpoints).
-    pub fn visit_store_values(&self, visit: &mut dyn FnMut(&str, &str)) {
+    pub fn visit_store_values(&self, runtimes: &Runtimes, visit: &mut dyn FnMut(&str, &str)) {
         let mut w = Writer {
             key: String::new(),
             value: Vec::new(),
@@ -221,59 +275,121 @@ impl Cluster {
         };
         for node in self.nodes() {
             let v = NodeValue {
+                api_version: "v1",
                 kind: "Node",
-                metadata: Named {
+                metadata: NodeMeta {
+                    creation_timestamp: rfc3339(node.created),
                     labels: &node.labels,
                     name: &node.name,
                 },
                 spec: NodeSpec {
+                    pod_cidr: node.pod_cidr(),
+                    taints: node
+                        .taints
+                        .iter()
+                        .map(|t: &Taint| TaintValue {
+                            effect: &t.effect,
+                            key: &t.key,
+                            value: &t.value,
+                        })
+                        .collect(),
                     unschedulable: node.unschedulable,
                 },
-                status: NodeStatus { ready: node.ready },
+                status: NodeStatus {
+                    addresses: [
+                        NodeAddress {
+                            address: node_ip(node.index),
+                            kind: "InternalIP",
+                        },
+                        NodeAddress {
+                            address: node.name.clone(),
+                            kind: "Hostname",
+                        },
+                    ],
+                    capacity: Capacity {
+                        cpu: format_cpu(node.capacity.cpu_m),
+                        memory: format_memory(node.capacity.memory),
+                        pods: node.max_pods.to_string(),
+                    },
+                    conditions: [Condition {
+                        status: if node.ready { "True" } else { "Unknown" },
+                        kind: "Ready",
+                    }],
+                },
             };
             w.emit(format_args!("/registry/minions/{}", node.name), &v);
         }
+        // Each ReplicaSet's pods as its controller counts them, gathered on the pods' pass.
+        let mut counts: BTreeMap<(&str, &str), WorkloadStatus> = BTreeMap::new();
         for pod in self.pods() {
-            let v = PodValue {
-                kind: "Pod",
-                metadata: PodMeta {
-                    labels: pod.labels(),
-                    name: &pod.name,
-                    namespace: &pod.namespace,
-                    owner_references: pod.owner.as_ref().map(|o| o.name.as_str()),
-                    uid: &pod.uid,
-                },
-                spec: PodSpec {
-                    images: pod
-                        .spec
-                        .containers
-                        .iter()
-                        .map(|c| c.image.as_str())
-                        .collect(),
-                    node_name: self.node_of(pod),
-                },
-                status: PodStatus {
-                    phase: pod.status(),
-                    pod_ip: pod.ip.as_deref(),
-                    ready: self.pod_ready(pod),
-                },
-            };
+            let rt = runtimes.get(&pod.id).copied().unwrap_or_default();
+            let v = PodValue::of(self, pod, rt);
             w.emit(
                 format_args!("/registry/pods/{}/{}", pod.namespace, pod.name),
                 &v,
             );
+            if let (Some(owner), false) = (&pod.owner, pod.terminating) {
+                let c = counts
+                    .entry((owner.namespace.as_str(), owner.name.as_str()))
+                    .or_default();
+                c.replicas += 1;
+                if rt.running && self.pod_ready(pod) {
+                    c.ready += 1;
+                    c.available += 1;
+                }
+            }
         }
+        // Each Deployment's pods: all its ReplicaSets', updated ones from the current template's.
+        let mut by_deployment: BTreeMap<(&str, &str), WorkloadStatus> = BTreeMap::new();
+        let hashes: BTreeMap<(&str, &str), String> = self
+            .deployments()
+            .map(|d| {
+                (
+                    (d.namespace.as_str(), d.name.as_str()),
+                    super::names::template_hash(&d.template, 0),
+                )
+            })
+            .collect();
         for rs in self.replicasets() {
-            let v = ReplicaSetValue {
+            let c = counts
+                .get(&(rs.namespace.as_str(), rs.name.as_str()))
+                .copied()
+                .unwrap_or_default();
+            if let Some(owner) = &rs.owner {
+                let key = (owner.namespace.as_str(), owner.name.as_str());
+                let d = by_deployment.entry(key).or_default();
+                d.replicas += c.replicas;
+                d.ready += c.ready;
+                d.available += c.available;
+                if hashes.get(&key) == Some(&rs.template_hash) {
+                    d.updated += c.replicas;
+                }
+            }
+            let v = WorkloadValue {
+                api_version: "apps/v1",
                 kind: "ReplicaSet",
                 metadata: OwnedMeta {
+                    annotations: Some(RsAnnotations {
+                        revision: rs.revision.to_string(),
+                    }),
+                    creation_timestamp: rfc3339(rs.created),
+                    labels: &rs.template.labels,
                     name: &rs.name,
                     namespace: &rs.namespace,
-                    revision: Some(rs.revision),
+                    owner_references: rs.owner.as_ref().map(|o| {
+                        [OwnerReference {
+                            api_version: "apps/v1",
+                            controller: true,
+                            kind: o.kind.name(),
+                            name: &o.name,
+                        }]
+                    }),
                     uid: &rs.uid,
                 },
-                spec: Replicas {
-                    replicas: rs.replicas,
+                spec: WorkloadSpec::of(rs.replicas, &rs.template),
+                status: WorkloadStatus {
+                    updated: c.replicas,
+                    ..c
                 },
             };
             w.emit(
@@ -282,23 +398,23 @@ impl Cluster {
             );
         }
         for d in self.deployments() {
-            let v = DeploymentValue {
+            let v = WorkloadValue {
+                api_version: "apps/v1",
                 kind: "Deployment",
-                metadata: LabelledMeta {
+                metadata: OwnedMeta {
+                    annotations: None,
+                    creation_timestamp: rfc3339(d.created),
                     labels: &d.labels,
                     name: &d.name,
                     namespace: &d.namespace,
+                    owner_references: None,
                     uid: &d.uid,
                 },
-                spec: DeploymentSpec {
-                    images: d
-                        .template
-                        .containers
-                        .iter()
-                        .map(|c| c.image.as_str())
-                        .collect(),
-                    replicas: d.replicas,
-                },
+                spec: WorkloadSpec::of(d.replicas, &d.template),
+                status: by_deployment
+                    .get(&(d.namespace.as_str(), d.name.as_str()))
+                    .copied()
+                    .unwrap_or_default(),
             };
             w.emit(
                 format_args!("/registry/deployments/{}/{}", d.namespace, d.name),
@@ -321,10 +437,9 @@ impl Cluster {
         for s in self.services().iter() {
             let v = ServiceValue {
                 kind: "Service",
-                metadata: OwnedMeta {
+                metadata: ServiceMeta {
                     name: &s.name,
                     namespace: &s.namespace,
-                    revision: None,
                     uid: &s.uid,
                 },
                 spec: ServiceSpec {
@@ -375,9 +490,9 @@ impl Cluster {
     }
 
     /// Every object as its store key and compact JSON value.
-    pub fn store_snapshot(&self) -> BTreeMap<String, String> {
+    pub fn store_snapshot(&self, runtimes: &Runtimes) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
-        self.visit_store_values(&mut |k, v| {
+        self.visit_store_values(runtimes, &mut |k, v| {
             out.insert(k.to_string(), v.to_string());
         });
         out

@@ -182,6 +182,7 @@ impl Cluster {
             ip: None,
             created: now,
             terminating: false,
+            deleted_at: None,
             container: None,
             waiting_reason: None,
             last_failure: None,
@@ -214,6 +215,7 @@ impl Cluster {
             if let Some(p) = self.pods.get_mut(&id) {
                 if !p.terminating {
                     p.terminating = true;
+                    p.deleted_at = Some(now);
                     if let Some((_, live)) = p.owner.as_ref().and_then(|o| self.owned.get_mut(o)) {
                         *live -= 1;
                     }

@@ -221,10 +221,7 @@ impl World {
                 break;
             }
         }
-        let now = self.now;
-        if let Some(cluster) = self.cluster.as_mut() {
-            cluster.sync_store(now);
-        }
+        self.refresh_store();
         self.timers.retain(|(_, t)| *t != Timer::Cluster);
         if let Some(due) = self.cluster.as_ref().and_then(Cluster::next_due) {
             self.timers.insert((due.max(self.now), Timer::Cluster));

@@ -5,7 +5,7 @@ use super::cluster::NO_SERVER;
 use super::{Failure, Handled, Reply, World};
 use crate::cluster::labels::Selector;
 use crate::cluster::objects::{Pod, PodTemplate, Resources};
-use crate::cluster::print::{self, GetOptions, Runtime, Runtimes};
+use crate::cluster::print::{self, Runtime, Runtimes};
 use crate::cluster::quantity::{parse_cpu, parse_memory};
 use crate::command::kubectl::{KubectlCommand, HELP};
 use crate::command::{self, Command};
@@ -17,7 +17,7 @@ fn fail(message: impl Into<String>) -> Failure {
 
 /// The resource types kubectl knows here, by every name it accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Res {
+pub(crate) enum Res {
     Nodes,
     Pods,
     Deployments,
@@ -128,6 +128,16 @@ impl World {
         result
     }
 
+    /// Writes the cluster through to its store, with what the kubelets see of the pods'
+    /// containers: what kubectl prints is read from there.
+    pub(super) fn refresh_store(&mut self) {
+        let runtimes = self.runtimes();
+        let now = self.now;
+        if let Some(cluster) = self.cluster.as_mut() {
+            cluster.sync_store(now, &runtimes);
+        }
+    }
+
     /// What each pod's container is doing on its node.
     fn runtimes(&mut self) -> Runtimes {
         let Some(cluster) = self.cluster.take() else {
@@ -160,191 +170,9 @@ impl World {
         out
     }
 
-    pub(super) fn kubectl_get(&mut self, cmd: &KubectlCommand) -> Handled {
-        let targets = targets(&cmd.args)?;
-        let output = cmd.value("output").unwrap_or("");
-        if !["", "wide", "json", "yaml", "name"].contains(&output) {
-            return Err(fail(format!("error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: json,name,wide,yaml")));
-        }
-        let selector = Selector::parse(cmd.value("selector").unwrap_or("")).map_err(fail)?;
-        let opts = GetOptions {
-            wide: output == "wide",
-            all_namespaces: cmd.has("all-namespaces"),
-            show_labels: cmd.has("show-labels"),
-        };
-        let ns = cmd.namespace().to_string();
-        let runtimes = self.runtimes();
-        let now = self.now;
-        let cluster = self.cluster_or_refused()?;
-        let in_ns = |n: &str| opts.all_namespaces || n == ns;
-        let mut out = String::new();
-        let mut items = Vec::new();
-        let mut names = String::new();
-        let mut errors = String::new();
-        let mut empty = true;
-        for (res, name) in &targets {
-            let name = name.as_deref();
-            match res {
-                Res::Nodes => {
-                    let nodes: Vec<_> = cluster
-                        .nodes()
-                        .iter()
-                        .filter(|n| name.is_none_or(|x| x == n.name) && selector.matches(&n.labels))
-                        .collect();
-                    if let (Some(x), true) = (name, nodes.is_empty()) {
-                        errors.push_str(&format!(
-                            "Error from server (NotFound): nodes \"{x}\" not found\n"
-                        ));
-                        continue;
-                    }
-                    empty &= nodes.is_empty();
-                    for n in &nodes {
-                        items.push(print::node_json(n));
-                        names.push_str(&format!("node/{}\n", n.name));
-                    }
-                    if !nodes.is_empty() {
-                        // `get nodes` prints every node; with a name or selector, only those.
-                        let all = nodes.len() == cluster.nodes().len();
-                        let text = print::get_nodes(cluster, now, opts);
-                        if all {
-                            out.push_str(&text);
-                        } else {
-                            let keep: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
-                            for (i, line) in text.lines().enumerate() {
-                                if i == 0
-                                    || keep.contains(&line.split_whitespace().next().unwrap_or(""))
-                                {
-                                    out.push_str(line);
-                                    out.push('\n');
-                                }
-                            }
-                        }
-                    }
-                }
-                Res::Pods => {
-                    let mut pods: Vec<&Pod> = cluster
-                        .pods()
-                        .filter(|p| {
-                            in_ns(&p.namespace)
-                                && name.is_none_or(|x| x == p.name)
-                                && selector.matches(p.labels())
-                        })
-                        .collect();
-                    // The API server lists by namespace, then name.
-                    crate::order::sort_by(&mut pods, &|a, b| {
-                        (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name))
-                    });
-                    if let (Some(x), true) = (name, pods.is_empty()) {
-                        errors.push_str(&format!(
-                            "Error from server (NotFound): pods \"{x}\" not found\n"
-                        ));
-                        continue;
-                    }
-                    empty &= pods.is_empty();
-                    for p in &pods {
-                        let status = print::pod_state(cluster, p, &runtimes).1;
-                        items.push(print::pod_json(cluster, p, &status));
-                        names.push_str(&format!("pod/{}\n", p.name));
-                    }
-                    if !pods.is_empty() {
-                        out.push_str(&print::get_pods(cluster, &pods, &runtimes, now, opts));
-                    }
-                }
-                Res::Deployments => {
-                    let list: Vec<_> = cluster
-                        .deployments()
-                        .filter(|d| {
-                            in_ns(&d.namespace)
-                                && name.is_none_or(|x| x == d.name)
-                                && selector.matches(&d.labels)
-                        })
-                        .collect();
-                    if let (Some(x), true) = (name, list.is_empty()) {
-                        errors.push_str(&format!(
-                            "Error from server (NotFound): deployments.apps \"{x}\" not found\n"
-                        ));
-                        continue;
-                    }
-                    empty &= list.is_empty();
-                    for d in &list {
-                        items.push(print::deployment_json(d));
-                        names.push_str(&format!("deployment.apps/{}\n", d.name));
-                    }
-                    if !list.is_empty() {
-                        out.push_str(&print::get_deployments(
-                            cluster, &list, &runtimes, now, opts,
-                        ));
-                    }
-                }
-                Res::ReplicaSets => {
-                    let list: Vec<_> = cluster
-                        .replicasets()
-                        .filter(|r| {
-                            in_ns(&r.namespace)
-                                && name.is_none_or(|x| x == r.name)
-                                && selector.matches(&r.template.labels)
-                        })
-                        .collect();
-                    if let (Some(x), true) = (name, list.is_empty()) {
-                        errors.push_str(&format!(
-                            "Error from server (NotFound): replicasets.apps \"{x}\" not found\n"
-                        ));
-                        continue;
-                    }
-                    empty &= list.is_empty();
-                    for r in &list {
-                        items.push(print::replicaset_json(r));
-                        names.push_str(&format!("replicaset.apps/{}\n", r.name));
-                    }
-                    if !list.is_empty() {
-                        out.push_str(&print::get_replicasets(
-                            cluster, &list, &runtimes, now, opts,
-                        ));
-                    }
-                }
-                Res::Events => {
-                    let events: Vec<_> = cluster.events().iter().collect();
-                    empty &= events.is_empty();
-                    if !events.is_empty() {
-                        out.push_str(&print::get_events(&events, now));
-                    }
-                }
-            }
-        }
-        let stdout = match output {
-            "json" | "yaml" => {
-                let value = if items.len() == 1 && targets.iter().all(|(_, n)| n.is_some()) {
-                    items.remove(0)
-                } else {
-                    print::list_json(items)
-                };
-                if output == "json" {
-                    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
-                } else {
-                    crate::cluster::manifest::to_yaml(&value)
-                }
-            }
-            "name" => names,
-            _ => out,
-        };
-        let mut reply = Reply::out(stdout);
-        if empty && errors.is_empty() && !matches!(output, "json" | "yaml") {
-            reply.stderr = if opts.all_namespaces || targets.iter().all(|(r, _)| *r == Res::Nodes) {
-                "No resources found\n".into()
-            } else {
-                format!("No resources found in {ns} namespace.\n")
-            };
-        }
-        if !errors.is_empty() {
-            reply.stderr.push_str(&errors);
-            reply.exit_code = 1;
-        }
-        Ok(reply)
-    }
-
     fn kubectl_describe(&mut self, cmd: &KubectlCommand) -> Handled {
         let targets = targets(&cmd.args)?;
-        let runtimes = self.runtimes();
+        self.refresh_store();
         let now = self.now;
         let ns = cmd.namespace().to_string();
         let cluster = self.cluster_or_refused()?;
@@ -357,13 +185,13 @@ impl World {
                             "Error from server (NotFound): nodes \"{n}\" not found"
                         ))
                     })?;
-                    out.push(print::describe_node(cluster, node, &runtimes, now));
+                    out.push(print::describe_node(cluster, node, now));
                 }
                 (Res::Nodes, None) => out.extend(
                     cluster
                         .nodes()
                         .iter()
-                        .map(|n| print::describe_node(cluster, n, &runtimes, now)),
+                        .map(|n| print::describe_node(cluster, n, now)),
                 ),
                 (Res::Pods, Some(n)) => {
                     // describe takes a name prefix, as kubectl does.
@@ -379,16 +207,13 @@ impl World {
                             "Error from server (NotFound): pods \"{n}\" not found"
                         )));
                     }
-                    out.extend(
-                        pods.iter()
-                            .map(|p| print::describe_pod(cluster, p, &runtimes, now)),
-                    );
+                    out.extend(pods.iter().map(|p| print::describe_pod(cluster, p, now)));
                 }
                 (Res::Pods, None) => out.extend(
                     cluster
                         .pods()
                         .filter(|p| p.namespace == ns)
-                        .map(|p| print::describe_pod(cluster, p, &runtimes, now)),
+                        .map(|p| print::describe_pod(cluster, p, now)),
                 ),
                 (Res::Deployments, Some(n)) => {
                     let d = cluster.deployment(&ns, &n).ok_or_else(|| {
@@ -396,12 +221,12 @@ impl World {
                             "Error from server (NotFound): deployments.apps \"{n}\" not found"
                         ))
                     })?;
-                    out.push(print::describe_deployment(cluster, d, &runtimes, now));
+                    out.push(print::describe_deployment(cluster, d, now));
                 }
                 (Res::Deployments, None) => out.extend(
                     cluster
                         .deployments()
-                        .map(|d| print::describe_deployment(cluster, d, &runtimes, now)),
+                        .map(|d| print::describe_deployment(cluster, d, now)),
                 ),
                 (r, _) => {
                     return Err(fail(format!(

@@ -24,6 +24,7 @@ mod ids;
 mod images;
 mod inspect;
 mod kubectl;
+mod kubectl_get;
 mod kubectl_watch;
 mod lifecycle;
 mod load;

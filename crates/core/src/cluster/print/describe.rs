@@ -1,7 +1,7 @@
 //! `kubectl describe node|pod|deployment`, each with its Events table.
 
-use super::get::{deployment_counts, pod_state};
-use super::{age, node_ip, Runtimes};
+use super::views::{self, PodView, WorkloadView};
+use super::{age, node_ip};
 use crate::cluster::labels::Labels;
 use crate::cluster::node::Node;
 use crate::cluster::objects::{Deployment, Pod, PodTemplate};
@@ -26,13 +26,12 @@ fn labels_block(out: &mut String, title: &str, labels: &Labels) {
     }
 }
 
-/// The Events table of one object (`kind/name`).
+/// The Events table of one object (`kind/name`): repeats on one line, its Age reading
+/// `20s (x4 over 2m)` (the last, how many, since the first), oldest last seen first.
 fn events_block(out: &mut String, cluster: &Cluster, object: &str, now: Tick) {
-    let events: Vec<_> = cluster
-        .events()
-        .iter()
-        .filter(|e| e.object == object)
-        .collect();
+    let mut events =
+        crate::cluster::events::group(cluster.events().iter().filter(|e| e.object == object));
+    crate::order::sort_by(&mut events, &|a, b| a.last_at.cmp(&b.last_at));
     if events.is_empty() {
         out.push_str("Events:            <none>\n");
         return;
@@ -42,12 +41,23 @@ fn events_block(out: &mut String, cluster: &Cluster, object: &str, now: Tick) {
         "  Type\tReason\tAge\tFrom\tMessage".to_string(),
         "  ----\t------\t----\t----\t-------".to_string(),
     ];
-    for e in events {
+    for g in events {
+        let e = g.first;
+        let when = if g.count > 1 {
+            format!(
+                "{} (x{} over {})",
+                age(now, g.last_at),
+                g.count,
+                age(now, e.at)
+            )
+        } else {
+            age(now, e.at)
+        };
         lines.push(format!(
             "  {}\t{}\t{}\t{}\t{}",
             e.kind(),
             e.reason,
-            age(now, e.at),
+            when,
             e.source,
             e.message
         ));
@@ -115,9 +125,13 @@ fn template_block(out: &mut String, t: &PodTemplate, indent: &str) {
     }
 }
 
-pub fn describe_pod(cluster: &Cluster, pod: &Pod, runtimes: &Runtimes, now: Tick) -> String {
+pub fn describe_pod(cluster: &Cluster, pod: &Pod, now: Tick) -> String {
     let mut out = String::new();
-    let (_, status, restarts) = pod_state(cluster, pod, runtimes);
+    // Status and restarts as the kubelet reported them to the store.
+    let key = format!("/registry/pods/{}/{}", pod.namespace, pod.name);
+    let (_, status, restarts) = views::get::<PodView>(cluster.store(), &key)
+        .map(|v| v.columns())
+        .unwrap_or_else(|| (String::new(), pod.status(), pod.restarts));
     let node = match pod.node {
         Some(n) => {
             let node = &cluster.nodes()[n as usize];
@@ -150,7 +164,7 @@ pub fn describe_pod(cluster: &Cluster, pod: &Pod, runtimes: &Runtimes, now: Tick
     out
 }
 
-pub fn describe_node(cluster: &Cluster, node: &Node, runtimes: &Runtimes, now: Tick) -> String {
+pub fn describe_node(cluster: &Cluster, node: &Node, now: Tick) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Name:               {}", node.name);
     let _ = writeln!(out, "Roles:              <none>");
@@ -229,7 +243,6 @@ pub fn describe_node(cluster: &Cluster, node: &Node, runtimes: &Runtimes, now: T
         format_memory(node.requested.memory),
         percent(node.requested.memory, node.capacity.memory)
     );
-    let _ = runtimes;
     events_block(&mut out, cluster, &format!("node/{}", node.name), now);
     out
 }
@@ -238,19 +251,19 @@ fn percent(part: u64, whole: u64) -> u64 {
     (part * 100).checked_div(whole).unwrap_or(0)
 }
 
-pub fn describe_deployment(
-    cluster: &Cluster,
-    d: &Deployment,
-    runtimes: &Runtimes,
-    now: Tick,
-) -> String {
+pub fn describe_deployment(cluster: &Cluster, d: &Deployment, now: Tick) -> String {
     let mut out = String::new();
-    let (ready, updated, available) = deployment_counts(cluster, d, runtimes);
-    let total: usize = cluster
-        .dependents(&d.key())
-        .iter()
-        .map(|k| cluster.dependents(k).len())
-        .sum();
+    // The counts as the Deployment's status in the store holds them.
+    let key = format!("/registry/deployments/{}/{}", d.namespace, d.name);
+    let status = views::get::<WorkloadView>(cluster.store(), &key)
+        .map(|v| v.status)
+        .unwrap_or_default();
+    let (ready, updated, available, total) = (
+        status.ready,
+        status.updated,
+        status.available,
+        status.replicas,
+    );
     let _ = writeln!(out, "Name:                   {}", d.name);
     let _ = writeln!(out, "Namespace:              {}", d.namespace);
     let _ = writeln!(out, "CreationTimestamp:      {} ago", age(now, d.created));

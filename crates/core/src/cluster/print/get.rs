@@ -1,10 +1,9 @@
-//! `kubectl get` tables.
+//! `kubectl get` tables, from the objects' values in the store (print::views).
 
-use super::{age, node_ip, table, Runtimes};
-use crate::cluster::events::KubeEvent;
+use super::views::{NodeView, PodView, WorkloadView};
+use super::{age, table};
+use crate::cluster::events::EventGroup;
 use crate::cluster::labels::{self, Labels};
-use crate::cluster::objects::{Deployment, Pod, ReplicaSet};
-use crate::cluster::Cluster;
 use crate::event::Tick;
 
 /// The output switches of `get`.
@@ -18,7 +17,7 @@ pub struct GetOptions {
 /// The Kubernetes version the nodes report.
 pub const KUBE_VERSION: &str = "v1.32.0";
 
-pub fn get_nodes(cluster: &Cluster, now: Tick, o: GetOptions) -> String {
+pub fn get_nodes(nodes: &[&NodeView], now: Tick, o: GetOptions) -> String {
     let mut header = vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"];
     if o.wide {
         header.extend([
@@ -32,20 +31,19 @@ pub fn get_nodes(cluster: &Cluster, now: Tick, o: GetOptions) -> String {
     if o.show_labels {
         header.push("LABELS");
     }
-    let rows: Vec<Vec<String>> = cluster
-        .nodes()
+    let rows: Vec<Vec<String>> = nodes
         .iter()
         .map(|n| {
             let mut row = vec![
-                n.name.clone(),
+                n.metadata.name.to_string(),
                 n.status(),
                 "<none>".into(),
-                age(now, n.created),
+                age(now, n.metadata.created()),
                 KUBE_VERSION.into(),
             ];
             if o.wide {
                 row.extend([
-                    node_ip(n.index),
+                    n.internal_ip().to_string(),
                     "<none>".into(),
                     "Sim Linux".into(),
                     "6.1.0-sim".into(),
@@ -53,7 +51,7 @@ pub fn get_nodes(cluster: &Cluster, now: Tick, o: GetOptions) -> String {
                 ]);
             }
             if o.show_labels {
-                row.push(labels::format(&n.labels));
+                row.push(labels::format(&n.metadata.labels));
             }
             row
         })
@@ -61,173 +59,76 @@ pub fn get_nodes(cluster: &Cluster, now: Tick, o: GetOptions) -> String {
     table(&header, &rows)
 }
 
-/// The READY, STATUS and RESTARTS columns of a pod.
-pub fn pod_state(cluster: &Cluster, pod: &Pod, runtimes: &Runtimes) -> (String, String, u32) {
-    let rt = runtimes.get(&pod.id).copied().unwrap_or_default();
-    let node_up = pod
-        .node
-        .is_none_or(|n| cluster.nodes()[n as usize].heartbeat);
-    let status = if pod.terminating
-        || pod.waiting_reason.is_some()
-        || pod.last_exit.is_some()
-        || pod.container.is_none()
-    {
-        pod.status()
-    } else if rt.running || !node_up {
-        "Running".into()
-    } else if rt.exited == Some(0) {
-        "Completed".into()
-    } else {
-        "Error".into()
-    };
-    let ready = usize::from(rt.running && cluster.pod_ready(pod));
-    let total = pod.spec.containers.len().max(1);
-    (
-        format!("{ready}/{total}"),
-        status,
-        pod.restarts.max(rt.restarts),
-    )
-}
-
-pub fn get_pods(
-    cluster: &Cluster,
-    pods: &[&Pod],
-    runtimes: &Runtimes,
-    now: Tick,
-    o: GetOptions,
-) -> String {
+pub fn get_pods(pods: &[&PodView], now: Tick, o: GetOptions) -> String {
     let columns = Columns {
         main: &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
         wide: &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
         labels: true,
     };
     namespaced_table(pods, columns, o, |p| {
-        let (ready, status, restarts) = pod_state(cluster, p, runtimes);
+        let (ready, status, restarts) = p.columns();
         Row {
-            namespace: &p.namespace,
+            namespace: &p.metadata.namespace,
             main: vec![
-                p.name.clone(),
+                p.metadata.name.to_string(),
                 ready,
                 status,
                 restarts.to_string(),
-                age(now, p.created),
+                age(now, p.metadata.created()),
             ],
             wide: vec![
-                p.ip.clone().unwrap_or_else(|| "<none>".into()),
-                cluster.node_of(p).unwrap_or("<none>").to_string(),
+                p.status.pod_ip.as_deref().unwrap_or("<none>").to_string(),
+                p.spec.node_name.as_deref().unwrap_or("<none>").to_string(),
                 "<none>".into(),
                 "<none>".into(),
             ],
-            labels: p.labels(),
+            labels: &p.metadata.labels,
         }
     })
 }
 
-/// Ready pods of a ReplicaSet or Deployment's ReplicaSets.
-fn ready_of(cluster: &Cluster, rs: &ReplicaSet, runtimes: &Runtimes) -> (usize, usize) {
-    let mut current = 0;
-    let mut ready = 0;
-    for key in cluster.dependents(&rs.key()) {
-        if let Some(p) = cluster.pod(&key.namespace, &key.name) {
-            if p.terminating {
-                continue;
-            }
-            current += 1;
-            if pod_state(cluster, p, runtimes).0.starts_with('1') {
-                ready += 1;
-            }
-        }
-    }
-    (current, ready)
-}
-
-pub fn get_replicasets(
-    cluster: &Cluster,
-    sets: &[&ReplicaSet],
-    runtimes: &Runtimes,
-    now: Tick,
-    o: GetOptions,
-) -> String {
+pub fn get_replicasets(sets: &[&WorkloadView], now: Tick, o: GetOptions) -> String {
     let columns = Columns {
         main: &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
         wide: &["CONTAINERS", "IMAGES", "SELECTOR"],
         labels: false,
     };
     namespaced_table(sets, columns, o, |rs| {
-        let (current, ready) = ready_of(cluster, rs, runtimes);
-        let [names, images] = containers_images(&rs.template);
+        let [names, images] = rs.containers_images();
         Row {
-            namespace: &rs.namespace,
+            namespace: &rs.metadata.namespace,
             main: vec![
-                rs.name.clone(),
-                rs.replicas.to_string(),
-                current.to_string(),
-                ready.to_string(),
-                age(now, rs.created),
+                rs.metadata.name.to_string(),
+                rs.spec.replicas.to_string(),
+                rs.status.replicas.to_string(),
+                rs.status.ready.to_string(),
+                age(now, rs.metadata.created()),
             ],
-            wide: vec![names, images, labels::format(&rs.template.labels)],
-            labels: &rs.template.labels,
+            wide: vec![names, images, labels::format(&rs.metadata.labels)],
+            labels: &rs.metadata.labels,
         }
     })
 }
 
-fn containers_images(t: &crate::cluster::objects::PodTemplate) -> [String; 2] {
-    let names: Vec<&str> = t.containers.iter().map(|c| c.name.as_str()).collect();
-    let images: Vec<&str> = t.containers.iter().map(|c| c.image.as_str()).collect();
-    [names.join(","), images.join(",")]
-}
-
-/// (ready, up-to-date, available) pods of a Deployment.
-pub fn deployment_counts(
-    cluster: &Cluster,
-    d: &Deployment,
-    runtimes: &Runtimes,
-) -> (usize, usize, usize) {
-    let mut ready = 0;
-    let mut updated = 0;
-    let current = crate::cluster::names::template_hash(&d.template, 0);
-    for key in cluster.dependents(&d.key()) {
-        let Some(rs) = cluster
-            .replicasets()
-            .find(|r| r.name == key.name && r.namespace == key.namespace)
-        else {
-            continue;
-        };
-        let (c, r) = ready_of(cluster, rs, runtimes);
-        ready += r;
-        if rs.template_hash == current {
-            updated += c;
-        }
-    }
-    (ready, updated, ready)
-}
-
-pub fn get_deployments(
-    cluster: &Cluster,
-    list: &[&Deployment],
-    runtimes: &Runtimes,
-    now: Tick,
-    o: GetOptions,
-) -> String {
+pub fn get_deployments(list: &[&WorkloadView], now: Tick, o: GetOptions) -> String {
     let columns = Columns {
         main: &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
         wide: &["CONTAINERS", "IMAGES", "SELECTOR"],
         labels: true,
     };
     namespaced_table(list, columns, o, |d| {
-        let (ready, updated, available) = deployment_counts(cluster, d, runtimes);
-        let [names, images] = containers_images(&d.template);
+        let [names, images] = d.containers_images();
         Row {
-            namespace: &d.namespace,
+            namespace: &d.metadata.namespace,
             main: vec![
-                d.name.clone(),
-                format!("{ready}/{}", d.replicas),
-                updated.to_string(),
-                available.to_string(),
-                age(now, d.created),
+                d.metadata.name.to_string(),
+                format!("{}/{}", d.status.ready, d.spec.replicas),
+                d.status.updated.to_string(),
+                d.status.available.to_string(),
+                age(now, d.metadata.created()),
             ],
-            wide: vec![names, images, labels::format(&d.labels)],
-            labels: &d.labels,
+            wide: vec![names, images, labels::format(&d.metadata.labels)],
+            labels: &d.metadata.labels,
         }
     })
 }
@@ -289,18 +190,44 @@ fn namespaced_table<'a, T>(
     table(&header, &rows)
 }
 
-pub fn get_events(events: &[&KubeEvent], now: Tick) -> String {
-    let rows: Vec<Vec<String>> = events
+/// `kubectl get events`: one line per Event object (repeats counted in it); `-o wide` adds
+/// kubectl's SUBOBJECT, SOURCE, FIRST SEEN, COUNT and NAME.
+pub fn get_events(groups: &[EventGroup], now: Tick, wide: bool) -> String {
+    let rows: Vec<Vec<String>> = groups
         .iter()
-        .map(|e| {
-            vec![
-                age(now, e.at),
+        .map(|g| {
+            let e = g.first;
+            let mut row = vec![
+                age(now, g.last_at),
                 e.kind().into(),
                 e.reason.into(),
                 e.object.clone(),
-                e.message.clone(),
-            ]
+            ];
+            if wide {
+                row.extend([String::new(), e.source.to_string()]);
+            }
+            row.push(e.message.clone());
+            if wide {
+                row.extend([age(now, e.at), g.count.to_string(), g.name()]);
+            }
+            row
         })
         .collect();
-    table(&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &rows)
+    let header: &[&str] = if wide {
+        &[
+            "LAST SEEN",
+            "TYPE",
+            "REASON",
+            "OBJECT",
+            "SUBOBJECT",
+            "SOURCE",
+            "MESSAGE",
+            "FIRST SEEN",
+            "COUNT",
+            "NAME",
+        ]
+    } else {
+        &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    };
+    table(header, &rows)
 }

@@ -5,15 +5,17 @@
 mod describe;
 mod explain;
 mod get;
-mod json;
 pub mod services;
+pub mod views;
 
 pub use describe::{describe_deployment, describe_node, describe_pod};
 pub use explain::explain;
-pub use get::{
-    get_deployments, get_events, get_nodes, get_pods, get_replicasets, pod_state, GetOptions,
-};
-pub use json::{deployment_json, list_json, node_json, pod_json, replicaset_json};
+pub use get::{get_deployments, get_events, get_nodes, get_pods, get_replicasets, GetOptions};
+
+/// Several objects as kubectl prints a list.
+pub fn list_json(items: Vec<serde_json::Value>) -> serde_json::Value {
+    serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
+}
 
 use crate::cluster::objects::PodId;
 use crate::event::Tick;

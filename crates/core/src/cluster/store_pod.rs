@@ -1,0 +1,255 @@
+//! A pod's value in the store: the object in the API's shape, with the status its node's
+//! kubelet reports (one container status: its state, readiness and restarts). kubectl's
+//! tables, `describe` and `-o json` read this, so the kubelet's view of the container (from
+//! its engine, [`Runtime`]) is written here rather than looked up when printing.
+
+use super::labels::Labels;
+use super::objects::{ContainerTemplate, Phase, Pod, PodTemplate, Resources};
+use super::print::Runtime;
+use super::quantity::{format_cpu, format_memory};
+use super::Cluster;
+use serde::Serialize;
+
+/// A template's containers, node selector and node name: the `spec` pods and the templates
+/// of ReplicaSets and Deployments share.
+#[derive(Serialize)]
+pub(crate) struct SpecValue<'a> {
+    containers: Containers<'a>,
+    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
+    node_name: Option<&'a str>,
+    #[serde(rename = "nodeSelector", skip_serializing_if = "Labels::is_empty")]
+    node_selector: &'a Labels,
+    #[serde(rename = "restartPolicy")]
+    restart_policy: &'static str,
+}
+
+impl<'a> SpecValue<'a> {
+    pub(crate) fn of(t: &'a PodTemplate, node: Option<&'a str>) -> SpecValue<'a> {
+        SpecValue {
+            containers: Containers(&t.containers),
+            node_name: node.or(t.node_name.as_deref()),
+            node_selector: &t.node_selector,
+            restart_policy: "Always",
+        }
+    }
+}
+
+/// The containers, serialized one by one (no list built per pod and sync).
+struct Containers<'a>(&'a [ContainerTemplate]);
+
+impl Serialize for Containers<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(ContainerValue::of))
+    }
+}
+
+/// A time as the API writes it (`2025-01-01T00:00:05Z`), with milliseconds only when the
+/// World's clock has them (`...05.250Z`), so that ages read back exactly.
+pub(crate) fn timestamp(at: crate::event::Tick) -> String {
+    let full = crate::output::rfc3339(at);
+    let cut = if at.is_multiple_of(1000) { 19 } else { 23 };
+    format!("{}Z", full.get(..cut).unwrap_or(&full))
+}
+
+#[derive(Serialize)]
+struct ContainerValue<'a> {
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    command: &'a [String],
+    image: &'a str,
+    name: &'a str,
+    resources: ResourcesValue,
+}
+
+impl<'a> ContainerValue<'a> {
+    fn of(c: &'a ContainerTemplate) -> ContainerValue<'a> {
+        ContainerValue {
+            command: &c.command,
+            image: &c.image,
+            name: &c.name,
+            resources: ResourcesValue {
+                limits: Quantities::of(c.limits),
+                requests: Quantities::of(c.requests),
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ResourcesValue {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limits: Option<Quantities>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requests: Option<Quantities>,
+}
+
+/// `{"cpu": "500m", "memory": "256Mi"}`, each only when set.
+#[derive(Serialize)]
+struct Quantities {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cpu: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    memory: Option<String>,
+}
+
+impl Quantities {
+    fn of(r: Resources) -> Option<Quantities> {
+        (r.cpu_m > 0 || r.memory > 0).then(|| Quantities {
+            cpu: (r.cpu_m > 0).then(|| format_cpu(r.cpu_m)),
+            memory: (r.memory > 0).then(|| format_memory(r.memory)),
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct OwnerReference<'a> {
+    #[serde(rename = "apiVersion")]
+    pub api_version: &'static str,
+    pub controller: bool,
+    pub kind: &'static str,
+    pub name: &'a str,
+}
+
+#[derive(Serialize)]
+struct PodMeta<'a> {
+    #[serde(rename = "creationTimestamp")]
+    creation_timestamp: String,
+    #[serde(rename = "deletionTimestamp", skip_serializing_if = "Option::is_none")]
+    deletion_timestamp: Option<String>,
+    labels: &'a Labels,
+    name: &'a str,
+    namespace: &'a str,
+    #[serde(rename = "ownerReferences", skip_serializing_if = "Option::is_none")]
+    owner_references: Option<[OwnerReference<'a>; 1]>,
+    uid: &'a str,
+}
+
+#[derive(Serialize)]
+struct PodStatus<'a> {
+    #[serde(rename = "containerStatuses", skip_serializing_if = "Option::is_none")]
+    container_statuses: Option<[ContainerStatus<'a>; 1]>,
+    phase: &'static str,
+    #[serde(rename = "podIP", skip_serializing_if = "Option::is_none")]
+    pod_ip: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ContainerStatus<'a> {
+    image: &'a str,
+    name: &'a str,
+    ready: bool,
+    #[serde(rename = "restartCount")]
+    restart_count: u32,
+    state: State<'a>,
+}
+
+/// `{"running": {}}`, `{"waiting": {"reason": ...}}` or `{"terminated": {...}}`.
+#[derive(Serialize)]
+#[serde(rename_all = "lowercase")]
+enum State<'a> {
+    Running {},
+    Waiting {
+        reason: &'a str,
+    },
+    Terminated {
+        #[serde(rename = "exitCode")]
+        exit_code: i32,
+        reason: &'static str,
+    },
+}
+
+#[derive(Serialize)]
+pub(crate) struct PodValue<'a> {
+    #[serde(rename = "apiVersion")]
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: PodMeta<'a>,
+    spec: SpecValue<'a>,
+    status: PodStatus<'a>,
+}
+
+fn phase_name(p: Phase) -> &'static str {
+    match p {
+        Phase::Pending => "Pending",
+        Phase::Running => "Running",
+        Phase::Succeeded => "Succeeded",
+        Phase::Failed => "Failed",
+    }
+}
+
+fn terminated(code: i32) -> State<'static> {
+    State::Terminated {
+        exit_code: code,
+        reason: if code == 0 { "Completed" } else { "Error" },
+    }
+}
+
+/// What the kubelet says of the container: waiting with a reason, running, or ended.
+fn state<'a>(cluster: &Cluster, pod: &'a Pod, rt: Runtime) -> Option<State<'a>> {
+    if let Some(reason) = &pod.waiting_reason {
+        return Some(State::Waiting { reason });
+    }
+    if let Some(code) = pod.last_exit {
+        return Some(terminated(code));
+    }
+    if pod.container.is_none() {
+        return match (pod.phase, pod.node) {
+            (Phase::Pending, Some(_)) => Some(State::Waiting {
+                reason: "ContainerCreating",
+            }),
+            (Phase::Pending, None) => None,
+            (Phase::Running, _) => Some(State::Running {}),
+            (Phase::Succeeded, _) => Some(terminated(0)),
+            (Phase::Failed, _) => Some(terminated(1)),
+        };
+    }
+    // The last status a node that stopped reporting sent was "running".
+    let node_up = pod
+        .node
+        .is_none_or(|n| cluster.nodes()[n as usize].heartbeat);
+    Some(if rt.running || !node_up {
+        State::Running {}
+    } else {
+        terminated(rt.exited.unwrap_or(1))
+    })
+}
+
+impl<'a> PodValue<'a> {
+    pub(crate) fn of(cluster: &'a Cluster, pod: &'a Pod, rt: Runtime) -> PodValue<'a> {
+        let first = pod.spec.containers.first();
+        let container_statuses = state(cluster, pod, rt).map(|state| {
+            [ContainerStatus {
+                image: first.map_or("", |c| c.image.as_str()),
+                name: first.map_or("", |c| c.name.as_str()),
+                ready: rt.running && cluster.pod_ready(pod),
+                restart_count: pod.restarts.max(rt.restarts),
+                state,
+            }]
+        });
+        PodValue {
+            api_version: "v1",
+            kind: "Pod",
+            metadata: PodMeta {
+                creation_timestamp: timestamp(pod.created),
+                deletion_timestamp: pod.deleted_at.map(timestamp),
+                labels: pod.labels(),
+                name: &pod.name,
+                namespace: &pod.namespace,
+                owner_references: pod.owner.as_ref().map(|o| {
+                    [OwnerReference {
+                        api_version: "apps/v1",
+                        controller: true,
+                        kind: o.kind.name(),
+                        name: &o.name,
+                    }]
+                }),
+                uid: &pod.uid,
+            },
+            spec: SpecValue::of(&pod.spec, cluster.node_of(pod)),
+            status: PodStatus {
+                container_statuses,
+                phase: phase_name(pod.phase),
+                pod_ip: pod.ip.as_deref(),
+            },
+        }
+    }
+}
