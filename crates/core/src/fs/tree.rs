@@ -282,17 +282,21 @@ impl FsTree {
     /// Follows symlinks in every component and returns the real path (which may not exist yet:
     /// only its parent has to). `follow_last` decides whether a final symlink is followed.
     pub fn resolve(&self, path: &str, follow_last: bool) -> Result<String, FsError> {
-        let mut pending: Vec<String> = normalize("/", path)
+        let normalized = normalize("/", path);
+        // Components still to walk, last first: the path's, then those of links met on the
+        // way (borrowed from the tree). `current` grows and shrinks in place.
+        let mut pending: Vec<&str> = normalized
             .split('/')
             .filter(|p| !p.is_empty())
             .rev()
-            .map(str::to_string)
             .collect();
-        let mut current = String::from("/");
+        let mut current = String::with_capacity(normalized.len());
+        current.push('/');
         let mut hops = 0;
         while let Some(part) = pending.pop() {
             if part == ".." {
-                current = parent(&current).to_string();
+                let up = parent(&current).len();
+                current.truncate(up);
                 continue;
             }
             if part == "." {
@@ -303,22 +307,26 @@ impl FsTree {
                 Some(_) => return Err(FsError::NotADirectory),
                 None => return Err(FsError::NotFound),
             }
-            let candidate = normalize(&current, &part);
+            let before = current.len();
+            if current != "/" {
+                current.push('/');
+            }
+            current.push_str(part);
             let is_last = pending.is_empty();
-            match self.nodes.get(&candidate) {
+            match self.nodes.get(&current) {
                 Some(Node::Symlink { target }) if follow_last || !is_last => {
                     hops += 1;
                     if hops > MAX_SYMLINK_HOPS {
                         return Err(FsError::Loop);
                     }
                     if target.starts_with('/') {
-                        current = String::from("/");
+                        current.truncate(1);
+                    } else {
+                        current.truncate(before);
                     }
-                    for piece in target.split('/').filter(|p| !p.is_empty()).rev() {
-                        pending.push(piece.to_string());
-                    }
+                    pending.extend(target.split('/').filter(|p| !p.is_empty()).rev());
                 }
-                _ => current = candidate,
+                _ => {}
             }
         }
         Ok(current)
