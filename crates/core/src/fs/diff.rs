@@ -85,6 +85,9 @@ impl LayerDiff {
     /// The changes that turn `lower` into `upper`, as overlayfs would record them in its upper
     /// directory: new and modified entries, and one whiteout per deleted top-most path.
     pub fn between(lower: &FsTree, upper: &FsTree) -> LayerDiff {
+        if let Some(paths) = upper.changed_paths(lower) {
+            return LayerDiff::between_paths(lower, upper, paths);
+        }
         let mut diff = LayerDiff::new();
         for (path, node) in upper.iter() {
             if lower.get(path) != Some(node) {
@@ -101,6 +104,26 @@ impl LayerDiff {
             }
             diff.whiteout(path.clone());
             last_deleted = Some(path);
+        }
+        diff
+    }
+
+    /// [`LayerDiff::between`] where only `paths` (in path order) can differ: the same
+    /// changes, from a look at those paths alone.
+    fn between_paths(lower: &FsTree, upper: &FsTree, paths: Vec<&String>) -> LayerDiff {
+        let mut diff = LayerDiff::new();
+        let mut last_deleted: Option<&String> = None;
+        for path in paths {
+            match (lower.get(path), upper.get(path)) {
+                (before, Some(node)) if before != Some(node) => {
+                    diff.put(path.clone(), node.clone())
+                }
+                (Some(_), None) if !last_deleted.is_some_and(|dir| is_inside(path, dir)) => {
+                    diff.whiteout(path.clone());
+                    last_deleted = Some(path);
+                }
+                _ => {}
+            }
         }
         diff
     }
@@ -174,6 +197,41 @@ mod tests {
         let mut rebuilt = lower.clone();
         diff.apply_to(&mut rebuilt);
         assert_eq!(rebuilt, upper);
+    }
+
+    #[test]
+    fn a_clone_of_a_frozen_tree_diffs_as_a_full_comparison_does() {
+        let mut lower = FsTree::new();
+        for path in ["/a", "/a-b", "/a/x", "/a/y/z", "/etc/passwd", "/keep"] {
+            lower.put(path, Node::file(path));
+        }
+        let unshared = lower.clone();
+        lower.freeze();
+        let mut upper = lower.clone();
+        upper.remove("/a", true).unwrap();
+        upper.remove("/a-b", false).unwrap();
+        upper.write_file("/etc/passwd", b"root", true).unwrap();
+        upper.write_file("/keep", b"/keep", false).unwrap();
+        upper.write_file("/new", b"n", false).unwrap();
+        assert!(
+            upper.changed_paths(&lower).is_some(),
+            "one base: the quick path"
+        );
+        let mut full = FsTree::new();
+        for (path, node) in upper.iter() {
+            full.put(path, node.clone());
+        }
+        full.freeze();
+        assert!(
+            full.changed_paths(&unshared).is_none(),
+            "no base: the full comparison"
+        );
+        let quick = LayerDiff::between(&lower, &upper);
+        assert_eq!(quick, LayerDiff::between(&unshared, &full));
+        let paths: Vec<&String> = quick.iter().map(|(p, _)| p).collect();
+        // "/a-b" sorts between "/a" and "/a/x", so the full comparison whites out "/a/x" and
+        // "/a/y" too; the quick path keeps that.
+        assert_eq!(paths, ["/a", "/a-b", "/a/x", "/a/y", "/etc/passwd", "/new"]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The filesystem model shared by images, builds and containers.
 
+mod cow;
 mod diff;
 pub mod overlay;
 mod tree;

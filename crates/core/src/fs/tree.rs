@@ -4,7 +4,8 @@
 //! never stored. Keys are kept in a `BTreeMap`, so a directory's children are a contiguous,
 //! sorted range and every listing is deterministic.
 
-use serde::{Deserialize, Serialize};
+use super::cow::Nodes;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// How many symlinks one lookup may follow before giving up, as Linux does (ELOOP).
@@ -160,22 +161,72 @@ pub fn is_inside(child: &str, dir: &str) -> bool {
     child.len() > dir.len() && child.starts_with(dir) && child.as_bytes()[dir.len()] == b'/'
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Cloning is cheap once [`FsTree::freeze`] made its entries a shared base: a clone copies
+/// only what changed since (see `cow.rs`). Serialized as `{"nodes": {path: entry}}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FsTree {
-    nodes: BTreeMap<String, Node>,
+    nodes: Nodes,
     /// A read-only root: only paths inside these directories can be written by the calls
     /// programs make (write, mkdir, rm, ...); `put` and the other layer operations still can.
-    #[serde(skip)]
     writable_only: Option<Vec<String>>,
+}
+
+impl Serialize for FsTree {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Entries<'a>(&'a Nodes);
+        impl Serialize for Entries<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(Some(self.0.len()))?;
+                for (path, node) in self.0.iter() {
+                    map.serialize_entry(path, node)?;
+                }
+                map.end()
+            }
+        }
+        let mut tree = serializer.serialize_struct("FsTree", 1)?;
+        tree.serialize_field("nodes", &Entries(&self.nodes))?;
+        tree.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FsTree {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<FsTree, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename = "FsTree")]
+        struct Stored {
+            nodes: BTreeMap<String, Node>,
+        }
+        let stored = Stored::deserialize(deserializer)?;
+        let mut tree = FsTree::new();
+        for (path, node) in stored.nodes {
+            tree.nodes.insert(path, node);
+        }
+        tree.freeze();
+        Ok(tree)
+    }
 }
 
 impl FsTree {
     /// `const`, so that an empty context can be a `static` (scenario steps without files).
     pub const fn new() -> FsTree {
         FsTree {
-            nodes: BTreeMap::new(),
+            nodes: Nodes::new(),
             writable_only: None,
         }
+    }
+
+    /// Makes every entry part of the shared base, so clones of this tree (an image's files
+    /// for each of its containers) copy nothing until they change something.
+    pub fn freeze(&mut self) {
+        self.nodes.freeze();
+    }
+
+    /// The paths where this tree and `other` may differ, in path order, when both are
+    /// clones of one frozen tree (only their own changes can differ); `None` otherwise.
+    pub fn changed_paths<'a>(&'a self, other: &'a FsTree) -> Option<Vec<&'a String>> {
+        self.nodes.changed_keys(&other.nodes)
     }
 
     /// Makes the tree read-only for programs except inside `writable` (mount points).
@@ -217,7 +268,7 @@ impl FsTree {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
+        self.nodes.len() == 0
     }
 
     /// The entry stored at exactly this normalised path, without following symlinks.
@@ -231,17 +282,21 @@ impl FsTree {
     /// Follows symlinks in every component and returns the real path (which may not exist yet:
     /// only its parent has to). `follow_last` decides whether a final symlink is followed.
     pub fn resolve(&self, path: &str, follow_last: bool) -> Result<String, FsError> {
-        let mut pending: Vec<String> = normalize("/", path)
+        let normalized = normalize("/", path);
+        // Components still to walk, last first: the path's, then those of links met on the
+        // way (borrowed from the tree). `current` grows and shrinks in place.
+        let mut pending: Vec<&str> = normalized
             .split('/')
             .filter(|p| !p.is_empty())
             .rev()
-            .map(str::to_string)
             .collect();
-        let mut current = String::from("/");
+        let mut current = String::with_capacity(normalized.len());
+        current.push('/');
         let mut hops = 0;
         while let Some(part) = pending.pop() {
             if part == ".." {
-                current = parent(&current).to_string();
+                let up = parent(&current).len();
+                current.truncate(up);
                 continue;
             }
             if part == "." {
@@ -252,22 +307,26 @@ impl FsTree {
                 Some(_) => return Err(FsError::NotADirectory),
                 None => return Err(FsError::NotFound),
             }
-            let candidate = normalize(&current, &part);
+            let before = current.len();
+            if current != "/" {
+                current.push('/');
+            }
+            current.push_str(part);
             let is_last = pending.is_empty();
-            match self.nodes.get(&candidate) {
+            match self.nodes.get(&current) {
                 Some(Node::Symlink { target }) if follow_last || !is_last => {
                     hops += 1;
                     if hops > MAX_SYMLINK_HOPS {
                         return Err(FsError::Loop);
                     }
                     if target.starts_with('/') {
-                        current = String::from("/");
+                        current.truncate(1);
+                    } else {
+                        current.truncate(before);
                     }
-                    for piece in target.split('/').filter(|p| !p.is_empty()).rev() {
-                        pending.push(piece.to_string());
-                    }
+                    pending.extend(target.split('/').filter(|p| !p.is_empty()).rev());
                 }
-                _ => current = candidate,
+                _ => {}
             }
         }
         Ok(current)
@@ -413,7 +472,9 @@ impl FsTree {
             .collect();
         self.remove_subtree(&dst);
         self.nodes.insert(dst, node);
-        self.nodes.extend(subtree);
+        for (path, node) in subtree {
+            self.nodes.insert(path, node);
+        }
         Ok(())
     }
 
@@ -486,13 +547,13 @@ impl FsTree {
             format!("{dir}/")
         };
         self.nodes
-            .range(prefix.clone()..)
+            .range_from(&prefix)
             .take_while(move |(p, _)| p.starts_with(&prefix))
     }
 
     /// Total bytes of file contents and link targets.
     pub fn total_size(&self) -> u64 {
-        self.nodes.values().map(Node::size).sum()
+        self.nodes.iter().map(|(_, n)| n.size()).sum()
     }
 
     fn children<'a>(&'a self, dir: &str) -> impl Iterator<Item = (&'a String, &'a Node)> {

@@ -6,7 +6,7 @@ use crate::fs::overlay::{container_lower, overlay_mounts, replace_dir, split_mou
 use crate::fs::{FsTree, LayerDiff};
 use crate::program::ServerKind;
 use crate::{Mount, MountKind};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// How many merged layer stacks a host keeps.
 const ROOTFS_CACHE_SIZE: usize = 16;
@@ -51,6 +51,9 @@ pub(super) struct SimHost {
     pub volumes: BTreeMap<String, FsTree>,
     pub files: FsTree,
     pub processes: BTreeMap<ProcessHandle, SimProcess>,
+    /// The processes of each target, so a start looks at its container's few, not at every
+    /// process on the host (see [`SimHost::add_process`]).
+    by_target: BTreeMap<Target, BTreeSet<ProcessHandle>>,
 }
 
 /// What changed when a process's files were taken apart again.
@@ -83,6 +86,8 @@ impl SimHost {
                 .ok_or_else(|| format!("layer {diff_id} was never stored on this host"))?;
             layer.apply_to(&mut tree);
         }
+        // Every container of the image shares these files; each copies what it changes.
+        tree.freeze();
         if self.rootfs_order.len() >= ROOTFS_CACHE_SIZE {
             if let Some(oldest) = self.rootfs_order.pop_front() {
                 self.rootfs_cache.remove(&oldest);
@@ -181,12 +186,39 @@ impl SimHost {
         changed
     }
 
+    pub fn add_process(&mut self, handle: ProcessHandle, process: SimProcess) {
+        self.by_target
+            .entry(process.target.clone())
+            .or_default()
+            .insert(handle);
+        self.processes.insert(handle, process);
+    }
+
+    pub fn remove_process(&mut self, handle: ProcessHandle) -> Option<SimProcess> {
+        let process = self.processes.remove(&handle)?;
+        if let Some(handles) = self.by_target.get_mut(&process.target) {
+            handles.remove(&handle);
+            if handles.is_empty() {
+                self.by_target.remove(&process.target);
+            }
+        }
+        Some(process)
+    }
+
+    /// The handles of a target's processes, in handle order.
+    pub fn handles_of(&self, target: &Target) -> Vec<ProcessHandle> {
+        self.by_target
+            .get(target)
+            .map(|handles| handles.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
     /// The processes of a target, PID order, for `ps` inside it.
     pub fn processes_of(&self, target: &Target) -> Vec<&SimProcess> {
         let mut out: Vec<&SimProcess> = self
-            .processes
-            .values()
-            .filter(|p| p.target == *target)
+            .handles_of(target)
+            .iter()
+            .filter_map(|h| self.processes.get(h))
             .collect();
         crate::order::sort_by_key(&mut out, |p| p.pid);
         out

@@ -295,7 +295,7 @@ impl SimDriver {
                 }
             }
         }
-        sim.processes.insert(
+        sim.add_process(
             handle,
             SimProcess {
                 target: start.target,
@@ -331,13 +331,7 @@ impl SimDriver {
         self.end(host_name, handle, exit, now);
         if is_main {
             // The container's other processes die with its init.
-            let others: Vec<ProcessHandle> = self
-                .host(host_name)
-                .processes
-                .iter()
-                .filter(|(_, p)| p.target == target)
-                .map(|(h, _)| *h)
-                .collect();
+            let others = self.host(host_name).handles_of(&target);
             for other in others {
                 self.end(host_name, other, ProcessExit::Signal(SIGKILL), now);
             }
@@ -363,7 +357,7 @@ impl SimDriver {
     fn reap(&mut self, host_name: &str, observation: &Observation) {
         if let Observation::Exited { handle, .. } = observation {
             let sim = self.host(host_name);
-            if let Some(p) = sim.processes.remove(handle) {
+            if let Some(p) = sim.remove_process(*handle) {
                 if let Target::Container(id) = &p.target {
                     if let Some(c) = sim.containers.get_mut(id) {
                         if c.main == Some(*handle) {
@@ -459,14 +453,8 @@ impl Driver for SimDriver {
                 let sim = self.host(host_name);
                 sim.containers.remove(&container);
                 let target = Target::Container(container);
-                let gone: Vec<ProcessHandle> = sim
-                    .processes
-                    .iter()
-                    .filter(|(_, p)| p.target == target)
-                    .map(|(h, _)| *h)
-                    .collect();
-                for handle in gone {
-                    self.host(host_name).processes.remove(&handle);
+                for handle in sim.handles_of(&target) {
+                    self.host(host_name).remove_process(handle);
                     self.queue.retain(|_, (_, o)| o.handle() != Some(handle));
                 }
             }
