@@ -68,6 +68,7 @@ impl Cluster {
         let node = &mut self.nodes[i as usize];
         node.heartbeat = false;
         node.last_heartbeat = now;
+        self.touch_pods_on(i);
         let containers: Vec<String> = self.by_node[i as usize]
             .iter()
             .filter_map(|id| self.pods.get(id))
@@ -107,6 +108,7 @@ impl Cluster {
         node.not_ready_since = None;
         node.taints.retain(|t| t.key != UNREACHABLE);
         self.scheduler.touch(i);
+        self.touch_pods_on(i);
         if !was_ready {
             self.event(
                 now,
@@ -130,6 +132,13 @@ impl Cluster {
             }
         }
         Ok(())
+    }
+
+    /// Its pods' readiness follows the node's kubelet: they are looked at again.
+    fn touch_pods_on(&mut self, node: u32) {
+        for &id in &self.by_node[node as usize] {
+            self.pods.touch(id);
+        }
     }
 
     /// The node lifecycle controller at `now`: NotReady after the grace period (with the

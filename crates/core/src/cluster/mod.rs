@@ -76,12 +76,16 @@ pub struct ClusterError(pub String);
 pub struct Cluster {
     nodes: Vec<Node>,
     node_index: BTreeMap<String, u32>,
-    pods: slots::Slots<Pod>,
+    /// Tracked: the ready pods per ReplicaSet are brought up to date from the changed ones.
+    pods: slots::Tracked<Pod>,
+    ready: std::cell::RefCell<rollout::available::ReadyPods>,
     /// The pods bound to each node (by node index).
     by_node: Vec<std::collections::BTreeSet<PodId>>,
     /// Per owner (ReplicaSet), its pods and how many of them are not terminating.
     owned: BTreeMap<ObjectKey, (std::collections::BTreeSet<PodId>, usize)>,
     pod_index: BTreeMap<(String, String), PodId>,
+    /// The pods carrying each label (a Service's endpoints are found among them).
+    by_label: services::PodsByLabel,
     replicasets: BTreeMap<(String, String), ReplicaSet>,
     deployments: BTreeMap<(String, String), Deployment>,
     owners: Owners,

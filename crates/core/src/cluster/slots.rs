@@ -45,3 +45,64 @@ impl<T> std::ops::Index<&u64> for Slots<T> {
         self.get(id).expect("no object with this ID")
     }
 }
+
+/// Slots that note each ID lent out mutably, inserted or removed, so a cache derived from
+/// the objects (the ready pods per ReplicaSet) can bring itself up to date lazily, from a
+/// shared borrow, by looking again at those objects only.
+#[derive(Clone, Debug)]
+pub struct Tracked<T> {
+    slots: Slots<T>,
+    touched: std::cell::RefCell<Vec<u64>>,
+}
+
+impl<T> Default for Tracked<T> {
+    fn default() -> Self {
+        Tracked {
+            slots: Slots::default(),
+            touched: Default::default(),
+        }
+    }
+}
+
+impl<T> Tracked<T> {
+    pub fn get(&self, id: &u64) -> Option<&T> {
+        self.slots.get(id)
+    }
+
+    pub fn get_mut(&mut self, id: &u64) -> Option<&mut T> {
+        self.touched.get_mut().push(*id);
+        self.slots.get_mut(id)
+    }
+
+    pub fn insert(&mut self, id: u64, value: T) {
+        self.touched.get_mut().push(id);
+        self.slots.insert(id, value);
+    }
+
+    pub fn remove(&mut self, id: &u64) -> Option<T> {
+        self.touched.get_mut().push(*id);
+        self.slots.remove(id)
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &T> {
+        self.slots.values()
+    }
+
+    /// Notes a change to an object made elsewhere (its node stopped reporting).
+    pub fn touch(&mut self, id: u64) {
+        self.touched.get_mut().push(id);
+    }
+
+    /// The IDs noted since the last call (with repeats), oldest first.
+    pub fn take_touched(&self) -> Vec<u64> {
+        std::mem::take(&mut *self.touched.borrow_mut())
+    }
+}
+
+impl<T> std::ops::Index<&u64> for Tracked<T> {
+    type Output = T;
+
+    fn index(&self, id: &u64) -> &T {
+        &self.slots[id]
+    }
+}

@@ -198,6 +198,7 @@ impl Cluster {
             entry.0.insert(id);
             entry.1 += 1;
         }
+        self.by_label.add(namespace, pod.labels(), id);
         self.pod_index.insert((namespace.into(), name.into()), id);
         self.pods.insert(id, pod);
         self.scheduler.queue.push(id);
@@ -233,6 +234,7 @@ impl Cluster {
         };
         self.pod_index
             .remove(&(pod.namespace.clone(), pod.name.clone()));
+        self.by_label.remove(&pod.namespace, pod.labels(), id);
         self.owners.remove(&pod.key());
         self.decisions.remove(&id);
         self.scheduler.queue.remove(id);

@@ -73,7 +73,13 @@ impl Cluster {
 
     /// The minReadySeconds of the Deployment a pod belongs to, in ms (0 for others).
     pub(crate) fn min_ready_ms(&self, pod: &crate::cluster::objects::Pod) -> Tick {
-        let Some(owner) = &pod.owner else { return 0 };
+        pod.owner
+            .as_ref()
+            .map_or(0, |owner| self.min_ready_of(owner))
+    }
+
+    /// The minReadySeconds of the Deployment owning the ReplicaSet `owner`, in ms.
+    pub(crate) fn min_ready_of(&self, owner: &crate::cluster::objects::ObjectKey) -> Tick {
         self.replicasets
             .get(&(owner.namespace.clone(), owner.name.clone()))
             .and_then(|rs| rs.owner.as_ref())

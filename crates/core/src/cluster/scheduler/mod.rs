@@ -37,6 +37,8 @@ struct Cache {
     verdicts: Vec<Verdict>,
     /// Feasible nodes, best first: (score, tie-break, node).
     ranked: BTreeSet<(Reverse<u32>, u64, u32)>,
+    /// How many feasible nodes have each score (the ties at the top, without a walk).
+    per_score: BTreeMap<u32, usize>,
     rejections: BTreeMap<Reason, usize>,
 }
 
@@ -46,6 +48,7 @@ impl Cache {
             shape,
             verdicts: Vec::new(),
             ranked: BTreeSet::new(),
+            per_score: BTreeMap::new(),
             rejections: BTreeMap::new(),
         }
     }
@@ -65,6 +68,12 @@ impl Cache {
         match std::mem::replace(&mut self.verdicts[i], verdict) {
             Verdict::Fits { score, tie } => {
                 self.ranked.remove(&(Reverse(score), tie, i as u32));
+                if let Some(n) = self.per_score.get_mut(&score) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.per_score.remove(&score);
+                    }
+                }
             }
             Verdict::Rejected(reasons) => {
                 for r in reasons {
@@ -77,6 +86,7 @@ impl Cache {
         match &self.verdicts[i] {
             Verdict::Fits { score, tie } => {
                 self.ranked.insert((Reverse(*score), *tie, i as u32));
+                *self.per_score.entry(*score).or_default() += 1;
             }
             Verdict::Rejected(reasons) => {
                 for r in reasons {
@@ -161,11 +171,15 @@ impl Scheduler {
                 let &(Reverse(best), _, node) = cache.ranked.first().expect("feasible > 0");
                 decision.score = Some(best);
                 if nodes.len() <= TABLE_LIMIT {
-                    decision.tied = cache
-                        .ranked
-                        .iter()
-                        .take_while(|(Reverse(s), _, _)| *s == best)
-                        .count();
+                    decision.tied = cache.per_score.get(&best).copied().unwrap_or(0);
+                    debug_assert_eq!(
+                        decision.tied,
+                        cache
+                            .ranked
+                            .iter()
+                            .take_while(|(Reverse(s), _, _)| *s == best)
+                            .count()
+                    );
                 }
                 node as usize
             }

@@ -20,13 +20,18 @@ impl Cluster {
         if service.selector.is_empty() {
             return Vec::new();
         }
-        self.pods()
+        let candidates = self
+            .by_label
+            .candidates(&service.namespace, &service.selector);
+        candidates
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.pods.get(id))
             .filter(|p| {
-                p.namespace == service.namespace
-                    && service
-                        .selector
-                        .iter()
-                        .all(|(k, v)| p.labels().get(k) == Some(v))
+                service
+                    .selector
+                    .iter()
+                    .all(|(k, v)| p.labels().get(k) == Some(v))
                     && self.pod_ready(p)
             })
             .filter_map(|p| {

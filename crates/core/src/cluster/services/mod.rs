@@ -2,9 +2,11 @@
 //! headless Services, their endpoints (the ready pods their selector picks) and kube-proxy's
 //! choice of an endpoint for a connection.
 
+mod by_label;
 mod endpoints;
 mod validate;
 
+pub use by_label::PodsByLabel;
 pub use endpoints::{pick, Endpoint};
 
 use super::labels::Labels;
