@@ -264,5 +264,10 @@ pub fn veths_of(prefix: &str) -> Vec<String> {
 pub fn remove_bridge_if_unused() -> bool {
     let ports = Path::new("/sys/class/net").join(BRIDGE).join("brif");
     let unused = fs::read_dir(&ports).is_ok_and(|mut e| e.next().is_none());
-    unused && ip(&["link", "del", BRIDGE]).is_ok()
+    let removed = unused && ip(&["link", "del", BRIDGE]).is_ok();
+    if removed {
+        // No veth was on it: every address record is stale.
+        let _ = fs::remove_dir_all(ADDRESSES_DIR);
+    }
+    removed
 }
