@@ -21,6 +21,9 @@ pub const GATEWAY: &str = "172.17.0.1";
 pub const PREFIX_LEN: u8 = 16;
 /// Where `ip netns` keeps its namespaces.
 const NETNS_DIR: &str = "/run/netns";
+/// The bridge's addresses in use, one file each naming the veth that holds it: every session
+/// (state directory) hands out 172.17.x.y from its own model, so two may pick the same one.
+pub const ADDRESSES_DIR: &str = "/run/sim-real/addresses";
 
 /// Why bridge networking is not available here (containers then get loopback only).
 pub fn unavailable() -> Option<String> {
@@ -107,15 +110,68 @@ pub fn attach(names: &Names, address: &str) -> io::Result<OwnedFd> {
     };
     ensure_bridge()?;
     detach(names);
+    claim(names, address)?;
     match make(names, address) {
         Ok(ns) => Ok(ns),
         Err(_) => {
             detach(names);
             // A `system prune` elsewhere may have removed an empty bridge meanwhile: once more.
             ensure_bridge()?;
+            claim(names, address)?;
             make(names, address).inspect_err(|_| {
                 detach(names);
             })
+        }
+    }
+}
+
+/// Records that `names.veth` holds `address` on the bridge, or says which veth already does.
+/// The model's address is kept (it is what `docker inspect` shows, the same in both modes):
+/// a clash with another session's live container is refused, never renumbered. A record
+/// whose veth is gone (its container exited, its `sim` was killed) is stale and taken over.
+fn claim(names: &Names, address: Ipv4Addr) -> io::Result<()> {
+    fs::create_dir_all(ADDRESSES_DIR)?;
+    let path = Path::new(ADDRESSES_DIR).join(address.to_string());
+    for _ in 0..2 {
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => return io::Write::write_all(&mut file, names.veth.as_bytes()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        let holder = fs::read_to_string(&path).unwrap_or_default();
+        if holder == names.veth {
+            return Ok(());
+        }
+        if !holder.is_empty() && exists(&holder) {
+            return Err(io::Error::new(
+                io::ErrorKind::AddrInUse,
+                format!(
+                    "address {address} is already in use on {BRIDGE} by another sim --real \
+                     session's container (veth {holder}); stop it or use another network"
+                ),
+            ));
+        }
+        // Stale: remove it and try once more (a concurrent claimant may win the new file).
+        let _ = fs::remove_file(&path);
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AddrInUse,
+        format!("address {address} on {BRIDGE} is being claimed by another session"),
+    ))
+}
+
+/// Drops `veth`'s record of the addresses it held (none if another veth holds them now).
+fn release(veth: &str) {
+    let Ok(entries) = fs::read_dir(ADDRESSES_DIR) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if fs::read_to_string(entry.path()).is_ok_and(|holder| holder == veth) {
+            let _ = fs::remove_file(entry.path());
         }
     }
 }
@@ -153,6 +209,7 @@ fn make(names: &Names, address: Ipv4Addr) -> io::Result<OwnedFd> {
 /// Removes the container's veth pair (and a named namespace, as earlier versions made);
 /// true if anything was there.
 pub fn detach(names: &Names) -> bool {
+    release(&names.veth);
     // Deleting one end deletes the pair, at once (a namespace's own go when it is freed).
     let had_veth = exists(&names.veth)
         && netlink::Socket::open()
@@ -207,5 +264,10 @@ pub fn veths_of(prefix: &str) -> Vec<String> {
 pub fn remove_bridge_if_unused() -> bool {
     let ports = Path::new("/sys/class/net").join(BRIDGE).join("brif");
     let unused = fs::read_dir(&ports).is_ok_and(|mut e| e.next().is_none());
-    unused && ip(&["link", "del", BRIDGE]).is_ok()
+    let removed = unused && ip(&["link", "del", BRIDGE]).is_ok();
+    if removed {
+        // No veth was on it: every address record is stale.
+        let _ = fs::remove_dir_all(ADDRESSES_DIR);
+    }
+    removed
 }

@@ -6,6 +6,16 @@
 use sim_real::{net, RealSession};
 use std::path::Path;
 
+/// Every session hands out 172.17.0.2 first: the tests here take turns on the bridge (one
+/// session's address is refused to another while held).
+static BRIDGE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn take_bridge() -> std::sync::MutexGuard<'static, ()> {
+    BRIDGE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn session(dir: &Path) -> Option<RealSession> {
     let missing = sim_real::check::preflight()
         .or_else(net::unavailable)
@@ -40,6 +50,7 @@ fn run(s: &mut RealSession, line: &str) -> sim_core::Outcome {
 
 #[test]
 fn containers_reach_each_other_over_the_bridge_and_leave_no_veth() {
+    let _bridge = take_bridge();
     let state = tempfile::tempdir().unwrap();
     let real = state.path().join("real");
     let Some(mut s) = session(state.path()) else {
@@ -103,6 +114,7 @@ fn containers_reach_each_other_over_the_bridge_and_leave_no_veth() {
 
 #[test]
 fn an_exited_container_has_no_network_and_prune_removes_a_leftover_one() {
+    let _bridge = take_bridge();
     let state = tempfile::tempdir().unwrap();
     let real = state.path().join("real");
     let Some(mut s) = session(state.path()) else {
@@ -153,4 +165,54 @@ fn an_exited_container_has_no_network_and_prune_removes_a_leftover_one() {
     );
     assert_eq!(net::namespaces_of(&prefix), Vec::<String>::new());
     assert_eq!(net::veths_of(&prefix), Vec::<String>::new());
+}
+
+#[test]
+fn a_second_session_cannot_take_an_address_another_session_holds_on_the_bridge() {
+    let _bridge = take_bridge();
+    let (one_dir, two_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let Some(mut one) = session(one_dir.path()) else {
+        return;
+    };
+    let mut two = session(two_dir.path()).unwrap();
+    let first = run(&mut one, "docker run -d --name first busybox sleep 60");
+    let first_id = first.stdout.trim().to_string();
+    let second = run(&mut two, "docker run -d --name second busybox sleep 60");
+    let notes = second.stderr;
+    let ip = "docker inspect -f '{{.NetworkSettings.IPAddress}}'";
+    let address = run(&mut one, &format!("{ip} first"))
+        .stdout
+        .trim()
+        .to_string();
+    // Both models hand out the same address: the model's output stays as it is...
+    assert_eq!(
+        run(&mut two, &format!("{ip} second")).stdout.trim(),
+        address
+    );
+    // ...and the second container is refused the bridge, with the address and holder named.
+    let holder = net::Names::of(
+        &sim_real::prune::group_prefix(&one_dir.path().join("real")),
+        &first_id,
+    );
+    assert!(
+        notes.contains(&format!(
+            "address {address} is already in use on {}",
+            net::BRIDGE
+        )) && notes.contains(&holder.veth),
+        "{notes}"
+    );
+    let links = run(&mut two, "docker exec second ip -4 addr").stdout;
+    assert!(!links.contains(&address), "{links}");
+    // Once the holder is gone, its record is stale: a restart gets the address.
+    run(&mut one, "docker rm -f first");
+    assert!(eventually(|| !net::exists(&holder.veth)));
+    run(&mut two, "docker restart -t 1 second");
+    let links = run(&mut two, "docker exec second ip -4 addr show eth0").stdout;
+    assert!(links.contains(&format!("inet {address}/16")), "{links}");
+    run(&mut two, "docker rm -f second");
+    for (s, dir) in [(one, &one_dir), (two, &two_dir)] {
+        s.close().unwrap();
+        let none = Default::default();
+        sim_real::prune::prune(&dir.path().join("real"), &none, &none);
+    }
 }
