@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use sim_core::Event;
 use sim_core::Language;
 use yew::prelude::*;
 
@@ -17,6 +18,8 @@ use crate::state::session::{Position, SharedEntry};
 const SHOWN_STEPS: usize = 40;
 const HIDE_STEP: usize = 20;
 const SLOTS: usize = SHOWN_STEPS + HIDE_STEP;
+/// Events listed per command (see [`event_window`]).
+const MAX_EVENTS: usize = 200;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
@@ -161,15 +164,19 @@ fn TimelineStep(props: &TimelineStepProps) -> Html {
         ("current", Some(i)) => i,
         _ => usize::MAX,
     };
+    let listed = props.entry.as_ref().map(|entry| {
+        let (shown, more) = event_window(&entry.events, shown_up_to);
+        (entry, shown, more)
+    });
     html! {
         <li class={classes!("timeline-step", props.state)}
             aria-current={(props.state == "current").then_some("step")}>
             <button type="button" class="timeline-line" {onclick} title={texts.now_at}>
                 { "$ " }{ props.line.clone() }
             </button>
-            if let Some(entry) = &props.entry {
+            if let Some((entry, shown, more)) = listed {
                 <ul class="events">
-                    { for entry.events.iter().enumerate().filter(|(_, e)| e.kind.name() != "command").map(|(i, e)| {
+                    { for shown.into_iter().map(|(i, e)| {
                         let last = i + 1 == entry.events.len();
                         let at = if i == shown_up_to { "current" } else if i > shown_up_to { "undone" } else { "applied" };
                         html! {
@@ -183,8 +190,76 @@ fn TimelineStep(props: &TimelineStepProps) -> Html {
                             </li>
                         }
                     }) }
+                    if more > 0 {
+                        <li class="event event-more muted">{ format!("… +{more}") }</li>
+                    }
                 </ul>
             }
         </li>
+    }
+}
+
+/// The events of one step drawn in its list: at most [`MAX_EVENTS`] (a command that starts 3,000
+/// pods records tens of thousands, too many list items to lay out), centred on `focus` when the
+/// pictures stand inside the step; also how many were left out.
+fn event_window(events: &[Event], focus: usize) -> (Vec<(usize, &Event)>, usize) {
+    let listed: Vec<(usize, &Event)> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind.name() != "command")
+        .collect();
+    let total = listed.len();
+    let at = listed.iter().position(|(i, _)| *i >= focus).unwrap_or(0);
+    let start = at
+        .saturating_sub(MAX_EVENTS / 2)
+        .min(total.saturating_sub(MAX_EVENTS));
+    let shown: Vec<_> = listed.into_iter().skip(start).take(MAX_EVENTS).collect();
+    let more = total - shown.len();
+    (shown, more)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{event_window, MAX_EVENTS};
+    use sim_core::{BuildContext, World};
+
+    fn many_events() -> Vec<sim_core::Event> {
+        let mut world = World::new(1);
+        let none = BuildContext::default();
+        world.run_line("cluster create --nodes 3", &none);
+        let first = world.events().len();
+        world.run_line(
+            "kubectl create deployment web --image=nginx --replicas=90",
+            &none,
+        );
+        world.events()[first..].to_vec()
+    }
+
+    #[test]
+    fn a_long_command_lists_a_window_around_the_focus_and_counts_the_rest() {
+        let events = many_events();
+        let listed = events.iter().filter(|e| e.kind.name() != "command").count();
+        assert!(listed > MAX_EVENTS, "the command records {listed} events");
+        let (shown, more) = event_window(&events, usize::MAX);
+        assert_eq!(shown.len(), MAX_EVENTS);
+        assert_eq!(shown.len() + more, listed);
+        let focus = events.len() / 2;
+        let (shown, _) = event_window(&events, focus);
+        assert!(
+            shown.iter().any(|(i, _)| *i == focus),
+            "the focused event is listed"
+        );
+        let (shown, _) = event_window(&events, events.len() - 1);
+        assert_eq!(shown.last().map(|(i, _)| *i), Some(events.len() - 1));
+    }
+
+    #[test]
+    fn a_short_command_lists_every_event() {
+        let mut world = World::new(1);
+        world.run_line("docker volume create a", &BuildContext::default());
+        let events = world.events().to_vec();
+        let (shown, more) = event_window(&events, usize::MAX);
+        let listed = events.iter().filter(|e| e.kind.name() != "command").count();
+        assert_eq!((shown.len(), more), (listed, 0));
     }
 }

@@ -68,31 +68,41 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
     });
     let on_pick = {
         let picked = picked.clone();
-        Callback::from(move |name: String| picked.set(Some(name)))
+        use_callback((), move |name: String, _| picked.set(Some(name)))
     };
 
+    // Callbacks made once: a new one each render would make every timeline step and the
+    // terminal compare unequal and redraw on every command.
     let dispatcher = session.dispatcher();
     let on_run = {
         let dispatcher = dispatcher.clone();
-        Callback::from(move |lines: Vec<String>| dispatcher.dispatch(Action::RunAll(lines)))
+        use_callback((), move |lines: Vec<String>, _| {
+            dispatcher.dispatch(Action::RunAll(lines))
+        })
     };
     let on_set = {
         let dispatcher = dispatcher.clone();
-        Callback::from(move |(name, text)| dispatcher.dispatch(Action::SetFile { name, text }))
+        use_callback((), move |(name, text), _| {
+            dispatcher.dispatch(Action::SetFile { name, text })
+        })
     };
     let on_rename = {
         let dispatcher = dispatcher.clone();
-        Callback::from(move |(from, to)| dispatcher.dispatch(Action::RenameFile { from, to }))
+        use_callback((), move |(from, to), _| {
+            dispatcher.dispatch(Action::RenameFile { from, to })
+        })
     };
     let on_delete = {
         let dispatcher = dispatcher.clone();
-        Callback::from(move |name| dispatcher.dispatch(Action::DeleteFile(name)))
+        use_callback((), move |name, _| {
+            dispatcher.dispatch(Action::DeleteFile(name))
+        })
     };
     let on_seek = {
         let dispatcher = dispatcher.clone();
-        Callback::from(move |to| dispatcher.dispatch(Action::Seek(to)))
+        use_callback((), move |to, _| dispatcher.dispatch(Action::Seek(to)))
     };
-    let on_reset = Callback::from(move |()| dispatcher.dispatch(Action::Reset));
+    let on_reset = use_callback((), move |(), _| dispatcher.dispatch(Action::Reset));
     let lang_code = app.lang.code();
 
     html! {

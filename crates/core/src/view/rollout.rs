@@ -63,8 +63,19 @@ struct Tracker {
     /// `PodReadiness` event, not when their container starts).
     probed: Vec<bool>,
     pods: BTreeMap<String, PodState>,
+    /// Live pods per ReplicaSet, [unready, ready], kept with `pods` so a point costs a sum over
+    /// ReplicaSets, not a pass over thousands of pods after each event.
+    live: Vec<[u32; 2]>,
     /// The ReplicaSet last scaled up.
     newest: Option<usize>,
+}
+
+/// Counts `state` in (or, `add` false, out of) its ReplicaSet's live tally.
+fn tally(live: &mut [[u32; 2]], replicaset: usize, alive: bool, ready: bool, add: bool) {
+    if let Some(slot) = live.get_mut(replicaset).filter(|_| alive) {
+        let n = &mut slot[usize::from(ready)];
+        *n = if add { *n + 1 } else { n.saturating_sub(1) };
+    }
 }
 
 impl Tracker {
@@ -74,15 +85,14 @@ impl Tracker {
             at,
             ..RolloutPoint::default()
         };
-        for s in self.pods.values().filter(|s| s.live) {
-            let new = Some(s.replicaset) == self.newest;
-            let slot = match (new, s.ready) {
-                (true, true) => &mut p.new_ready,
-                (true, false) => &mut p.new_unready,
-                (false, true) => &mut p.old_ready,
-                (false, false) => &mut p.old_unready,
-            };
-            *slot += 1;
+        for (replicaset, [unready, ready]) in self.live.iter().enumerate() {
+            if Some(replicaset) == self.newest {
+                p.new_ready += ready;
+                p.new_unready += unready;
+            } else {
+                p.old_ready += ready;
+                p.old_unready += unready;
+            }
         }
         p
     }
@@ -109,7 +119,9 @@ impl Tracker {
             }
             EventKind::PodReadiness { pod, ready } => match self.pods.get_mut(pod) {
                 Some(state) if state.live && state.ready != *ready => {
+                    tally(&mut self.live, state.replicaset, true, state.ready, false);
                     state.ready = *ready;
+                    tally(&mut self.live, state.replicaset, true, state.ready, true);
                     true
                 }
                 _ => false,
@@ -196,7 +208,10 @@ impl Tracker {
                             ready: false,
                             node: String::new(),
                         };
-                        self.pods.insert(pod.to_string(), state);
+                        tally(&mut self.live, replicaset, true, false, true);
+                        if let Some(old) = self.pods.insert(pod.to_string(), state) {
+                            tally(&mut self.live, old.replicaset, old.live, old.ready, false);
+                        }
                         true
                     }
                     _ => false,
@@ -229,7 +244,10 @@ impl Tracker {
 
     fn gone(&mut self, pod: &str) -> bool {
         match self.pods.remove(pod) {
-            Some(s) => s.live,
+            Some(s) => {
+                tally(&mut self.live, s.replicaset, s.live, s.ready, false);
+                s.live
+            }
             None => false,
         }
     }
@@ -242,7 +260,21 @@ impl Tracker {
         match self.pods.get_mut(pod) {
             Some(state) => {
                 let before = (state.live, state.ready);
+                tally(
+                    &mut self.live,
+                    state.replicaset,
+                    state.live,
+                    state.ready,
+                    false,
+                );
                 change(state);
+                tally(
+                    &mut self.live,
+                    state.replicaset,
+                    state.live,
+                    state.ready,
+                    true,
+                );
                 before != (state.live, state.ready)
             }
             None => false,
@@ -281,6 +313,7 @@ pub fn rollouts(world: &World) -> Vec<RolloutView> {
                     })
                     .collect(),
                 pods: BTreeMap::new(),
+                live: vec![[0, 0]; sets.len()],
                 newest: None,
             };
             let mut points: Vec<RolloutPoint> = Vec::new();

@@ -259,3 +259,21 @@ fn the_picture_counts_a_probed_pod_ready_only_once_its_probe_passed() {
     assert_eq!((last.old_ready, last.new_ready), (2, 0));
     assert!(last.new_unready >= 1, "{last:?}");
 }
+
+/// The counts are kept per ReplicaSet as events come (not recounted per event): scaling a big
+/// Deployment up and down again still ends on the live pods the cluster holds.
+#[test]
+fn counts_kept_as_events_come_match_the_cluster_after_scaling() {
+    let mut w = web(300);
+    let up = web_rollout(&w).points.last().copied().unwrap_or_default();
+    assert_eq!((up.new_ready, total(&up)), (300, 300));
+    run(
+        &mut w,
+        &["kubectl scale deployment web --replicas=40", "tick 60s"],
+    );
+    let live = w
+        .cluster()
+        .map_or(0, |c| c.pods().filter(|p| !p.terminating).count());
+    let down = web_rollout(&w).points.last().copied().unwrap_or_default();
+    assert_eq!((live, total(&down), down.new_ready), (40, 40, 40));
+}
