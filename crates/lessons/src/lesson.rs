@@ -228,17 +228,7 @@ pub fn parse_lesson_json(
     ko_md: &str,
     en_md: &str,
 ) -> Result<Lesson, LessonError> {
-    let file = format!("lessons/{dir_name}/lesson.toml");
-    let toml_error = |message: String| LessonError::Toml {
-        file: file.clone(),
-        message,
-    };
-    let json = json.map_err(|e| toml_error(e.to_string()))?;
-    if json.trim().is_empty() {
-        return Err(LessonError::MissingFile { file });
-    }
-    let raw: RawLesson = serde_json::from_str(json).map_err(|e| toml_error(e.to_string()))?;
-    validate(dir_name, raw, Some((ko_md, en_md)))
+    from_json(dir_name, json, Some((ko_md, en_md)))
 }
 
 /// A lesson's structure without its prose (titles, kinds, checks, solutions, files): the JSON
@@ -247,6 +237,15 @@ pub fn parse_lesson_json(
 pub fn parse_lesson_structure_json(
     dir_name: &str,
     json: Result<&str, &str>,
+) -> Result<Lesson, LessonError> {
+    from_json(dir_name, json, None)
+}
+
+/// The lesson in `json` (or the TOML error the build script met), with its texts when given.
+fn from_json(
+    dir_name: &str,
+    json: Result<&str, &str>,
+    texts: Option<(&str, &str)>,
 ) -> Result<Lesson, LessonError> {
     let file = format!("lessons/{dir_name}/lesson.toml");
     let toml_error = |message: String| LessonError::Toml {
@@ -258,7 +257,7 @@ pub fn parse_lesson_structure_json(
         return Err(LessonError::MissingFile { file });
     }
     let raw: RawLesson = serde_json::from_str(json).map_err(|e| toml_error(e.to_string()))?;
-    validate(dir_name, raw, None)
+    validate(dir_name, raw, texts)
 }
 
 /// Checks a lesson file's content, whichever syntax it came in. `prose` is the (ko, en)

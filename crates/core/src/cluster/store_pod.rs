@@ -4,7 +4,7 @@
 //! its engine, [`Runtime`]) is written here rather than looked up when printing.
 
 use super::labels::Labels;
-use super::objects::{ContainerTemplate, Phase, Pod, PodTemplate, Resources};
+use super::objects::{ContainerTemplate, ObjectKey, Phase, Pod, PodTemplate, Resources};
 use super::print::Runtime;
 use super::quantity::{format_cpu, format_memory};
 use super::Cluster;
@@ -109,18 +109,42 @@ pub(crate) struct OwnerReference<'a> {
     pub name: &'a str,
 }
 
+/// An object's `metadata` as the API writes it (fields in its order; absent ones left out).
 #[derive(Serialize)]
-struct PodMeta<'a> {
+pub(crate) struct ObjectMeta<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<RsAnnotations>,
     #[serde(rename = "creationTimestamp")]
-    creation_timestamp: String,
+    pub creation_timestamp: String,
     #[serde(rename = "deletionTimestamp", skip_serializing_if = "Option::is_none")]
-    deletion_timestamp: Option<String>,
-    labels: &'a Labels,
-    name: &'a str,
-    namespace: &'a str,
+    pub deletion_timestamp: Option<String>,
+    pub labels: &'a Labels,
+    pub name: &'a str,
+    pub namespace: &'a str,
     #[serde(rename = "ownerReferences", skip_serializing_if = "Option::is_none")]
-    owner_references: Option<[OwnerReference<'a>; 1]>,
-    uid: &'a str,
+    pub owner_references: Option<[OwnerReference<'a>; 1]>,
+    pub uid: &'a str,
+}
+
+/// A ReplicaSet's revision, as the Deployment controller annotates it.
+#[derive(Serialize)]
+pub(crate) struct RsAnnotations {
+    #[serde(rename = "deployment.kubernetes.io/revision")]
+    pub revision: String,
+}
+
+impl<'a> OwnerReference<'a> {
+    /// The controller reference to `owner` (a ReplicaSet or a Deployment), if there is one.
+    pub(crate) fn to(owner: Option<&'a ObjectKey>) -> Option<[OwnerReference<'a>; 1]> {
+        owner.map(|o| {
+            [OwnerReference {
+                api_version: "apps/v1",
+                controller: true,
+                kind: o.kind.name(),
+                name: &o.name,
+            }]
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -162,7 +186,7 @@ pub(crate) struct PodValue<'a> {
     #[serde(rename = "apiVersion")]
     api_version: &'static str,
     kind: &'static str,
-    metadata: PodMeta<'a>,
+    metadata: ObjectMeta<'a>,
     spec: SpecValue<'a>,
     status: PodStatus<'a>,
 }
@@ -228,20 +252,14 @@ impl<'a> PodValue<'a> {
         PodValue {
             api_version: "v1",
             kind: "Pod",
-            metadata: PodMeta {
+            metadata: ObjectMeta {
+                annotations: None,
                 creation_timestamp: timestamp(pod.created),
                 deletion_timestamp: pod.deleted_at.map(timestamp),
                 labels: pod.labels(),
                 name: &pod.name,
                 namespace: &pod.namespace,
-                owner_references: pod.owner.as_ref().map(|o| {
-                    [OwnerReference {
-                        api_version: "apps/v1",
-                        controller: true,
-                        kind: o.kind.name(),
-                        name: &o.name,
-                    }]
-                }),
+                owner_references: OwnerReference::to(pod.owner.as_ref()),
                 uid: &pod.uid,
             },
             spec: SpecValue::of(&pod.spec, cluster.node_of(pod)),

@@ -9,7 +9,9 @@ use super::objects::{Pod, PodTemplate};
 use super::print::{node_ip, Runtimes};
 use super::quantity::{format_cpu, format_memory};
 use super::services::Service;
-use super::store_pod::{timestamp as rfc3339, OwnerReference, PodValue, SpecValue};
+use super::store_pod::{
+    timestamp as rfc3339, ObjectMeta, OwnerReference, PodValue, RsAnnotations, SpecValue,
+};
 use super::Cluster;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -76,26 +78,6 @@ struct Condition {
 }
 
 #[derive(Serialize)]
-struct OwnedMeta<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    annotations: Option<RsAnnotations>,
-    #[serde(rename = "creationTimestamp")]
-    creation_timestamp: String,
-    labels: &'a Labels,
-    name: &'a str,
-    namespace: &'a str,
-    #[serde(rename = "ownerReferences", skip_serializing_if = "Option::is_none")]
-    owner_references: Option<[OwnerReference<'a>; 1]>,
-    uid: &'a str,
-}
-
-#[derive(Serialize)]
-struct RsAnnotations {
-    #[serde(rename = "deployment.kubernetes.io/revision")]
-    revision: String,
-}
-
-#[derive(Serialize)]
 struct MatchLabels<'a> {
     #[serde(rename = "matchLabels")]
     match_labels: &'a Labels,
@@ -151,7 +133,7 @@ struct WorkloadValue<'a> {
     #[serde(rename = "apiVersion")]
     api_version: &'static str,
     kind: &'static str,
-    metadata: OwnedMeta<'a>,
+    metadata: ObjectMeta<'a>,
     spec: WorkloadSpec<'a>,
     status: WorkloadStatus,
 }
@@ -368,22 +350,16 @@ impl Cluster {
             let v = WorkloadValue {
                 api_version: "apps/v1",
                 kind: "ReplicaSet",
-                metadata: OwnedMeta {
+                metadata: ObjectMeta {
                     annotations: Some(RsAnnotations {
                         revision: rs.revision.to_string(),
                     }),
                     creation_timestamp: rfc3339(rs.created),
+                    deletion_timestamp: None,
                     labels: &rs.template.labels,
                     name: &rs.name,
                     namespace: &rs.namespace,
-                    owner_references: rs.owner.as_ref().map(|o| {
-                        [OwnerReference {
-                            api_version: "apps/v1",
-                            controller: true,
-                            kind: o.kind.name(),
-                            name: &o.name,
-                        }]
-                    }),
+                    owner_references: OwnerReference::to(rs.owner.as_ref()),
                     uid: &rs.uid,
                 },
                 spec: WorkloadSpec::of(rs.replicas, &rs.template),
@@ -401,9 +377,10 @@ impl Cluster {
             let v = WorkloadValue {
                 api_version: "apps/v1",
                 kind: "Deployment",
-                metadata: OwnedMeta {
+                metadata: ObjectMeta {
                     annotations: None,
                     creation_timestamp: rfc3339(d.created),
+                    deletion_timestamp: None,
                     labels: &d.labels,
                     name: &d.name,
                     namespace: &d.namespace,

@@ -23,12 +23,16 @@ impl PodsByLabel {
         if !self.map.contains_key(namespace) {
             self.map.insert(namespace.into(), BTreeMap::new());
         }
-        let keys = self.map.get_mut(namespace).expect("inserted above");
+        let Some(keys) = self.map.get_mut(namespace) else {
+            return;
+        };
         for (k, v) in labels {
             if !keys.contains_key(k) {
                 keys.insert(k.clone(), Values::new());
             }
-            let values = keys.get_mut(k).expect("inserted above");
+            let Some(values) = keys.get_mut(k) else {
+                continue;
+            };
             match values.get_mut(v) {
                 Some(set) => {
                     set.insert(id);
