@@ -5,7 +5,8 @@
 //! the logical time it was taken in at, each timeout. Replayed into a fresh Machine with no
 //! driver (effects dropped), they rebuild the same World; the LinuxDriver then carries on.
 //! One JSON object a line, written as each input happens, so a killed `sim` loses nothing
-//! that reached the Machine.
+//! that reached the Machine. An observation with file contents is kept beside it as a blob
+//! ([`crate::journal_blob`]), its line holding only the digest.
 
 use serde::{Deserialize, Serialize};
 use sim_core::scenario::Step;
@@ -34,6 +35,13 @@ pub enum Input {
         observation: Observation,
     },
     Timeout(Tick),
+    /// An observation kept in `blobs/journal/<digest>`: only in the file ([`Journal::read`]
+    /// gives it back as [`Input::Observation`]).
+    ObservationBlob {
+        at: Tick,
+        host: String,
+        digest: String,
+    },
 }
 
 pub struct Journal {
@@ -75,6 +83,14 @@ impl Journal {
         let mut inputs = Vec::new();
         for (i, line) in lines.iter().enumerate() {
             match serde_json::from_str(line) {
+                Ok(Input::ObservationBlob { at, host, digest }) => {
+                    let observation = crate::journal_blob::read(dir, &digest)?;
+                    inputs.push(Input::Observation {
+                        at,
+                        host,
+                        observation,
+                    });
+                }
                 Ok(input) => inputs.push(input),
                 // The last line cut off by a kill: the inputs before it stand.
                 Err(_) if i + 1 == lines.len() || line.trim().is_empty() => {}
@@ -120,6 +136,23 @@ impl Journal {
         let Some(file) = &mut self.file else {
             return Ok(());
         };
+        let blob;
+        let input = match input {
+            Input::Observation {
+                at,
+                host,
+                observation,
+            } if crate::journal_blob::wanted(observation) => {
+                let dir = self.path.parent().unwrap_or(Path::new("."));
+                blob = Input::ObservationBlob {
+                    at: *at,
+                    host: host.clone(),
+                    digest: crate::journal_blob::write(dir, observation)?,
+                };
+                &blob
+            }
+            other => other,
+        };
         let mut line = serde_json::to_string(input)?;
         line.push('\n');
         file.write_all(line.as_bytes())
@@ -150,5 +183,99 @@ mod tests {
         journal.record(&Input::Timeout(9)).unwrap();
         let (_, inputs) = Journal::read(dir.path()).unwrap().unwrap();
         assert_eq!(inputs, vec![Input::Timeout(5), Input::Timeout(9)]);
+    }
+
+    fn with_files() -> Vec<Input> {
+        use sim_core::driver::{FilesNow, FilesOf};
+        use sim_core::fs::{FsTree, LayerDiff, Node};
+        let mut diff = LayerDiff::new();
+        diff.put("/big", Node::file(vec![200u8; 3000]));
+        diff.put(
+            "/bin/tool",
+            Node::executable(b"#!/bin/sh\n".to_vec()).sized(9000),
+        );
+        diff.put("/etc", Node::dir());
+        diff.whiteout("/gone");
+        let mut tree = FsTree::new();
+        tree.put("/data/a", Node::file(b"volume file".to_vec()));
+        tree.put("/data/empty", Node::file(Vec::new()));
+        tree.put("/link", Node::symlink("/data/a"));
+        tree.freeze();
+        let observation = |of, files| Input::Observation {
+            at: 3,
+            host: "node-1".into(),
+            observation: Observation::Files { of, files },
+        };
+        vec![
+            observation(FilesOf::Container("c1".into()), FilesNow::Layer(diff)),
+            Input::Timeout(4),
+            observation(FilesOf::Volume("v".into()), FilesNow::Tree(tree)),
+        ]
+    }
+
+    #[test]
+    fn file_contents_go_to_blobs_and_read_back_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let inputs = with_files();
+        let mut journal = Journal::append_to(dir.path(), 7).unwrap();
+        for input in &inputs {
+            journal.record(input).unwrap();
+        }
+        drop(journal);
+        let text = fs::read_to_string(Journal::path(dir.path())).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4, "{text}");
+        for line in [lines[1], lines[3]] {
+            assert!(line.contains("\"observation_blob\""), "{line}");
+            assert!(!line.contains("200,200"), "contents inline: {line}");
+            assert!(line.len() < 200, "{line}");
+        }
+        let blobs = fs::read_dir(crate::journal_blob::dir(dir.path())).unwrap();
+        assert_eq!(blobs.count(), 2);
+        let (seed, read) = Journal::read(dir.path()).unwrap().unwrap();
+        assert_eq!((seed, read), (7, inputs));
+    }
+
+    #[test]
+    fn journals_with_inline_contents_still_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let inputs = with_files();
+        let mut text = String::from("{\"mode\":\"real\",\"seed\":7}\n");
+        for input in &inputs {
+            text.push_str(&serde_json::to_string(input).unwrap());
+            text.push('\n');
+        }
+        assert!(text.contains("200,200"));
+        fs::write(Journal::path(dir.path()), text).unwrap();
+        let (_, read) = Journal::read(dir.path()).unwrap().unwrap();
+        assert_eq!(read, inputs);
+    }
+
+    #[test]
+    fn a_damaged_or_missing_blob_is_named_with_the_way_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut journal = Journal::append_to(dir.path(), 7).unwrap();
+        journal.record(&with_files()[0]).unwrap();
+        drop(journal);
+        let blob = fs::read_dir(crate::journal_blob::dir(dir.path()))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let mut bytes = fs::read(&blob).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        fs::write(&blob, &bytes).unwrap();
+        let err = Journal::read(dir.path()).err().unwrap();
+        assert!(err.contains(&blob.display().to_string()), "{err}");
+        assert!(err.contains("does not match its digest"), "{err}");
+        assert!(err.contains("sim --real reset"), "{err}");
+        fs::remove_file(&blob).unwrap();
+        let err = Journal::read(dir.path()).err().unwrap();
+        assert!(
+            err.contains("missing") && err.contains("sim --real reset"),
+            "{err}"
+        );
     }
 }

@@ -14,6 +14,7 @@ pub mod check;
 mod clock;
 pub mod driver;
 pub mod journal;
+pub mod journal_blob;
 pub mod net;
 pub mod netlink;
 pub mod ports;

@@ -497,6 +497,12 @@ fn replay(machine: &mut Machine, input: &Input, open: &mut OpenProcesses) -> Res
             machine.handle_observation(host, observation.clone(), *at);
         }
         Input::Timeout(t) => machine.handle_timeout(*t),
+        // Journal::read resolves these; one here was never read from its blob.
+        Input::ObservationBlob { digest, .. } => {
+            return Err(format!(
+                "the real-mode journal's blob {digest} was not read; run `sim --real reset`"
+            ))
+        }
     }
     while let Some((host, effect)) = machine.poll_effect() {
         open.effect(&host, &effect);
