@@ -112,6 +112,8 @@ pub struct Cluster {
     services: services::Services,
     /// The etcd-like store the cluster's objects are written through to.
     store: store::Store,
+    /// The pods whose stored value is current, with the container runtime it was written with.
+    store_fresh: BTreeMap<PodId, print::Runtime>,
 }
 
 impl Cluster {

@@ -52,7 +52,17 @@ impl<T> std::ops::Index<&u64> for Slots<T> {
 #[derive(Clone, Debug)]
 pub struct Tracked<T> {
     slots: Slots<T>,
-    touched: std::cell::RefCell<Vec<u64>>,
+    /// One list per [`Watcher`], each taken at its own pace.
+    touched: std::cell::RefCell<[Vec<u64>; 2]>,
+}
+
+/// Who reads a [`Tracked`]'s notes.
+#[derive(Clone, Copy, Debug)]
+pub enum Watcher {
+    /// The ready pods per ReplicaSet.
+    Ready = 0,
+    /// The store's write-through (which pods' values to serialize again).
+    Store = 1,
 }
 
 impl<T> Default for Tracked<T> {
@@ -70,17 +80,17 @@ impl<T> Tracked<T> {
     }
 
     pub fn get_mut(&mut self, id: &u64) -> Option<&mut T> {
-        self.touched.get_mut().push(*id);
+        self.touch(*id);
         self.slots.get_mut(id)
     }
 
     pub fn insert(&mut self, id: u64, value: T) {
-        self.touched.get_mut().push(id);
+        self.touch(id);
         self.slots.insert(id, value);
     }
 
     pub fn remove(&mut self, id: &u64) -> Option<T> {
-        self.touched.get_mut().push(*id);
+        self.touch(*id);
         self.slots.remove(id)
     }
 
@@ -90,12 +100,14 @@ impl<T> Tracked<T> {
 
     /// Notes a change to an object made elsewhere (its node stopped reporting).
     pub fn touch(&mut self, id: u64) {
-        self.touched.get_mut().push(id);
+        for list in self.touched.get_mut() {
+            list.push(id);
+        }
     }
 
-    /// The IDs noted since the last call (with repeats), oldest first.
-    pub fn take_touched(&self) -> Vec<u64> {
-        std::mem::take(&mut *self.touched.borrow_mut())
+    /// The IDs noted since `watcher` last asked (with repeats), oldest first.
+    pub fn take_touched(&self, watcher: Watcher) -> Vec<u64> {
+        std::mem::take(&mut self.touched.borrow_mut()[watcher as usize])
     }
 }
 

@@ -3,6 +3,8 @@
 //! write and per key create/mod revisions. The World writes through after each cluster sync:
 //! only keys whose value changed are written, keys of objects that are gone are deleted.
 
+use super::objects::PodId;
+use super::slots::Watcher;
 use super::Cluster;
 use crate::event::Tick;
 use std::collections::BTreeMap;
@@ -114,21 +116,24 @@ impl Store {
     /// costs one pass of serializing, not one allocation per object.
     pub(crate) fn write_through(
         &mut self,
-        visit: impl FnOnce(&mut dyn FnMut(&str, &str)),
+        visit: impl FnOnce(&mut dyn FnMut(&str, Option<&str>)),
         at: Tick,
     ) {
         self.epoch += 1;
         let epoch = self.epoch;
         let mut changed: Vec<(String, String)> = Vec::new();
         let entries = &mut self.entries;
-        visit(&mut |key, value| match entries.get_mut(key) {
-            Some(e) => {
+        // A value of None: the object is there and its stored value is still right.
+        visit(&mut |key, value| match (entries.get_mut(key), value) {
+            (Some(e), None) => e.seen = epoch,
+            (Some(e), Some(value)) => {
                 e.seen = epoch;
                 if e.value != value {
                     changed.push((key.to_string(), value.to_string()));
                 }
             }
-            None => changed.push((key.to_string(), value.to_string())),
+            (None, Some(value)) => changed.push((key.to_string(), value.to_string())),
+            (None, None) => {}
         });
         let gone: Vec<String> = self
             .entries
@@ -156,10 +161,45 @@ impl Cluster {
     }
 
     /// Writes the cluster's current objects through to the store, pods with what their
-    /// kubelets report of their containers (`runtimes`).
+    /// kubelets report of their containers (`runtimes`). A pod is serialized again only when
+    /// it changed (the pod slots note it) or its container's runtime did.
     pub(crate) fn sync_store(&mut self, at: Tick, runtimes: &super::print::Runtimes) {
+        let mut fresh = std::mem::take(&mut self.store_fresh);
+        let mut stale: Vec<PodId> = self.pods.take_touched(Watcher::Store);
+        for (id, rt) in &fresh {
+            if runtimes.get(id).copied().unwrap_or_default() != *rt {
+                stale.push(*id);
+            }
+        }
+        for id in &stale {
+            fresh.remove(id);
+        }
         let mut store = std::mem::take(&mut self.store);
-        store.write_through(|visit| self.visit_store_values(runtimes, visit), at);
+        store.write_through(|visit| self.visit_values(runtimes, Some(&fresh), visit), at);
         self.store = store;
+        for id in stale {
+            if self.pods.get(&id).is_some() {
+                fresh.insert(id, runtimes.get(&id).copied().unwrap_or_default());
+            }
+        }
+        self.store_fresh = fresh;
+        #[cfg(debug_assertions)]
+        self.check_store(runtimes);
+    }
+
+    /// The incremental write-through left the store as a full one would have.
+    #[cfg(debug_assertions)]
+    fn check_store(&self, runtimes: &super::print::Runtimes) {
+        let mut count = 0;
+        self.visit_store_values(runtimes, &mut |key, value| {
+            count += 1;
+            let stored = self.store.get(key).map(|e| e.value.as_str());
+            debug_assert_eq!(stored, Some(value), "the store's {key} is stale");
+        });
+        debug_assert_eq!(
+            count,
+            self.store.entries.len(),
+            "the store keeps a deleted key"
+        );
     }
 }

@@ -5,8 +5,9 @@
 
 use super::labels::Labels;
 use super::node::Taint;
+use super::objects::PodId;
 use super::objects::{Pod, PodTemplate};
-use super::print::{node_ip, Runtimes};
+use super::print::{node_ip, Runtime, Runtimes};
 use super::quantity::{format_cpu, format_memory};
 use super::services::Service;
 use super::store_pod::{
@@ -226,7 +227,8 @@ fn endpoints_of<'a>(
 struct Writer<'f> {
     key: String,
     value: Vec<u8>,
-    visit: &'f mut dyn FnMut(&str, &str),
+    /// The key and its new value, or `None`: the stored value is still right.
+    visit: &'f mut dyn FnMut(&str, Option<&str>),
 }
 
 impl Writer<'_> {
@@ -241,8 +243,16 @@ impl Writer<'_> {
         }
         // serde_json writes UTF-8 only.
         if let Ok(text) = std::str::from_utf8(&self.value) {
-            (self.visit)(&self.key, text);
+            (self.visit)(&self.key, Some(text));
         }
+    }
+
+    /// Names a key whose stored value is still right, without serializing it again.
+    fn keep(&mut self, key: std::fmt::Arguments) {
+        use std::fmt::Write;
+        self.key.clear();
+        let _ = self.key.write_fmt(key);
+        (self.visit)(&self.key, None);
     }
 }
 
@@ -250,6 +260,21 @@ impl Cluster {
     /// Every object as its store key and compact JSON value, handed to `visit` one by one
     /// (nodes, pods, ReplicaSets, Deployments, then each Service and its Endpoints).
     pub fn visit_store_values(&self, runtimes: &Runtimes, visit: &mut dyn FnMut(&str, &str)) {
+        self.visit_values(runtimes, None, &mut |key, value| {
+            if let Some(value) = value {
+                visit(key, value)
+            }
+        });
+    }
+
+    /// As [`Cluster::visit_store_values`]; the pods in `fresh`, whose stored values were written
+    /// with the runtime they still have and which have not changed since, are only named.
+    pub(super) fn visit_values(
+        &self,
+        runtimes: &Runtimes,
+        fresh: Option<&BTreeMap<PodId, Runtime>>,
+        visit: &mut dyn FnMut(&str, Option<&str>),
+    ) {
         let mut w = Writer {
             key: String::new(),
             value: Vec::new(),
@@ -305,11 +330,12 @@ impl Cluster {
         let mut counts: BTreeMap<(&str, &str), WorkloadStatus> = BTreeMap::new();
         for pod in self.pods() {
             let rt = runtimes.get(&pod.id).copied().unwrap_or_default();
-            let v = PodValue::of(self, pod, rt);
-            w.emit(
-                format_args!("/registry/pods/{}/{}", pod.namespace, pod.name),
-                &v,
-            );
+            let key = format_args!("/registry/pods/{}/{}", pod.namespace, pod.name);
+            if fresh.is_some_and(|f| f.get(&pod.id) == Some(&rt)) {
+                w.keep(key);
+            } else {
+                w.emit(key, &PodValue::of(self, pod, rt));
+            }
             if let (Some(owner), false) = (&pod.owner, pod.terminating) {
                 let c = counts
                     .entry((owner.namespace.as_str(), owner.name.as_str()))

@@ -70,7 +70,9 @@ impl ReadyPods {
 impl Cluster {
     /// Looks again at the pods changed since the last call.
     fn refresh_ready(&self) {
-        let touched = self.pods.take_touched();
+        let touched = self
+            .pods
+            .take_touched(crate::cluster::slots::Watcher::Ready);
         if touched.is_empty() {
             return;
         }
