@@ -112,8 +112,9 @@ pub struct Cluster {
     services: services::Services,
     /// The etcd-like store the cluster's objects are written through to.
     store: store::Store,
-    /// The pods whose stored value is current, with the container runtime it was written with.
-    store_fresh: BTreeMap<PodId, print::Runtime>,
+    /// The pods whose stored value is current, with the container runtime it was written
+    /// with and their key.
+    store_fresh: BTreeMap<PodId, (print::Runtime, String)>,
 }
 
 impl Cluster {

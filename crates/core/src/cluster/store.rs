@@ -114,33 +114,53 @@ impl Store {
     /// deletes the keys of objects that are gone, then puts what changed, both in key order.
     /// Only changed values are copied, so a sync of a large cluster where one pod changed
     /// costs one pass of serializing, not one allocation per object.
+    ///
+    /// Keys under `kept` (the pods) are not visited when unchanged: they are deleted only when
+    /// named in `gone_kept`, not for being left out of the visit.
     pub(crate) fn write_through(
         &mut self,
-        visit: impl FnOnce(&mut dyn FnMut(&str, Option<&str>)),
+        visit: impl FnOnce(&mut dyn FnMut(&str, &str)),
+        kept: &str,
+        gone_kept: Vec<String>,
         at: Tick,
     ) {
         self.epoch += 1;
         let epoch = self.epoch;
         let mut changed: Vec<(String, String)> = Vec::new();
         let entries = &mut self.entries;
-        // A value of None: the object is there and its stored value is still right.
-        visit(&mut |key, value| match (entries.get_mut(key), value) {
-            (Some(e), None) => e.seen = epoch,
-            (Some(e), Some(value)) => {
+        visit(&mut |key, value| match entries.get_mut(key) {
+            Some(e) => {
                 e.seen = epoch;
                 if e.value != value {
                     changed.push((key.to_string(), value.to_string()));
                 }
             }
-            (None, Some(value)) => changed.push((key.to_string(), value.to_string())),
-            (None, None) => {}
+            None => changed.push((key.to_string(), value.to_string())),
         });
-        let gone: Vec<String> = self
+        // The keys after every key under `kept`: its last character, one higher.
+        let mut past_kept = kept.to_string();
+        if let Some(last) = past_kept.pop() {
+            past_kept.push(char::from_u32(last as u32 + 1).unwrap_or(char::MAX));
+        }
+        use std::ops::Bound::{Excluded, Included, Unbounded};
+        let unseen = |(k, e): (&String, &Entry)| (e.seen != epoch).then(|| k.clone());
+        let mut gone: Vec<String> = self
             .entries
-            .iter()
-            .filter(|(_, e)| e.seen != epoch)
-            .map(|(k, _)| k.clone())
+            .range::<str, _>((Unbounded, Excluded(kept)))
+            .filter_map(unseen)
+            .chain(
+                self.entries
+                    .range::<str, _>((Included(past_kept.as_str()), Unbounded))
+                    .filter_map(unseen),
+            )
+            // A pod made again under the same name in the meantime keeps its key.
+            .chain(
+                gone_kept
+                    .into_iter()
+                    .filter(|k| self.entries.get(k).is_some_and(|e| e.seen != epoch)),
+            )
             .collect();
+        crate::order::sort_by(&mut gone, &|a, b| a.cmp(b));
         for key in gone {
             self.delete(&key, at);
         }
@@ -155,6 +175,14 @@ impl Store {
     }
 }
 
+/// Where the pods' keys are (`/registry/pods/<ns>/<name>`).
+const PODS: &str = "/registry/pods/";
+
+/// A pod's key in the store.
+pub(crate) fn pod_key(pod: &super::objects::Pod) -> String {
+    format!("{PODS}{}/{}", pod.namespace, pod.name)
+}
+
 impl Cluster {
     pub fn store(&self) -> &Store {
         &self.store
@@ -166,20 +194,32 @@ impl Cluster {
     pub(crate) fn sync_store(&mut self, at: Tick, runtimes: &super::print::Runtimes) {
         let mut fresh = std::mem::take(&mut self.store_fresh);
         let mut stale: Vec<PodId> = self.pods.take_touched(Watcher::Store);
-        for (id, rt) in &fresh {
+        for (id, (rt, _)) in &fresh {
             if runtimes.get(id).copied().unwrap_or_default() != *rt {
                 stale.push(*id);
             }
         }
+        // A stale pod that is gone takes its key with it.
+        let mut gone = Vec::new();
         for id in &stale {
-            fresh.remove(id);
+            if let Some((_, key)) = fresh.remove(id) {
+                if self.pods.get(id).is_none() {
+                    gone.push(key);
+                }
+            }
         }
         let mut store = std::mem::take(&mut self.store);
-        store.write_through(|visit| self.visit_values(runtimes, Some(&fresh), visit), at);
+        store.write_through(
+            |visit| self.visit_values(runtimes, Some(&fresh), visit),
+            PODS,
+            gone,
+            at,
+        );
         self.store = store;
         for id in stale {
-            if self.pods.get(&id).is_some() {
-                fresh.insert(id, runtimes.get(&id).copied().unwrap_or_default());
+            if let Some(pod) = self.pods.get(&id) {
+                let rt = runtimes.get(&id).copied().unwrap_or_default();
+                fresh.insert(id, (rt, pod_key(pod)));
             }
         }
         self.store_fresh = fresh;

@@ -227,8 +227,7 @@ fn endpoints_of<'a>(
 struct Writer<'f> {
     key: String,
     value: Vec<u8>,
-    /// The key and its new value, or `None`: the stored value is still right.
-    visit: &'f mut dyn FnMut(&str, Option<&str>),
+    visit: &'f mut dyn FnMut(&str, &str),
 }
 
 impl Writer<'_> {
@@ -243,16 +242,8 @@ impl Writer<'_> {
         }
         // serde_json writes UTF-8 only.
         if let Ok(text) = std::str::from_utf8(&self.value) {
-            (self.visit)(&self.key, Some(text));
+            (self.visit)(&self.key, text);
         }
-    }
-
-    /// Names a key whose stored value is still right, without serializing it again.
-    fn keep(&mut self, key: std::fmt::Arguments) {
-        use std::fmt::Write;
-        self.key.clear();
-        let _ = self.key.write_fmt(key);
-        (self.visit)(&self.key, None);
     }
 }
 
@@ -260,20 +251,16 @@ impl Cluster {
     /// Every object as its store key and compact JSON value, handed to `visit` one by one
     /// (nodes, pods, ReplicaSets, Deployments, then each Service and its Endpoints).
     pub fn visit_store_values(&self, runtimes: &Runtimes, visit: &mut dyn FnMut(&str, &str)) {
-        self.visit_values(runtimes, None, &mut |key, value| {
-            if let Some(value) = value {
-                visit(key, value)
-            }
-        });
+        self.visit_values(runtimes, None, visit);
     }
 
-    /// As [`Cluster::visit_store_values`]; the pods in `fresh`, whose stored values were written
-    /// with the runtime they still have and which have not changed since, are only named.
+    /// As [`Cluster::visit_store_values`], leaving out the pods in `fresh`, whose stored
+    /// values were written with the runtime they still have and which have not changed since.
     pub(super) fn visit_values(
         &self,
         runtimes: &Runtimes,
-        fresh: Option<&BTreeMap<PodId, Runtime>>,
-        visit: &mut dyn FnMut(&str, Option<&str>),
+        fresh: Option<&BTreeMap<PodId, (Runtime, String)>>,
+        visit: &mut dyn FnMut(&str, &str),
     ) {
         let mut w = Writer {
             key: String::new(),
@@ -330,11 +317,14 @@ impl Cluster {
         let mut counts: BTreeMap<(&str, &str), WorkloadStatus> = BTreeMap::new();
         for pod in self.pods() {
             let rt = runtimes.get(&pod.id).copied().unwrap_or_default();
-            let key = format_args!("/registry/pods/{}/{}", pod.namespace, pod.name);
-            if fresh.is_some_and(|f| f.get(&pod.id) == Some(&rt)) {
-                w.keep(key);
-            } else {
-                w.emit(key, &PodValue::of(self, pod, rt));
+            let unchanged = fresh
+                .and_then(|f| f.get(&pod.id))
+                .is_some_and(|(written, _)| *written == rt);
+            if !unchanged {
+                w.emit(
+                    format_args!("/registry/pods/{}/{}", pod.namespace, pod.name),
+                    &PodValue::of(self, pod, rt),
+                );
             }
             if let (Some(owner), false) = (&pod.owner, pod.terminating) {
                 let c = counts
