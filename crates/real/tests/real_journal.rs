@@ -8,15 +8,8 @@ use sim_core::FsTree;
 use sim_real::RealSession;
 use std::path::Path;
 
-/// A state directory whose leftovers (processes, mounts, cgroups) are removed at the end.
-struct Scratch(tempfile::TempDir);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let none = Default::default();
-        sim_real::prune::prune(&self.0.path().join("real"), &none, &none);
-    }
-}
+mod common;
+use common::Scratch;
 
 fn session(dir: &Path) -> Option<RealSession> {
     if let Some(missing) = sim_real::check::preflight() {
@@ -41,8 +34,8 @@ fn run(s: &mut RealSession, line: &str) -> String {
 
 #[test]
 fn layer_contents_live_in_blobs_and_replay_gives_the_same_world() {
-    let state = Scratch(tempfile::tempdir().unwrap());
-    let dir = state.0.path();
+    let state = Scratch::new();
+    let dir = state.path();
     let Some(mut s) = session(dir) else {
         return;
     };

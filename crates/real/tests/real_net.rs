@@ -6,6 +6,9 @@
 use sim_real::{net, RealSession};
 use std::path::Path;
 
+mod common;
+use common::Scratch;
+
 /// Every session hands out 172.17.0.2 first: the tests here take turns on the bridge (one
 /// session's address is refused to another while held).
 static BRIDGE: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -51,7 +54,7 @@ fn run(s: &mut RealSession, line: &str) -> sim_core::Outcome {
 #[test]
 fn containers_reach_each_other_over_the_bridge_and_leave_no_veth() {
     let _bridge = take_bridge();
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let real = state.path().join("real");
     let Some(mut s) = session(state.path()) else {
         return;
@@ -115,7 +118,7 @@ fn containers_reach_each_other_over_the_bridge_and_leave_no_veth() {
 #[test]
 fn an_exited_container_has_no_network_and_prune_removes_a_leftover_one() {
     let _bridge = take_bridge();
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let real = state.path().join("real");
     let Some(mut s) = session(state.path()) else {
         return;
@@ -170,7 +173,7 @@ fn an_exited_container_has_no_network_and_prune_removes_a_leftover_one() {
 #[test]
 fn a_second_session_cannot_take_an_address_another_session_holds_on_the_bridge() {
     let _bridge = take_bridge();
-    let (one_dir, two_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (one_dir, two_dir) = (Scratch::new(), Scratch::new());
     let Some(mut one) = session(one_dir.path()) else {
         return;
     };

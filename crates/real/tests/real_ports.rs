@@ -10,6 +10,9 @@ use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::Scratch;
+
 fn session(dir: &Path) -> Option<RealSession> {
     let missing = sim_real::check::preflight()
         .or_else(net::unavailable)
@@ -31,15 +34,6 @@ fn run(s: &mut RealSession, line: &str) -> sim_core::Outcome {
 }
 
 /// Removes whatever a failed test left running (its containers, namespaces, veths).
-struct Cleanup(std::path::PathBuf);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let none = Default::default();
-        sim_real::prune::prune(&self.0, &none, &none);
-    }
-}
-
 /// A port nothing listens on now.
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -78,11 +72,10 @@ fn listening(port: u16) -> bool {
 
 #[test]
 fn a_published_port_relays_to_the_container_and_goes_with_it() {
-    let state = tempfile::tempdir().unwrap();
+    let state = Scratch::new();
     let Some(mut s) = session(state.path()) else {
         return;
     };
-    let _cleanup = Cleanup(state.path().join("real"));
     let port = free_port();
     let id = run(
         &mut s,

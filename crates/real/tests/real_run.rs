@@ -8,26 +8,8 @@ use sim_core::FsTree;
 use sim_real::RealSession;
 use std::path::Path;
 
-/// A state directory that, when a test ends (passed or failed), kills and removes whatever
-/// its containers left, so a failing test leaves no process behind on the machine.
-struct Scratch(tempfile::TempDir);
-
-impl Scratch {
-    fn new() -> Scratch {
-        Scratch(tempfile::tempdir().unwrap())
-    }
-
-    fn path(&self) -> &Path {
-        self.0.path()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let none = Default::default();
-        sim_real::prune::prune(&self.path().join("real"), &none, &none);
-    }
-}
+mod common;
+use common::Scratch;
 
 fn session(dir: &Path) -> Option<RealSession> {
     if let Some(missing) = sim_real::check::preflight() {

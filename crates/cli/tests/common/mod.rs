@@ -29,3 +29,15 @@ impl TempDir {
         self.path().join("state").join("journal.jsonl")
     }
 }
+
+/// A real-mode session is reset when its test ends, passed or failed, so no container it
+/// started keeps running (and holding a bridge address) after the test.
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if self.path().join("state").join("real").exists() {
+            let _ = std::process::Command::new(env!("CARGO_BIN_EXE_sim"))
+                .args(["--state", &self.state(), "--real", "reset"])
+                .output();
+        }
+    }
+}
