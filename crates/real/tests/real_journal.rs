@@ -6,25 +6,9 @@
 use sim_core::fs::Node;
 use sim_core::FsTree;
 use sim_real::RealSession;
-use std::path::Path;
 
 mod common;
-use common::Scratch;
-
-fn session(dir: &Path) -> Option<RealSession> {
-    if let Some(missing) = sim_real::check::preflight() {
-        eprintln!("SKIPPED (not a failure): {missing}");
-        return None;
-    }
-    if !Path::new(sim_real::store::HOST_BUSYBOX).exists() {
-        eprintln!(
-            "SKIPPED (not a failure): no {}",
-            sim_real::store::HOST_BUSYBOX
-        );
-        return None;
-    }
-    Some(RealSession::open(dir, None).expect("session opens"))
-}
+use common::{session, Scratch};
 
 fn run(s: &mut RealSession, line: &str) -> String {
     let out = s.run(line, None).expect("the line runs");

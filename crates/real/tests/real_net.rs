@@ -4,10 +4,9 @@
 #![cfg(target_os = "linux")]
 
 use sim_real::{net, RealSession};
-use std::path::Path;
 
 mod common;
-use common::Scratch;
+use common::{bridged_session as session, Scratch};
 
 /// Every session hands out 172.17.0.2 first: the tests here take turns on the bridge (one
 /// session's address is refused to another while held).
@@ -17,20 +16,6 @@ fn take_bridge() -> std::sync::MutexGuard<'static, ()> {
     BRIDGE
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn session(dir: &Path) -> Option<RealSession> {
-    let missing = sim_real::check::preflight()
-        .or_else(net::unavailable)
-        .or_else(|| {
-            (!Path::new(sim_real::store::HOST_BUSYBOX).exists())
-                .then(|| format!("no {}", sim_real::store::HOST_BUSYBOX))
-        });
-    if let Some(missing) = missing {
-        eprintln!("SKIPPED (not a failure): {missing}");
-        return None;
-    }
-    Some(RealSession::open(dir, None).expect("session opens"))
 }
 
 /// Whether `check` holds within a few seconds (the kernel frees a namespace asynchronously).

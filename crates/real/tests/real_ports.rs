@@ -4,28 +4,13 @@
 //! Needs root and iproute2's `ip`; skipped with the reason printed otherwise.
 #![cfg(target_os = "linux")]
 
-use sim_real::{net, RealSession};
+use sim_real::RealSession;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 mod common;
-use common::Scratch;
-
-fn session(dir: &Path) -> Option<RealSession> {
-    let missing = sim_real::check::preflight()
-        .or_else(net::unavailable)
-        .or_else(|| {
-            (!Path::new(sim_real::store::HOST_BUSYBOX).exists())
-                .then(|| format!("no {}", sim_real::store::HOST_BUSYBOX))
-        });
-    if let Some(missing) = missing {
-        eprintln!("SKIPPED (not a failure): {missing}");
-        return None;
-    }
-    Some(RealSession::open(dir, None).expect("session opens"))
-}
+use common::{bridged_session as session, Scratch};
 
 fn run(s: &mut RealSession, line: &str) -> sim_core::Outcome {
     let out = s.run(line, None).expect("the line runs");

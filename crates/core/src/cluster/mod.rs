@@ -169,6 +169,13 @@ impl Cluster {
         pod.node.map(|i| self.nodes[i as usize].name.as_str())
     }
 
+    /// Where pod `id`'s container is: its node's name and the container's ID on that node's
+    /// engine (none before the kubelet made it).
+    pub fn pod_container(&self, id: PodId) -> Option<(String, String)> {
+        let pod = self.pods.get(&id)?;
+        Some((self.node_of(pod)?.to_string(), pod.container.clone()?))
+    }
+
     pub fn replicasets(&self) -> impl Iterator<Item = &ReplicaSet> {
         self.replicasets.values()
     }

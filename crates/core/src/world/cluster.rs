@@ -286,13 +286,7 @@ impl World {
                 let Some(cluster) = self.cluster.as_ref() else {
                     return;
                 };
-                let Some(pod) = cluster.pod_by_id(id) else {
-                    return;
-                };
-                let (Some(node), Some(container)) = (
-                    cluster.node_of(pod).map(str::to_string),
-                    pod.container.clone(),
-                ) else {
+                let Some((node, container)) = cluster.pod_container(id) else {
                     return;
                 };
                 self.on_host(&node, |w| {

@@ -20,10 +20,7 @@ impl World {
         let (Some(pod), Some(probe)) = (cluster.pod_by_id(id), cluster.readiness_probe(id)) else {
             return;
         };
-        let (Some(node), Some(container)) = (
-            cluster.node_of(pod).map(str::to_string),
-            pod.container.clone(),
-        ) else {
+        let Some((node, container)) = cluster.pod_container(id) else {
             return;
         };
         let ip = pod.ip.clone().unwrap_or_default();
