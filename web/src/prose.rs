@@ -2,7 +2,7 @@
 //! `lessons/<id>.json`, see lesson_text.rs, so the app carries no Markdown parser). They come from this repository, never from users, so the
 //! HTML is trusted.
 
-use yew::{AttrValue, Html};
+use yew::{html, AttrValue, Html};
 
 pub fn trusted_html(html: &str) -> Html {
     Html::from_html_unchecked(AttrValue::from(html.to_string()))
@@ -29,9 +29,65 @@ pub fn without_title(html: &str) -> &str {
         .map_or(html, |(_, rest)| rest.trim_start())
 }
 
+/// The `text`/`code` pieces of a message that marks code with backticks, as Markdown does
+/// (a check's verdict: "No `cluster_created` event yet."). An unpaired backtick stays text.
+pub fn code_spans(text: &str) -> Vec<(bool, &str)> {
+    let pieces: Vec<&str> = text.split('`').collect();
+    let paired = pieces.len() % 2 == 1;
+    let mut out = Vec::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        let last = i + 1 == pieces.len();
+        if i % 2 == 1 && (paired || !last) {
+            out.push((true, *piece));
+        } else if i % 2 == 1 {
+            // The unpaired tail: its backtick was text.
+            out.push((false, "`"));
+            out.push((false, *piece));
+        } else if !piece.is_empty() {
+            out.push((false, *piece));
+        }
+    }
+    out
+}
+
+/// A message with its backtick spans drawn as `<code>`. The message may hold what a learner
+/// typed (a container name), so it becomes text nodes, never HTML.
+pub fn with_code(text: &str) -> Html {
+    html! {
+        <>{ for code_spans(text).into_iter().map(|(code, piece)| if code {
+            html! { <code>{ piece.to_string() }</code> }
+        } else {
+            html! { { piece.to_string() } }
+        }) }</>
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{inline, without_title};
+    use super::{code_spans, inline, without_title};
+
+    #[test]
+    fn backtick_spans_become_code_and_a_lone_backtick_stays_text() {
+        assert_eq!(
+            code_spans("No `cluster_created` event yet."),
+            vec![
+                (false, "No "),
+                (true, "cluster_created"),
+                (false, " event yet.")
+            ]
+        );
+        assert_eq!(
+            code_spans("a `b` c `d"),
+            vec![
+                (false, "a "),
+                (true, "b"),
+                (false, " c "),
+                (false, "`"),
+                (false, "d")
+            ]
+        );
+        assert_eq!(code_spans("plain"), vec![(false, "plain")]);
+    }
 
     #[test]
     fn one_paragraph_loses_its_p_and_two_keep_them() {

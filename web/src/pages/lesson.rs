@@ -13,7 +13,7 @@ use crate::app::use_app;
 use crate::components::workbench::Workbench;
 use crate::lesson_text::{use_lesson_text, LessonText};
 use crate::pages::storage_owners;
-use crate::prose::{inline, trusted_html, without_title};
+use crate::prose::{inline, trusted_html, with_code, without_title};
 use crate::route::Route;
 use crate::state::progress::{load_scenario, Export, Progress};
 use crate::state::scenario::{build_context, Scenario};
@@ -299,7 +299,7 @@ pub fn LessonPage(props: &LessonPageProps) -> Html {
                 { choices.unwrap_or_default() }
                 if let Some(result) = live {
                     <p class="check-detail" role="status" aria-live="polite">
-                        { texts.check_waiting }{ ": " }{ result.detail.get(app.lang) }
+                        { texts.check_waiting }{ ": " }{ with_code(result.detail.get(app.lang)) }
                     </p>
                 }
                 if passed && (has_text(html.whys.get(index), app.lang) || !step.why.get(app.lang).is_empty()) {
