@@ -71,3 +71,89 @@ fn a_crash_loops_back_offs_are_one_line_with_their_count() {
         "{backoffs}: {line}"
     );
 }
+
+/// The Events of `kubectl describe pod NAME`, as (reason, message) pairs.
+fn pod_events(w: &mut World, pod: &str) -> Vec<(String, String)> {
+    let describe = ok(w, &format!("kubectl describe pod {pod}"));
+    let table = describe.split("Events:").nth(1).unwrap_or_default();
+    table
+        .lines()
+        .skip(3)
+        .filter_map(|l| {
+            let cells: Vec<&str> = l
+                .split("   ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect();
+            Some((cells.get(1)?.to_string(), cells.last()?.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_kubelet_tells_the_pull_the_create_and_the_start_of_each_pod_container() {
+    let mut w = World::new(7);
+    ok(&mut w, "cluster create --nodes 1");
+    ok(
+        &mut w,
+        "kubectl create deployment web --image=nginx --replicas=2",
+    );
+    let names = ok(&mut w, "kubectl get pods -o name");
+    let pods: Vec<&str> = names
+        .lines()
+        .map(|l| l.trim_start_matches("pod/"))
+        .collect();
+    assert_eq!(pods.len(), 2, "{names}");
+    let events: Vec<Vec<(String, String)>> = pods.iter().map(|p| pod_events(&mut w, p)).collect();
+    // One pod's start pulled the image onto the node; the other found it there.
+    let pulled = events
+        .iter()
+        .filter(|e| e.iter().any(|(r, _)| r == "Pulling"))
+        .count();
+    assert_eq!(pulled, 1, "{events:?}");
+    for e in &events {
+        let reasons: Vec<&str> = e.iter().map(|(r, _)| r.as_str()).collect();
+        let pulled_now = reasons.contains(&"Pulling");
+        let want: &[&str] = if pulled_now {
+            &["Scheduled", "Pulling", "Pulled", "Created", "Started"]
+        } else {
+            &["Scheduled", "Pulled", "Created", "Started"]
+        };
+        assert_eq!(reasons, want, "{e:?}");
+        let pulled_message = &e.iter().find(|(r, _)| r == "Pulled").unwrap().1;
+        if pulled_now {
+            assert!(
+                pulled_message.starts_with("Successfully pulled image \"nginx\" in 0s")
+                    && pulled_message.ends_with(" bytes."),
+                "{pulled_message}"
+            );
+        } else {
+            assert_eq!(
+                pulled_message,
+                "Container image \"nginx\" already present on machine"
+            );
+        }
+        assert!(e.contains(&("Created".into(), "Created container: nginx".into())));
+        assert!(e.contains(&("Started".into(), "Started container nginx".into())));
+    }
+}
+
+#[test]
+fn each_restart_of_a_crashing_container_is_started_again_by_the_kubelet() {
+    let mut w = World::new(7);
+    ok(&mut w, "cluster create");
+    ok(&mut w, "kubectl create deployment b --image=busybox");
+    ok(&mut w, "tick 5m");
+    let restarts: usize = ok(&mut w, "kubectl get pods")
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(restarts >= 3, "{restarts}");
+    // The first start and every restart: one Started event each.
+    assert_eq!(recorded(&w, "Started"), restarts + 1);
+    let table = ok(&mut w, "kubectl get events");
+    let started: Vec<&str> = table.lines().filter(|l| l.contains("Started")).collect();
+    assert_eq!(started.len(), 1, "{table}");
+}

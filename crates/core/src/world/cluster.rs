@@ -289,7 +289,7 @@ impl World {
                 let Some((node, container)) = cluster.pod_container(id) else {
                     return;
                 };
-                self.on_host(&node, |w| {
+                let started = self.on_host(&node, |w| {
                     // The kubelet starts it: a crash after this one is noticed again.
                     let id = ContainerId(container);
                     if let Some(c) = w.engine.containers.get_mut(&id) {
@@ -297,6 +297,9 @@ impl World {
                     }
                     w.start_detached(&id)
                 });
+                if let Some(Ok(())) = started {
+                    self.container_started_events(id, None);
+                }
             }
             KubeletAction::Stop { node, container } => {
                 self.on_host(&node, |w| w.kill_container(&ContainerId(container)));
@@ -344,9 +347,17 @@ impl World {
         let (image, pod_name) = (c.image.clone(), pod.name.clone());
         let result = self
             .on_host(&node, |w| {
+                let present = w.engine.images.lookup(&spec.image).is_ok();
                 let container = w.create_from_spec(spec)?;
+                // Bytes of the image it runs: what the kubelet's "Pulled" event tells.
+                let pulled = (!present).then(|| {
+                    w.engine
+                        .images
+                        .lookup(&image)
+                        .map_or(0, |i| i.size(&w.engine.images))
+                });
                 w.start_detached(&container)?;
-                Ok::<_, EngineError>(container)
+                Ok::<_, EngineError>((container, pulled))
             })
             .unwrap_or_else(|| Err(EngineError::Start(format!("no host {node}"))));
         let now = self.now;
@@ -357,10 +368,11 @@ impl World {
             return;
         };
         match result {
-            Ok(container) => {
+            Ok((container, pulled)) => {
                 pod.container = Some(container.0);
                 pod.phase = crate::cluster::objects::Phase::Running;
                 cluster.pull_succeeded(id);
+                self.container_started_events(id, pulled);
             }
             Err(error) => {
                 let pull = matches!(
@@ -397,6 +409,42 @@ impl World {
 }
 
 impl World {
+    /// The kubelet's events for a pod container it started: the image (pulled now, with its
+    /// size, or already on the node), then `Created` and `Started`, in Kubernetes' words.
+    /// `pulled`: the image's bytes when this start pulled it (a pull takes no logical time
+    /// here); `None` when it was on the node already (also on every restart).
+    fn container_started_events(&mut self, id: PodId, pulled: Option<u64>) {
+        let now = self.now;
+        let Some(cluster) = self.cluster.as_mut() else {
+            return;
+        };
+        let Some((object, container, image)) = cluster.pod_by_id(id).and_then(|p| {
+            let c = p.spec.containers.first()?;
+            Some((format!("pod/{}", p.name), c.name.clone(), c.image.clone()))
+        }) else {
+            return;
+        };
+        let mut event =
+            |reason, message| cluster.event(now, false, reason, object.clone(), "kubelet", message);
+        match pulled {
+            Some(bytes) => {
+                event("Pulling", format!("Pulling image \"{image}\""));
+                event(
+                    "Pulled",
+                    format!(
+                        "Successfully pulled image \"{image}\" in 0s (0s including waiting). Image size: {bytes} bytes."
+                    ),
+                );
+            }
+            None => event(
+                "Pulled",
+                format!("Container image \"{image}\" already present on machine"),
+            ),
+        }
+        event("Created", format!("Created container: {container}"));
+        event("Started", format!("Started container {container}"));
+    }
+
     /// A container on this host ended: if it was a pod's, it is not ready any more, and
     /// when it ended by itself its kubelet restarts it after its back-off. The cluster's
     /// timer wakes for it.
