@@ -157,3 +157,25 @@ fn each_restart_of_a_crashing_container_is_started_again_by_the_kubelet() {
     let started: Vec<&str> = table.lines().filter(|l| l.contains("Started")).collect();
     assert_eq!(started.len(), 1, "{table}");
 }
+
+#[test]
+fn a_deleted_pods_running_container_is_stopped_by_its_kubelet() {
+    let mut w = World::new(7);
+    ok(&mut w, "cluster create --nodes 1");
+    ok(&mut w, "kubectl create deployment web --image=nginx");
+    let pod = ok(&mut w, "kubectl get pods -o name");
+    ok(&mut w, &format!("kubectl delete {}", pod.trim()));
+    let table = ok(&mut w, "kubectl get events");
+    let killing: Vec<&str> = table.lines().filter(|l| l.contains("Killing")).collect();
+    assert_eq!(killing.len(), 1, "{table}");
+    assert!(
+        killing[0].contains(pod.trim()) && killing[0].ends_with("Stopping container nginx"),
+        "{table}"
+    );
+    // A crashed container is not running: nothing to stop when its pod goes.
+    ok(&mut w, "kubectl create deployment b --image=busybox");
+    ok(&mut w, "tick 2s");
+    let crashed = ok(&mut w, "kubectl get pods -l app=b -o name");
+    ok(&mut w, &format!("kubectl delete {}", crashed.trim()));
+    assert_eq!(recorded(&w, "Killing"), 1);
+}

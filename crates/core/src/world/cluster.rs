@@ -305,7 +305,38 @@ impl World {
                 self.on_host(&node, |w| w.kill_container(&ContainerId(container)));
             }
             KubeletAction::Remove { node, container } => {
-                self.on_host(&node, |w| w.remove_by_id(&ContainerId(container)));
+                let stopping = self
+                    .on_host(&node, |w| {
+                        let id = ContainerId(container);
+                        let running = w.engine.containers.get(&id).and_then(|c| {
+                            let label = |key: &str| {
+                                c.labels
+                                    .iter()
+                                    .find(|(k, _)| k == key)
+                                    .map(|(_, v)| v.clone())
+                            };
+                            c.is_running().then(|| {
+                                Some((
+                                    label("io.kubernetes.pod.name")?,
+                                    label("io.kubernetes.container.name")?,
+                                ))
+                            })?
+                        });
+                        let _ = w.remove_by_id(&id);
+                        running
+                    })
+                    .flatten();
+                // The pod has left the API already; its event stays, as Kubernetes' does.
+                if let (Some((pod, name)), Some(cluster)) = (stopping, self.cluster.as_mut()) {
+                    cluster.event(
+                        self.now,
+                        false,
+                        "Killing",
+                        format!("pod/{pod}"),
+                        "kubelet",
+                        format!("Stopping container {name}"),
+                    );
+                }
             }
             KubeletAction::Probe(id) => self.run_probe(id),
             KubeletAction::ProbeTimedOut(id) => self.probe_timed_out(id),
