@@ -19,17 +19,30 @@ pub struct Published {
 }
 
 /// Binds the container's TCP host ports. `name` and `id` are the container's, for docker's
-/// message when a port cannot be bound. UDP and IPv6 bindings are not published here.
+/// message when a port cannot be bound. The relay is TCP over IPv4 only: a UDP or SCTP port,
+/// or an IPv6 host address, is refused with a message saying so (the container would show
+/// the port as published while nothing answers on it).
 pub fn bind(
     name: &str,
     id: &str,
     container_ip: &str,
     bindings: &[PortBinding],
 ) -> Result<Vec<Published>, String> {
-    let tcp: Vec<&PortBinding> = bindings
-        .iter()
-        .filter(|b| b.proto.is_empty() || b.proto == "tcp")
-        .collect();
+    if let Some(b) = bindings.iter().find(|b| !relayable(b)) {
+        let proto = if b.proto.is_empty() { "tcp" } else { &b.proto };
+        let host = if b.host_ip.contains(':') {
+            format!("[{}]:", b.host_ip)
+        } else if b.host_ip.is_empty() {
+            String::new()
+        } else {
+            format!("{}:", b.host_ip)
+        };
+        return Err(format!(
+            "sim --real publishes TCP ports on IPv4 addresses only, not -p {host}{}:{}/{proto}: publish it over TCP, or run the container without --real",
+            b.host_port, b.container_port
+        ));
+    }
+    let tcp: Vec<&PortBinding> = bindings.iter().collect();
     if tcp.is_empty() {
         return Ok(Vec::new());
     }
@@ -49,9 +62,9 @@ pub fn bind(
         } else {
             &b.host_ip
         };
-        let Ok(host): Result<Ipv4Addr, _> = host_ip.parse() else {
-            continue;
-        };
+        let host: Ipv4Addr = host_ip.parse().map_err(|_| {
+            format!("cannot publish ports of {name}: {host_ip} is not an IPv4 address")
+        })?;
         let listener = TcpListener::bind(SocketAddrV4::new(host, b.host_port))
             .map_err(|e| refusal(name, id, host_ip, b.host_port, &e))?;
         out.push(Published {
@@ -60,6 +73,12 @@ pub fn bind(
         });
     }
     Ok(out)
+}
+
+/// What the relay can publish: TCP to an IPv4 (or any) host address.
+fn relayable(b: &PortBinding) -> bool {
+    (b.proto.is_empty() || b.proto == "tcp")
+        && (b.host_ip.is_empty() || b.host_ip.parse::<Ipv4Addr>().is_ok())
 }
 
 /// docker's message for a host port it could not listen on.
@@ -107,9 +126,18 @@ mod tests {
     }
 
     #[test]
-    fn udp_is_not_published_and_needs_no_address() {
+    fn what_the_relay_cannot_carry_is_refused_naming_the_binding() {
         let mut udp = binding(5353, 53);
         udp.proto = "udp".into();
-        assert!(bind("dns", "abc", "", &[udp]).unwrap().is_empty());
+        let err = bind("dns", "abc", "172.17.0.2", &[binding(0, 80), udp])
+            .err()
+            .expect("udp is refused");
+        assert!(err.contains("not -p 127.0.0.1:5353:53/udp"), "{err}");
+        let mut v6 = binding(8080, 80);
+        v6.host_ip = "::1".into();
+        let err = bind("web", "abc", "172.17.0.2", &[v6])
+            .err()
+            .expect("v6 is refused");
+        assert!(err.contains("not -p [::1]:8080:80/tcp"), "{err}");
     }
 }
