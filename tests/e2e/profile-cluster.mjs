@@ -42,10 +42,32 @@ try {
       : frame.url ? 'js' : frame.functionName;
     kinds.set(kind, (kinds.get(kind) ?? 0) + dt);
   });
+  // Inclusive time: a sample counts once for every distinct function on its stack.
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const total = new Map();
+  profile.samples.forEach((id, i) => {
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at).callFrame;
+      if (frame.url.endsWith('.wasm') || frame.url.startsWith('wasm://')) seen.add(frame.functionName);
+    }
+    for (const name of seen) total.set(name, (total.get(name) ?? 0) + dt);
+  });
   const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 25);
   console.log(`ten commands: ${times.map((t) => t.toFixed(0)).join(' ')} ms`);
   console.log('per kind (ms over the ten):', [...kinds].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', '));
   for (const [name, ms] of top) console.log(`${ms.toFixed(1).padStart(8)} ms  ${name}`);
+  // With a build that keeps names (SIM_PROFILE_TOTALS=N), the N wasm functions with the most
+  // time including what they call: which step of a command costs what.
+  const totals = Number(process.env.SIM_PROFILE_TOTALS ?? 0);
+  if (totals) {
+    console.log('including callees:');
+    for (const [name, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, totals)) {
+      console.log(`${ms.toFixed(1).padStart(8)} ms  ${name.slice(0, 150)}`);
+    }
+  }
 } finally {
   await close();
   server.close();

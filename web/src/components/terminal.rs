@@ -27,7 +27,9 @@ pub struct TerminalProps {
     pub transcript: Rc<Vec<SharedEntry>>,
     /// Lines typed before, oldest first, for Up/Down.
     pub history: Rc<Vec<String>>,
-    pub names: Rc<Names>,
+    /// The names Tab completes, asked of the World only when Tab is pressed (gathering every
+    /// pod's name after each command would cost more than the command).
+    pub names: Callback<(), Names>,
     pub on_run: Callback<Vec<String>>,
     /// Text to put into the prompt (a lesson's "try this"), with a counter so the same text can
     /// be offered twice.
@@ -57,7 +59,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     let onkeydown = {
         let on_run = props.on_run.clone();
         let history = Rc::clone(&props.history);
-        let names = Rc::clone(&props.names);
+        let names = props.names.clone();
         let shown_candidates = shown_candidates.clone();
         Callback::from(move |event: KeyboardEvent| {
             if event.is_composing() {
@@ -101,7 +103,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                         .ok()
                         .flatten()
                         .map_or(line.len(), |p| utf16_to_byte(&line, p as usize));
-                    let (start, options) = candidates(&line, pos, &names, FIRST_WORDS);
+                    let (start, options) = candidates(&line, pos, &names.emit(()), FIRST_WORDS);
                     if options.is_empty() {
                         // Nothing to complete: let Tab move focus on, for keyboard users.
                         return;

@@ -42,9 +42,9 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
         use_effect_with(session.revision, move |_| save_scenario(&owner, &scenario));
     }
 
-    let names = use_memo(session.revision, {
+    let names = use_callback(session.revision, {
         let session = session.clone();
-        move |_| Names::of_world(&session.world())
+        move |(), _| Names::of_world(&session.world())
     });
     let history = use_memo(session.revision, {
         let steps = Rc::clone(&session.steps);
@@ -59,7 +59,7 @@ pub fn Workbench(props: &WorkbenchProps) -> Html {
     // (and per Service clicked), not per redraw.
     let rollouts = use_memo(session.revision, {
         let session = session.clone();
-        move |_| sim_core::view::rollouts(&session.world())
+        move |_| session.rollouts()
     });
     let picked = use_state(|| None::<String>);
     let discovery = use_memo((session.revision, (*picked).clone()), {

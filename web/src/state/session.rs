@@ -6,7 +6,7 @@
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
-use sim_core::view::{run_line_with_frames, snapshot, Snapshot};
+use sim_core::view::{run_line_with_frames, snapshot, RolloutView, Rollouts, Snapshot};
 use sim_core::{command::build_context_request, Event, Outcome, World};
 use yew::Reducible;
 
@@ -82,6 +82,8 @@ pub enum Action {
 #[derive(Clone)]
 pub struct Session {
     world: Rc<RefCell<World>>,
+    /// The rollout histories read from this World's trace so far (only new events are read).
+    rollouts: Rc<RefCell<Rollouts>>,
     pub seed: u64,
     /// Every step typed, including undone ones after the cursor.
     pub steps: Rc<Vec<Step>>,
@@ -160,6 +162,7 @@ impl Session {
             focus: None,
             trace_hash: world.trace_hash(),
             world: Rc::new(RefCell::new(world)),
+            rollouts: Rc::default(),
             seed,
             steps,
             cursor,
@@ -252,6 +255,12 @@ impl Session {
         self.world.borrow()
     }
 
+    /// Deployments' rollouts in the World at the cursor, reading only the events since the
+    /// last call.
+    pub fn rollouts(&self) -> Vec<RolloutView> {
+        self.rollouts.borrow_mut().update(&self.world.borrow())
+    }
+
     /// What to save, share or export: the applied steps and the current files.
     pub fn scenario(&self) -> Scenario {
         Scenario {
@@ -294,6 +303,7 @@ impl Session {
         let end_snapshot = Rc::new(snapshot(&world));
         Rc::new(Session {
             world: Rc::clone(&self.world),
+            rollouts: Rc::clone(&self.rollouts),
             seed: self.seed,
             cursor: steps.len(),
             focus: None,

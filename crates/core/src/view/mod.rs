@@ -29,7 +29,7 @@ use serde::Serialize;
 pub use cluster::{MAX_DECISIONS, MAX_ROWS, WHAT_IF_LIMIT};
 pub use discovery::{last_lookup, lookup, EndpointView, KeyView, LookupView, MAX_KEYS};
 pub use host::{host_pid, HOST_HOSTNAME};
-pub use rollout::{rollouts, RolloutPoint, RolloutView, MAX_POINTS};
+pub use rollout::{rollouts, RolloutPoint, RolloutView, Rollouts, MAX_POINTS};
 
 /// Everything the pictures draw, taken at one moment.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

@@ -290,98 +290,180 @@ fn pod_of(container: &str) -> Option<&str> {
 }
 
 /// Every Deployment's rollout history, in the Deployments' order; empty without a cluster.
+/// One pass over the whole trace: a front that asks after every command keeps a [`Rollouts`].
 pub fn rollouts(world: &World) -> Vec<RolloutView> {
-    let Some(cluster) = world.cluster() else {
-        return Vec::new();
-    };
-    cluster
-        .deployments()
-        .map(|d| {
-            let sets = cluster.replicasets_of(d);
-            let mut tracker = Tracker {
-                replicasets: sets
-                    .iter()
-                    .enumerate()
-                    .map(|(i, rs)| (rs.name.clone(), i))
-                    .collect(),
-                labels: sets.iter().map(|rs| rs.template.labels.clone()).collect(),
-                probed: sets
-                    .iter()
-                    .map(|rs| {
-                        let first = rs.template.containers.first();
-                        first.is_some_and(|c| c.readiness.is_some())
-                    })
-                    .collect(),
+    Rollouts::default().update(world)
+}
+
+/// Rollout histories kept between calls, so each call reads only the events recorded since the
+/// last one (a trace only grows): a command then costs its own events, not the whole trace.
+/// Keep one per World (a replayed World needs a new one); the views equal [`rollouts`]'.
+#[derive(Default)]
+pub struct Rollouts {
+    /// Events already read.
+    read: usize,
+    /// By Deployment name.
+    kept: BTreeMap<String, Kept>,
+}
+
+/// One Deployment's history so far.
+struct Kept {
+    /// Its ReplicaSets' names when last read, in the tracker's order (by revision).
+    names: Vec<String>,
+    tracker: Tracker,
+    points: Vec<RolloutPoint>,
+}
+
+impl Rollouts {
+    /// The rollouts now, as [`rollouts`] computes them, reading only the new events.
+    pub fn update(&mut self, world: &World) -> Vec<RolloutView> {
+        let events = world.events();
+        if events.len() < self.read {
+            // Not the World this was kept for.
+            self.kept.clear();
+            self.read = 0;
+        }
+        let Some(cluster) = world.cluster() else {
+            self.kept.clear();
+            self.read = events.len();
+            return Vec::new();
+        };
+        let mut kept = BTreeMap::new();
+        let views = cluster
+            .deployments()
+            .map(|d| {
+                let sets = cluster.replicasets_of(d);
+                let going_on = self.kept.remove(&d.name).filter(|k| k.leads_to(&sets));
+                let from = if going_on.is_some() { self.read } else { 0 };
+                let mut state = going_on.unwrap_or_else(Kept::new);
+                state.read(&d.name, &sets, events.get(from..).unwrap_or_default());
+                let view = view(cluster, d, &sets, &state);
+                kept.insert(d.name.clone(), state);
+                view
+            })
+            .collect();
+        self.kept = kept;
+        self.read = events.len();
+        views
+    }
+}
+
+/// What makes two points the same picture.
+fn counts(p: &RolloutPoint) -> [u32; 4] {
+    [p.old_ready, p.old_unready, p.new_ready, p.new_unready]
+}
+
+impl Kept {
+    fn new() -> Kept {
+        Kept {
+            names: Vec::new(),
+            tracker: Tracker {
+                replicasets: BTreeMap::new(),
+                labels: Vec::new(),
+                probed: Vec::new(),
                 pods: BTreeMap::new(),
-                live: vec![[0, 0]; sets.len()],
+                live: Vec::new(),
                 newest: None,
-            };
-            let mut points: Vec<RolloutPoint> = Vec::new();
-            for event in world.events() {
-                if tracker.apply(&d.name, &event.kind) {
-                    let point = tracker.counts(event.seq, event.at);
-                    // Only changes in the counts make a new point.
-                    let same = points.last().is_some_and(|last| {
-                        (
-                            last.old_ready,
-                            last.old_unready,
-                            last.new_ready,
-                            last.new_unready,
-                        ) == (
-                            point.old_ready,
-                            point.old_unready,
-                            point.new_ready,
-                            point.new_unready,
-                        )
-                    });
-                    if !same {
-                        points.push(point);
-                    }
+            },
+            points: Vec::new(),
+        }
+    }
+
+    /// Going on from here is the same as starting again only when the ReplicaSets it knew are
+    /// still the Deployment's first ones, in the same order (a rollback reorders them: then
+    /// the whole trace is read once more).
+    fn leads_to(&self, sets: &[&crate::cluster::objects::ReplicaSet]) -> bool {
+        self.names.len() <= sets.len() && self.names.iter().zip(sets).all(|(n, rs)| *n == rs.name)
+    }
+
+    /// Takes the ReplicaSets it does not know yet, then `events`.
+    fn read(
+        &mut self,
+        deployment: &str,
+        sets: &[&crate::cluster::objects::ReplicaSet],
+        events: &[crate::Event],
+    ) {
+        for rs in sets.get(self.names.len()..).unwrap_or_default() {
+            self.tracker.add(rs);
+            self.names.push(rs.name.clone());
+        }
+        for event in events {
+            if self.tracker.apply(deployment, &event.kind) {
+                let point = self.tracker.counts(event.seq, event.at);
+                // Only changes in the counts make a new point.
+                if self.points.last().map(counts) != Some(counts(&point)) {
+                    self.points.push(point);
                 }
             }
-            if points.len() > MAX_POINTS {
-                points.drain(..points.len() - MAX_POINTS);
-            }
-            let newest = tracker.newest.and_then(|i| sets.get(i)).or(sets.last());
-            let (surge, unavailable) = d.rollout.strategy.bounds(d.replicas);
-            let waiting: BTreeSet<String> = newest
-                .map(|rs| {
-                    cluster
-                        .pods()
-                        .filter(|p| p.owner.as_ref() == Some(&rs.key()) && !p.terminating)
-                        .filter_map(|p| p.waiting_reason.clone())
-                        .collect()
-                })
-                .unwrap_or_default();
-            let status = if d.rollout.paused {
-                "paused"
-            } else if d.rollout.timed_out {
-                "stalled"
-            } else if cluster.rollout_complete(d) {
-                "complete"
-            } else {
-                "progressing"
-            };
-            RolloutView {
-                deployment: d.name.clone(),
-                replicas: d.replicas,
-                max_pods: d.replicas + surge,
-                min_ready: d.replicas.saturating_sub(unavailable),
-                strategy: d.rollout.strategy.name().to_string(),
-                status,
-                waiting: waiting.into_iter().next(),
-                image: newest
-                    .map(|rs| {
-                        rs.template
-                            .containers
-                            .iter()
-                            .map(|c| c.image.clone())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
-                    .unwrap_or_default(),
-                points,
-            }
+        }
+        if self.points.len() > MAX_POINTS {
+            self.points.drain(..self.points.len() - MAX_POINTS);
+        }
+    }
+}
+
+impl Tracker {
+    /// Knows one more ReplicaSet of the Deployment (the next in revision order).
+    fn add(&mut self, rs: &crate::cluster::objects::ReplicaSet) {
+        self.replicasets.insert(rs.name.clone(), self.labels.len());
+        self.labels.push(rs.template.labels.clone());
+        let first = rs.template.containers.first();
+        self.probed
+            .push(first.is_some_and(|c| c.readiness.is_some()));
+        self.live.push([0, 0]);
+    }
+}
+
+/// The picture's view of one Deployment: its history and what its ReplicaSets are now.
+fn view(
+    cluster: &crate::cluster::Cluster,
+    d: &crate::cluster::objects::Deployment,
+    sets: &[&crate::cluster::objects::ReplicaSet],
+    state: &Kept,
+) -> RolloutView {
+    let newest = state
+        .tracker
+        .newest
+        .and_then(|i| sets.get(i))
+        .or(sets.last());
+    let (surge, unavailable) = d.rollout.strategy.bounds(d.replicas);
+    let waiting: BTreeSet<String> = newest
+        .map(|rs| {
+            let key = Some(rs.key());
+            cluster
+                .pods()
+                .filter(|p| p.owner == key && !p.terminating)
+                .filter_map(|p| p.waiting_reason.clone())
+                .collect()
         })
-        .collect()
+        .unwrap_or_default();
+    let status = if d.rollout.paused {
+        "paused"
+    } else if d.rollout.timed_out {
+        "stalled"
+    } else if cluster.rollout_complete(d) {
+        "complete"
+    } else {
+        "progressing"
+    };
+    RolloutView {
+        deployment: d.name.clone(),
+        replicas: d.replicas,
+        max_pods: d.replicas + surge,
+        min_ready: d.replicas.saturating_sub(unavailable),
+        strategy: d.rollout.strategy.name().to_string(),
+        status,
+        waiting: waiting.into_iter().next(),
+        image: newest
+            .map(|rs| {
+                rs.template
+                    .containers
+                    .iter()
+                    .map(|c| c.image.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default(),
+        points: state.points.clone(),
+    }
 }

@@ -277,3 +277,53 @@ fn counts_kept_as_events_come_match_the_cluster_after_scaling() {
     let down = web_rollout(&w).points.last().copied().unwrap_or_default();
     assert_eq!((live, total(&down), down.new_ready), (40, 40, 40));
 }
+
+/// Kept between commands, the history reads only each command's new events and still draws
+/// what a pass over the whole trace draws: through updates, a rollback (which reorders the
+/// ReplicaSets), deletions, a second Deployment, one deleted and made again, and no cluster.
+#[test]
+fn a_kept_history_equals_a_pass_over_the_whole_trace_after_every_command() {
+    let mut w = World::new(11);
+    let mut kept = Rollouts::default();
+    let mut read_more_than_once = 0;
+    for line in [
+        "kubectl create deployment early --image=nginx",
+        "cluster create --nodes 2",
+        "kubectl create deployment web --image=nginx --replicas=4",
+        "tick 10s",
+        "kubectl set image deployment/web nginx=nginx:1.27",
+        "tick 3s",
+        "kubectl create deployment api --image=redis --replicas=2",
+        "tick 10s",
+        "kubectl set image deployment/web nginx=nginx:9.99-nope",
+        "tick 2m",
+        "kubectl rollout undo deployment/web",
+        "tick 10s",
+        "kubectl delete pods -l app=web",
+        "kubectl drain node-1 --ignore-daemonsets",
+        "tick 10s",
+        "kubectl scale deployment web --replicas=6",
+        "kubectl delete deployment api",
+        "tick 5s",
+        "kubectl create deployment api --image=redis --replicas=3",
+        "tick 10s",
+        "cluster delete",
+        "cluster create",
+        "kubectl create deployment web --image=nginx --replicas=2",
+        "tick 10s",
+    ] {
+        w.run_line(line, &BuildContext::default());
+        let whole = rollouts(&w);
+        assert_eq!(kept.update(&w), whole, "after `{line}`");
+        read_more_than_once += usize::from(whole.iter().any(|r| r.points.len() > 1));
+    }
+    assert!(read_more_than_once > 10, "the histories had points to keep");
+    // Another World (shorter trace) is read from its start.
+    let mut other = web(3);
+    assert_eq!(kept.update(&other), rollouts(&other));
+    run(
+        &mut other,
+        &["kubectl scale deployment web --replicas=5", "tick 10s"],
+    );
+    assert_eq!(kept.update(&other), rollouts(&other));
+}
