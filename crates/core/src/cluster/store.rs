@@ -36,6 +36,7 @@ pub struct Store {
     revision: u64,
     changes: Vec<Change>,
     /// A test wrote a value the cluster did not make (the full write-through check is off).
+    #[cfg(any(test, debug_assertions))]
     tampered: bool,
 }
 
@@ -130,6 +131,7 @@ impl Store {
         }
     }
 
+    #[cfg(any(test, debug_assertions))]
     pub(crate) fn tampered(&self) -> bool {
         self.tampered
     }

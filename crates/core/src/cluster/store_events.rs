@@ -17,12 +17,39 @@ use std::collections::{BTreeMap, BTreeSet};
 /// How long etcd keeps an Event after its last write (kube-apiserver's `--event-ttl`).
 pub const EVENT_TTL: Tick = 3_600_000;
 
-/// What makes two events one Event object: (object, namespace, warning, reason, source, message).
-type Said = (String, String, bool, &'static str, &'static str, String);
+/// Whether two events say the same thing of the same object (one Event object).
+fn same(a: &KubeEvent, b: &KubeEvent) -> bool {
+    a.object == b.object
+        && a.namespace == b.namespace
+        && a.warning == b.warning
+        && a.reason == b.reason
+        && a.source == b.source
+        && a.message == b.message
+}
+
+/// A digest of what an event says (FNV-1a), to find its Event object without copying it.
+fn said(e: &KubeEvent) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [
+        e.object.as_str(),
+        e.namespace.as_str(),
+        e.reason,
+        e.source,
+        e.message.as_str(),
+        if e.warning { "W" } else { "N" },
+    ] {
+        for b in part.bytes().chain([0]) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
 
 #[derive(Clone, Debug)]
 struct Group {
-    said: Said,
+    /// What its events say, digested ([`said`]), and its namespace.
+    said: u64,
+    namespace: String,
     /// The index of its first event.
     first: usize,
     last_at: Tick,
@@ -37,7 +64,8 @@ pub(super) struct EventFold {
     /// How many events are folded in.
     seen: usize,
     groups: BTreeMap<u64, Group>,
-    live: BTreeMap<Said, u64>,
+    /// The live groups by digest (several when digests collide).
+    live: BTreeMap<u64, Vec<u64>>,
     /// Groups by their last write, oldest first: the next to expire.
     by_last: BTreeSet<(Tick, u64)>,
     next: u64,
@@ -66,21 +94,16 @@ impl EventFold {
     /// Folds in the events after those seen; the groups that changed go into `dirty`.
     fn fold(&mut self, events: &[KubeEvent], dirty: &mut BTreeSet<u64>) {
         for (i, e) in events.iter().enumerate().skip(self.seen) {
-            let said: Said = (
-                e.object.clone(),
-                namespace_of(e).to_string(),
-                e.warning,
-                e.reason,
-                e.source,
-                e.message.clone(),
-            );
-            let alive = self.live.get(&said).copied().filter(|id| {
-                self.groups
-                    .get(id)
-                    .is_some_and(|g| g.last_at + EVENT_TTL > e.at)
+            let digest = said(e);
+            let alive = self.live.get(&digest).and_then(|ids| {
+                ids.iter().copied().find(|id| {
+                    self.groups.get(id).is_some_and(|g| {
+                        g.last_at + EVENT_TTL > e.at
+                            && events.get(g.first).is_some_and(|f| same(f, e))
+                    })
+                })
             });
-            if let Some(g) = alive.and_then(|id| self.groups.get_mut(&id).map(|g| (id, g))) {
-                let (id, g) = g;
+            if let Some((id, g)) = alive.and_then(|id| self.groups.get_mut(&id).map(|g| (id, g))) {
                 self.by_last.remove(&(g.last_at, id));
                 g.count += 1;
                 g.last_at = g.last_at.max(e.at);
@@ -96,12 +119,13 @@ impl EventFold {
             self.at_tick = (e.at, nth + 1);
             let id = self.next;
             self.next += 1;
-            self.live.insert(said.clone(), id);
+            self.live.entry(digest).or_default().push(id);
             self.by_last.insert((e.at, id));
             self.groups.insert(
                 id,
                 Group {
-                    said,
+                    said: digest,
+                    namespace: namespace_of(e).to_string(),
                     first: i,
                     last_at: e.at,
                     count: 1,
@@ -122,10 +146,13 @@ impl EventFold {
             }
             self.by_last.remove(&(last, id));
             if let Some(g) = self.groups.remove(&id) {
-                if self.live.get(&g.said) == Some(&id) {
-                    self.live.remove(&g.said);
+                if let Some(ids) = self.live.get_mut(&g.said) {
+                    ids.retain(|i| *i != id);
+                    if ids.is_empty() {
+                        self.live.remove(&g.said);
+                    }
                 }
-                gone.push(format!("/registry/events/{}/{}", g.said.1, g.name));
+                gone.push(format!("/registry/events/{}/{}", g.namespace, g.name));
             }
         }
         gone
@@ -139,7 +166,7 @@ impl EventFold {
             return;
         };
         let (kind, api_version) = involved_kind(&e.object);
-        let ns = g.said.1.as_str();
+        let ns = g.namespace.as_str();
         let v = EventValue {
             api_version: "v1",
             count: g.count,

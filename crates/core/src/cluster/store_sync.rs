@@ -1,5 +1,5 @@
 //! The write-through from the cluster's objects to its store, looking again only at what
-//! changed since the last one: the pods the pod slots noted (or whose container's runtime
+//! changed since the last one: the nodes whose fields changed, the pods the pod slots noted (or whose container's runtime
 //! moved on), the Services created or deleted, the Endpoints of the Services such pods stand
 //! or stood behind, the ReplicaSets and Deployments whose fields or pod counts changed, and
 //! the events that came. Debug builds check each pass against a full write-through.
@@ -22,9 +22,12 @@ type Name = (String, String);
 /// What the last write-through left, kept so that the next one looks only at changes.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct StoreIndex {
+    nodes: BTreeMap<String, WrittenNode>,
     pods: BTreeMap<PodId, WrittenPod>,
-    /// ReplicaSets by number, so that each pod keeps a number rather than a name.
-    rs_numbers: BTreeMap<Name, u32>,
+    /// ReplicaSets by namespace and name to a number, so that each pod keeps a number
+    /// rather than a name (looked up without allocating).
+    rs_numbers: BTreeMap<String, BTreeMap<String, u32>>,
+    next_rs: u32,
     /// Per ReplicaSet number: its pods not terminating, and how many of them are ready.
     counts: BTreeMap<u32, (usize, usize)>,
     replicasets: BTreeMap<Name, WrittenWorkload>,
@@ -109,6 +112,46 @@ impl WrittenWorkload {
                 .strategy
                 .as_ref()
                 .is_some_and(|(s, m)| *s == d.rollout.strategy && *m == d.rollout.min_ready_seconds)
+    }
+}
+
+/// The fields a node's value is made of, as last written.
+#[derive(Clone, Debug, PartialEq)]
+struct WrittenNode {
+    index: u32,
+    capacity: super::objects::Resources,
+    max_pods: u32,
+    labels: Labels,
+    taints: Vec<super::node::Taint>,
+    unschedulable: bool,
+    ready: bool,
+    created: Tick,
+}
+
+impl WrittenNode {
+    fn of(n: &super::node::Node) -> WrittenNode {
+        WrittenNode {
+            index: n.index,
+            capacity: n.capacity,
+            max_pods: n.max_pods,
+            labels: n.labels.clone(),
+            taints: n.taints.clone(),
+            unschedulable: n.unschedulable,
+            ready: n.ready,
+            created: n.created,
+        }
+    }
+
+    /// Whether it is still what `n` would write (compared without copying).
+    fn is(&self, n: &super::node::Node) -> bool {
+        self.ready == n.ready
+            && self.unschedulable == n.unschedulable
+            && self.index == n.index
+            && self.capacity == n.capacity
+            && self.max_pods == n.max_pods
+            && self.created == n.created
+            && self.taints == n.taints
+            && self.labels == n.labels
     }
 }
 
@@ -222,12 +265,36 @@ impl ServiceIndex {
 }
 
 impl StoreIndex {
+    /// Writes the nodes that changed; deletes the keys of those that are gone.
+    fn sync_nodes(&mut self, c: &Cluster, w: &mut Writer, deletes: &mut Vec<String>) {
+        for node in c.nodes() {
+            if self.nodes.get(&node.name).is_none_or(|old| !old.is(node)) {
+                c.emit_node(w, node);
+                self.nodes.insert(node.name.clone(), WrittenNode::of(node));
+            }
+        }
+        if self.nodes.len() > c.nodes().len() {
+            self.nodes.retain(|name, _| {
+                let alive = c.node(name).is_some();
+                if !alive {
+                    deletes.push(format!("/registry/minions/{name}"));
+                }
+                alive
+            });
+        }
+    }
+
     fn rs_number(&mut self, ns: &str, name: &str) -> u32 {
-        let next = self.rs_numbers.len() as u32;
-        *self
-            .rs_numbers
-            .entry((ns.to_string(), name.to_string()))
-            .or_insert(next)
+        if let Some(n) = self.rs_numbers.get(ns).and_then(|m| m.get(name)) {
+            return *n;
+        }
+        let n = self.next_rs;
+        self.next_rs += 1;
+        self.rs_numbers
+            .entry(ns.to_string())
+            .or_default()
+            .insert(name.to_string(), n);
+        n
     }
 
     /// The pods whose value may have changed: those the slots noted, and those whose
@@ -332,7 +399,8 @@ impl StoreIndex {
         let status_of = |rs: &ReplicaSet| {
             let (replicas, ready) = self
                 .rs_numbers
-                .get(&(rs.namespace.clone(), rs.name.clone()))
+                .get(&rs.namespace)
+                .and_then(|m| m.get(&rs.name))
                 .and_then(|n| self.counts.get(n))
                 .copied()
                 .unwrap_or_default();
@@ -418,18 +486,7 @@ impl Cluster {
                 }
             };
             let mut w = Writer::new(&mut visit);
-            // Nodes are few and change in place: each is serialized and compared.
-            for node in self.nodes() {
-                self.emit_node(&mut w, node);
-            }
-            if store.prefix("/registry/minions/").count() > self.nodes().len() {
-                deletes.extend(
-                    store
-                        .prefix("/registry/minions/")
-                        .filter(|(k, _)| self.node(&k["/registry/minions/".len()..]).is_none())
-                        .map(|(k, _)| k.clone()),
-                );
-            }
+            ix.sync_nodes(self, &mut w, &mut deletes);
             let mut dirty = ix.services.sync(self, &mut w, &mut deletes);
             ix.sync_pods(self, &mut w, runtimes, &mut deletes, &mut dirty);
             ix.sync_endpoints(self, &mut w, dirty);

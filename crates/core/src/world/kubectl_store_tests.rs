@@ -166,3 +166,18 @@ fn the_incremental_write_through_equals_a_full_one() {
         "and its slice"
     );
 }
+
+#[test]
+fn a_pod_in_another_namespace_shows_its_events() {
+    let mut w = World::new(6);
+    ok(&mut w, "cluster create --nodes 1");
+    ok(
+        &mut w,
+        "kubectl create deployment web --image=nginx -n team",
+    );
+    ok(&mut w, "tick 5s");
+    let pod = w.cluster().unwrap().pods().next().unwrap().name.clone();
+    let page = ok(&mut w, &format!("kubectl describe pod {pod} -n team"));
+    assert!(page.contains("Namespace:        team"), "{page}");
+    assert!(page.contains("Successfully assigned"), "{page}");
+}

@@ -34,12 +34,19 @@ fn labels_block(out: &mut String, title: &str, labels: &Labels) {
 /// last seen first.
 fn events_block(out: &mut String, store: &Store, ns: &str, object: &str, now: Tick) {
     let name = object.split_once('/').map_or(object, |(_, n)| n);
+    // The cluster records its events without a namespace, so they are stored in `default`:
+    // an object elsewhere finds its events there too.
+    let namespaces: &[&str] = if ns == "default" {
+        &["default"]
+    } else {
+        &[ns, "default"]
+    };
     // An Event's name begins with its object's: only those keys are read.
-    let mut events: Vec<EventView> =
-        views::list::<EventView>(store, &format!("/registry/events/{ns}/{name}."))
-            .into_iter()
-            .filter(|e| e.object() == object)
-            .collect();
+    let mut events: Vec<EventView> = namespaces
+        .iter()
+        .flat_map(|ns| views::list::<EventView>(store, &format!("/registry/events/{ns}/{name}.")))
+        .filter(|e| e.object() == object)
+        .collect();
     crate::order::sort_by(&mut events, &|a, b| a.order().cmp(&b.order()));
     crate::order::sort_by(&mut events, &|a, b| a.last_at().cmp(&b.last_at()));
     if events.is_empty() {
