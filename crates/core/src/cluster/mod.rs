@@ -23,7 +23,10 @@ pub mod scheduler;
 pub mod services;
 mod slots;
 pub mod store;
+mod store_events;
 pub(crate) mod store_pod;
+pub mod store_service;
+mod store_sync;
 mod store_values;
 pub mod what_if;
 mod workloads;
@@ -112,9 +115,8 @@ pub struct Cluster {
     services: services::Services,
     /// The etcd-like store the cluster's objects are written through to.
     store: store::Store,
-    /// The pods whose stored value is current, with the container runtime it was written
-    /// with and their key.
-    store_fresh: BTreeMap<PodId, (print::Runtime, String)>,
+    /// What the last write-through to the store left (so the next looks only at changes).
+    store_index: store_sync::StoreIndex,
 }
 
 impl Cluster {

@@ -21,6 +21,42 @@ pub(crate) struct SpecValue<'a> {
     node_selector: &'a Labels,
     #[serde(rename = "restartPolicy")]
     restart_policy: &'static str,
+    #[serde(skip_serializing_if = "Tolerations::is_empty")]
+    tolerations: Tolerations<'a>,
+}
+
+/// `spec.tolerations` as the API writes them (`operator: Exists` when no value is given).
+struct Tolerations<'a>(&'a [super::objects::Toleration]);
+
+impl Tolerations<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[derive(Serialize)]
+struct TolerationValue<'a> {
+    #[serde(skip_serializing_if = "str::is_empty")]
+    effect: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    key: &'a str,
+    operator: &'static str,
+    #[serde(rename = "tolerationSeconds", skip_serializing_if = "Option::is_none")]
+    toleration_seconds: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
+}
+
+impl Serialize for Tolerations<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|t| TolerationValue {
+            effect: &t.effect,
+            key: &t.key,
+            operator: if t.value.is_some() { "Equal" } else { "Exists" },
+            toleration_seconds: t.seconds,
+            value: t.value.as_deref(),
+        }))
+    }
 }
 
 impl<'a> SpecValue<'a> {
@@ -30,6 +66,7 @@ impl<'a> SpecValue<'a> {
             node_name: node.or(t.node_name.as_deref()),
             node_selector: &t.node_selector,
             restart_policy: "Always",
+            tolerations: Tolerations(&t.tolerations),
         }
     }
 }
@@ -57,7 +94,75 @@ struct ContainerValue<'a> {
     command: &'a [String],
     image: &'a str,
     name: &'a str,
+    #[serde(rename = "readinessProbe", skip_serializing_if = "Option::is_none")]
+    readiness_probe: Option<ProbeValue<'a>>,
     resources: ResourcesValue,
+}
+
+/// A readiness probe as the API writes it (`httpGet` or `exec`, and its timings).
+#[derive(Serialize)]
+struct ProbeValue<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exec: Option<ExecValue<'a>>,
+    #[serde(rename = "failureThreshold")]
+    failure_threshold: u32,
+    #[serde(rename = "httpGet", skip_serializing_if = "Option::is_none")]
+    http_get: Option<HttpGetValue<'a>>,
+    #[serde(rename = "initialDelaySeconds")]
+    initial_delay_seconds: u64,
+    #[serde(rename = "periodSeconds")]
+    period_seconds: u64,
+    #[serde(rename = "successThreshold")]
+    success_threshold: u32,
+    #[serde(rename = "timeoutSeconds")]
+    timeout_seconds: u64,
+}
+
+#[derive(Serialize)]
+struct ExecValue<'a> {
+    command: &'a [String],
+}
+
+#[derive(Serialize)]
+struct HttpGetValue<'a> {
+    path: &'a str,
+    /// The container port's name when the manifest gave one, else its number.
+    port: serde_json::Value,
+    scheme: &'static str,
+}
+
+impl<'a> ProbeValue<'a> {
+    fn of(p: &'a super::probe::Probe) -> ProbeValue<'a> {
+        use super::probe::ProbeAction;
+        let (exec, http_get) = match &p.action {
+            ProbeAction::Exec(command) => (Some(ExecValue { command }), None),
+            ProbeAction::HttpGet {
+                path,
+                port,
+                named,
+                https,
+            } => (
+                None,
+                Some(HttpGetValue {
+                    path,
+                    port: match named {
+                        Some(n) => n.as_str().into(),
+                        None => (*port).into(),
+                    },
+                    scheme: if *https { "HTTPS" } else { "HTTP" },
+                }),
+            ),
+        };
+        ProbeValue {
+            exec,
+            failure_threshold: p.failure_threshold,
+            http_get,
+            initial_delay_seconds: p.initial_delay_seconds,
+            period_seconds: p.period_seconds,
+            success_threshold: p.success_threshold,
+            timeout_seconds: p.timeout_seconds,
+        }
+    }
 }
 
 impl<'a> ContainerValue<'a> {
@@ -66,6 +171,7 @@ impl<'a> ContainerValue<'a> {
             command: &c.command,
             image: &c.image,
             name: &c.name,
+            readiness_probe: c.readiness.as_ref().map(ProbeValue::of),
             resources: ResourcesValue {
                 limits: Quantities::of(c.limits),
                 requests: Quantities::of(c.requests),

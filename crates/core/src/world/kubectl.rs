@@ -139,7 +139,7 @@ impl World {
     }
 
     /// What each pod's container is doing on its node.
-    fn runtimes(&mut self) -> Runtimes {
+    pub(super) fn runtimes(&mut self) -> Runtimes {
         let Some(cluster) = self.cluster.take() else {
             return Runtimes::new();
         };
@@ -170,29 +170,42 @@ impl World {
         out
     }
 
+    /// `describe`: each page is printed from the objects' values in the store; the model
+    /// only says which objects a name or prefix means.
     fn kubectl_describe(&mut self, cmd: &KubectlCommand) -> Handled {
         let targets = targets(&cmd.args)?;
         self.refresh_store();
         let now = self.now;
         let ns = cmd.namespace().to_string();
         let cluster = self.cluster_or_refused()?;
+        let store = cluster.store();
+        let not_found = |kind: &str, n: &str| {
+            fail(format!(
+                "Error from server (NotFound): {kind} \"{n}\" not found"
+            ))
+        };
+        let node_page = |n: &crate::cluster::node::Node| {
+            let keys: Vec<String> = cluster
+                .pods_on(n.index)
+                .map(|p| format!("/registry/pods/{}/{}", p.namespace, p.name))
+                .collect();
+            print::describe_node(store, &n.name, &keys, now)
+        };
+        let pod_page = |p: &Pod| {
+            print::describe_pod(
+                store,
+                &format!("/registry/pods/{}/{}", p.namespace, p.name),
+                now,
+            )
+        };
         let mut out = Vec::new();
         for (res, name) in targets {
             match (res, name) {
                 (Res::Nodes, Some(n)) => {
-                    let node = cluster.node(&n).ok_or_else(|| {
-                        fail(format!(
-                            "Error from server (NotFound): nodes \"{n}\" not found"
-                        ))
-                    })?;
-                    out.push(print::describe_node(cluster, node, now));
+                    let node = cluster.node(&n).ok_or_else(|| not_found("nodes", &n))?;
+                    out.extend(node_page(node));
                 }
-                (Res::Nodes, None) => out.extend(
-                    cluster
-                        .nodes()
-                        .iter()
-                        .map(|n| print::describe_node(cluster, n, now)),
-                ),
+                (Res::Nodes, None) => out.extend(cluster.nodes().iter().filter_map(node_page)),
                 (Res::Pods, Some(n)) => {
                     // describe takes a name prefix, as kubectl does.
                     let pods: Vec<&Pod> = match cluster.pod(&ns, &n) {
@@ -203,34 +216,41 @@ impl World {
                             .collect(),
                     };
                     if pods.is_empty() {
-                        return Err(fail(format!(
-                            "Error from server (NotFound): pods \"{n}\" not found"
-                        )));
+                        return Err(not_found("pods", &n));
                     }
-                    out.extend(pods.iter().map(|p| print::describe_pod(cluster, p, now)));
+                    out.extend(pods.into_iter().filter_map(pod_page));
                 }
                 (Res::Pods, None) => out.extend(
                     cluster
                         .pods()
                         .filter(|p| p.namespace == ns)
-                        .map(|p| print::describe_pod(cluster, p, now)),
+                        .filter_map(pod_page),
                 ),
                 (Res::Deployments, Some(n)) => {
-                    let d = cluster.deployment(&ns, &n).ok_or_else(|| {
-                        fail(format!(
-                            "Error from server (NotFound): deployments.apps \"{n}\" not found"
-                        ))
-                    })?;
-                    out.push(print::describe_deployment(cluster, d, now));
+                    let page = print::describe_deployment(store, &ns, &n, now)
+                        .ok_or_else(|| not_found("deployments.apps", &n))?;
+                    out.push(page);
                 }
                 (Res::Deployments, None) => out.extend(
                     cluster
                         .deployments()
-                        .map(|d| print::describe_deployment(cluster, d, now)),
+                        .filter(|d| d.namespace == ns)
+                        .filter_map(|d| print::describe_deployment(store, &ns, &d.name, now)),
+                ),
+                (Res::ReplicaSets, Some(n)) => {
+                    let page = print::describe_replicaset(store, &ns, &n, now)
+                        .ok_or_else(|| not_found("replicasets.apps", &n))?;
+                    out.push(page);
+                }
+                (Res::ReplicaSets, None) => out.extend(
+                    cluster
+                        .replicasets()
+                        .filter(|r| r.namespace == ns)
+                        .filter_map(|r| print::describe_replicaset(store, &ns, &r.name, now)),
                 ),
                 (r, _) => {
                     return Err(fail(format!(
-                    "error: describe of {r:?} is not simulated (describe node, pod or deployment)"
+                    "error: describe of {r:?} is not simulated (describe node, pod, deployment or replicaset)"
                 )))
                 }
             }

@@ -6,7 +6,7 @@
 use super::kubectl::{targets, Res};
 use super::{Failure, Handled, Reply, World};
 use crate::cluster::labels::{Labels, Selector};
-use crate::cluster::print::views::{NodeView, PodView, WorkloadView};
+use crate::cluster::print::views::{EventView, NodeView, PodView, WorkloadView};
 use crate::cluster::print::{self, GetOptions};
 use crate::cluster::store::Store;
 use crate::command::kubectl::KubectlCommand;
@@ -18,7 +18,7 @@ fn fail(message: impl Into<String>) -> Failure {
 
 /// The values of a kind's keys: one key for a name, else the namespace's prefix (every
 /// namespace with `-A`); nodes have no namespace.
-fn values<'s>(
+pub(super) fn values<'s>(
     store: &'s Store,
     resource: &str,
     ns: Option<&str>,
@@ -39,7 +39,7 @@ fn values<'s>(
 }
 
 /// The values decoded as `T`, those whose labels the selector picks.
-fn pick<'s, T: Deserialize<'s>>(
+pub(super) fn pick<'s, T: Deserialize<'s>>(
     values: Vec<&'s str>,
     selector: &Selector,
     labels: impl Fn(&T) -> &Labels,
@@ -53,15 +53,15 @@ fn pick<'s, T: Deserialize<'s>>(
 
 /// What one kind contributes: its table, its items for `-o json|yaml`, its `-o name` lines.
 #[derive(Default)]
-struct Found {
-    table: String,
-    items: Vec<serde_json::Value>,
-    names: String,
-    count: usize,
+pub(super) struct Found {
+    pub table: String,
+    pub items: Vec<serde_json::Value>,
+    pub names: String,
+    pub count: usize,
 }
 
 impl Found {
-    fn of<T>(
+    pub(super) fn of<T>(
         picked: &[(&str, T)],
         kind: &str,
         name: impl Fn(&T) -> &str,
@@ -86,19 +86,52 @@ impl Found {
     }
 }
 
+/// `-o`, `-l` and the switches of `get`, checked as kubectl checks them.
+pub(super) fn get_flags(cmd: &KubectlCommand) -> Result<(&str, Selector, GetOptions), Failure> {
+    let output = cmd.value("output").unwrap_or("");
+    if !["", "wide", "json", "yaml", "name"].contains(&output) {
+        return Err(fail(format!("error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: json,name,wide,yaml")));
+    }
+    let selector = Selector::parse(cmd.value("selector").unwrap_or("")).map_err(fail)?;
+    let opts = GetOptions {
+        wide: output == "wide",
+        all_namespaces: cmd.has("all-namespaces"),
+        show_labels: cmd.has("show-labels"),
+    };
+    Ok((output, selector, opts))
+}
+
+/// What `get` prints for `-o json|yaml` (one object when one was named, else a List), `-o
+/// name`, or the tables.
+pub(super) fn render(
+    output: &str,
+    mut items: Vec<serde_json::Value>,
+    names: String,
+    tables: String,
+    single: bool,
+) -> String {
+    match output {
+        "json" | "yaml" => {
+            let value = if items.len() == 1 && single {
+                items.remove(0)
+            } else {
+                print::list_json(items)
+            };
+            if output == "json" {
+                serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+            } else {
+                crate::cluster::manifest::to_yaml(&value)
+            }
+        }
+        "name" => names,
+        _ => tables,
+    }
+}
+
 impl World {
     pub(super) fn kubectl_get(&mut self, cmd: &KubectlCommand) -> Handled {
         let targets = targets(&cmd.args)?;
-        let output = cmd.value("output").unwrap_or("");
-        if !["", "wide", "json", "yaml", "name"].contains(&output) {
-            return Err(fail(format!("error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: json,name,wide,yaml")));
-        }
-        let selector = Selector::parse(cmd.value("selector").unwrap_or("")).map_err(fail)?;
-        let opts = GetOptions {
-            wide: output == "wide",
-            all_namespaces: cmd.has("all-namespaces"),
-            show_labels: cmd.has("show-labels"),
-        };
+        let (output, selector, opts) = get_flags(cmd)?;
         let json = matches!(output, "json" | "yaml");
         let ns = cmd.namespace().to_string();
         let scope = (!opts.all_namespaces).then_some(ns.as_str());
@@ -182,12 +215,21 @@ impl World {
                     (f, "replicasets.apps")
                 }
                 Res::Events => {
-                    let groups = crate::cluster::events::group(cluster.events());
-                    empty &= groups.is_empty();
-                    if !groups.is_empty() {
-                        out.push_str(&print::get_events(&groups, now, opts.wide));
-                    }
-                    continue;
+                    let mut picked = pick(
+                        values(store, "events", scope, name),
+                        &selector,
+                        |e: &EventView| &e.metadata.labels,
+                    );
+                    // In the order they were first recorded, as before they were stored.
+                    crate::order::sort_by(&mut picked, &|a, b| a.1.order().cmp(&b.1.order()));
+                    let f = Found::of(
+                        &picked,
+                        "event",
+                        |e| &e.metadata.name,
+                        json,
+                        |v| print::get_events(&v, now, opts),
+                    );
+                    (f, "events")
                 }
             };
             if let (Some(x), 0) = (name, found.count) {
@@ -201,22 +243,8 @@ impl World {
             items.extend(found.items);
             names.push_str(&found.names);
         }
-        let stdout = match output {
-            "json" | "yaml" => {
-                let value = if items.len() == 1 && targets.iter().all(|(_, n)| n.is_some()) {
-                    items.remove(0)
-                } else {
-                    print::list_json(items)
-                };
-                if output == "json" {
-                    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
-                } else {
-                    crate::cluster::manifest::to_yaml(&value)
-                }
-            }
-            "name" => names,
-            _ => out,
-        };
+        let single = targets.iter().all(|(_, n)| n.is_some());
+        let stdout = render(output, items, names, out, single);
         let mut reply = Reply::out(stdout);
         if empty && errors.is_empty() && !json {
             reply.stderr = if opts.all_namespaces || targets.iter().all(|(r, _)| *r == Res::Nodes) {
@@ -232,3 +260,7 @@ impl World {
         Ok(reply)
     }
 }
+
+#[cfg(test)]
+#[path = "kubectl_store_tests.rs"]
+mod tests;

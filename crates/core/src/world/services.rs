@@ -1,10 +1,13 @@
 //! `kubectl expose`, `create service`, and `get|describe|delete` for services, endpoints and
-//! endpointslices. The model is crate::cluster::services; tables are print::services.
+//! endpointslices. The model is crate::cluster::services; `get` and `describe` read the
+//! Services', Endpoints' and EndpointSlices' values in the store (print::services prints them).
 
+use super::kubectl_get::{get_flags, pick, render, values, Found};
 use super::{Failure, Handled, Reply, World};
 use crate::cluster::labels::Labels;
 use crate::cluster::print::services as print;
-use crate::cluster::services::{Service, ServicePort, ServiceRequest};
+use crate::cluster::print::views::{self, EndpointsView, ServiceView, SliceView};
+use crate::cluster::services::{ServicePort, ServiceRequest};
 use crate::command::kubectl::KubectlCommand;
 
 fn fail(message: impl Into<String>) -> Failure {
@@ -16,6 +19,17 @@ enum Kind {
     Services,
     Endpoints,
     EndpointSlices,
+}
+
+impl Kind {
+    /// The resource as the API server's NotFound names it.
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Services => "services",
+            Kind::Endpoints => "endpoints",
+            Kind::EndpointSlices => "endpointslices.discovery.k8s.io",
+        }
+    }
 }
 
 fn kind(word: &str) -> Option<Kind> {
@@ -84,57 +98,144 @@ impl World {
             }
             return Ok(Reply::out(out));
         }
+        if cmd.verb == "describe" {
+            return self.describe_services(&ns, &names);
+        }
+        self.get_services(cmd, kind, &ns, &names)
+    }
+
+    /// `get svc|endpoints|endpointslices`: the values under the kind's keys in the store.
+    fn get_services(
+        &mut self,
+        cmd: &KubectlCommand,
+        kind: Kind,
+        ns: &str,
+        names: &[String],
+    ) -> Handled {
+        let (output, selector, opts) = get_flags(cmd)?;
+        let json = matches!(output, "json" | "yaml");
+        let scope = (!opts.all_namespaces).then_some(ns);
+        self.refresh_store();
         let now = self.now;
-        let cluster = self.cluster_or_refused()?;
-        let all = cmd.has("all-namespaces");
-        let mut list: Vec<&Service> = Vec::new();
-        let mut errors = String::new();
-        if names.is_empty() {
-            list = cluster
-                .services()
-                .iter()
-                .filter(|s| all || s.namespace == ns)
-                .collect();
-        }
-        let word = match kind {
-            Kind::Services => "services",
-            Kind::Endpoints => "endpoints",
-            Kind::EndpointSlices => "endpointslices.discovery.k8s.io",
-        };
-        for n in &names {
-            match cluster.services().get(&ns, n) {
-                Some(s) => list.push(s),
-                None => errors.push_str(&format!(
-                    "Error from server (NotFound): {word} \"{n}\" not found\n"
-                )),
-            }
-        }
-        let out = if cmd.verb == "describe" {
-            list.iter()
-                .map(|s| print::describe_service(cluster, s))
-                .collect::<Vec<_>>()
-                .join("\n\n")
-        } else if list.is_empty() {
-            String::new()
+        let store = self.cluster_or_refused()?.store();
+        let asked: Vec<Option<&str>> = if names.is_empty() {
+            vec![None]
         } else {
-            match kind {
-                Kind::Services => {
-                    print::get_services(&list, now, cmd.value("output") == Some("wide"))
-                }
-                Kind::Endpoints => print::get_endpoints(cluster, &list, now),
-                Kind::EndpointSlices => print::get_endpointslices(cluster, &list, now),
-            }
+            names.iter().map(|n| Some(n.as_str())).collect()
         };
-        let mut reply = Reply::out(out);
+        let (mut tables, mut items, mut names_out, mut errors) =
+            (String::new(), Vec::new(), String::new(), String::new());
+        let mut count = 0;
+        for name in asked {
+            let found = match kind {
+                Kind::Services => {
+                    let picked = pick(
+                        values(store, "services/specs", scope, name),
+                        &selector,
+                        |s: &ServiceView| &s.metadata.labels,
+                    );
+                    Found::of(
+                        &picked,
+                        "service",
+                        |s| &s.metadata.name,
+                        json,
+                        |v| print::get_services(&v, now, opts),
+                    )
+                }
+                Kind::Endpoints => {
+                    let picked = pick(
+                        values(store, "services/endpoints", scope, name),
+                        &selector,
+                        |e: &EndpointsView| &e.metadata.labels,
+                    );
+                    Found::of(
+                        &picked,
+                        "endpoints",
+                        |e| &e.metadata.name,
+                        json,
+                        |v| print::get_endpoints(&v, now, opts.all_namespaces),
+                    )
+                }
+                Kind::EndpointSlices => {
+                    let picked = pick(
+                        values(store, "endpointslices", scope, name),
+                        &selector,
+                        |e: &SliceView| &e.metadata.labels,
+                    );
+                    Found::of(
+                        &picked,
+                        "endpointslice.discovery.k8s.io",
+                        |e| &e.metadata.name,
+                        json,
+                        |v| print::get_endpointslices(&v, now, opts.all_namespaces),
+                    )
+                }
+            };
+            if let (Some(n), 0) = (name, found.count) {
+                errors.push_str(&format!(
+                    "Error from server (NotFound): {} \"{n}\" not found\n",
+                    kind.word()
+                ));
+                continue;
+            }
+            count += found.count;
+            tables.push_str(&found.table);
+            items.extend(found.items);
+            names_out.push_str(&found.names);
+        }
+        let mut reply = Reply::out(render(output, items, names_out, tables, !names.is_empty()));
         if !errors.is_empty() {
             reply.stderr = errors;
             reply.exit_code = 1;
-        } else if list.is_empty() {
-            reply.stderr = if all {
+        } else if count == 0 && !json {
+            reply.stderr = if opts.all_namespaces {
                 "No resources found\n".into()
             } else {
                 format!("No resources found in {ns} namespace.\n")
             };
+        }
+        Ok(reply)
+    }
+
+    /// `describe svc [NAME...]`: each Service's value and its EndpointSlice's, from the store.
+    fn describe_services(&mut self, ns: &str, names: &[String]) -> Handled {
+        self.refresh_store();
+        let store = self.cluster_or_refused()?.store();
+        let slices: Vec<SliceView> = views::list(store, &format!("/registry/endpointslices/{ns}/"));
+        let mut errors = String::new();
+        let services: Vec<ServiceView> = if names.is_empty() {
+            views::list(store, &format!("/registry/services/specs/{ns}/"))
+        } else {
+            let mut found = Vec::new();
+            for n in names {
+                match views::get(store, &format!("/registry/services/specs/{ns}/{n}")) {
+                    Some(s) => found.push(s),
+                    None => errors.push_str(&format!(
+                        "Error from server (NotFound): services \"{n}\" not found\n"
+                    )),
+                }
+            }
+            found
+        };
+        let out: Vec<String> = services
+            .iter()
+            .map(|s| {
+                let slice = slices.iter().find(|e| {
+                    e.metadata
+                        .labels
+                        .get("kubernetes.io/service-name")
+                        .map(String::as_str)
+                        == Some(s.metadata.name.as_ref())
+                });
+                print::describe_service(s, slice)
+            })
+            .collect();
+        let mut reply = Reply::out(out.join("\n\n"));
+        if !errors.is_empty() {
+            reply.stderr = errors;
+            reply.exit_code = 1;
+        } else if services.is_empty() {
+            reply.stderr = format!("No resources found in {ns} namespace.\n");
         }
         Ok(reply)
     }

@@ -1,8 +1,7 @@
 //! `kubectl get` tables, from the objects' values in the store (print::views).
 
-use super::views::{NodeView, PodView, WorkloadView};
+use super::views::{EventView, NodeView, PodView, WorkloadView};
 use super::{age, table};
-use crate::cluster::events::EventGroup;
 use crate::cluster::labels::{self, Labels};
 use crate::event::Tick;
 
@@ -192,42 +191,45 @@ fn namespaced_table<'a, T>(
 
 /// `kubectl get events`: one line per Event object (repeats counted in it); `-o wide` adds
 /// kubectl's SUBOBJECT, SOURCE, FIRST SEEN, COUNT and NAME.
-pub fn get_events(groups: &[EventGroup], now: Tick, wide: bool) -> String {
-    let rows: Vec<Vec<String>> = groups
+pub fn get_events(events: &[&EventView], now: Tick, o: GetOptions) -> String {
+    let mut header = Vec::new();
+    if o.all_namespaces {
+        header.push("NAMESPACE");
+    }
+    header.extend(["LAST SEEN", "TYPE", "REASON", "OBJECT"]);
+    if o.wide {
+        header.extend(["SUBOBJECT", "SOURCE"]);
+    }
+    header.push("MESSAGE");
+    if o.wide {
+        header.extend(["FIRST SEEN", "COUNT", "NAME"]);
+    }
+    let rows: Vec<Vec<String>> = events
         .iter()
-        .map(|g| {
-            let e = g.first;
-            let mut row = vec![
-                age(now, g.last_at),
-                e.kind().into(),
-                e.reason.into(),
-                e.object.clone(),
-            ];
-            if wide {
-                row.extend([String::new(), e.source.to_string()]);
+        .map(|e| {
+            let mut row = Vec::new();
+            if o.all_namespaces {
+                row.push(e.metadata.namespace.to_string());
             }
-            row.push(e.message.clone());
-            if wide {
-                row.extend([age(now, e.at), g.count.to_string(), g.name()]);
+            row.extend([
+                age(now, e.last_at()),
+                e.kind.to_string(),
+                e.reason.to_string(),
+                e.object(),
+            ]);
+            if o.wide {
+                row.extend([String::new(), e.source.component.to_string()]);
+            }
+            row.push(e.message.to_string());
+            if o.wide {
+                row.extend([
+                    age(now, e.first_at()),
+                    e.count.to_string(),
+                    e.metadata.name.to_string(),
+                ]);
             }
             row
         })
         .collect();
-    let header: &[&str] = if wide {
-        &[
-            "LAST SEEN",
-            "TYPE",
-            "REASON",
-            "OBJECT",
-            "SUBOBJECT",
-            "SOURCE",
-            "MESSAGE",
-            "FIRST SEEN",
-            "COUNT",
-            "NAME",
-        ]
-    } else {
-        &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
-    };
-    table(header, &rows)
+    table(&header, &rows)
 }

@@ -3,12 +3,13 @@
 //! comes in as [`Runtime`].
 
 mod describe;
+pub mod describe_views;
 mod explain;
 mod get;
 pub mod services;
 pub mod views;
 
-pub use describe::{describe_deployment, describe_node, describe_pod};
+pub use describe::{describe_deployment, describe_node, describe_pod, describe_replicaset};
 pub use explain::explain;
 pub use get::{get_deployments, get_events, get_nodes, get_pods, get_replicasets, GetOptions};
 

@@ -1,17 +1,20 @@
-//! `kubectl get svc|endpoints|endpointslices` and `describe svc`.
+//! `kubectl get svc|endpoints|endpointslices` and `describe svc`, from the values in the
+//! store (print::views).
 
+use super::views::{EndpointsView, ServiceView, SliceView};
 use super::{age, table};
 use crate::cluster::labels;
-use crate::cluster::services::{Endpoint, Service, ServiceType};
-use crate::cluster::Cluster;
 use crate::event::Tick;
 
+pub use crate::cluster::store_service::slice_name;
+
 /// `80/TCP` or `80:30080/TCP`, comma-separated.
-fn ports(s: &Service) -> String {
-    if s.ports.is_empty() {
+fn ports(s: &ServiceView) -> String {
+    if s.spec.ports.is_empty() {
         return "<none>".into();
     }
-    s.ports
+    s.spec
+        .ports
         .iter()
         .map(|p| match p.node_port {
             Some(n) => format!("{}:{n}/{}", p.port, p.protocol),
@@ -21,11 +24,35 @@ fn ports(s: &Service) -> String {
         .join(",")
 }
 
-fn ip(s: &Service) -> String {
-    s.cluster_ip.clone().unwrap_or_else(|| "None".into())
+fn label_text(l: &labels::Labels) -> String {
+    if l.is_empty() {
+        "<none>".to_string()
+    } else {
+        labels::format(l)
+    }
 }
 
-pub fn get_services(services: &[&Service], now: Tick, wide: bool) -> String {
+/// The NAMESPACE column first with `-A`.
+fn with_namespace(all: bool, header: &[&str], rows: Vec<(String, Vec<String>)>) -> String {
+    let mut head: Vec<&str> = Vec::new();
+    if all {
+        head.push("NAMESPACE");
+    }
+    head.extend(header);
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|(ns, cells)| {
+            if all {
+                std::iter::once(ns).chain(cells).collect()
+            } else {
+                cells
+            }
+        })
+        .collect();
+    table(&head, &rows)
+}
+
+pub fn get_services(services: &[&ServiceView], now: Tick, o: super::GetOptions) -> String {
     let mut header = vec![
         "NAME",
         "TYPE",
@@ -34,31 +61,33 @@ pub fn get_services(services: &[&Service], now: Tick, wide: bool) -> String {
         "PORT(S)",
         "AGE",
     ];
-    if wide {
+    if o.wide {
         header.push("SELECTOR");
     }
-    let rows: Vec<Vec<String>> = services
+    if o.show_labels {
+        header.push("LABELS");
+    }
+    let rows = services
         .iter()
         .map(|s| {
             let mut row = vec![
-                s.name.clone(),
-                s.kind.name().into(),
-                ip(s),
+                s.metadata.name.to_string(),
+                s.spec.kind.to_string(),
+                s.spec.cluster_ip.to_string(),
                 "<none>".into(),
                 ports(s),
-                age(now, s.created),
+                age(now, s.metadata.created()),
             ];
-            if wide {
-                row.push(if s.selector.is_empty() {
-                    "<none>".into()
-                } else {
-                    labels::format(&s.selector)
-                });
+            if o.wide {
+                row.push(label_text(&s.spec.selector));
             }
-            row
+            if o.show_labels {
+                row.push(label_text(&s.metadata.labels));
+            }
+            (s.metadata.namespace.to_string(), row)
         })
         .collect();
-    table(&header, &rows)
+    with_namespace(o.all_namespaces, &header, rows)
 }
 
 /// kubectl shows three addresses, then `+ N more...`.
@@ -75,112 +104,77 @@ fn first_three(items: Vec<String>) -> String {
     }
 }
 
-fn addresses(s: &Service, eps: &[Endpoint]) -> Vec<String> {
-    let mut out = Vec::new();
-    for e in eps {
-        for p in &s.ports {
-            out.push(format!("{}:{}", e.ip, p.target_port));
-        }
-    }
-    out
-}
-
-pub fn get_endpoints(cluster: &Cluster, services: &[&Service], now: Tick) -> String {
-    let rows: Vec<Vec<String>> = services
+pub fn get_endpoints(list: &[&EndpointsView], now: Tick, all: bool) -> String {
+    let rows = list
         .iter()
-        .map(|s| {
-            let eps = cluster.endpoints(s);
-            vec![
-                s.name.clone(),
-                first_three(addresses(s, &eps)),
-                age(now, s.created),
-            ]
+        .map(|e| {
+            let row = vec![
+                e.metadata.name.to_string(),
+                first_three(e.addresses()),
+                age(now, e.metadata.created()),
+            ];
+            (e.metadata.namespace.to_string(), row)
         })
         .collect();
-    table(&["NAME", "ENDPOINTS", "AGE"], &rows)
+    with_namespace(all, &["NAME", "ENDPOINTS", "AGE"], rows)
 }
 
-/// The EndpointSlice's name: the Service's name and 5 characters of its UID (the real one has
-/// a random suffix; this one is stable so that it reads the same every time).
-pub fn slice_name(s: &Service) -> String {
-    let suffix: String = s
-        .uid
-        .bytes()
-        .filter(|b| b.is_ascii_hexdigit())
-        .take(5)
-        .map(|b| {
-            crate::cluster::names::ALPHABET[b as usize % crate::cluster::names::ALPHABET.len()]
-                as char
-        })
-        .collect();
-    format!("{}-{suffix}", s.name)
-}
-
-pub fn get_endpointslices(cluster: &Cluster, services: &[&Service], now: Tick) -> String {
-    let rows: Vec<Vec<String>> = services
+pub fn get_endpointslices(slices: &[&SliceView], now: Tick, all: bool) -> String {
+    let rows = slices
         .iter()
         .map(|s| {
-            let eps = cluster.endpoints(s);
-            let ports: Vec<String> = s.ports.iter().map(|p| p.target_port.to_string()).collect();
-            vec![
-                slice_name(s),
-                "IPv4".into(),
+            let ports: Vec<String> = s.ports.iter().map(|p| p.port.to_string()).collect();
+            let row = vec![
+                s.metadata.name.to_string(),
+                s.address_type.to_string(),
                 if ports.is_empty() {
                     "<unset>".into()
                 } else {
                     ports.join(",")
                 },
-                first_three(eps.into_iter().map(|e| e.ip).collect()),
-                age(now, s.created),
-            ]
+                first_three(s.addresses()),
+                age(now, s.metadata.created()),
+            ];
+            (s.metadata.namespace.to_string(), row)
         })
         .collect();
-    table(&["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], &rows)
+    with_namespace(
+        all,
+        &["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
+        rows,
+    )
 }
 
-pub fn describe_service(cluster: &Cluster, s: &Service) -> String {
-    let eps = cluster.endpoints(s);
-    let label_text = |l: &labels::Labels| {
-        if l.is_empty() {
-            "<none>".to_string()
-        } else {
-            labels::format(l)
-        }
-    };
+/// A Service and its EndpointSlice (None when the store has none).
+pub fn describe_service(s: &ServiceView, slice: Option<&SliceView>) -> String {
+    let addresses = slice.map(SliceView::addresses).unwrap_or_default();
     let mut out = String::new();
     let mut line = |k: &str, v: String| out.push_str(&format!("{:<26}{v}\n", format!("{k}:")));
-    line("Name", s.name.clone());
-    line("Namespace", s.namespace.clone());
-    line("Labels", label_text(&s.labels));
+    line("Name", s.metadata.name.to_string());
+    line("Namespace", s.metadata.namespace.to_string());
+    line("Labels", label_text(&s.metadata.labels));
     line("Annotations", "<none>".into());
-    line("Selector", label_text(&s.selector));
-    line("Type", s.kind.name().into());
+    line("Selector", label_text(&s.spec.selector));
+    line("Type", s.spec.kind.to_string());
     line("IP Family Policy", "SingleStack".into());
     line("IP Families", "IPv4".into());
-    line("IP", ip(s));
-    line("IPs", ip(s));
-    for p in &s.ports {
-        let name = p.name.clone().unwrap_or_else(|| "<unset>".into());
+    line("IP", s.spec.cluster_ip.to_string());
+    line("IPs", s.spec.cluster_ip.to_string());
+    for p in &s.spec.ports {
+        let name = p.name.as_deref().unwrap_or("<unset>");
         line("Port", format!("{name}  {}/{}", p.port, p.protocol));
         line("TargetPort", format!("{}/{}", p.target_port, p.protocol));
         if let Some(n) = p.node_port {
             line("NodePort", format!("{name}  {n}/{}", p.protocol));
         }
-        let mine: Vec<String> = eps
+        let mine: Vec<String> = addresses
             .iter()
-            .map(|e| format!("{}:{}", e.ip, p.target_port))
+            .map(|ip| format!("{ip}:{}", p.target_port))
             .collect();
-        line(
-            "Endpoints",
-            if mine.is_empty() {
-                String::new()
-            } else {
-                mine.join(",")
-            },
-        );
+        line("Endpoints", mine.join(","));
     }
     line("Session Affinity", "None".into());
-    if s.kind == ServiceType::NodePort {
+    if s.spec.kind == "NodePort" {
         line("External Traffic Policy", "Cluster".into());
     }
     line("Internal Traffic Policy", "Cluster".into());

@@ -236,9 +236,182 @@ impl WorkloadView<'_> {
     }
 }
 
+#[derive(Deserialize, Debug)]
+pub struct ServicePortView<'a> {
+    #[serde(borrow, default)]
+    pub name: Option<Text<'a>>,
+    #[serde(rename = "nodePort", default)]
+    pub node_port: Option<u32>,
+    pub port: u32,
+    #[serde(borrow)]
+    pub protocol: Text<'a>,
+    #[serde(rename = "targetPort")]
+    pub target_port: u32,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct ServiceSpecView<'a> {
+    #[serde(borrow, rename = "clusterIP")]
+    pub cluster_ip: Text<'a>,
+    #[serde(borrow, default)]
+    pub ports: Vec<ServicePortView<'a>>,
+    #[serde(default)]
+    pub selector: Labels,
+    #[serde(borrow, rename = "type")]
+    pub kind: Text<'a>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct ServiceView<'a> {
+    #[serde(borrow)]
+    pub metadata: Meta<'a>,
+    #[serde(borrow)]
+    pub spec: ServiceSpecView<'a>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct EndpointAddress<'a> {
+    #[serde(borrow, default)]
+    pub ip: Option<Text<'a>>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct Subset<'a> {
+    #[serde(borrow, default)]
+    pub addresses: Vec<EndpointAddress<'a>>,
+    #[serde(default)]
+    pub ports: Vec<u32>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct EndpointsView<'a> {
+    #[serde(borrow)]
+    pub metadata: Meta<'a>,
+    #[serde(borrow, default)]
+    pub subsets: Vec<Subset<'a>>,
+}
+
+impl EndpointsView<'_> {
+    /// `ip:port` for every address and port, as kubectl's ENDPOINTS column lists them.
+    pub fn addresses(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for s in &self.subsets {
+            for a in &s.addresses {
+                for p in &s.ports {
+                    out.push(format!("{}:{p}", a.ip.as_deref().unwrap_or("")));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[derive(Deserialize, Debug)]
+pub struct SliceEndpoint<'a> {
+    #[serde(borrow, default)]
+    pub addresses: Vec<Text<'a>>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct SlicePort<'a> {
+    #[serde(borrow, default)]
+    pub name: Text<'a>,
+    pub port: u32,
+    #[serde(borrow, default)]
+    pub protocol: Text<'a>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct SliceView<'a> {
+    #[serde(borrow)]
+    pub metadata: Meta<'a>,
+    #[serde(borrow, rename = "addressType")]
+    pub address_type: Text<'a>,
+    #[serde(borrow, default)]
+    pub endpoints: Vec<SliceEndpoint<'a>>,
+    #[serde(borrow, default)]
+    pub ports: Vec<SlicePort<'a>>,
+}
+
+impl SliceView<'_> {
+    /// Every endpoint's addresses, in order.
+    pub fn addresses(&self) -> Vec<String> {
+        self.endpoints
+            .iter()
+            .flat_map(|e| e.addresses.iter().map(|a| a.to_string()))
+            .collect()
+    }
+}
+
+#[derive(Deserialize, Debug)]
+pub struct InvolvedObject<'a> {
+    #[serde(borrow)]
+    pub kind: Text<'a>,
+    #[serde(borrow)]
+    pub name: Text<'a>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct Source<'a> {
+    #[serde(borrow, default)]
+    pub component: Text<'a>,
+}
+
+/// A v1 Event: one line of `kubectl get events`.
+#[derive(Deserialize, Debug)]
+pub struct EventView<'a> {
+    #[serde(borrow)]
+    pub metadata: Meta<'a>,
+    #[serde(borrow, rename = "involvedObject")]
+    pub involved_object: InvolvedObject<'a>,
+    #[serde(borrow)]
+    pub reason: Text<'a>,
+    #[serde(borrow, default)]
+    pub message: Text<'a>,
+    #[serde(default)]
+    pub count: u32,
+    #[serde(borrow, rename = "firstTimestamp")]
+    pub first_timestamp: Text<'a>,
+    #[serde(borrow, rename = "lastTimestamp")]
+    pub last_timestamp: Text<'a>,
+    #[serde(borrow, rename = "type")]
+    pub kind: Text<'a>,
+    #[serde(borrow)]
+    pub source: Source<'a>,
+}
+
+impl EventView<'_> {
+    /// `pod/web-…`: the object as kubectl's OBJECT column names it.
+    pub fn object(&self) -> String {
+        format!(
+            "{}/{}",
+            self.involved_object.kind.to_ascii_lowercase(),
+            self.involved_object.name
+        )
+    }
+
+    pub fn first_at(&self) -> Tick {
+        parse_rfc3339(&self.first_timestamp).unwrap_or(0)
+    }
+
+    pub fn last_at(&self) -> Tick {
+        parse_rfc3339(&self.last_timestamp).unwrap_or(0)
+    }
+
+    /// The order events were first recorded in: their first time, then the nanoseconds the
+    /// name's hex suffix adds for Events begun at the same tick.
+    pub fn order(&self) -> (Tick, u128) {
+        let suffix = self.metadata.name.rsplit('.').next().unwrap_or("");
+        (
+            self.first_at(),
+            u128::from_str_radix(suffix, 16).unwrap_or(0),
+        )
+    }
+}
+
 /// The values under `prefix` (`/registry/pods/default/`), decoded; values that do not decode
 /// as `T` are left out (the store only holds what the cluster wrote).
-pub fn list<'s, T: Deserialize<'s>>(store: &'s Store, prefix: &'s str) -> Vec<T> {
+pub fn list<'s, T: Deserialize<'s>>(store: &'s Store, prefix: &str) -> Vec<T> {
     store
         .prefix(prefix)
         .filter_map(|(_, e)| serde_json::from_str(&e.value).ok())

@@ -81,6 +81,8 @@ pub struct Services {
     by_key: BTreeMap<(String, String), Service>,
     by_ip: BTreeMap<String, (String, String)>,
     node_ports: BTreeSet<u32>,
+    /// Bumped by every create and delete (the store's write-through looks at Services then).
+    generation: u64,
 }
 
 impl Services {
@@ -94,6 +96,11 @@ impl Services {
 
     pub fn iter(&self) -> impl Iterator<Item = &Service> {
         self.by_key.values()
+    }
+
+    /// Changes whenever a Service is created or deleted.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn len(&self) -> usize {
@@ -187,6 +194,7 @@ impl Cluster {
             self.services.by_ip.insert(ip.clone(), key.clone());
         }
         self.services.by_key.insert(key.clone(), service);
+        self.services.generation += 1;
         Ok(&self.services.by_key[&key])
     }
 
@@ -201,6 +209,7 @@ impl Cluster {
                     "Error from server (NotFound): services \"{name}\" not found"
                 ))
             })?;
+        self.services.generation += 1;
         if let Some(ip) = &s.cluster_ip {
             self.services.by_ip.remove(ip);
         }
