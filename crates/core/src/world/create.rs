@@ -2,7 +2,7 @@
 //! image to a created container, its volumes, ports and network identity.
 
 use super::container::{Container, Mount, MountKind, PortBinding, Status};
-use super::{ContainerId, Failure, Handled, Reply, World};
+use super::{ContainerId, Failure, Handled, Reply, VolumeName, World};
 use crate::command::run_options::RunOptions;
 use crate::command::Invocation;
 use crate::driver::{Effect, NetworkIdentity};
@@ -89,7 +89,7 @@ impl World {
             .image(image_id)
             .ok_or_else(|| ImageError::NoSuchImage(image_id.to_string()))?;
         let config = image.config.config.clone();
-        let layers = image.config.diff_id_strings();
+        let layers = image.config.diff_ids.clone();
         let id = ContainerId(self.random_hex_id());
         let name = match &options.name {
             Some(n) => n.clone(),
@@ -138,8 +138,8 @@ impl World {
                 m.source = self.random_hex_id();
                 m.anonymous = true;
             }
-            if m.kind == MountKind::Volume && !self.engine.volumes.contains_key(&m.source) {
-                self.create_volume(&m.source.clone(), Vec::new(), m.anonymous);
+            if m.kind == MountKind::Volume && !self.engine.volumes.contains_key(m.source.as_str()) {
+                self.create_volume(VolumeName::checked(&m.source), Vec::new(), m.anonymous);
             }
             if m.kind == MountKind::Bind {
                 let _ = self.engine.host.mkdir(&m.source, true);
@@ -223,7 +223,7 @@ impl World {
             };
         let read_only = options.read_only;
         self.issue(Effect::CreateContainer {
-            container: id.to_string(),
+            container: id.clone(),
             layers,
             network: NetworkIdentity {
                 name: name.clone(),
@@ -236,7 +236,7 @@ impl World {
             read_only,
         });
         self.emit(EventKind::ContainerCreated {
-            id: id.to_string(),
+            id: id.clone(),
             name,
             image: image_text.to_string(),
         });

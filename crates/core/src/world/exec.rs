@@ -66,7 +66,7 @@ impl World {
         }
         let exit_code = record.exit.map(|e| e.code()).unwrap_or(0);
         self.emit(EventKind::ExecRan {
-            id: id.to_string(),
+            id: id.clone(),
             argv: argv.clone(),
             exit_code,
         });
@@ -115,7 +115,7 @@ impl World {
         let handle = self.new_handle();
         let mut start = ProcessStart {
             handle,
-            target: Target::Container(id.to_string()),
+            target: Target::Container(id.clone()),
             purpose: Purpose::Exec,
             pid: 0,
             argv,
