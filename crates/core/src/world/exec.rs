@@ -14,6 +14,9 @@ use crate::fs::normalize;
 /// How long a foreground `docker exec` may run.
 const EXEC_WAIT_MS: u64 = 600_000;
 
+/// The exit code of a command interrupted by Ctrl-C (128 + SIGINT).
+const EXIT_INTERRUPTED: i32 = 130;
+
 impl World {
     pub(crate) async fn cmd_exec(&mut self, inv: &Invocation) -> Handled {
         let key = &inv.args[0];
@@ -64,7 +67,9 @@ impl World {
             }
             return Ok(Reply::default());
         }
-        let exit_code = record.exit.map(|e| e.code()).unwrap_or(0);
+        // Still running after the wait: it is interrupted below, as Ctrl-C would, and exits
+        // 130 (not 0: the trace and the lesson checks must not count it a success).
+        let exit_code = record.exit.map_or(EXIT_INTERRUPTED, |e| e.code());
         self.emit(EventKind::ExecRan {
             id: id.clone(),
             argv: argv.clone(),
@@ -95,7 +100,6 @@ impl World {
             reply.stderr.push_str(
                 "(simulator: the command was still running after 10 minutes and was interrupted)\n",
             );
-            reply.exit_code = 130;
         } else {
             self.procs.remove(&handle);
         }
