@@ -57,3 +57,41 @@ fn a_config_without_rootfs_does_not_load() {
     assert_eq!(out.exit_code, 1);
     assert!(w.images().lookup("empty:1").is_err());
 }
+
+fn build_context(dockerfile: &str) -> BuildContext {
+    let mut ctx = BuildContext::default();
+    ctx.put(
+        "/Dockerfile",
+        sim_core::fs::Node::file(dockerfile.as_bytes().to_vec()),
+    );
+    ctx
+}
+
+/// `-e NAME` without a value passes the client's NAME through; the simulated client has
+/// none, so the container has no NAME (docker unsets even the image's), never `NAME=`.
+#[test]
+fn a_bare_env_name_unsets_it_instead_of_setting_it_empty() {
+    let mut w = World::new(1);
+    let built = w.run_line(
+        "docker build -t greet .",
+        &build_context("FROM busybox\nENV GREETING=hi MOOD=calm\n"),
+    );
+    assert_eq!(built.exit_code, 0, "{}", built.stderr);
+    let out = run(
+        &mut w,
+        "docker run --rm -e GREETING -e EXTRA -e MOOD=glad greet env",
+    );
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("GREETING"), "{}", out.stdout);
+    assert!(!out.stdout.contains("EXTRA"), "{}", out.stdout);
+    assert!(out.stdout.contains("MOOD=glad\n"), "{}", out.stdout);
+
+    // The same for a process started by `docker exec`.
+    assert_eq!(
+        run(&mut w, "docker run -d --name g greet sleep 1000").exit_code,
+        0
+    );
+    let out = run(&mut w, "docker exec -e GREETING g env");
+    assert!(!out.stdout.contains("GREETING"), "{}", out.stdout);
+    assert!(out.stdout.contains("MOOD=calm\n"), "{}", out.stdout);
+}

@@ -297,7 +297,7 @@ impl RunOptions {
 /// passwd entry in the image (`/root` for root), unless something set it.
 fn container_env(
     image_env: &[(String, String)],
-    options_env: &[(String, String)],
+    options_env: &[(String, Option<String>)],
     hostname: &str,
     rootfs: &Option<&crate::fs::FsTree>,
     user: &str,
@@ -306,8 +306,15 @@ fn container_env(
         ("PATH".to_string(), crate::program::DEFAULT_PATH.to_string()),
         ("HOSTNAME".to_string(), hostname.to_string()),
     ];
-    for (k, v) in image_env.iter().chain(options_env) {
+    for (k, v) in image_env {
         crate::image::set_env(&mut env, k, v);
+    }
+    for (k, v) in options_env {
+        match v {
+            Some(v) => crate::image::set_env(&mut env, k, v),
+            // docker's ReplaceOrAppendEnvValues: a name without `=` unsets it.
+            None => env.retain(|(key, _)| key != k),
+        }
     }
     if !env.iter().any(|(k, _)| k == "HOME") {
         let home = rootfs

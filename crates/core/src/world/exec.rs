@@ -28,8 +28,11 @@ impl World {
         let argv: Vec<String> = inv.args[1..].to_vec();
         let mut env = c.env.clone();
         for entry in inv.flags.values("env") {
-            let (k, v) = entry.split_once('=').unwrap_or((entry.as_str(), ""));
-            crate::image::set_env(&mut env, k, v);
+            match entry.split_once('=') {
+                Some((k, v)) => crate::image::set_env(&mut env, k, v),
+                // `-e NAME` passes the client's NAME (it has none here): the process has none.
+                None => env.retain(|(k, _)| k != entry),
+            }
         }
         let cwd = inv
             .flags
