@@ -95,3 +95,36 @@ fn a_bare_env_name_unsets_it_instead_of_setting_it_empty() {
     assert!(!out.stdout.contains("GREETING"), "{}", out.stdout);
     assert!(out.stdout.contains("MOOD=calm\n"), "{}", out.stdout);
 }
+
+/// `shift abc` is refused as ash refuses a word that is not a number, not as a shift past
+/// the end; both errors stop a non-interactive shell, as ash's raised errors do.
+#[test]
+fn shift_of_a_word_is_an_illegal_number() {
+    let mut w = World::new(1);
+    let out = run(
+        &mut w,
+        "docker run --rm busybox sh -c 'shift abc; echo after'",
+    );
+    assert_eq!(out.exit_code, 2);
+    assert!(
+        out.stderr.contains("shift: line") && out.stderr.contains("Illegal number: abc"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "");
+    let out = run(
+        &mut w,
+        "docker run --rm busybox sh -c 'shift 3; echo after'",
+    );
+    assert_eq!((out.exit_code, out.stdout.as_str()), (2, ""));
+    assert!(
+        out.stderr.contains("can't shift that many"),
+        "{}",
+        out.stderr
+    );
+    let out = run(
+        &mut w,
+        "docker run --rm busybox sh -c 'set -- a b; shift 1; echo $1'",
+    );
+    assert_eq!(out.stdout, "b\n");
+}
