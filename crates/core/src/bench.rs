@@ -45,12 +45,13 @@ pub fn start_containers(world: &mut World, n: usize) -> usize {
 /// Records `n` events and returns the trace hash.
 pub fn hash_trace(n: usize) -> String {
     let mut trace = Trace::default();
+    let host = crate::world::HostName::from(crate::DEFAULT_HOST);
     for i in 0..n {
         trace.push(
             i as u64,
-            crate::DEFAULT_HOST,
+            &host,
             EventKind::ContainerStarted {
-                id: format!("{i:064x}"),
+                id: crate::world::ContainerId(format!("{i:064x}")),
                 name: format!("c{i}"),
                 argv: vec!["sleep".into(), "1000".into()],
             },

@@ -63,8 +63,8 @@ pub use event_summary::Language;
 pub use fs::FsTree;
 pub use outcome::Outcome;
 pub use world::{
-    Busy, Container, LogLine, Machine, Mount, MountKind, PortBinding, PreviewResponse,
-    PublishedPort, RestartPolicy, Status, Volume, World, DEFAULT_HOST,
+    Busy, Container, ContainerId, HostName, LogLine, Machine, Mount, MountKind, PortBinding,
+    PreviewResponse, PublishedPort, RestartPolicy, Status, Volume, VolumeName, World, DEFAULT_HOST,
 };
 
 /// The files of a `docker build` context: an [`FsTree`] whose root is the context directory.

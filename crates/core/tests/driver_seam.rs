@@ -146,7 +146,7 @@ fn run_exec_stop_and_rm_go_through_the_seam_in_order() {
     assert_eq!(main.purpose, Purpose::Main);
     assert_eq!(main.memory, Some(64 * 1024 * 1024));
     let web = container(&machine, "web");
-    assert_eq!(main.target, Target::Container(web.id.to_string()));
+    assert_eq!(main.target, Target::Container(web.id.clone()));
     assert_eq!(web.main, Some(main.handle));
     assert_eq!(web.status, Status::Running);
 

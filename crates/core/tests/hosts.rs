@@ -1,7 +1,7 @@
 //! Many servers in one World: each host has its own engine (containers, names, volumes, images,
 //! IPs), the registry and the clock are shared, and docker addresses a host with `-H`.
 
-use sim_core::{BuildContext, EventKind, Outcome, Status, World};
+use sim_core::{BuildContext, EventKind, HostName, Outcome, Status, World};
 
 fn run(w: &mut World, line: &str) -> Outcome {
     w.run_line(line, &BuildContext::default())
@@ -80,7 +80,7 @@ fn an_image_pushed_on_one_host_is_pulled_on_the_other_downloading_only_what_it_l
             _ => None,
         })
         .expect("a pull event");
-    assert_eq!(event, ("prod".to_string(), 1, 1));
+    assert_eq!(event, (HostName::from("prod"), 1, 1));
     let out = run(&mut w, "docker -H prod run --rm learner/app:1");
     assert_eq!(out.stdout, "v1\n");
     // The default host never saw any of it.
@@ -113,7 +113,7 @@ fn removing_a_host_takes_its_containers_and_leaves_the_others_alone() {
         EventKind::HostRemoved { name, containers } => Some((name.clone(), *containers)),
         _ => None,
     });
-    assert_eq!(removed, Some(("node-2".to_string(), 2)));
+    assert_eq!(removed, Some((HostName::from("node-2"), 2)));
     // Nothing of the removed host is left waiting: time passes without it.
     ok(&mut w, "tick 2h");
     assert_eq!(w.open_processes(), 1);

@@ -209,7 +209,10 @@ mod tests {
         vec![
             observation(FilesOf::Container("c1".into()), FilesNow::Layer(diff)),
             Input::Timeout(4),
-            observation(FilesOf::Volume("v".into()), FilesNow::Tree(tree)),
+            observation(
+                FilesOf::Volume(sim_core::VolumeName::parse("v").unwrap()),
+                FilesNow::Tree(tree),
+            ),
         ]
     }
 

@@ -191,7 +191,7 @@ impl RealSession {
                 .adopt(handle, &p.host, p.target.clone(), p.outputs)
             {
                 crate::driver::Adopted::Running => {
-                    self.adopted.insert(id.clone());
+                    self.adopted.insert(id.to_string());
                     self.open.0.remove(&handle);
                 }
                 crate::driver::Adopted::Finished => {

@@ -35,7 +35,7 @@ impl Names {
                 .tags()
                 .map(|(reference, _)| reference.to_string())
                 .collect(),
-            volumes: world.volumes().map(|v| v.name.clone()).collect(),
+            volumes: world.volumes().map(|v| v.name.to_string()).collect(),
             ports: world
                 .published_ports(crate::DEFAULT_HOST)
                 .iter()

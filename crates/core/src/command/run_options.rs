@@ -11,7 +11,9 @@ pub(crate) type PublishSpec = (Option<String>, Option<u16>, u16, String);
 pub(crate) struct RunOptions {
     pub detach: bool,
     pub name: Option<String>,
-    pub env: Vec<(String, String)>,
+    /// `-e NAME=value`; `-e NAME` alone is `None`: docker takes NAME from the client's
+    /// environment (empty here), so the container has no NAME, not the image's nor an empty one.
+    pub env: Vec<(String, Option<String>)>,
     pub mounts: Vec<Mount>,
     pub publish: Vec<PublishSpec>,
     pub publish_all: bool,
@@ -97,7 +99,11 @@ impl RunOptions {
                 if line.is_empty() || line.starts_with('#') {
                     continue;
                 }
-                env.push(split_env(line)?);
+                // A bare NAME in an env file passes the client's NAME through, if it has one
+                // (the docker CLI drops the line otherwise).
+                if let (name, Some(value)) = split_env(line)? {
+                    env.push((name, Some(value)));
+                }
             }
         }
         for entry in f.values("env") {
@@ -198,12 +204,16 @@ fn parse_restart(r: &str) -> Parsed<RestartPolicy> {
     })
 }
 
-fn split_env(entry: &str) -> Parsed<(String, String)> {
-    let (k, v) = entry.split_once('=').unwrap_or((entry, ""));
+/// `NAME=value`, or `NAME` alone (no value: see [`RunOptions::env`]).
+fn split_env(entry: &str) -> Parsed<(String, Option<String>)> {
+    let (k, v) = match entry.split_once('=') {
+        Some((k, v)) => (k, Some(v.to_string())),
+        None => (entry, None),
+    };
     if k.is_empty() {
         return Err(RunOptionsError::InvalidEnv(entry.to_string()));
     }
-    Ok((k.to_string(), v.to_string()))
+    Ok((k.to_string(), v))
 }
 
 /// `-v name:/path[:ro]`, `-v /host:/path[:ro]`, `-v /path` (anonymous).

@@ -13,6 +13,9 @@
 //! Layer contents cross the seam ([`Effect::StoreLayer`]) before any root filesystem that
 //! uses them, so a real driver can materialise them; file changes come back as observations.
 //!
+//! Ids are typed (container, layer, volume) and serialise as the plain strings they hold, so
+//! recorded effects and journals read the same as before the types.
+//!
 //! [`SimDriver`] (pure, the default) runs the simulated programs on the logical clock;
 //! [`run_until_idle`] is the small loop the fronts use to drive a World with it. A Linux
 //! driver answers the same effects with real processes.
@@ -28,7 +31,9 @@ pub use run::{run_until_idle, Driver};
 pub use sim::SimDriver;
 
 use crate::fs::{FsTree, LayerDiff};
+use crate::image::DiffId;
 use crate::program::{ExecError, ServerKind, Stream};
+use crate::world::{ContainerId, VolumeName};
 use crate::{MountKind, PortBinding};
 use serde::{Deserialize, Serialize};
 
@@ -44,7 +49,7 @@ pub struct SandboxId(pub u64);
 /// itself (`curl localhost:8080` typed at the host's prompt, outside every container).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Target {
-    Container(String),
+    Container(ContainerId),
     Sandbox(SandboxId),
     Host,
 }
@@ -109,13 +114,13 @@ pub struct NetworkIdentity {
 pub enum Effect {
     /// Keep this layer (by diff_id); its content is the diff (its canonical tar is
     /// [`crate::image::canonical_tar`]). Sent once per host before any root filesystem uses it.
-    StoreLayer { diff_id: String, diff: LayerDiff },
+    StoreLayer { diff_id: DiffId, diff: LayerDiff },
     /// Make a container: a root filesystem of these layers (bottom to top, read-only) with an
     /// empty writable layer on top, and the runtime files (`/etc/hostname`, `/etc/hosts`,
     /// `/etc/resolv.conf`) that name it on the network.
     CreateContainer {
-        container: String,
-        layers: Vec<String>,
+        container: ContainerId,
+        layers: Vec<DiffId>,
         network: NetworkIdentity,
         /// Paths where mounts will go (empty directories in the root filesystem).
         mount_points: Vec<String>,
@@ -126,24 +131,24 @@ pub enum Effect {
     /// A build step's sandbox: a root filesystem of these layers with a writable layer on top.
     PrepareSandbox {
         sandbox: SandboxId,
-        layers: Vec<String>,
+        layers: Vec<DiffId>,
     },
     /// The build step is over: throw its sandbox away.
     DiscardSandbox { sandbox: SandboxId },
     /// Create a volume (named, or anonymous with a random name), empty.
-    CreateVolume { name: String },
+    CreateVolume { name: VolumeName },
     /// Fill an empty volume with these files (the image's files at the mount path: docker
     /// does this the first time a volume is mounted over a non-empty image directory).
     CopyUp {
-        container: String,
-        volume: String,
+        container: ContainerId,
+        volume: VolumeName,
         path: String,
         files: FsTree,
     },
     /// Mount a volume or a host directory into a container before its main process starts.
     /// A missing bind source directory is created (as docker does).
     Mount {
-        container: String,
+        container: ContainerId,
         kind: MountKind,
         /// Volume name, or an absolute path on the host for binds.
         source: String,
@@ -157,9 +162,9 @@ pub enum Effect {
     /// `rm -f` and `kill`; any number for `kill -s`).
     Signal { handle: ProcessHandle, signal: i32 },
     /// Remove a container: its processes are gone by now; its writable layer is discarded.
-    RemoveContainer { container: String },
+    RemoveContainer { container: ContainerId },
     /// Remove a volume and its files.
-    RemoveVolume { name: String },
+    RemoveVolume { name: VolumeName },
     /// The host is gone, with everything on it (its containers were removed first).
     RemoveHost,
     /// The cluster's Services changed: pods on every host resolve and reach them by this table.
@@ -224,9 +229,9 @@ impl StartError {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FilesOf {
     /// A container's whole writable layer, as it is now.
-    Container(String),
+    Container(ContainerId),
     /// A volume's files, as they are now.
-    Volume(String),
+    Volume(VolumeName),
     /// The host's own files (where bind mounts keep their data), as they are now.
     Host,
     /// A build sandbox's changes relative to the layers it was prepared from.
@@ -292,5 +297,37 @@ impl Observation {
             | Observation::Exited { handle, .. } => Some(*handle),
             Observation::Files { .. } | Observation::EffectFailed { .. } => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Effects and observations recorded before the ids were typed (the `sim --real`
+    /// journal) read back and write out the same.
+    #[test]
+    fn typed_ids_cross_the_seam_as_plain_strings() {
+        let files = serde_json::to_string(&FsTree::new()).unwrap();
+        let old = format!(
+            r#"{{"CopyUp":{{"container":"c1","volume":"data","path":"/data","files":{files}}}}}"#
+        );
+        let effect: Effect = serde_json::from_str(&old).unwrap();
+        let Effect::CopyUp {
+            container, volume, ..
+        } = &effect
+        else {
+            panic!("{effect:?}");
+        };
+        assert_eq!((container.as_str(), volume.as_str()), ("c1", "data"));
+        assert_eq!(serde_json::to_string(&effect).unwrap(), old);
+
+        let target = Target::Container(ContainerId::from("c1"));
+        assert_eq!(
+            serde_json::to_string(&target).unwrap(),
+            r#"{"Container":"c1"}"#
+        );
+        let of: FilesOf = serde_json::from_str(r#"{"Volume":"data"}"#).unwrap();
+        assert_eq!(of, FilesOf::Volume(VolumeName::parse("data").unwrap()));
     }
 }

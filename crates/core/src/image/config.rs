@@ -105,11 +105,6 @@ impl ImageConfig {
         ImageId::from_digest(sha256_digest(self.json().as_bytes()))
     }
 
-    /// The diff_ids as plain strings, for the effects and events that carry them so.
-    pub fn diff_id_strings(&self) -> Vec<String> {
-        self.diff_ids.iter().map(DiffId::to_string).collect()
-    }
-
     /// The config's canonical JSON. Serialising plain strings, numbers and string maps
     /// cannot fail, so the empty fallback is never taken.
     pub fn json(&self) -> String {

@@ -157,7 +157,7 @@ pub(super) fn volumes(world: &World) -> Vec<VolumeView> {
             let mut used_by = users.get(v.name.as_str()).cloned().unwrap_or_default();
             crate::order::sort(&mut used_by);
             VolumeView {
-                name: v.name.clone(),
+                name: v.name.to_string(),
                 anonymous: v.anonymous,
                 files: v.files.iter().filter(|(_, n)| !n.is_dir()).count(),
                 bytes: v.files.total_size(),

@@ -17,7 +17,7 @@ pub(super) fn last_transfer(world: &World) -> Option<TransferView> {
             } => Some((
                 Direction::Pull,
                 reference,
-                Some(id.clone()),
+                Some(id.to_string()),
                 downloaded,
                 skipped,
             )),
@@ -50,7 +50,7 @@ pub(super) fn last_transfer(world: &World) -> Option<TransferView> {
         order = moved
             .iter()
             .chain(skipped.iter())
-            .map(String::as_str)
+            .map(|d| d.as_str())
             .collect();
     }
     let mut view = TransferView {

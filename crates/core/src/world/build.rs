@@ -195,7 +195,7 @@ impl World {
             self.engine.images.tag(tag.clone(), &id);
         }
         self.emit(EventKind::ImageBuilt {
-            id: id.to_string(),
+            id: id.clone(),
             tags: tags.iter().map(|t| t.to_string()).collect(),
         });
         // RUN steps took their time while they ran; the rest of the work takes it now.
@@ -639,7 +639,7 @@ impl World {
                     step: format!("{label} {text}"),
                     cached: true,
                     reason: None,
-                    layer: state.config.diff_ids.last().map(|d| d.to_string()),
+                    layer: state.config.diff_ids.last().cloned(),
                 });
             }
             Err(reason) => {
@@ -693,7 +693,7 @@ impl World {
                     step: format!("{label} {text}"),
                     cached: false,
                     reason: Some(reason.explain()),
-                    layer: Some(diff_id.into()),
+                    layer: Some(diff_id),
                 });
             }
         }
@@ -722,7 +722,7 @@ impl World {
                 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
             ));
         }
-        let layers = state.config.diff_id_strings();
+        let layers = state.config.diff_ids.clone();
         self.store_layers(&layers);
         let sandbox = self.new_sandbox();
         self.issue(Effect::PrepareSandbox { sandbox, layers });

@@ -106,7 +106,7 @@ impl World {
         }
         self.cluster = Some(Cluster::new(Default::default()));
         self.emit(EventKind::ClusterCreated {
-            nodes: names.clone(),
+            nodes: names.iter().map(|n| n.as_str().into()).collect(),
         });
         for name in &names {
             self.add_cluster_node(name, size, Default::default())?;
@@ -139,11 +139,7 @@ impl World {
         let now = self.now;
         self.with_cluster(|c, _| c.add_node(name, size, labels, now).map(|_| ()))?;
         self.parked.insert(name.into(), Engine::new());
-        self.on_host(name, |w| {
-            w.emit(EventKind::HostAdded {
-                name: name.to_string(),
-            })
-        });
+        self.on_host(name, |w| w.emit(EventKind::HostAdded { name: name.into() }));
         Ok(())
     }
 
@@ -160,7 +156,7 @@ impl World {
                 }
                 w.issue(Effect::RemoveHost);
                 w.emit(EventKind::HostRemoved {
-                    name: name.clone(),
+                    name: name.clone().into(),
                     containers: ids.len(),
                 });
             });

@@ -1,6 +1,7 @@
 //! A container's record: its configuration, writable layer, state and logs.
 
 use super::ids::ContainerId;
+use super::volumes::VolumeName;
 use crate::driver::ProcessHandle;
 use crate::event::Tick;
 use crate::fs::{FsTree, LayerDiff};
@@ -144,7 +145,7 @@ impl Container {
 /// A named volume and the files in it.
 #[derive(Clone, Debug)]
 pub struct Volume {
-    pub name: String,
+    pub name: VolumeName,
     pub created: Tick,
     pub labels: Vec<(String, String)>,
     pub files: FsTree,

@@ -2,7 +2,7 @@
 //! image to a created container, its volumes, ports and network identity.
 
 use super::container::{Container, Mount, MountKind, PortBinding, Status};
-use super::{ContainerId, Failure, Handled, Reply, World};
+use super::{ContainerId, Failure, Handled, Reply, VolumeName, World};
 use crate::command::run_options::RunOptions;
 use crate::command::Invocation;
 use crate::driver::{Effect, NetworkIdentity};
@@ -89,7 +89,7 @@ impl World {
             .image(image_id)
             .ok_or_else(|| ImageError::NoSuchImage(image_id.to_string()))?;
         let config = image.config.config.clone();
-        let layers = image.config.diff_id_strings();
+        let layers = image.config.diff_ids.clone();
         let id = ContainerId(self.random_hex_id());
         let name = match &options.name {
             Some(n) => n.clone(),
@@ -138,8 +138,8 @@ impl World {
                 m.source = self.random_hex_id();
                 m.anonymous = true;
             }
-            if m.kind == MountKind::Volume && !self.engine.volumes.contains_key(&m.source) {
-                self.create_volume(&m.source.clone(), Vec::new(), m.anonymous);
+            if m.kind == MountKind::Volume && !self.engine.volumes.contains_key(m.source.as_str()) {
+                self.create_volume(VolumeName::checked(&m.source), Vec::new(), m.anonymous);
             }
             if m.kind == MountKind::Bind {
                 let _ = self.engine.host.mkdir(&m.source, true);
@@ -223,7 +223,7 @@ impl World {
             };
         let read_only = options.read_only;
         self.issue(Effect::CreateContainer {
-            container: id.to_string(),
+            container: id.clone(),
             layers,
             network: NetworkIdentity {
                 name: name.clone(),
@@ -236,7 +236,7 @@ impl World {
             read_only,
         });
         self.emit(EventKind::ContainerCreated {
-            id: id.to_string(),
+            id: id.clone(),
             name,
             image: image_text.to_string(),
         });
@@ -297,7 +297,7 @@ impl RunOptions {
 /// passwd entry in the image (`/root` for root), unless something set it.
 fn container_env(
     image_env: &[(String, String)],
-    options_env: &[(String, String)],
+    options_env: &[(String, Option<String>)],
     hostname: &str,
     rootfs: &Option<&crate::fs::FsTree>,
     user: &str,
@@ -306,8 +306,15 @@ fn container_env(
         ("PATH".to_string(), crate::program::DEFAULT_PATH.to_string()),
         ("HOSTNAME".to_string(), hostname.to_string()),
     ];
-    for (k, v) in image_env.iter().chain(options_env) {
+    for (k, v) in image_env {
         crate::image::set_env(&mut env, k, v);
+    }
+    for (k, v) in options_env {
+        match v {
+            Some(v) => crate::image::set_env(&mut env, k, v),
+            // docker's ReplaceOrAppendEnvValues: a name without `=` unsets it.
+            None => env.retain(|(key, _)| key != k),
+        }
     }
     if !env.iter().any(|(k, _)| k == "HOME") {
         let home = rootfs

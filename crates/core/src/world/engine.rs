@@ -4,9 +4,10 @@
 
 use super::container::{Container, Volume};
 use super::ids::ContainerId;
+use super::volumes::VolumeName;
 use crate::build::BuildCache;
 use crate::fs::FsTree;
-use crate::image::ImageStore;
+use crate::image::{DiffId, ImageStore};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Default)]
@@ -16,13 +17,13 @@ pub(crate) struct Engine {
     pub containers: BTreeMap<ContainerId, Container>,
     /// Container name to ID, for lookups by name.
     pub names: BTreeMap<String, ContainerId>,
-    pub volumes: BTreeMap<String, Volume>,
+    pub volumes: BTreeMap<VolumeName, Volume>,
     /// The host's own files: where bind mounts (`-v /srv/data:/data`) keep their data.
     pub host: FsTree,
     /// The next address on the host's bridge network (172.17.0.0/16, as on every docker host).
     pub next_ip: u32,
     /// Layers already sent to the host (by diff_id).
-    pub stored_layers: BTreeSet<String>,
+    pub stored_layers: BTreeSet<DiffId>,
 }
 
 impl Engine {

@@ -69,7 +69,7 @@ impl World {
         let options = RunOptions {
             detach: true,
             name: Some(spec.name),
-            env: spec.env,
+            env: spec.env.into_iter().map(|(k, v)| (k, Some(v))).collect(),
             mounts: Vec::new(),
             publish: Vec::new(),
             publish_all: false,

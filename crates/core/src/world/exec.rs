@@ -14,6 +14,9 @@ use crate::fs::normalize;
 /// How long a foreground `docker exec` may run.
 const EXEC_WAIT_MS: u64 = 600_000;
 
+/// The exit code of a command interrupted by Ctrl-C (128 + SIGINT).
+const EXIT_INTERRUPTED: i32 = 130;
+
 impl World {
     pub(crate) async fn cmd_exec(&mut self, inv: &Invocation) -> Handled {
         let key = &inv.args[0];
@@ -25,8 +28,11 @@ impl World {
         let argv: Vec<String> = inv.args[1..].to_vec();
         let mut env = c.env.clone();
         for entry in inv.flags.values("env") {
-            let (k, v) = entry.split_once('=').unwrap_or((entry.as_str(), ""));
-            crate::image::set_env(&mut env, k, v);
+            match entry.split_once('=') {
+                Some((k, v)) => crate::image::set_env(&mut env, k, v),
+                // `-e NAME` passes the client's NAME (it has none here): the process has none.
+                None => env.retain(|(k, _)| k != entry),
+            }
         }
         let cwd = inv
             .flags
@@ -64,9 +70,11 @@ impl World {
             }
             return Ok(Reply::default());
         }
-        let exit_code = record.exit.map(|e| e.code()).unwrap_or(0);
+        // Still running after the wait: it is interrupted below, as Ctrl-C would, and exits
+        // 130 (not 0: the trace and the lesson checks must not count it a success).
+        let exit_code = record.exit.map_or(EXIT_INTERRUPTED, |e| e.code());
         self.emit(EventKind::ExecRan {
-            id: id.to_string(),
+            id: id.clone(),
             argv: argv.clone(),
             exit_code,
         });
@@ -95,7 +103,6 @@ impl World {
             reply.stderr.push_str(
                 "(simulator: the command was still running after 10 minutes and was interrupted)\n",
             );
-            reply.exit_code = 130;
         } else {
             self.procs.remove(&handle);
         }
@@ -115,7 +122,7 @@ impl World {
         let handle = self.new_handle();
         let mut start = ProcessStart {
             handle,
-            target: Target::Container(id.to_string()),
+            target: Target::Container(id.clone()),
             purpose: Purpose::Exec,
             pid: 0,
             argv,

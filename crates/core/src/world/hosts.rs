@@ -78,7 +78,9 @@ impl World {
             self.parked
                 .insert(HostName::from(name.as_str()), Engine::new());
             self.on_host(name, |w| {
-                w.emit(EventKind::HostAdded { name: name.clone() })
+                w.emit(EventKind::HostAdded {
+                    name: name.clone().into(),
+                })
             });
             out.push_str(&format!("{name}\n"));
         }
@@ -124,7 +126,7 @@ impl World {
             }
             self.issue(Effect::RemoveHost);
             self.emit(EventKind::HostRemoved {
-                name: name.clone(),
+                name: name.clone().into(),
                 containers: ids.len(),
             });
             self.enter_host(DEFAULT_HOST);

@@ -5,7 +5,9 @@ use super::{Failure, Handled, Reply, World};
 use crate::command::Invocation;
 use crate::digest::short_id;
 use crate::event::EventKind;
-use crate::image::{created_at, DiffId, HistoryEntry, ImageConfig, ImageError, Layer, Reference};
+use crate::image::{
+    created_at, DiffId, HistoryEntry, ImageConfig, ImageError, ImageId, Layer, Reference,
+};
 use crate::output::{ellipsis, go_time, human_duration, human_size, since, table};
 use crate::program::pattern::fnmatch;
 use crate::registry::manifest_digest;
@@ -64,11 +66,11 @@ impl World {
         for diff_id in &config.diff_ids {
             if self.engine.images.has_layer(diff_id) {
                 out.push_str(&format!("{}: Already exists\n", short_id(diff_id)));
-                skipped.push(diff_id.to_string());
+                skipped.push(diff_id.clone());
             } else if let Some(layer) = fetched.next() {
                 out.push_str(&format!("{}: Pull complete\n", short_id(diff_id)));
                 self.engine.images.add_layer(layer);
-                downloaded.push(diff_id.to_string());
+                downloaded.push(diff_id.clone());
             }
         }
         let (digest, _) = manifest_digest(&config);
@@ -83,7 +85,7 @@ impl World {
         out.push_str(&format!("Digest: {digest}\n{status}\n"));
         self.emit(EventKind::ImagePulled {
             reference: reference.to_string(),
-            id: id.into(),
+            id,
             downloaded,
             skipped,
         });
@@ -130,7 +132,7 @@ impl World {
         for diff_id in config.diff_ids.iter().rev() {
             if self.registry.has_blob(diff_id) {
                 out.push_str(&format!("{}: Layer already exists\n", short_id(diff_id)));
-                skipped.push(diff_id.to_string());
+                skipped.push(diff_id.clone());
             } else {
                 let layer = self
                     .engine
@@ -140,7 +142,7 @@ impl World {
                     .ok_or_else(|| ImageError::LayerDoesNotExist(diff_id.clone()))?;
                 out.push_str(&format!("{}: Pushed\n", short_id(diff_id)));
                 self.registry.put_blob(layer);
-                pushed.push(diff_id.to_string());
+                pushed.push(diff_id.clone());
             }
         }
         let (digest, size) = manifest_digest(&config);
@@ -254,7 +256,7 @@ impl World {
         self.engine.images.tag(target.clone(), &id);
         self.emit(EventKind::ImageTagged {
             reference: target.to_string(),
-            id: id.into(),
+            id,
         });
         Ok(Reply::default())
     }
@@ -319,7 +321,7 @@ impl World {
 
     /// Deletes an untagged image and the layers no other image uses; returns those layers
     /// with their sizes.
-    pub(super) fn delete_image(&mut self, id: &str) -> Vec<(DiffId, u64)> {
+    pub(super) fn delete_image(&mut self, id: &ImageId) -> Vec<(DiffId, u64)> {
         let layers_before: Vec<(DiffId, u64)> = self
             .engine
             .images
@@ -332,8 +334,8 @@ impl World {
             .filter(|(d, _)| !self.engine.images.has_layer(d))
             .collect();
         self.emit(EventKind::ImageDeleted {
-            id: id.to_string(),
-            layers: deleted.iter().map(|(d, _)| d.to_string()).collect(),
+            id: id.clone(),
+            layers: deleted.iter().map(|(d, _)| d.clone()).collect(),
         });
         deleted
     }
@@ -421,12 +423,12 @@ impl World {
             self.engine.images.tag(r.clone(), &image_id);
             self.emit(EventKind::ImageTagged {
                 reference: r.to_string(),
-                id: image_id.to_string(),
+                id: image_id.clone(),
             });
         }
         self.emit(EventKind::ImageCommitted {
             container: container_name,
-            id: image_id.to_string(),
+            id: image_id.clone(),
         });
         Ok(Reply::out(format!("{image_id}\n")))
     }

@@ -158,7 +158,7 @@ impl World {
         }
         let start = ProcessStart {
             handle: ProcessHandle(0),
-            target: Target::Container(id.to_string()),
+            target: Target::Container(id.clone()),
             purpose: Purpose::Main,
             pid: 1,
             argv: c.argv.clone(),
@@ -174,7 +174,7 @@ impl World {
         let mounts = c.mounts.clone();
         for m in mounts {
             self.issue(Effect::Mount {
-                container: id.to_string(),
+                container: id.clone(),
                 kind: m.kind,
                 source: m.source,
                 path: m.target,
@@ -238,7 +238,7 @@ impl World {
             .any(|(k, _)| k == "io.kubernetes.pod.uid")
             .then(|| (c.started_at.unwrap_or(at), !c.stopped_by_user));
         self.emit(EventKind::ContainerExited {
-            id: id.to_string(),
+            id: id.clone(),
             name: name.clone(),
             exit_code: code,
             oom_killed: oom,
@@ -260,7 +260,7 @@ impl World {
             };
             self.timers.insert((at + delay, timer));
             self.emit(EventKind::ContainerRestarting {
-                id: id.to_string(),
+                id: id.clone(),
                 name,
                 restart_count: restart_count + 1,
                 delay_ms: delay,
@@ -283,10 +283,10 @@ impl World {
             .insert(id.clone(), (c.past_logs.clone(), c.exit_code));
         let discarded = c.upper.size();
         self.issue(Effect::RemoveContainer {
-            container: id.to_string(),
+            container: id.clone(),
         });
         self.emit(EventKind::ContainerRemoved {
-            id: id.to_string(),
+            id: id.clone(),
             name: c.name.clone(),
             discarded_bytes: discarded,
         });
@@ -297,13 +297,14 @@ impl World {
                     .containers
                     .values()
                     .any(|o| o.mounts.iter().any(|om| om.source == m.source));
-                if !in_use && self.engine.volumes.remove(&m.source).is_some() {
+                if in_use {
+                    continue;
+                }
+                if let Some(volume) = self.engine.volumes.remove(m.source.as_str()) {
                     self.issue(Effect::RemoveVolume {
-                        name: m.source.clone(),
+                        name: volume.name.clone(),
                     });
-                    self.emit(EventKind::VolumeRemoved {
-                        name: m.source.clone(),
-                    });
+                    self.emit(EventKind::VolumeRemoved { name: volume.name });
                 }
             }
         }

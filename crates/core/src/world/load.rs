@@ -38,7 +38,7 @@ impl World {
                 }
                 self.emit(EventKind::ImageTagged {
                     reference: tag.to_string(),
-                    id: id.clone().into(),
+                    id: id.clone(),
                 });
                 out.push_str(&format!("Loaded image: {tag}\n"));
             }

@@ -57,12 +57,13 @@ use inspect::ObjectKind;
 pub use machine::{Busy, Machine};
 pub(crate) use observe::ProcRecord;
 pub use preview::{PreviewResponse, PublishedPort};
+pub use volumes::VolumeName;
 
 use crate::command::{self, Command, Invocation, Sub};
 use crate::driver::{Effect, ProcessHandle, SandboxId, SimDriver};
 use crate::event::{EventKind, Tick, Trace};
 
-use crate::image::ImageStore;
+use crate::image::{DiffId, ImageStore};
 use crate::registry::Registry;
 use crate::{BuildContext, Outcome};
 use engine::Engine;
@@ -253,7 +254,7 @@ impl World {
     }
 
     /// Sends the host every layer of `diff_ids` it does not have yet, bottom first.
-    pub(crate) fn store_layers(&mut self, diff_ids: &[String]) {
+    pub(crate) fn store_layers(&mut self, diff_ids: &[DiffId]) {
         for diff_id in diff_ids {
             if self.engine.stored_layers.contains(diff_id) {
                 continue;

@@ -96,7 +96,7 @@ impl World {
         self.engine.names.remove(&old_name);
         self.engine.names.insert(new_name.clone(), id.clone());
         self.emit(EventKind::ContainerRenamed {
-            id: id.to_string(),
+            id: id.clone(),
             old_name,
             name: new_name,
         });

@@ -162,7 +162,7 @@ impl World {
         c.peak_memory = 0;
         let (name, argv) = (c.name.clone(), c.argv.clone());
         self.emit(EventKind::ContainerStarted {
-            id: id.to_string(),
+            id: id.clone(),
             name,
             argv,
         });

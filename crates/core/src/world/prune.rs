@@ -1,7 +1,7 @@
 //! The prune commands (`docker container prune`, `image prune`, `volume prune`): remove what
 //! nothing uses, after docker's `[y/N]` question, which only `-f` can answer here.
 
-use super::{ContainerId, Failure, Handled, Reply, World};
+use super::{ContainerId, Failure, Handled, Reply, VolumeName, World};
 use crate::command::Invocation;
 use crate::driver::Effect;
 use crate::event::EventKind;
@@ -86,7 +86,7 @@ impl World {
             "WARNING! This will remove anonymous local volumes not used by at least one container."
         };
         confirmed(inv, warning)?;
-        let unused: Vec<String> = self
+        let unused: Vec<VolumeName> = self
             .engine
             .volumes
             .values()
@@ -95,7 +95,7 @@ impl World {
             .collect();
         let mut reclaimed = 0;
         for name in &unused {
-            if let Some(volume) = self.engine.volumes.remove(name) {
+            if let Some(volume) = self.engine.volumes.remove(name.as_str()) {
                 reclaimed += volume.files.total_size();
                 self.issue(Effect::RemoveVolume { name: name.clone() });
                 self.emit(EventKind::VolumeRemoved { name: name.clone() });
@@ -131,7 +131,7 @@ fn confirmed(inv: &Invocation, warning: &'static str) -> Result<(), PruneError> 
 }
 
 /// What a prune prints: the removed names under `title`, then the space it freed.
-fn prune_report(title: &str, removed: &[String], bytes: u64) -> String {
+fn prune_report(title: &str, removed: &[impl std::fmt::Display], bytes: u64) -> String {
     let mut out = String::new();
     if !removed.is_empty() {
         out.push_str(&format!("{title}:\n"));

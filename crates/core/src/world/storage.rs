@@ -3,7 +3,7 @@
 
 use super::container::{Container, MountKind};
 use super::engine::Engine;
-use super::World;
+use super::{ContainerId, World};
 use crate::driver::Effect;
 use crate::event::EventKind;
 use crate::fs::overlay::{container_lower, graft, overlay_mounts};
@@ -59,7 +59,7 @@ impl World {
 
     /// Fills empty named volumes from the image's files at their mount paths, as docker does
     /// the first time a volume is mounted.
-    pub(crate) fn copy_up_volumes(&mut self, id: &str) {
+    pub(crate) fn copy_up_volumes(&mut self, id: &ContainerId) {
         let Some(c) = self.engine.containers.get(id) else {
             return;
         };
@@ -71,24 +71,24 @@ impl World {
             if m.kind != MountKind::Volume {
                 continue;
             }
-            let Some(volume) = self.engine.volumes.get(&m.source) else {
+            let Some(volume) = self.engine.volumes.get(m.source.as_str()) else {
                 continue;
             };
             let has_content = image.rootfs.descendants(&m.target).next().is_some();
             if volume.files.is_empty() && has_content {
                 let mut content = FsTree::new();
                 graft(&image.rootfs, &m.target, &mut content, "");
-                filled.push((m.source.clone(), m.target.clone(), content));
+                filled.push((volume.name.clone(), m.target.clone(), content));
             }
         }
         for (name, path, content) in filled {
             self.issue(Effect::CopyUp {
-                container: id.to_string(),
+                container: id.clone(),
                 volume: name.clone(),
                 path: path.clone(),
                 files: content.clone(),
             });
-            if let Some(v) = self.engine.volumes.get_mut(&name) {
+            if let Some(v) = self.engine.volumes.get_mut(name.as_str()) {
                 v.files = content;
             }
             self.emit(EventKind::VolumeCopiedUp { name, path });

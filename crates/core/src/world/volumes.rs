@@ -11,31 +11,27 @@ use crate::output::rfc3339;
 use serde_json::json;
 
 mod error;
-pub(crate) use error::{VolumeError, VolumeName};
+pub use error::{VolumeError, VolumeName};
 
 impl World {
     pub(crate) fn create_volume(
         &mut self,
-        name: &str,
+        name: VolumeName,
         labels: Vec<(String, String)>,
         anonymous: bool,
     ) {
         self.engine.volumes.insert(
-            name.to_string(),
+            name.clone(),
             Volume {
-                name: name.to_string(),
+                name: name.clone(),
                 created: self.now,
                 labels,
                 files: FsTree::new(),
                 anonymous,
             },
         );
-        self.issue(Effect::CreateVolume {
-            name: name.to_string(),
-        });
-        self.emit(EventKind::VolumeCreated {
-            name: name.to_string(),
-        });
+        self.issue(Effect::CreateVolume { name: name.clone() });
+        self.emit(EventKind::VolumeCreated { name });
     }
 
     pub(super) fn volume_users(&self, name: &str) -> Vec<String> {
@@ -76,7 +72,7 @@ impl World {
                     (k.to_string(), v.to_string())
                 })
                 .collect();
-            self.create_volume(name.as_str(), labels, false);
+            self.create_volume(name.clone(), labels, false);
         }
         Ok(Reply::out(format!("{name}\n")))
     }
@@ -133,7 +129,7 @@ impl World {
             let v = self
                 .engine
                 .volumes
-                .get(name)
+                .get(name.as_str())
                 .ok_or_else(|| VolumeError::NoSuchVolume(name.clone()))?;
             items.push(self.volume_json(v));
         }
@@ -143,7 +139,7 @@ impl World {
     pub(crate) fn cmd_volume_rm(&mut self, inv: &Invocation) -> Handled {
         // Check every name first so that a refusal removes nothing.
         for name in &inv.args {
-            if !self.engine.volumes.contains_key(name) {
+            if !self.engine.volumes.contains_key(name.as_str()) {
                 if inv.flags.has("force") {
                     continue;
                 }
@@ -160,9 +156,11 @@ impl World {
         }
         let mut out = String::new();
         for name in &inv.args {
-            if self.engine.volumes.remove(name).is_some() {
-                self.issue(Effect::RemoveVolume { name: name.clone() });
-                self.emit(EventKind::VolumeRemoved { name: name.clone() });
+            if let Some(volume) = self.engine.volumes.remove(name.as_str()) {
+                self.issue(Effect::RemoveVolume {
+                    name: volume.name.clone(),
+                });
+                self.emit(EventKind::VolumeRemoved { name: volume.name });
             }
             out.push_str(&format!("{name}\n"));
         }

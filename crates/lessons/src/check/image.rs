@@ -127,7 +127,7 @@ fn builds(world: &World) -> Vec<Build> {
             EventKind::Command { .. } => steps.clear(),
             EventKind::BuildStep { cached, .. } => steps.push(*cached),
             EventKind::ImageBuilt { tags, .. } => found.push(Build {
-                host: event.host.clone(),
+                host: event.host.to_string(),
                 tags: tags.clone(),
                 cached: std::mem::take(&mut steps),
                 index,

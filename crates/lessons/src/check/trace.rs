@@ -67,7 +67,7 @@ fn processes(world: &World) -> Vec<Ran> {
             EventKind::ContainerStarted { id, name, argv } => {
                 open.insert(id, found.len());
                 found.push(Ran {
-                    host: event.host.clone(),
+                    host: event.host.to_string(),
                     container: name.clone(),
                     image: names.get(id.as_str()).map_or("", |n| n.1).to_string(),
                     argv: argv.join(" "),
@@ -90,7 +90,7 @@ fn processes(world: &World) -> Vec<Ran> {
             } => {
                 let (name, image) = names.get(id.as_str()).copied().unwrap_or((id, ""));
                 found.push(Ran {
-                    host: event.host.clone(),
+                    host: event.host.to_string(),
                     container: name.to_string(),
                     image: image.to_string(),
                     argv: argv.join(" "),

@@ -224,7 +224,7 @@ impl Driver for LinuxDriver {
                 if let Err(e) = self.create_container(
                     host,
                     &container,
-                    layers,
+                    layers.iter().map(ToString::to_string).collect(),
                     network,
                     mount_points,
                     read_only,
@@ -233,6 +233,7 @@ impl Driver for LinuxDriver {
                 }
             }
             Effect::PrepareSandbox { sandbox, layers } => {
+                let layers: Vec<String> = layers.iter().map(ToString::to_string).collect();
                 if let Err(e) = self.prepare_sandbox(sandbox, &layers) {
                     self.failed(host, "prepare sandbox", io_text(&e));
                 }

@@ -12,7 +12,7 @@ use sim_core::driver::{
     Target,
 };
 use sim_core::program::{ExecError, Stream};
-use sim_core::Tick;
+use sim_core::{Tick, VolumeName};
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::{self, Read};
@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 /// The name of a target's cgroup (and of its directory under the state).
 pub(super) fn group_name(target: &Target) -> String {
     match target {
-        Target::Container(id) => id.clone(),
+        Target::Container(id) => id.to_string(),
         Target::Sandbox(s) => format!("sandbox-{}", s.0),
         // Never a real cgroup: host commands are refused before one would be made.
         Target::Host => "host".to_string(),
@@ -180,7 +180,7 @@ impl LinuxDriver {
                     nano_cpus: start.nano_cpus,
                     pids: start.pids_limit,
                 };
-                (place, id.clone(), limits, passwd)
+                (place, id.to_string(), limits, passwd)
             }
             Target::Sandbox(sandbox) => {
                 let dir = self.sandbox_dir(*sandbox);
@@ -479,7 +479,8 @@ impl LinuxDriver {
                     .load_config(id)
                     .map(|c| c.mounts.into_iter().filter(|m| m.0).map(|m| m.1).collect())
                     .unwrap_or_default();
-                for name in volumes {
+                // The names came from the World's effects, so they parse.
+                for name in volumes.iter().filter_map(|n| VolumeName::parse(n).ok()) {
                     if let Ok(tree) = upper::read_tree(&self.volume_dir(host, &name)) {
                         self.push(
                             host,

@@ -144,7 +144,7 @@ impl LinuxDriver {
     pub(super) fn remove_container(&mut self, id: &str) {
         self.drop_group(id);
         // Its network went with its processes (see net.rs).
-        self.wait_gone(&Target::Container(id.to_string()));
+        self.wait_gone(&Target::Container(id.into()));
         let dir = self.container_dir(id);
         self.discard_dir(&dir);
     }

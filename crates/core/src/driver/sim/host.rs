@@ -4,8 +4,9 @@
 use crate::driver::{NetworkIdentity, ProcessHandle, SandboxId, Target};
 use crate::fs::overlay::{container_lower, overlay_mounts, replace_dir, split_mounts};
 use crate::fs::{FsTree, LayerDiff};
+use crate::image::DiffId;
 use crate::program::ServerKind;
-use crate::{Mount, MountKind};
+use crate::{ContainerId, Mount, MountKind, VolumeName};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// How many merged layer stacks a host keeps.
@@ -41,14 +42,14 @@ pub(super) struct SimProcess {
 
 #[derive(Default)]
 pub(super) struct SimHost {
-    pub layers: BTreeMap<String, LayerDiff>,
+    pub layers: BTreeMap<DiffId, LayerDiff>,
     /// Merged files of stacks of layers, so containers of one image and the steps of one
     /// build share the work; at most [`ROOTFS_CACHE_SIZE`], oldest out first.
-    rootfs_cache: BTreeMap<Vec<String>, FsTree>,
-    rootfs_order: VecDeque<Vec<String>>,
-    pub containers: BTreeMap<String, SimContainer>,
+    rootfs_cache: BTreeMap<Vec<DiffId>, FsTree>,
+    rootfs_order: VecDeque<Vec<DiffId>>,
+    pub containers: BTreeMap<ContainerId, SimContainer>,
     pub sandboxes: BTreeMap<SandboxId, SimSandbox>,
-    pub volumes: BTreeMap<String, FsTree>,
+    pub volumes: BTreeMap<VolumeName, FsTree>,
     pub files: FsTree,
     pub processes: BTreeMap<ProcessHandle, SimProcess>,
     /// The processes of each target, so a start looks at its container's few, not at every
@@ -60,7 +61,7 @@ pub(super) struct SimHost {
 #[derive(Default)]
 pub(super) struct Changed {
     pub upper: bool,
-    pub volumes: Vec<String>,
+    pub volumes: Vec<VolumeName>,
     pub host: bool,
 }
 
@@ -68,7 +69,7 @@ impl SimHost {
     /// The merged files of `layers`, or the first diff_id this host was never sent. Starts
     /// from the longest stack already merged (the image below a build step, the step before),
     /// and keeps the result for the next container or step on top of it.
-    pub fn rootfs(&mut self, layers: &[String]) -> Result<FsTree, String> {
+    pub fn rootfs(&mut self, layers: &[DiffId]) -> Result<FsTree, String> {
         let cached = (0..=layers.len())
             .rev()
             .find(|n| self.rootfs_cache.contains_key(&layers[..*n]));
@@ -100,8 +101,8 @@ impl SimHost {
 
     pub fn create_container(
         &mut self,
-        id: &str,
-        layers: &[String],
+        id: &ContainerId,
+        layers: &[DiffId],
         network: NetworkIdentity,
         mount_points: &[String],
         read_only: bool,
@@ -115,7 +116,7 @@ impl SimHost {
             mount_points,
         );
         self.containers.insert(
-            id.to_string(),
+            id.clone(),
             SimContainer {
                 lower,
                 upper: LayerDiff::new(),
@@ -161,9 +162,13 @@ impl SimHost {
         for (m, content) in split_mounts(&mut fs, &mounts) {
             match m.kind {
                 MountKind::Volume => {
-                    if self.volumes.get(&m.source) != Some(&content) {
-                        self.volumes.insert(m.source.clone(), content);
-                        changed.volumes.push(m.source);
+                    // The volume was created before it was mounted (`Effect::CreateVolume`).
+                    if let Some((name, files)) = self.volumes.get_key_value(m.source.as_str()) {
+                        if *files != content {
+                            let name = name.clone();
+                            self.volumes.insert(name.clone(), content);
+                            changed.volumes.push(name);
+                        }
                     }
                 }
                 MountKind::Bind => {

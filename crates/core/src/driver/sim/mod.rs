@@ -69,9 +69,9 @@ impl SimDriver {
         };
         let mut out = Vec::new();
         if changed.upper {
-            if let Some(c) = sim.containers.get(container) {
+            if let Some((id, c)) = sim.containers.get_key_value(container) {
                 out.push(Observation::Files {
-                    of: FilesOf::Container(container.to_string()),
+                    of: FilesOf::Container(id.clone()),
                     files: FilesNow::Layer(c.upper.clone()),
                 });
             }
@@ -179,7 +179,7 @@ impl SimDriver {
             let mut network = HostNetwork {
                 host: sim,
                 all: hosts,
-                caller: container.clone(),
+                caller: container.as_deref().map(str::to_string),
                 on_host: start.target == Target::Host,
                 opened: BTreeMap::new(),
                 services: &self.services,

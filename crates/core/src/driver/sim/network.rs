@@ -10,6 +10,7 @@ use crate::driver::ServiceTable;
 use crate::event::Tick;
 use crate::fs::FsTree;
 use crate::program::{NetError, Network, Remote, ServerKind};
+use crate::ContainerId;
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
 use std::collections::BTreeMap;
@@ -90,7 +91,7 @@ impl<'h> HostNetwork<'h> {
     }
 
     /// A container on another host with pod IP `ip` (10.x: the pod network routes it).
-    fn routed(&self, ip: &str) -> Option<(String, &'h SimHost, String)> {
+    fn routed(&self, ip: &str) -> Option<(String, &'h SimHost, ContainerId)> {
         if !ip.starts_with("10.") {
             return None;
         }

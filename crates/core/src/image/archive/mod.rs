@@ -50,6 +50,9 @@ pub enum ArchiveError {
     Unknown,
     #[error("invalid archive: {0}")]
     Invalid(String),
+    /// A config without `rootfs` (moby's `image.NewFromJSON`): not an image of no layers.
+    #[error("invalid image JSON, no RootFS key")]
+    NoRootFs,
     #[error("invalid diffID for layer {index}: expected {expected:?}, got {actual:?}")]
     DiffId {
         index: usize,

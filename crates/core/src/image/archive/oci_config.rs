@@ -28,6 +28,10 @@ fn key_set(value: &Value) -> BTreeSet<String> {
 pub(super) fn image_of(found: Found<'_>) -> Result<LoadedImage, ArchiveError> {
     let doc: Value =
         serde_json::from_slice(found.config).map_err(|e| invalid(format!("config: {e}")))?;
+    if !doc["rootfs"].is_object() {
+        return Err(ArchiveError::NoRootFs);
+    }
+    // `diff_ids` is omitted when empty (an image of no layers).
     let diff_ids = strings(&doc["rootfs"]["diff_ids"]).unwrap_or_default();
     if diff_ids.len() != found.layers.len() {
         return Err(invalid(format!(

@@ -126,13 +126,18 @@ pub fn run(sh: &mut Shell, k: &mut Kernel, argv: &[String], io: &Io, line: u32) 
             0
         }
         "shift" => {
-            let n = match args.first() {
+            let n = match args.first().map(|a| (a, a.parse::<usize>())) {
                 None => 1,
-                Some(a) => a.parse::<usize>().unwrap_or(usize::MAX),
+                Some((_, Ok(n))) => n,
+                // ash raises both errors: a non-interactive shell stops there.
+                Some((a, Err(_))) => {
+                    let msg = format!("shift: line {line}: Illegal number: {a}");
+                    return sh.fatal(k, io, &msg, 2);
+                }
             };
             if n > sh.positional.len() {
-                sh.error(k, io, &format!("shift: line {line}: can't shift that many"));
-                return 2;
+                let msg = format!("shift: line {line}: can't shift that many");
+                return sh.fatal(k, io, &msg, 2);
             }
             sh.positional.drain(..n);
             0

@@ -1,9 +1,11 @@
 //! Volume names and what `docker volume` refuses, in docker's words.
 
-use std::fmt;
-
-/// A local volume's name, checked against docker's rule `[a-zA-Z0-9][a-zA-Z0-9_.-]*`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// A local volume's name, checked against docker's rule `[a-zA-Z0-9][a-zA-Z0-9_.-]*`. It
+/// serialises as the plain name (events, effects).
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct VolumeName(String);
 
 impl VolumeName {
@@ -15,16 +17,15 @@ impl VolumeName {
         }
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
+    /// A name that was checked on its way in (a `-v name:/path` mount, parsed by the run
+    /// options) or made by the World itself (an anonymous volume's 64 hex digits).
+    pub(crate) fn checked(text: &str) -> VolumeName {
+        debug_assert!(crate::world::is_docker_name(text), "volume name {text:?}");
+        VolumeName(text.to_string())
     }
 }
 
-impl fmt::Display for VolumeName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::text_id::text_id_impls!(VolumeName);
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum VolumeError {
