@@ -221,7 +221,7 @@ impl Cluster {
                 for _ in live..want {
                     let name = loop {
                         let name = [base.as_str(), "-", &random_suffix(rng, 5)].concat();
-                        if !self.pod_index.contains_key(&(ns.clone(), name.clone())) {
+                        if !self.pod_index.contains(&ns, &name) {
                             break name;
                         }
                     };
@@ -281,9 +281,10 @@ pub(crate) fn schedule_pending(cluster: &mut Cluster, now: Tick, rng: &mut dyn R
             continue;
         };
         let shape = PodShape::of(&pod.spec);
-        let decision = cluster.scheduler.decide(&shape, &cluster.nodes, rng, now);
+        let mut decision = cluster.scheduler.decide(&shape, &cluster.nodes, rng, now);
         match decision.picked {
             Some(n) => {
+                decision.rows = cluster.scheduler.table(&shape, &cluster.nodes);
                 bind(cluster, id, n, now);
                 cluster.scheduler.bound(n, &cluster.nodes, rng);
                 cluster.decisions.insert(id, decision);
@@ -303,6 +304,7 @@ pub(crate) fn schedule_pending(cluster: &mut Cluster, now: Tick, rng: &mut dyn R
                         "default-scheduler",
                         message,
                     );
+                    decision.rows = cluster.scheduler.table(&shape, &cluster.nodes);
                     cluster.decisions.insert(id, decision);
                 }
             }
