@@ -16,23 +16,21 @@ fn not_found(resource: &str, name: &str) -> ClusterError {
     ))
 }
 
-/// A UID in the UUID shape Kubernetes uses, from the seeded RNG.
+/// A UID in the UUID shape Kubernetes uses (8-4-4-4-12 hex digits), from the seeded RNG:
+/// written straight into one string (a rollout makes one per pod).
 pub(crate) fn new_uid(rng: &mut dyn RngCore) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut b = [0u8; 16];
     rng.fill_bytes(&mut b);
-    let h = crate::digest::hex(&b);
-    [
-        &h[..8],
-        "-",
-        &h[8..12],
-        "-",
-        &h[12..16],
-        "-",
-        &h[16..20],
-        "-",
-        &h[20..],
-    ]
-    .concat()
+    let mut uid = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            uid.push('-');
+        }
+        uid.push(DIGITS[(byte >> 4) as usize] as char);
+        uid.push(DIGITS[(byte & 0xf) as usize] as char);
+    }
+    uid
 }
 
 /// Kubernetes' rule for object names (RFC 1123 subdomain, at most 253 characters).
@@ -360,5 +358,23 @@ impl Cluster {
             }
         }
         self.delete_pod(id, now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand_core::{RngCore, SeedableRng};
+
+    #[test]
+    fn a_uid_is_the_random_bytes_in_hex_split_as_a_uuid() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut copy = rng.clone();
+        let uid = super::new_uid(&mut rng);
+        let mut b = [0u8; 16];
+        copy.fill_bytes(&mut b);
+        let h = crate::digest::hex(&b);
+        let parts = [&h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]];
+        assert_eq!(uid, parts.join("-"));
+        assert_eq!(rng.next_u64(), copy.next_u64(), "as many bytes drawn");
     }
 }
