@@ -4,7 +4,7 @@
 
 use super::events::object_of;
 use super::labels::Selector;
-use super::names::random_suffix;
+use super::names::push_suffix;
 use super::node::{Taint, UNREACHABLE};
 use super::objects::{Phase, PodId};
 use super::scheduler::filters::PodShape;
@@ -220,8 +220,11 @@ impl Cluster {
                 let template = std::rc::Rc::new(rs.template.clone());
                 for _ in live..want {
                     let name = loop {
-                        let name = [base.as_str(), "-", &random_suffix(rng, 5)].concat();
-                        if !self.pod_index.contains_key(&(ns.clone(), name.clone())) {
+                        let mut name = String::with_capacity(base.len() + 6);
+                        name.push_str(&base);
+                        name.push('-');
+                        push_suffix(rng, 5, &mut name);
+                        if !self.pod_index.contains(&ns, &name) {
                             break name;
                         }
                     };
@@ -236,23 +239,21 @@ impl Cluster {
                     );
                 }
             } else if live > want {
-                let mut victims: Vec<PodId> = self.owned[&rs_key]
+                // Unscheduled pods go first, then pending ones, then the newest: each pod's
+                // sort key taken once (the key holds its ID, so no two are equal).
+                let mut victims: Vec<(bool, bool, std::cmp::Reverse<PodId>)> = self.owned[&rs_key]
                     .0
                     .iter()
-                    .copied()
-                    .filter(|id| self.pods.get(id).is_some_and(|p| !p.terminating))
+                    .filter_map(|id| self.pods.get(id))
+                    .filter(|p| !p.terminating)
+                    .map(|p| {
+                        let running = p.phase == Phase::Running;
+                        (p.node.is_some(), running, std::cmp::Reverse(p.id))
+                    })
                     .collect();
-                // Unscheduled pods go first, then pending ones, then the newest.
-                crate::order::sort_by_key(&mut victims, |id| {
-                    let p = &self.pods[id];
-                    (
-                        p.node.is_some(),
-                        p.phase == Phase::Running,
-                        std::cmp::Reverse(*id),
-                    )
-                });
+                crate::order::sort(&mut victims);
                 let extra = victims.len() - want;
-                for id in victims.into_iter().take(extra) {
+                for (_, _, std::cmp::Reverse(id)) in victims.into_iter().take(extra) {
                     let name = self.pods[&id].name.clone();
                     self.delete_pod(id, now);
                     self.event(
@@ -281,9 +282,10 @@ pub(crate) fn schedule_pending(cluster: &mut Cluster, now: Tick, rng: &mut dyn R
             continue;
         };
         let shape = PodShape::of(&pod.spec);
-        let decision = cluster.scheduler.decide(&shape, &cluster.nodes, rng, now);
+        let mut decision = cluster.scheduler.decide(&shape, &cluster.nodes, rng, now);
         match decision.picked {
             Some(n) => {
+                decision.rows = cluster.scheduler.table(&shape, &cluster.nodes);
                 bind(cluster, id, n, now);
                 cluster.scheduler.bound(n, &cluster.nodes, rng);
                 cluster.decisions.insert(id, decision);
@@ -303,6 +305,7 @@ pub(crate) fn schedule_pending(cluster: &mut Cluster, now: Tick, rng: &mut dyn R
                         "default-scheduler",
                         message,
                     );
+                    decision.rows = cluster.scheduler.table(&shape, &cluster.nodes);
                     cluster.decisions.insert(id, decision);
                 }
             }

@@ -86,7 +86,7 @@ pub struct Cluster {
     by_node: Vec<std::collections::BTreeSet<PodId>>,
     /// Per owner (ReplicaSet), its pods and how many of them are not terminating.
     owned: BTreeMap<ObjectKey, (std::collections::BTreeSet<PodId>, usize)>,
-    pod_index: BTreeMap<(String, String), PodId>,
+    pod_index: names::PodNames,
     /// The pods carrying each label (a Service's endpoints are found among them).
     by_label: services::PodsByLabel,
     replicasets: BTreeMap<(String, String), ReplicaSet>,
@@ -145,8 +145,8 @@ impl Cluster {
 
     pub fn pod(&self, namespace: &str, name: &str) -> Option<&Pod> {
         self.pod_index
-            .get(&(namespace.to_string(), name.to_string()))
-            .and_then(|id| self.pods.get(id))
+            .get(namespace, name)
+            .and_then(|id| self.pods.get(&id))
     }
 
     pub fn pod_by_id(&self, id: PodId) -> Option<&Pod> {
@@ -191,9 +191,15 @@ impl Cluster {
             .get(&(namespace.to_string(), name.to_string()))
     }
 
-    /// What `owner` owns directly (a Deployment's ReplicaSets, a ReplicaSet's pods).
-    pub fn dependents(&self, owner: &ObjectKey) -> Vec<&ObjectKey> {
-        self.owners.dependents(owner)
+    /// What `owner` owns directly (a Deployment's ReplicaSets, a ReplicaSet's pods), in name
+    /// order.
+    pub fn dependents(&self, owner: &ObjectKey) -> Vec<ObjectKey> {
+        let mut out: Vec<ObjectKey> = self.owners.dependents(owner).into_iter().cloned().collect();
+        if let Some((set, _)) = self.owned.get(owner) {
+            out.extend(set.iter().filter_map(|id| self.pods.get(id)).map(Pod::key));
+        }
+        crate::order::sort(&mut out);
+        out
     }
 
     /// The scheduler's last decision for a pod.

@@ -1,5 +1,8 @@
-//! The ownership graph (Deployment → ReplicaSet → Pod), kept with petgraph: an edge from each
-//! owner to what it owns, so cascading deletion is a walk from the deleted object.
+//! The ownership graph of the controllers' objects (Deployment → ReplicaSet), kept with
+//! petgraph: an edge from each owner to what it owns, so cascading deletion is a walk from the
+//! deleted object. A ReplicaSet's pods are not nodes here: the cluster keeps them per owner
+//! (`Cluster::owned`, oldest first), which costs a pod no key copies nor graph updates, and
+//! the cascade puts them just before their ReplicaSet, where the walk would have.
 
 use super::objects::ObjectKey;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};

@@ -2,7 +2,9 @@
 //! `apply` do to the objects (the controllers then reconcile).
 
 use super::labels::{Labels, Selector};
-use super::objects::{Deployment, Kind, ObjectKey, Phase, Pod, PodTemplate, ReplicaSet, Resources};
+use super::objects::{
+    Deployment, Kind, ObjectKey, Phase, Pod, PodId, PodTemplate, ReplicaSet, Resources,
+};
 use super::{Cluster, ClusterError, KubeletAction};
 use crate::event::Tick;
 use rand_core::RngCore;
@@ -14,23 +16,21 @@ fn not_found(resource: &str, name: &str) -> ClusterError {
     ))
 }
 
-/// A UID in the UUID shape Kubernetes uses, from the seeded RNG.
+/// A UID in the UUID shape Kubernetes uses (8-4-4-4-12 hex digits), from the seeded RNG:
+/// written straight into one string (a rollout makes one per pod).
 pub(crate) fn new_uid(rng: &mut dyn RngCore) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut b = [0u8; 16];
     rng.fill_bytes(&mut b);
-    let h = crate::digest::hex(&b);
-    [
-        &h[..8],
-        "-",
-        &h[8..12],
-        "-",
-        &h[12..16],
-        "-",
-        &h[16..20],
-        "-",
-        &h[20..],
-    ]
-    .concat()
+    let mut uid = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            uid.push('-');
+        }
+        uid.push(DIGITS[(byte >> 4) as usize] as char);
+        uid.push(DIGITS[(byte & 0xf) as usize] as char);
+    }
+    uid
 }
 
 /// Kubernetes' rule for object names (RFC 1123 subdomain, at most 253 characters).
@@ -192,14 +192,13 @@ impl Cluster {
             ready_since: None,
             probe: None,
         };
-        self.owners.add(pod.key(), owner.as_ref());
         if let Some(owner) = owner {
             let entry = self.owned.entry(owner).or_default();
             entry.0.insert(id);
             entry.1 += 1;
         }
         self.by_label.add(namespace, pod.labels(), id);
-        self.pod_index.insert((namespace.into(), name.into()), id);
+        self.pod_index.insert(namespace, name, id);
         self.pods.insert(id, pod);
         self.scheduler.queue.push(id);
         id
@@ -232,10 +231,8 @@ impl Cluster {
         let Some(pod) = self.pods.remove(&id) else {
             return;
         };
-        self.pod_index
-            .remove(&(pod.namespace.clone(), pod.name.clone()));
+        self.pod_index.remove(&pod.namespace, &pod.name);
         self.by_label.remove(&pod.namespace, pod.labels(), id);
-        self.owners.remove(&pod.key());
         self.decisions.remove(&id);
         self.scheduler.queue.remove(id);
         if let Some((set, live)) = pod.owner.as_ref().and_then(|o| self.owned.get_mut(o)) {
@@ -317,35 +314,67 @@ impl Cluster {
     }
 
     fn delete_cascade(&mut self, root: &ObjectKey, now: Tick) {
-        // Pods leave through delete_pod (a pod on a dead node stays Terminating).
-        let order = self.owners.remove_cascade(root);
-        for key in order {
-            let pair = (key.namespace.clone(), key.name.clone());
-            match key.kind {
-                Kind::Pod => {
-                    if let Some(&id) = self.pod_index.get(&pair) {
-                        if let Some(p) = self.pods.get_mut(&id) {
-                            if let Some(owner) = p.owner.take() {
-                                if let Some((set, live)) = self.owned.get_mut(&owner) {
-                                    set.remove(&id);
-                                    if !p.terminating {
-                                        *live -= 1;
-                                    }
-                                }
-                            }
+        // The graph walk gives the controllers' objects dependents first; each ReplicaSet's
+        // pods, oldest first, go just before it (see owners.rs). Taken before anything goes.
+        let mut order: Vec<Result<PodId, ObjectKey>> = Vec::new();
+        for key in self.owners.remove_cascade(root) {
+            if let Some((set, _)) = self.owned.get(&key) {
+                order.extend(set.iter().map(|&id| Ok(id)));
+            }
+            order.push(Err(key));
+        }
+        for doomed in order {
+            match doomed {
+                Ok(id) => self.delete_owned_pod(id, now),
+                Err(key) => {
+                    let pair = (key.namespace.clone(), key.name.clone());
+                    match key.kind {
+                        Kind::Pod => {}
+                        Kind::ReplicaSet => {
+                            self.owned.remove(&key);
+                            self.replicasets.remove(&pair);
                         }
-                        self.owners.add(key.clone(), None);
-                        self.delete_pod(id, now);
+                        Kind::Deployment => {
+                            self.deployments.remove(&pair);
+                        }
                     }
-                }
-                Kind::ReplicaSet => {
-                    self.owned.remove(&key);
-                    self.replicasets.remove(&pair);
-                }
-                Kind::Deployment => {
-                    self.deployments.remove(&pair);
                 }
             }
         }
+    }
+
+    /// A pod whose owner goes: it loses its owner, then leaves through delete_pod (a pod on a
+    /// dead node stays Terminating).
+    fn delete_owned_pod(&mut self, id: PodId, now: Tick) {
+        let Some(p) = self.pods.get_mut(&id) else {
+            return;
+        };
+        if let Some(owner) = p.owner.take() {
+            if let Some((set, live)) = self.owned.get_mut(&owner) {
+                set.remove(&id);
+                if !p.terminating {
+                    *live -= 1;
+                }
+            }
+        }
+        self.delete_pod(id, now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand_core::{RngCore, SeedableRng};
+
+    #[test]
+    fn a_uid_is_the_random_bytes_in_hex_split_as_a_uuid() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut copy = rng.clone();
+        let uid = super::new_uid(&mut rng);
+        let mut b = [0u8; 16];
+        copy.fill_bytes(&mut b);
+        let h = crate::digest::hex(&b);
+        let parts = [&h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]];
+        assert_eq!(uid, parts.join("-"));
+        assert_eq!(rng.next_u64(), copy.next_u64(), "as many bytes drawn");
     }
 }

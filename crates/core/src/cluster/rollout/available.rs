@@ -5,16 +5,20 @@
 //! and the available ones are those ready for long enough at the clock of the look.
 
 use crate::cluster::objects::{ObjectKey, PodId};
+use crate::cluster::slots::Slots;
 use crate::cluster::Cluster;
 use crate::event::Tick;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
-/// Ready pods that have an owner, by owner and by the tick they became ready.
+/// Ready pods that have an owner, by owner and by the tick they became ready. Owners are
+/// numbered when first seen, so a pod's entry holds a number, not a copy of its owner's key.
 #[derive(Clone, Debug, Default)]
 pub struct ReadyPods {
-    pods: BTreeMap<PodId, (ObjectKey, Tick)>,
-    owners: BTreeMap<ObjectKey, Owner>,
+    /// Per pod: its owner's number and the tick it became ready.
+    pods: Slots<(u32, Tick)>,
+    numbers: BTreeMap<ObjectKey, u32>,
+    owners: Vec<Owner>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -27,34 +31,42 @@ struct Owner {
 impl ReadyPods {
     /// Pod `id` is now ready since a tick under an owner, or not (None).
     fn set(&mut self, id: PodId, now: Option<(&ObjectKey, Tick)>) {
-        if self.pods.get(&id).map(|(o, t)| (o, *t)) == now {
+        let now = now.map(|(owner, at)| (self.number(owner), at));
+        if self.pods.get(&id).copied() == now {
             return;
         }
         if let Some((owner, at)) = self.pods.remove(&id) {
-            if let Some(o) = self.owners.get_mut(&owner) {
-                o.total -= 1;
-                if let Some(n) = o.since.get_mut(&at) {
-                    *n -= 1;
-                    if *n == 0 {
-                        o.since.remove(&at);
-                    }
-                }
-                if o.total == 0 {
-                    self.owners.remove(&owner);
+            let o = &mut self.owners[owner as usize];
+            o.total -= 1;
+            if let Some(n) = o.since.get_mut(&at) {
+                *n -= 1;
+                if *n == 0 {
+                    o.since.remove(&at);
                 }
             }
         }
         if let Some((owner, at)) = now {
-            let o = self.owners.entry(owner.clone()).or_default();
+            let o = &mut self.owners[owner as usize];
             o.total += 1;
             *o.since.entry(at).or_default() += 1;
-            self.pods.insert(id, (owner.clone(), at));
+            self.pods.insert(id, (owner, at));
         }
+    }
+
+    /// The number of `owner`, given when first seen.
+    fn number(&mut self, owner: &ObjectKey) -> u32 {
+        if let Some(&n) = self.numbers.get(owner) {
+            return n;
+        }
+        let n = self.owners.len() as u32;
+        self.owners.push(Owner::default());
+        self.numbers.insert(owner.clone(), n);
+        n
     }
 
     /// Pods of `owner` ready at a tick no later than `limit`.
     fn ready_by(&self, owner: &ObjectKey, limit: Tick) -> usize {
-        let Some(o) = self.owners.get(owner) else {
+        let Some(o) = self.numbers.get(owner).map(|&n| &self.owners[n as usize]) else {
             return 0;
         };
         // The pods ready too recently are few: count those and take them away.
@@ -129,6 +141,8 @@ mod tests {
         assert_eq!((r.ready_by(&a, 100), r.ready_by(&b, 100)), (1, 1));
         r.set(2, None);
         r.set(3, None);
-        assert!(r.owners.is_empty() && r.pods.is_empty());
+        assert_eq!((r.ready_by(&a, 100), r.ready_by(&b, 100)), (0, 0));
+        assert!(r.owners.iter().all(|o| o.total == 0 && o.since.is_empty()));
+        assert_eq!(r.pods.values().count(), 0);
     }
 }

@@ -134,7 +134,8 @@ impl Scheduler {
         self.tables.clear();
     }
 
-    /// Chooses a node for a pod of `shape` (the caller binds it and calls [`Self::bound`]).
+    /// Chooses a node for a pod of `shape` (the caller binds it and calls [`Self::bound`]);
+    /// its table is [`Self::table`]'s.
     pub fn decide(
         &mut self,
         shape: &PodShape,
@@ -160,9 +161,6 @@ impl Scheduler {
             rows: Default::default(),
         };
         decision.rejections.retain(|_, n| *n > 0);
-        if nodes.len() <= TABLE_LIMIT {
-            decision.rows = self.tables.table(nodes, shape, strategy);
-        }
         if feasible == 0 {
             return decision;
         }
@@ -209,6 +207,16 @@ impl Scheduler {
         };
         decision.picked = Some(picked as u32);
         decision
+    }
+
+    /// The whole table of a decision just made for `shape` (empty above [`TABLE_LIMIT`]
+    /// nodes), asked for only when the decision is kept: a pod that stays Pending for the
+    /// same reason pays for none. The nodes must be as [`Self::decide`] saw them.
+    pub fn table(&mut self, shape: &PodShape, nodes: &[Node]) -> table::Table {
+        if nodes.len() > TABLE_LIMIT {
+            return table::Table::default();
+        }
+        self.tables.table(nodes, shape, self.strategy)
     }
 
     /// The shape of `spec`, reusing the one the scheduler last worked with when it is the same.
