@@ -470,6 +470,16 @@ impl FsTree {
         }
     }
 
+    /// The names in the directory at `path`, sorted, without copying its entries.
+    pub fn entry_names(&self, path: &str) -> Result<Vec<&str>, FsError> {
+        let real = self.resolve(path, true)?;
+        match self.get(&real) {
+            Some(Node::Dir { .. }) => Ok(self.children(&real).map(|(p, _)| file_name(p)).collect()),
+            Some(_) => Err(FsError::NotADirectory),
+            None => Err(FsError::NotFound),
+        }
+    }
+
     pub fn symlink(&mut self, target: &str, link: &str) -> Result<(), FsError> {
         let real = self.resolve(link, false)?;
         if self.get(&real).is_some() {

@@ -80,7 +80,18 @@ pub fn locate_from(
     let mut denied = None;
     for dir in path_var.split(':') {
         let dir = if dir.is_empty() { cwd } else { dir };
-        let candidate = crate::fs::normalize(cwd, &format!("{dir}/{argv0}"));
+        // An absolute, clean directory and a plain name join as they are (one string).
+        let plain = !matches!(argv0, "." | "..")
+            && dir.starts_with('/')
+            && dir
+                .split('/')
+                .skip(1)
+                .all(|p| !p.is_empty() && p != "." && p != "..");
+        let candidate = if plain {
+            format!("{dir}/{argv0}")
+        } else {
+            crate::fs::normalize(cwd, &format!("{dir}/{argv0}"))
+        };
         match check_executable(fs, &candidate) {
             Ok(()) => return Ok(candidate),
             Err(ExecError::PermissionDenied) => denied = Some(ExecError::PermissionDenied),

@@ -5,6 +5,7 @@ use crate::program::applets::basic::KERNEL_RELEASE;
 use crate::program::calendar::DateTime;
 use crate::program::kernel::{Kernel, Proc};
 use crate::program::ServerKind;
+use std::fmt::Write;
 
 pub const NGINX_VERSION: &str = "1.25.3";
 pub const NGINX_DOCROOT: &str = "/usr/share/nginx/html";
@@ -148,11 +149,11 @@ pub struct NginxSetup {
 /// nginxdemos/hello's own), then the main file. Files it cannot read are skipped.
 fn nginx_files(fs: &FsTree) -> Vec<&[u8]> {
     let mut paths: Vec<String> = fs
-        .list_dir("/etc/nginx/conf.d")
+        .entry_names("/etc/nginx/conf.d")
         .unwrap_or_default()
         .into_iter()
-        .filter(|(n, _)| n.ends_with(".conf"))
-        .map(|(n, _)| format!("/etc/nginx/conf.d/{n}"))
+        .filter(|n| n.ends_with(".conf"))
+        .map(|n| format!("/etc/nginx/conf.d/{n}"))
         .collect();
     paths.push("/etc/nginx/nginx.conf".into());
     paths
@@ -213,18 +214,20 @@ pub fn nginx(k: &mut Kernel, p: &mut Proc) -> i32 {
     let setup = k.cache.nginx(&nginx_files(k.ctx.fs), nginx_setup);
     let pid = k.pid();
     let ts = DateTime::from_unix(k.ctx.now_unix).strftime("%Y/%m/%d %H:%M:%S");
-    let notice = |msg: &str| format!("{ts} [notice] {pid}#{pid}: {msg}\n");
-    let mut log = String::new();
-    log.push_str(&notice("using the \"epoll\" event method"));
-    log.push_str(&notice(&format!("nginx/{NGINX_VERSION}")));
-    log.push_str(&notice("built by gcc 12.2.0 (Debian 12.2.0-14) "));
-    log.push_str(&notice(&format!("OS: Linux {KERNEL_RELEASE}")));
-    log.push_str(&notice("getrlimit(RLIMIT_NOFILE): 1048576:1048576"));
-    log.push_str(&notice("start worker processes"));
-    log.push_str(&notice(&format!(
-        "start worker process {}",
-        pid.saturating_add(28)
-    )));
+    // Written in place: every pod's container prints these lines.
+    let mut log = String::with_capacity(512);
+    let worker = pid.saturating_add(28);
+    for msg in [
+        format_args!("using the \"epoll\" event method"),
+        format_args!("nginx/{NGINX_VERSION}"),
+        format_args!("built by gcc 12.2.0 (Debian 12.2.0-14) "),
+        format_args!("OS: Linux {KERNEL_RELEASE}"),
+        format_args!("getrlimit(RLIMIT_NOFILE): 1048576:1048576"),
+        format_args!("start worker processes"),
+        format_args!("start worker process {worker}"),
+    ] {
+        let _ = writeln!(log, "{ts} [notice] {pid}#{pid}: {msg}");
+    }
     k.err(p, &log);
     k.listen(setup.port, setup.kind.clone());
     if foreground {
