@@ -140,6 +140,15 @@ pub fn normalize(cwd: &str, path: &str) -> String {
     }
 }
 
+/// `path` is absolute and already what [`normalize`] would make of it (not "/" itself).
+fn is_normal(path: &str) -> bool {
+    path.starts_with('/')
+        && path
+            .split('/')
+            .skip(1)
+            .all(|p| !p.is_empty() && p != "." && p != "..")
+}
+
 /// The parent of a normalised path ("/" is its own parent).
 pub fn parent(path: &str) -> &str {
     match path.rfind('/') {
@@ -282,7 +291,20 @@ impl FsTree {
     /// Follows symlinks in every component and returns the real path (which may not exist yet:
     /// only its parent has to). `follow_last` decides whether a final symlink is followed.
     pub fn resolve(&self, path: &str, follow_last: bool) -> Result<String, FsError> {
-        let normalized = normalize("/", path);
+        self.walk(path, follow_last).map(|(real, _)| real)
+    }
+
+    /// [`FsTree::resolve`], with the entry at the real path when there is one: each step
+    /// looks its component up once, and that lookup also says whether the next step may
+    /// enter it.
+    fn walk(&self, path: &str, follow_last: bool) -> Result<(String, Option<&Node>), FsError> {
+        // Paths that are already normal (most: programs and $PATH lookups build them) are
+        // walked as they are.
+        let normalized: std::borrow::Cow<str> = if is_normal(path) {
+            std::borrow::Cow::Borrowed(path)
+        } else {
+            std::borrow::Cow::Owned(normalize("/", path))
+        };
         // Components still to walk, last first: the path's, then those of links met on the
         // way (borrowed from the tree). `current` grows and shrinks in place.
         let mut pending: Vec<&str> = normalized
@@ -292,17 +314,20 @@ impl FsTree {
             .collect();
         let mut current = String::with_capacity(normalized.len());
         current.push('/');
+        // The entry at `current`.
+        let mut at: Option<&Node> = Some(&ROOT);
         let mut hops = 0;
         while let Some(part) = pending.pop() {
             if part == ".." {
                 let up = parent(&current).len();
                 current.truncate(up);
+                at = self.get(&current);
                 continue;
             }
             if part == "." {
                 continue;
             }
-            match self.get(&current) {
+            match at {
                 Some(Node::Dir { .. }) => {}
                 Some(_) => return Err(FsError::NotADirectory),
                 None => return Err(FsError::NotFound),
@@ -324,24 +349,25 @@ impl FsTree {
                     } else {
                         current.truncate(before);
                     }
+                    at = self.get(&current);
                     pending.extend(target.split('/').filter(|p| !p.is_empty()).rev());
                 }
-                _ => {}
+                found => at = found,
             }
         }
-        Ok(current)
+        Ok((current, at))
     }
 
     /// The entry at `path`, following symlinks.
     pub fn stat(&self, path: &str) -> Result<&Node, FsError> {
-        let real = self.resolve(path, true)?;
-        self.get(&real).ok_or(FsError::NotFound)
+        let (_, node) = self.walk(path, true)?;
+        node.ok_or(FsError::NotFound)
     }
 
     /// The entry at `path`, following symlinks except a final one.
     pub fn lstat(&self, path: &str) -> Result<&Node, FsError> {
-        let real = self.resolve(path, false)?;
-        self.get(&real).ok_or(FsError::NotFound)
+        let (_, node) = self.walk(path, false)?;
+        node.ok_or(FsError::NotFound)
     }
 
     pub fn exists(&self, path: &str) -> bool {
@@ -439,6 +465,16 @@ impl FsTree {
                 .children(&real)
                 .map(|(p, n)| (file_name(p).to_string(), n.clone()))
                 .collect()),
+            Some(_) => Err(FsError::NotADirectory),
+            None => Err(FsError::NotFound),
+        }
+    }
+
+    /// The names in the directory at `path`, sorted, without copying its entries.
+    pub fn entry_names(&self, path: &str) -> Result<Vec<&str>, FsError> {
+        let real = self.resolve(path, true)?;
+        match self.get(&real) {
+            Some(Node::Dir { .. }) => Ok(self.children(&real).map(|(p, _)| file_name(p)).collect()),
             Some(_) => Err(FsError::NotADirectory),
             None => Err(FsError::NotFound),
         }

@@ -2,7 +2,10 @@
 //! choice by invocation name, and `#!` interpreters.
 
 use super::kernel::{Input, Kernel, Proc, Target, MAX_DEPTH, MIB};
-use super::{applets, servers, sh, ProcessCtx, ProcessResult, ProcessSpec, Stream, BINARY_MAGIC};
+use super::{
+    applets, servers, sh, ProcessCtx, ProcessResult, ProcessSpec, ProgramCache, Stream,
+    BINARY_MAGIC,
+};
 use crate::fs::{FsTree, Node};
 
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -77,7 +80,18 @@ pub fn locate_from(
     let mut denied = None;
     for dir in path_var.split(':') {
         let dir = if dir.is_empty() { cwd } else { dir };
-        let candidate = crate::fs::normalize(cwd, &format!("{dir}/{argv0}"));
+        // An absolute, clean directory and a plain name join as they are (one string).
+        let plain = !matches!(argv0, "." | "..")
+            && dir.starts_with('/')
+            && dir
+                .split('/')
+                .skip(1)
+                .all(|p| !p.is_empty() && p != "." && p != "..");
+        let candidate = if plain {
+            format!("{dir}/{argv0}")
+        } else {
+            crate::fs::normalize(cwd, &format!("{dir}/{argv0}"))
+        };
         match check_executable(fs, &candidate) {
             Ok(()) => return Ok(candidate),
             Err(ExecError::PermissionDenied) => denied = Some(ExecError::PermissionDenied),
@@ -98,7 +112,16 @@ fn check_executable(fs: &FsTree, path: &str) -> Result<(), ExecError> {
 
 /// Runs `spec.argv` in the container described by `ctx`.
 pub fn run(spec: &ProcessSpec, ctx: &mut ProcessCtx) -> ProcessResult {
-    let mut k = Kernel::new(ctx);
+    run_with(spec, ctx, &mut ProgramCache::default())
+}
+
+/// [`run`], reusing what earlier runs with the same `cache` parsed (see [`ProgramCache`]).
+pub fn run_with(
+    spec: &ProcessSpec,
+    ctx: &mut ProcessCtx,
+    cache: &mut ProgramCache,
+) -> ProcessResult {
+    let mut k = Kernel::new(ctx, cache);
     let argv0 = spec.argv.first().cloned().unwrap_or_default();
     let cwd = if spec.cwd.starts_with('/') {
         spec.cwd.clone()

@@ -5,7 +5,7 @@
 //! Once the run is halted (budget reached, OOM kill, a server left running) nothing more is
 //! written and every caller unwinds: programs check [`Kernel::halted`] after each child.
 
-use super::{Exit, OutputChunk, ProcessCtx, ServerKind, Stream};
+use super::{Exit, OutputChunk, ProcessCtx, ProgramCache, ServerKind, Stream};
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -193,6 +193,8 @@ impl Proc {
 
 pub struct Kernel<'k, 'a> {
     pub ctx: &'k mut ProcessCtx<'a>,
+    /// What earlier runs worked out from files alone (parsed scripts, nginx's config).
+    pub cache: &'k mut ProgramCache,
     /// Logical ms since the run started.
     pub clock: u64,
     pub steps: u64,
@@ -221,7 +223,7 @@ pub struct Kernel<'k, 'a> {
 }
 
 impl<'k, 'a> Kernel<'k, 'a> {
-    pub fn new(ctx: &'k mut ProcessCtx<'a>) -> Kernel<'k, 'a> {
+    pub fn new(ctx: &'k mut ProcessCtx<'a>, cache: &'k mut ProgramCache) -> Kernel<'k, 'a> {
         let next_pid = ctx
             .processes
             .iter()
@@ -231,6 +233,7 @@ impl<'k, 'a> Kernel<'k, 'a> {
             .saturating_add(1);
         Kernel {
             ctx,
+            cache,
             clock: 0,
             steps: 0,
             mem: 0,

@@ -15,6 +15,7 @@ use crate::fs::FsTree;
 use serde::{Deserialize, Serialize};
 
 pub mod applets;
+mod cache;
 pub(crate) mod calendar;
 pub(crate) mod cformat;
 pub(crate) mod deflate;
@@ -29,7 +30,8 @@ mod runtimes;
 pub mod servers;
 mod sh;
 
-pub use exec::{locate, locate_from, run, ExecError, DEFAULT_PATH};
+pub use cache::ProgramCache;
+pub use exec::{locate, locate_from, run, run_with, ExecError, DEFAULT_PATH};
 pub use rootfs::{applets, busybox_rootfs, server_rootfs};
 
 /// Content prefix that marks a file as a simulated binary; the program name follows it.

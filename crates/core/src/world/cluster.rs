@@ -138,7 +138,7 @@ impl World {
         }
         let now = self.now;
         self.with_cluster(|c, _| c.add_node(name, size, labels, now).map(|_| ()))?;
-        self.parked.insert(name.into(), Engine::new());
+        self.parked.insert(name.into(), Box::new(Engine::new()));
         self.on_host(name, |w| w.emit(EventKind::HostAdded { name: name.into() }));
         Ok(())
     }

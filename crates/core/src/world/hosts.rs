@@ -76,7 +76,7 @@ impl World {
         let mut out = String::new();
         for name in names {
             self.parked
-                .insert(HostName::from(name.as_str()), Engine::new());
+                .insert(HostName::from(name.as_str()), Box::new(Engine::new()));
             self.on_host(name, |w| {
                 w.emit(EventKind::HostAdded {
                     name: name.clone().into(),

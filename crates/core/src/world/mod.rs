@@ -84,9 +84,10 @@ pub struct World {
     trace: Trace,
     registry: Registry,
     /// The engine of the host commands address now (`host_name`).
-    engine: Engine,
-    /// The other hosts' engines, by host name.
-    parked: BTreeMap<HostName, Engine>,
+    engine: Box<Engine>,
+    /// The other hosts' engines, by host name. Boxed: entering a host moves two pointers,
+    /// not two engines, however many hosts share the map's nodes.
+    parked: BTreeMap<HostName, Box<Engine>>,
     /// Pending container restarts and the cluster's next round, by when they fall due.
     timers: BTreeSet<(Tick, Timer)>,
     /// When commands waiting on their host give up waiting.
@@ -184,7 +185,7 @@ impl World {
             now: 0,
             trace: Trace::default(),
             registry,
-            engine: Engine::new(),
+            engine: Box::new(Engine::new()),
             parked: BTreeMap::new(),
             timers: BTreeSet::new(),
             deadlines: BTreeSet::new(),
@@ -444,7 +445,8 @@ impl World {
     /// files and the clock. Tests use it to prove a failed command changed nothing.
     pub fn state_digest(&self) -> String {
         let mut text = format!("now={}\n", self.now);
-        let mut engines: Vec<(&HostName, &Engine)> = self.parked.iter().collect();
+        let mut engines: Vec<(&HostName, &Engine)> =
+            self.parked.iter().map(|(name, e)| (name, &**e)).collect();
         engines.push((&self.host_name, &self.engine));
         crate::order::sort_by(&mut engines, &|a, b| a.0.cmp(b.0));
         for (name, engine) in engines {

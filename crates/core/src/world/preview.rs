@@ -66,7 +66,7 @@ impl World {
         if host == self.host_name {
             Some(&self.engine)
         } else {
-            self.parked.get(host)
+            self.parked.get(host).map(|e| &**e)
         }
     }
 

@@ -40,6 +40,8 @@ pub struct SimDriver {
     picks: u64,
     /// The cluster DNS's recent answers (kept for their TTL).
     dns_cache: network::DnsAnswers,
+    /// What programs parsed from files, reused by the next container of the same image.
+    programs: program::ProgramCache,
 }
 
 impl SimDriver {
@@ -198,7 +200,7 @@ impl SimDriver {
                 memory_limit: start.memory,
                 budget_ms,
             };
-            let result = program::run(&spec, &mut ctx);
+            let result = program::run_with(&spec, &mut ctx, &mut self.programs);
             (result, std::mem::take(&mut network.opened))
         };
         self.schedule(now, host_name, Observation::Started { handle });

@@ -5,6 +5,7 @@ use crate::program::applets::basic::KERNEL_RELEASE;
 use crate::program::calendar::DateTime;
 use crate::program::kernel::{Kernel, Proc};
 use crate::program::ServerKind;
+use std::fmt::Write;
 
 pub const NGINX_VERSION: &str = "1.25.3";
 pub const NGINX_DOCROOT: &str = "/usr/share/nginx/html";
@@ -137,24 +138,37 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// `listen N;` and `root DIR;` from the default server config, as the image ships it.
-fn nginx_config(fs: &FsTree) -> (u16, String, String) {
+/// What nginx makes of its config: the port it listens on and what it serves there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NginxSetup {
+    pub port: u16,
+    pub kind: ServerKind,
+}
+
+/// The config files nginx reads, in its order: the image's server blocks (default.conf, or
+/// nginxdemos/hello's own), then the main file. Files it cannot read are skipped.
+fn nginx_files(fs: &FsTree) -> Vec<&[u8]> {
+    let mut paths: Vec<String> = fs
+        .entry_names("/etc/nginx/conf.d")
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| n.ends_with(".conf"))
+        .map(|n| format!("/etc/nginx/conf.d/{n}"))
+        .collect();
+    paths.push("/etc/nginx/nginx.conf".into());
+    paths
+        .iter()
+        .filter_map(|path| fs.read_file(path).ok())
+        .collect()
+}
+
+/// `listen N;` and `root DIR;` from the config files, and whether the server block answers
+/// with variables (nginxdemos/hello) or serves files.
+fn nginx_setup(files: &[&[u8]]) -> NginxSetup {
     let mut port = 80;
     let mut root = NGINX_DOCROOT.to_string();
     let mut all = String::new();
-    // The image's server blocks (default.conf, or nginxdemos/hello's own), then the main file.
-    let mut files: Vec<String> = fs
-        .list_dir("/etc/nginx/conf.d")
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(n, _)| n.ends_with(".conf"))
-        .map(|(n, _)| format!("/etc/nginx/conf.d/{n}"))
-        .collect();
-    files.push("/etc/nginx/nginx.conf".into());
-    for file in &files {
-        let Ok(data) = fs.read_file(file) else {
-            continue;
-        };
+    for data in files {
         let text = String::from_utf8_lossy(data);
         all.push_str(&text);
         for line in text.lines() {
@@ -171,7 +185,11 @@ fn nginx_config(fs: &FsTree) -> (u16, String, String) {
             }
         }
     }
-    (port, root, all)
+    let kind = match super::nginx_vars::parse(&all, port, &root) {
+        Some(page) => ServerKind::NginxVars(page),
+        None => ServerKind::Http { docroot: root },
+    };
+    NginxSetup { port, kind }
 }
 
 pub fn nginx(k: &mut Kernel, p: &mut Proc) -> i32 {
@@ -192,27 +210,26 @@ pub fn nginx(k: &mut Kernel, p: &mut Proc) -> i32 {
             && w.get(1)
                 .is_some_and(|g| g.replace(' ', "").contains("daemonoff"))
     });
-    let (port, root, config) = nginx_config(k.ctx.fs);
+    // Every container of an image reads the same config: its reading is kept by content.
+    let setup = k.cache.nginx(&nginx_files(k.ctx.fs), nginx_setup);
     let pid = k.pid();
     let ts = DateTime::from_unix(k.ctx.now_unix).strftime("%Y/%m/%d %H:%M:%S");
-    let notice = |msg: &str| format!("{ts} [notice] {pid}#{pid}: {msg}\n");
-    let mut log = String::new();
-    log.push_str(&notice("using the \"epoll\" event method"));
-    log.push_str(&notice(&format!("nginx/{NGINX_VERSION}")));
-    log.push_str(&notice("built by gcc 12.2.0 (Debian 12.2.0-14) "));
-    log.push_str(&notice(&format!("OS: Linux {KERNEL_RELEASE}")));
-    log.push_str(&notice("getrlimit(RLIMIT_NOFILE): 1048576:1048576"));
-    log.push_str(&notice("start worker processes"));
-    log.push_str(&notice(&format!(
-        "start worker process {}",
-        pid.saturating_add(28)
-    )));
+    // Written in place: every pod's container prints these lines.
+    let mut log = String::with_capacity(512);
+    let worker = pid.saturating_add(28);
+    for msg in [
+        format_args!("using the \"epoll\" event method"),
+        format_args!("nginx/{NGINX_VERSION}"),
+        format_args!("built by gcc 12.2.0 (Debian 12.2.0-14) "),
+        format_args!("OS: Linux {KERNEL_RELEASE}"),
+        format_args!("getrlimit(RLIMIT_NOFILE): 1048576:1048576"),
+        format_args!("start worker processes"),
+        format_args!("start worker process {worker}"),
+    ] {
+        let _ = writeln!(log, "{ts} [notice] {pid}#{pid}: {msg}");
+    }
     k.err(p, &log);
-    let kind = match super::nginx_vars::parse(&config, port, &root) {
-        Some(page) => ServerKind::NginxVars(page),
-        None => ServerKind::Http { docroot: root },
-    };
-    k.listen(port, kind);
+    k.listen(setup.port, setup.kind.clone());
     if foreground {
         k.run_forever();
     }

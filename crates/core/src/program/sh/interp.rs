@@ -217,9 +217,11 @@ impl Shell {
     }
 
     pub fn run_source(&mut self, k: &mut Kernel, src: &str, first_line: u32, io: &Io) -> i32 {
-        match parse(src, first_line) {
-            Ok(list) => self.run_list(k, &list, io),
-            Err(e) => self.fatal(k, io, &e, 2),
+        // Every container of an image runs the same entrypoint: parse each text once.
+        let parsed = k.cache.script(src, first_line, parse);
+        match parsed.as_ref() {
+            Ok(list) => self.run_list(k, list, io),
+            Err(e) => self.fatal(k, io, e, 2),
         }
     }
 

@@ -11,6 +11,8 @@ mod parser;
 pub mod test;
 mod traps;
 
+pub(crate) use parser::List;
+
 use super::kernel::{Kernel, Proc, MIB};
 use interp::{Io, Shell};
 
