@@ -215,3 +215,64 @@ fn bad_cluster_words_are_refused_without_change() {
         o.stderr
     );
 }
+
+#[test]
+fn get_of_several_kinds_joins_their_tables_with_kind_prefixed_names() {
+    let mut w = world_with_web(2);
+    ok(&mut w, "kubectl expose deployment web --port 80");
+    let pods = ok(&mut w, "kubectl get pods -o name");
+    let all = ok(&mut w, "kubectl get all");
+    let tables: Vec<&str> = all.split("\n\n").collect();
+    assert_eq!(tables.len(), 4, "{all}");
+    let first_names: Vec<String> = tables
+        .iter()
+        .map(|t| {
+            t.lines()
+                .nth(1)
+                .unwrap()
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(first_names[0].starts_with("pod/web-"), "{all}");
+    assert_eq!(first_names[1], "service/web");
+    assert_eq!(first_names[2], "deployment.apps/web");
+    assert!(first_names[3].starts_with("replicaset.apps/web-"), "{all}");
+    // Every pod -o name lists is in the pods' table.
+    for pod in pods.lines() {
+        assert!(tables[0].contains(pod), "{pod} missing from {all}");
+    }
+    // One kind alone keeps plain names; two kinds that answer get prefixes.
+    assert!(ok(&mut w, "kubectl get svc").contains("\nweb "));
+    let two = ok(&mut w, "kubectl get svc,ep");
+    assert!(
+        two.contains("\nservice/web ") && two.contains("\nendpoints/web "),
+        "{two}"
+    );
+    // One List for json, items of every kind.
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&mut w, "kubectl get deploy,svc -o json")).unwrap();
+    let kinds: Vec<&str> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["Deployment", "Service"]);
+    // An unknown kind anywhere in the list refuses the line.
+    let bad = run(&mut w, "kubectl get pods,foo");
+    assert_eq!(bad.exit_code, 1);
+    assert!(
+        bad.stderr.contains("doesn't have a resource type \"foo\""),
+        "{}",
+        bad.stderr
+    );
+    // Nothing anywhere: one "No resources found".
+    let none = run(&mut w, "kubectl get all -n kube-system");
+    assert_eq!(
+        (none.stdout.as_str(), none.stderr.as_str()),
+        ("", "No resources found in kube-system namespace.\n")
+    );
+}

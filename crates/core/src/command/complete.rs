@@ -154,7 +154,17 @@ pub fn common_prefix(options: &[String]) -> &str {
 
 /// kubectl: the verb, then a resource type, then names of that type.
 fn kubectl_words(rest: &[&str], names: &Names) -> Vec<String> {
-    const TYPES: &[&str] = &["nodes", "pods", "deployments", "replicasets", "events"];
+    const TYPES: &[&str] = &[
+        "all",
+        "deployments",
+        "endpoints",
+        "endpointslices",
+        "events",
+        "nodes",
+        "pods",
+        "replicasets",
+        "services",
+    ];
     let words: Vec<&str> = rest
         .iter()
         .copied()
@@ -185,7 +195,12 @@ fn kubectl_words(rest: &[&str], names: &Names) -> Vec<String> {
             .iter()
             .map(|d| format!("deployment/{d}"))
             .collect(),
-        ["get" | "describe" | "delete" | "label"] => TYPES.iter().map(|t| t.to_string()).collect(),
+        // `all` is a category `get` lists, not a type the other verbs take here.
+        [verb @ ("get" | "describe" | "delete" | "label")] => TYPES
+            .iter()
+            .filter(|t| *verb == "get" || **t != "all")
+            .map(|t| t.to_string())
+            .collect(),
         ["get" | "describe" | "delete" | "label", t, ..] => of_type(t),
         _ => Vec::new(),
     }

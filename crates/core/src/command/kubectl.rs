@@ -170,7 +170,8 @@ Basic Commands:
   create        Create a deployment (create deployment NAME --image=IMAGE [--replicas=N])
   run           Run a particular image on the cluster (run NAME --image=IMAGE)
   expose        Take a deployment or pod and expose it as a new Kubernetes service
-  get           Display one or many resources (nodes, pods, deployments, replicasets, events);
+  get           Display one or many resources (nodes, pods, deployments, replicasets, events,
+                services, endpoints, endpointslices; several as pods,svc; all);
                 -w/--watch then prints a line per change during the next 30 logical seconds
                 (the clock runs forward; a real watch runs until interrupted), --watch-only
                 prints the changes alone

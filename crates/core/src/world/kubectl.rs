@@ -89,6 +89,13 @@ impl World {
             return Err(fail(NO_SERVER));
         }
         let result = match cmd.verb.as_str() {
+            "get"
+                if super::kubectl_get_many::wanted(&cmd.args)
+                    && !cmd.has("watch")
+                    && !cmd.has("watch-only") =>
+            {
+                self.kubectl_get_many(&cmd)
+            }
             "get" | "describe" | "delete" if super::services::service_target(&cmd.args) => {
                 self.kubectl_services(&cmd)
             }

@@ -25,6 +25,7 @@ mod images;
 mod inspect;
 mod kubectl;
 mod kubectl_get;
+mod kubectl_get_many;
 mod kubectl_watch;
 mod lifecycle;
 mod load;
