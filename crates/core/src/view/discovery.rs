@@ -184,11 +184,14 @@ fn keys(world: &World, service: Option<(&str, &str)>) -> Vec<KeyView> {
         EventKind::Command { .. } => Some(e.at),
         _ => None,
     });
+    // Events are the store's busiest keys (several per pod start) and tell nothing about
+    // where a name leads: left out, so the objects' own keys stay in view.
     let recent: Vec<&crate::cluster::store::Change> = store
         .changes()
         .iter()
         .rev()
         .take_while(|c| since.is_some_and(|t| c.at >= t))
+        .filter(|c| !c.key.starts_with("/registry/events/"))
         .collect();
     let lit = |key: &str| recent.iter().any(|c| c.key == key);
     let view = |key: &str| {
