@@ -2,16 +2,36 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+use std::cell::Cell;
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
 
 /// A state directory that, when a test ends (passed or failed), kills and removes whatever
 /// its containers left (processes, mounts, cgroups, network namespaces), so a failing test
 /// leaves nothing running on the machine to hold a bridge address the next run needs.
-pub struct Scratch(tempfile::TempDir);
+///
+/// One at a time in a test binary: every session numbers its bridge addresses from
+/// 172.17.0.2, so two tests' containers running at once clash on `simbr0` (the later one
+/// gets loopback only, with a message a test comparing output would see).
+/// A test may open several (two sessions on one bridge): the first one takes the turn.
+pub struct Scratch(tempfile::TempDir, Option<MutexGuard<'static, ()>>);
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+thread_local! {
+    /// Whether this test's thread holds the turn already.
+    static HOLDS_TURN: Cell<bool> = const { Cell::new(false) };
+}
 
 impl Scratch {
     pub fn new() -> Scratch {
-        Scratch(tempfile::tempdir().expect("a temporary directory"))
+        let turn = (!HOLDS_TURN.get()).then(|| {
+            // A test that failed holding it poisons it; the next one may still go.
+            let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+            HOLDS_TURN.set(true);
+            turn
+        });
+        Scratch(tempfile::tempdir().expect("a temporary directory"), turn)
     }
 
     pub fn path(&self) -> &Path {
@@ -23,6 +43,9 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let none = Default::default();
         sim_real::prune::prune(&self.path().join("real"), &none, &none);
+        if self.1.is_some() {
+            HOLDS_TURN.set(false);
+        }
     }
 }
 
