@@ -277,3 +277,56 @@ fn kubectl_json_is_the_stored_value() {
     assert_eq!(list["items"].as_array().unwrap(), &values);
     assert_eq!(values[0]["status"]["readyReplicas"], 3);
 }
+
+#[test]
+fn the_history_of_writes_is_compacted_after_five_minutes_and_a_watch_from_before_is_refused() {
+    let mut w = World::new(7);
+    web(&mut w);
+    let early = w.cluster().unwrap().store().revision();
+    let victim = pod_names(&w)[0].clone();
+    ok(&mut w, &format!("kubectl delete pod {victim}"));
+    // Within five minutes the history is there: a watch from before the delete sees it.
+    let out = ok(
+        &mut w,
+        &format!("etcdctl watch --prefix /registry/pods/ --rev {early} --for 1s"),
+    );
+    assert!(
+        out.contains(&format!("/registry/pods/default/{victim}")),
+        "{out}"
+    );
+    let kept = w.cluster().unwrap().store().changes().len();
+    ok(&mut w, "tick 6m");
+    ok(&mut w, "kubectl get pods");
+    let store = w.cluster().unwrap().store();
+    // Only what was written in the last five minutes stays; the values are all there.
+    assert!(
+        store.changes().len() < kept,
+        "{} vs {kept}",
+        store.changes().len()
+    );
+    assert!(store.compacted_revision() >= early);
+    assert_eq!(keys(&mut w, "/registry/pods/").len(), pod_names(&w).len());
+    let o = run(
+        &mut w,
+        &format!("etcdctl watch --prefix /registry/pods/ --rev {early} --for 1s"),
+    );
+    assert_eq!(
+        (o.exit_code, o.stderr.as_str()),
+        (
+            1,
+            "watch was canceled (etcdserver: mvcc: required revision has been compacted)\nError: watch is canceled by the server\n"
+        )
+    );
+    // A watch from now on still sees what happens.
+    let next = w.cluster().unwrap().store().revision() + 1;
+    let victim = pod_names(&w)[0].clone();
+    ok(&mut w, &format!("kubectl delete pod {victim}"));
+    let out = ok(
+        &mut w,
+        &format!("etcdctl watch --prefix /registry/pods/ --rev {next} --for 1s"),
+    );
+    assert!(
+        out.contains(&format!("DELETE\n/registry/pods/default/{victim}")),
+        "{out}"
+    );
+}

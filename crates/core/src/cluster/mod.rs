@@ -53,6 +53,10 @@ pub const NODE_GRACE_MS: Tick = 50_000;
 /// on a NotReady node before they are evicted.
 pub const EVICTION_MS: Tick = 300_000;
 
+/// How much history of writes the store keeps: kube-apiserver has etcd compacted every 5
+/// minutes (`--etcd-compaction-interval`).
+pub const COMPACTION_MS: Tick = 300_000;
+
 /// What a node's kubelet must do, queued for the World.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KubeletAction {

@@ -35,6 +35,8 @@ pub struct Store {
     entries: BTreeMap<String, Entry>,
     revision: u64,
     changes: Vec<Change>,
+    /// The newest revision compaction dropped from the history (0: none yet).
+    compacted: u64,
     /// A test wrote a value the cluster did not make (the full write-through check is off).
     #[cfg(any(test, debug_assertions))]
     tampered: bool,
@@ -144,6 +146,23 @@ impl Store {
         self.put(key, value, 0);
     }
 
+    /// Drops the history of writes made before `before`, as kube-apiserver has etcd compact
+    /// every 5 minutes: the values stay, only the record of how they changed goes. Without
+    /// it the history grows with every write of a long session (each pod start writes its
+    /// value and several events).
+    pub(crate) fn compact(&mut self, before: Tick) {
+        let cut = self.changes.partition_point(|c| c.at < before);
+        if let Some(last) = cut.checked_sub(1).and_then(|i| self.changes.get(i)) {
+            self.compacted = last.revision;
+        }
+        self.changes.drain(..cut);
+    }
+
+    /// The newest revision whose change compaction dropped (0 when none was).
+    pub fn compacted_revision(&self) -> u64 {
+        self.compacted
+    }
+
     /// The number of keys.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -163,6 +182,11 @@ pub(crate) fn pod_key(pod: &super::objects::Pod) -> String {
 }
 
 impl Cluster {
+    /// Drops the store's history of writes made before `before` (the values stay).
+    pub(crate) fn compact_store(&mut self, before: Tick) {
+        self.store.compact(before);
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

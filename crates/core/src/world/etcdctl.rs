@@ -66,6 +66,16 @@ impl World {
                     .ok_or_else(|| Failure::new(NO_ETCD, 1))?;
                 // Without --rev a watch sees only what happens after it starts.
                 let from = rev.unwrap_or(now_rev + 1);
+                let compacted = self
+                    .cluster
+                    .as_ref()
+                    .map_or(0, |c| c.store().compacted_revision());
+                if from <= compacted {
+                    return Err(Failure::new(
+                        "watch was canceled (etcdserver: mvcc: required revision has been compacted)\nError: watch is canceled by the server",
+                        1,
+                    ));
+                }
                 self.sleep(ms).await;
                 let mut out = String::new();
                 if let Some(cluster) = &self.cluster {

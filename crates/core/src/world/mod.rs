@@ -327,6 +327,10 @@ impl World {
                 ..Outcome::default()
             };
         }
+        // Between commands, so a watch never loses what it is watching.
+        if let Some(cluster) = self.cluster.as_mut() {
+            cluster.compact_store(self.now.saturating_sub(crate::cluster::COMPACTION_MS));
+        }
         let result = match command::parse_line(line) {
             Ok(cmd) => {
                 self.emit(EventKind::Command {
