@@ -25,7 +25,20 @@ pub(crate) enum Res {
     Events,
 }
 
-fn resource(word: &str) -> Result<Res, Failure> {
+impl Res {
+    /// How kubectl writes the kind before a name (`deployment.apps/web`).
+    pub(super) fn qualified(self) -> &'static str {
+        match self {
+            Res::Nodes => "node",
+            Res::Pods => "pod",
+            Res::Deployments => "deployment.apps",
+            Res::ReplicaSets => "replicaset.apps",
+            Res::Events => "event",
+        }
+    }
+}
+
+pub(super) fn resource(word: &str) -> Result<Res, Failure> {
     Ok(match word.to_ascii_lowercase().as_str() {
         "nodes" | "node" | "no" => Res::Nodes,
         "pods" | "pod" | "po" => Res::Pods,

@@ -155,7 +155,7 @@ impl World {
                     );
                     let f = Found::of(
                         &picked,
-                        "node",
+                        res.qualified(),
                         |n| &n.metadata.name,
                         json,
                         |v| print::get_nodes(&v, now, opts),
@@ -177,7 +177,7 @@ impl World {
                     }
                     let f = Found::of(
                         &picked,
-                        "pod",
+                        res.qualified(),
                         |p| &p.metadata.name,
                         json,
                         |v| print::get_pods(&v, now, opts),
@@ -192,7 +192,7 @@ impl World {
                     );
                     let f = Found::of(
                         &picked,
-                        "deployment.apps",
+                        res.qualified(),
                         |d| &d.metadata.name,
                         json,
                         |v| print::get_deployments(&v, now, opts),
@@ -207,7 +207,7 @@ impl World {
                     );
                     let f = Found::of(
                         &picked,
-                        "replicaset.apps",
+                        res.qualified(),
                         |r| &r.metadata.name,
                         json,
                         |v| print::get_replicasets(&v, now, opts),
@@ -224,7 +224,7 @@ impl World {
                     crate::order::sort_by(&mut picked, &|a, b| a.1.order().cmp(&b.1.order()));
                     let f = Found::of(
                         &picked,
-                        "event",
+                        res.qualified(),
                         |e| &e.metadata.name,
                         json,
                         |v| print::get_events(&v, now, opts),

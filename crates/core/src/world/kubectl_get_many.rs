@@ -20,19 +20,10 @@ pub(super) fn wanted(args: &[String]) -> bool {
 
 /// How kubectl writes a kind before a name (`deployment.apps/web`), by any word for it.
 fn prefix(word: &str) -> Option<&'static str> {
-    Some(match word.to_ascii_lowercase().as_str() {
-        "pods" | "pod" | "po" => "pod",
-        "services" | "service" | "svc" => "service",
-        "deployments" | "deployment" | "deploy" | "deployments.apps" => "deployment.apps",
-        "replicasets" | "replicaset" | "rs" | "replicasets.apps" => "replicaset.apps",
-        "nodes" | "node" | "no" => "node",
-        "events" | "event" | "ev" => "event",
-        "endpoints" | "endpoint" | "ep" => "endpoints",
-        "endpointslices" | "endpointslice" | "endpointslices.discovery.k8s.io" => {
-            "endpointslice.discovery.k8s.io"
-        }
-        _ => return None,
-    })
+    super::kubectl::resource(word)
+        .ok()
+        .map(super::kubectl::Res::qualified)
+        .or_else(|| super::services::qualified(word))
 }
 
 /// `table` with each row's NAME written `kind/name` and the columns aligned again. The

@@ -30,6 +30,20 @@ impl Kind {
             Kind::EndpointSlices => "endpointslices.discovery.k8s.io",
         }
     }
+
+    /// How kubectl writes the kind before a name (`service/web`).
+    fn qualified(self) -> &'static str {
+        match self {
+            Kind::Services => "service",
+            Kind::Endpoints => "endpoints",
+            Kind::EndpointSlices => "endpointslice.discovery.k8s.io",
+        }
+    }
+}
+
+/// How kubectl writes a Service kind before a name, by any word for the kind.
+pub(super) fn qualified(word: &str) -> Option<&'static str> {
+    kind(word).map(Kind::qualified)
 }
 
 fn kind(word: &str) -> Option<Kind> {
